@@ -1,0 +1,72 @@
+//===- SNNBase.td - snn dialect definition -----------------*- tablegen -*-===//
+//
+// The `snn` dialect describes one time step of a spiking neural network; the
+// enclosing `snn.network` runs that step for t = 0..num_steps-1. Stateful ops
+// (`snn.lif`, `snn.readout`) carry their state from one step to the next.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef SNNC_DIALECT_SNN_IR_SNNBASE_TD
+#define SNNC_DIALECT_SNN_IR_SNNBASE_TD
+
+include "mlir/IR/OpBase.td"
+include "mlir/IR/AttrTypeBase.td"
+include "mlir/IR/EnumAttr.td"
+
+def SNN_Dialect : Dialect {
+  let name = "snn";
+  let cppNamespace = "::snnc::snn";
+  let summary = "Spiking neural networks with batch norm through time (BNTT)";
+  let description = [{
+    The `snn` dialect expresses a whole spiking network as a single time step
+    that is applied for `t = 0 .. T-1`, with `T` the `num_steps` of the
+    enclosing `snn.network`. Values are per-sample tensors (there is no batch
+    dimension; batching is the runtime's business) with the channel in dim 0.
+
+    Binary spike trains have the element type `!snn.spike` (values {0, 1}) or
+    `!snn.spike<signed>` (values {-1, 0, 1}); graded activations (synaptic
+    currents, average-pooled spikes) are `f32`. So whether a layer receives
+    events that need no multiplication is visible in the IR.
+
+    Weights and per-step tables are attributes (`dense_resource` blobs when
+    large), shared by every step.
+  }];
+  let useDefaultTypePrinterParser = 1;
+  let useDefaultAttributePrinterParser = 1;
+  let usePropertiesForAttributes = 0;
+  let extraClassDeclaration = [{
+    void registerTypes();
+    void registerAttributes();
+  }];
+}
+
+class SNN_Op<string mnemonic, list<Trait> traits = []>
+    : Op<SNN_Dialect, mnemonic, traits>;
+
+def SNN_ResetMode : I32EnumAttr<"ResetMode", "membrane reset after a spike", [
+    I32EnumAttrCase<"Soft", 0, "soft">,
+    I32EnumAttrCase<"Hard", 1, "hard">]> {
+  let genSpecializedAttr = 0;
+  let cppNamespace = "::snnc::snn";
+}
+
+def SNN_ResetModeAttr : EnumAttr<SNN_Dialect, SNN_ResetMode, "reset"> {
+  let assemblyFormat = "`<` $value `>`";
+}
+
+def SNN_SpikeType : TypeDef<SNN_Dialect, "Spike"> {
+  let mnemonic = "spike";
+  let summary = "a binary (or signed ternary) spike";
+  let description = [{
+    The element type of spike trains: `!snn.spike` takes values {0, 1},
+    `!snn.spike<signed>` takes {-1, 0, 1} (signed Poisson encoding).
+  }];
+  let parameters = (ins "bool":$isSigned);
+  let hasCustomAssemblyFormat = 1;
+}
+
+def SNN_SpikeTensor : StaticShapeTensorOf<[SNN_SpikeType]>;
+def SNN_GradedTensor : StaticShapeTensorOf<[F32]>;
+def SNN_ActivationTensor : StaticShapeTensorOf<[F32, SNN_SpikeType]>;
+
+#endif // SNNC_DIALECT_SNN_IR_SNNBASE_TD

@@ -1,0 +1,97 @@
+//===- SNNNetwork.cpp - snn.network and snn.output ------------------------===//
+//
+// The network op is a function-like container for one time step. Its syntax
+// is the standard function syntax; its verifier checks the step counts and
+// that every result is defined by a readout (the only ops whose value is
+// meaningful after the last step).
+//
+//===----------------------------------------------------------------------===//
+
+#include "snnc/Dialect/SNN/IR/SNNOps.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/OpImplementation.h"
+#include "mlir/Interfaces/FunctionImplementation.h"
+
+using namespace mlir;
+using namespace snnc::snn;
+
+ParseResult NetworkOp::parse(OpAsmParser &parser, OperationState &result) {
+  auto buildType = [](Builder &builder, ArrayRef<Type> inputs,
+                      ArrayRef<Type> results,
+                      function_interface_impl::VariadicFlag, std::string &) {
+    return builder.getFunctionType(inputs, results);
+  };
+  return function_interface_impl::parseFunctionOp(
+      parser, result, /*allowVariadic=*/false,
+      getFunctionTypeAttrName(result.name), buildType,
+      getArgAttrsAttrName(result.name), getResAttrsAttrName(result.name));
+}
+
+void NetworkOp::print(OpAsmPrinter &printer) {
+  function_interface_impl::printFunctionOp(
+      printer, *this, /*isVariadic=*/false, getFunctionTypeAttrName(),
+      getArgAttrsAttrName(), getResAttrsAttrName());
+}
+
+LogicalResult NetworkOp::verify() {
+  int64_t steps = getNumSteps();
+  if (steps < 1)
+    return emitOpError("num_steps must be >= 1, got ") << steps;
+  if (std::optional<int64_t> exit = getEarlyExitStep()) {
+    if (*exit < 1 || *exit > steps)
+      return emitOpError("early_exit_step must be in [1, num_steps = ")
+             << steps << "], got " << *exit;
+  }
+  if (DictionaryAttr table = getGammaMeanAttr()) {
+    for (NamedAttribute entry : table) {
+      auto row = dyn_cast<DenseF32ArrayAttr>(entry.getValue());
+      if (!row || row.size() != steps)
+        return emitOpError("gamma_mean entry '")
+               << entry.getName().getValue()
+               << "' must be an array<f32> of num_steps = " << steps
+               << " values";
+    }
+  }
+  Block &body = getBody().front();
+  if (body.getNumArguments() != getFunctionType().getNumInputs())
+    return emitOpError("body has ")
+           << body.getNumArguments() << " arguments but the signature "
+           << getFunctionType().getNumInputs();
+  auto output = dyn_cast<OutputOp>(body.getTerminator());
+  if (!output)
+    return emitOpError("body must end with snn.output");
+  if (output.getOperandTypes() != getFunctionType().getResults())
+    return output.emitOpError("operand types do not match the results of ")
+           << "@" << getSymName();
+  for (auto [index, value] : llvm::enumerate(output.getOperands())) {
+    if (!value.getDefiningOp<ReadoutOp>())
+      return output.emitOpError("operand #")
+             << index << " must be produced by snn.readout";
+  }
+  return success();
+}
+
+std::string snnc::snn::getLayerName(Operation *op) {
+  std::string name;
+  op->getLoc()->walk([&](Location loc) {
+    if (auto named = dyn_cast<NameLoc>(loc)) {
+      name = named.getName().str();
+      return WalkResult::interrupt();
+    }
+    return WalkResult::advance();
+  });
+  if (!name.empty())
+    return name;
+  StringRef mnemonic = op->getName().stripDialect();
+  unsigned index = 0;
+  if (auto network = op->getParentOfType<NetworkOp>()) {
+    for (Operation &other : network.getBody().front()) {
+      if (&other == op)
+        break;
+      if (other.getName() == op->getName())
+        ++index;
+    }
+  }
+  return (mnemonic + "_" + Twine(index)).str();
+}

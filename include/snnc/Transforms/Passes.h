@@ -1,0 +1,52 @@
+//===- Passes.h - snnc transformation passes --------------------*- C++ -*-===//
+//
+// Pass constructors, registration and the one deployment pipeline shared by
+// `snnc` and `snnc-opt --snn-deploy-pipeline`.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef SNNC_TRANSFORMS_PASSES_H
+#define SNNC_TRANSFORMS_PASSES_H
+
+#include "snnc/Dialect/SNN/IR/SNNOps.h"
+
+#include "mlir/Pass/Pass.h"
+#include "mlir/Pass/PassOptions.h"
+
+#include <memory>
+
+namespace snnc {
+
+enum class FoldMode { Exact, Paper };
+
+#define GEN_PASS_DECL
+#include "snnc/Transforms/Passes.h.inc"
+
+/// Options of the deployment pipeline (mirrors the snnc driver's flags).
+struct DeployPipelineOptions
+    : public mlir::PassPipelineOptions<DeployPipelineOptions> {
+  Option<FoldMode> foldMode{
+      *this, "fold", llvm::cl::desc("BNTT fold mode"),
+      llvm::cl::init(FoldMode::Exact),
+      llvm::cl::values(clEnumValN(FoldMode::Exact, "exact", "exact fold"),
+                       clEnumValN(FoldMode::Paper, "paper", "paper eq. 15"))};
+  Option<double> earlyExitThreshold{
+      *this, "early-exit-threshold",
+      llvm::cl::desc("Mean-gamma threshold of the early-exit analysis"),
+      llvm::cl::init(0.1)};
+  Option<bool> earlyExit{*this, "early-exit",
+                         llvm::cl::desc("Set the static early-exit step"),
+                         llvm::cl::init(true)};
+};
+
+/// Canonicalize, analyse early exit (before folding: it reads gamma), fold
+/// static batch norm and BNTT, canonicalize again.
+void buildSNNDeployPipeline(mlir::OpPassManager &pm,
+                            const DeployPipelineOptions &options);
+
+/// Registers every snnc pass and the `snn-deploy-pipeline`.
+void registerPasses();
+
+} // namespace snnc
+
+#endif // SNNC_TRANSFORMS_PASSES_H

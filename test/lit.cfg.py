@@ -1,0 +1,27 @@
+# lit configuration for snnc: FileCheck-driven tests of the dialect, passes and tools.
+import os
+
+import lit.formats
+from lit.llvm import llvm_config
+from lit.llvm.subst import ToolSubst
+
+config.name = "snnc"
+config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
+config.suffixes = [".mlir", ".test", ".onnxtext"]
+config.excludes = ["Inputs", "CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py", "python", "unit", "runtime"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.snnc_obj_root, "test")
+
+config.substitutions.append(("%PATH%", config.environment["PATH"]))
+config.substitutions.append(("%models", os.path.join(config.snnc_src_root, "models")))
+config.substitutions.append(("%python", config.python_executable))
+llvm_config.use_default_substitutions()
+
+tool_dirs = [config.snnc_tools_dir, config.llvm_tools_dir]
+tools = ["snnc-opt", "snnc"]
+if config.snnc_build_runtime:
+    tools.append("snnc-run")
+    config.available_features.add("runtime")
+llvm_config.add_tool_substitutions(tools, tool_dirs)
+llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
+llvm_config.with_environment("PATH", config.snnc_tools_dir, append_path=True)
