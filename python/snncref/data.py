@@ -58,3 +58,14 @@ def load(dataset, split, flat=False):
     if dataset == "digits":
         return load_digits(split)
     raise ValueError(f"unknown dataset {dataset}")
+
+
+def describe(dataset):
+    """A one-line description of the train/test split (recorded in info.json)."""
+    if dataset == "fashion-mnist":
+        return ("Fashion-MNIST from Debian's dataset-fashion-mnist: train = train-*-ubyte.gz (60000), "
+                "test = t10k-*-ubyte.gz (10000) in file order; pixels / 255")
+    if dataset == "digits":
+        return ("scikit-learn load_digits() (1797 samples): test = samples with index % 5 == 0 (360), "
+                "train = the rest (1437), in sklearn order; pixels / 16")
+    return dataset

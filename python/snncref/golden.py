@@ -100,6 +100,7 @@ def write_info(model, out_dir, dataset, acc, r, train_info, path_onnx):
     info = {
         "name": model.model_name,
         "dataset": dataset,
+        "data_split": data.describe(dataset),
         "architecture": model.arch,
         "input_shape": list(model.input_shape),
         "num_classes": int(r["outputs"].shape[-1]),
