@@ -53,7 +53,8 @@ std::string formatTable(ArrayRef<LayerGamma> layers, int64_t steps,
                         int64_t exit, double threshold) {
   std::string text;
   llvm::raw_string_ostream os(text);
-  os << "mean gamma per layer and step (threshold " << threshold
+  os << "mean gamma per layer and step (threshold "
+     << llvm::format("%g", threshold)
      << ", early-exit step " << exit << " of " << steps << ")\n";
   size_t width = 5;
   for (const LayerGamma &layer : layers)

@@ -99,7 +99,7 @@ LogicalResult BNTTFolder::compute(int64_t steps, FoldTables &tables) {
       if (mode == FoldMode::Exact) {
         threshold = theta / scale;
         stepLeak = leak * ratio;
-        bias = -gain * mean[i];
+        bias = gain == 0.0 ? 0.0 : -gain * mean[i];
       } else {
         threshold = silent ? kNeverFires : theta / scale;
         stepLeak = leak;
@@ -115,8 +115,8 @@ LogicalResult BNTTFolder::compute(int64_t steps, FoldTables &tables) {
       if (!(threshold <= FLT_MAX) || !(stepLeak <= FLT_MAX))
         return lif.emitOpError("folding '")
                << getLayerName(bntt) << "' overflows float at channel " << c
-               << ", step " << t << " (threshold " << threshold << ", leak "
-               << stepLeak << ")";
+               << ", step " << t << " (threshold " << formatNumber(threshold)
+               << ", leak " << formatNumber(stepLeak) << ")";
       tables.threshold[i] = static_cast<float>(threshold);
       tables.leak[i] = static_cast<float>(stepLeak);
       tables.bias[i] = static_cast<float>(bias);
@@ -137,9 +137,14 @@ void BNTTFolder::reportNonPositiveGamma() {
      << (mode == FoldMode::Paper ? "the channel cannot fire"
                                  : "only stored potential can fire")
      << "), a negative gamma flips the input's sign (gain -1); first:";
-  for (const StepChannel &entry : ArrayRef(nonPositive).take_front(8))
+  SmallVector<StepChannel> sorted(nonPositive);
+  llvm::sort(sorted, [](const StepChannel &a, const StepChannel &b) {
+    return std::make_pair(a.step, a.channel) <
+           std::make_pair(b.step, b.channel);
+  });
+  for (const StepChannel &entry : ArrayRef(sorted).take_front(8))
     os << " (step " << entry.step << ", channel " << entry.channel
-       << ", gamma " << entry.gamma << ")";
+       << ", gamma " << llvm::format("%g", entry.gamma) << ")";
   lif.emitRemark(text);
 }
 

@@ -11,6 +11,8 @@
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
 
+#include <cstdio>
+
 using namespace mlir;
 
 namespace snnc::snn {
@@ -67,6 +69,12 @@ std::optional<int64_t> windowOutputSize(int64_t input, int64_t kernel,
   if (padded < span)
     return std::nullopt;
   return (padded - span) / stride + 1;
+}
+
+std::string formatNumber(double value) {
+  char text[32];
+  std::snprintf(text, sizeof(text), "%g", value);
+  return text;
 }
 
 } // namespace snnc::snn

@@ -18,6 +18,7 @@
 #include "llvm/ADT/SmallVector.h"
 
 #include <optional>
+#include <string>
 
 namespace snnc::snn {
 
@@ -53,6 +54,9 @@ mlir::ElementsAttr makeF32Attr(mlir::MLIRContext *context,
 std::optional<int64_t> windowOutputSize(int64_t input, int64_t kernel,
                                         int64_t stride, int64_t padBegin,
                                         int64_t padEnd, int64_t dilation = 1);
+
+/// A number as a diagnostic shows it: 0, -0.5, 1e-05, nan, inf.
+std::string formatNumber(double value);
 
 } // namespace snnc::snn
 

@@ -13,6 +13,7 @@
 #include "mlir/IR/OpImplementation.h"
 
 #include <cmath>
+#include <cstdio>
 #include <string>
 
 using namespace mlir;
@@ -59,7 +60,8 @@ LogicalResult verifyF32Attr(Operation *op, StringRef name, ElementsAttr attr,
   for (auto [i, value] : llvm::enumerate(values->values())) {
     auto fail = [&](StringRef rule) {
       return op->emitOpError()
-             << name << formatIndex(shape, i) << " = " << value << " " << rule;
+             << name << formatIndex(shape, i) << " = " << formatNumber(value)
+             << " " << rule;
     };
     if (!std::isfinite(value))
       return fail("is not finite");
@@ -80,12 +82,13 @@ LogicalResult verifyScalar(Operation *op, StringRef name, FloatAttr attr,
   bool aboveMin = minInclusive ? value >= min : value > min;
   if (!std::isfinite(value) || !aboveMin || value > max) {
     InFlightDiagnostic diag = op->emitOpError()
-                              << name << " = " << value << " must be in "
-                              << (minInclusive ? "[" : "(") << min << ", ";
+                              << name << " = " << formatNumber(value)
+                              << " must be in " << (minInclusive ? "[" : "(")
+                              << formatNumber(min) << ", ";
     if (std::isinf(max))
       diag << "inf)";
     else
-      diag << max << "]";
+      diag << formatNumber(max) << "]";
     return diag;
   }
   return success();
