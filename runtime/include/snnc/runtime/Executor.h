@@ -1,0 +1,73 @@
+//===- Executor.h - run a Network on a batch of samples
+//--------------------===//
+//
+// The executor runs every sample independently for a number of steps (one step
+// = every layer once, in order), event-driven (synaptic layers scatter the
+// outgoing weights of the active inputs only) or dense (every input, same
+// summation order, so both paths give bit-identical results), over a pool of
+// threads that take samples one at a time. Results and counts do not depend on
+// the thread count: per-sample work is independent and counts are integers.
+//
+//===----------------------------------------------------------------------===//
+#ifndef SNNC_RUNTIME_EXECUTOR_H
+#define SNNC_RUNTIME_EXECUTOR_H
+
+#include "snnc/runtime/Network.h"
+
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace snnc {
+namespace rt {
+
+enum class Mode { Auto, Event, Dense };
+
+struct RunOptions {
+  int steps = 0;         // steps to run (0: the model's T_exit)
+  bool adaptive = false; // per-sample exit once the top-1 class is settled
+  int threads = 1;
+  Mode mode = Mode::Auto;
+  uint64_t seed = 0;
+  /// Called now and then from one worker with the number of finished samples.
+  std::function<void(int64_t)> progress;
+};
+
+/// Input samples: `count` rows of `numel` float32 values (logical order,
+/// row-major C,H,W); row r is encoded with sample index firstIndex + r.
+struct Batch {
+  const float *data = nullptr;
+  int64_t count = 0;
+  int64_t numel = 0;
+  int64_t firstIndex = 0;
+};
+
+struct RunResult {
+  int steps = 0;                  // step budget used
+  std::vector<int> predictions;   // [count]
+  std::vector<int> stepsExecuted; // [count]
+  std::vector<float> outputs;     // [count][classes], the readout values
+  int64_t classes = 0;
+  /// Per LIF layer (in layer order): name and spikes per step, summed over
+  /// samples.
+  std::vector<std::pair<std::string, std::vector<int64_t>>> spikes;
+  /// Per synaptic layer (CONV2D, DENSE, AVG_POOL2D): weight additions made by
+  /// non-zero inputs.
+  std::vector<std::pair<std::string, int64_t>> synapticEvents;
+  int64_t neuronUpdates = 0; // LIF neuron updates
+  double wallSeconds = 0;
+};
+
+/// Runs `batch` through `net`. Returns false with `error` set on bad options.
+bool runNetwork(const Network &net, const Batch &batch, const RunOptions &opt,
+                RunResult *out, std::string *error);
+
+/// Per-class bounds used by --adaptive-exit; false when the readout's input is
+/// not a DENSE layer whose own input has bounded values.
+bool adaptiveBounds(const Network &net, std::vector<double> *lo,
+                    std::vector<double> *hi, std::vector<double> *mag);
+
+} // namespace rt
+} // namespace snnc
+
+#endif // SNNC_RUNTIME_EXECUTOR_H

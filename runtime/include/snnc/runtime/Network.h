@@ -1,0 +1,131 @@
+//===- Network.h - validated, execution-ready form of a model.bin
+//----------===//
+//
+// prepareNetwork() checks every field of a parsed snnc.modelbin.Model (shapes,
+// sizes, table lengths against T and channel counts, finite parameters, layer
+// order) and converts it into a Network: flat float arrays in the layouts the
+// executor wants. Activations use a channels-last physical layout: a tensor of
+// logical shape [C, S...] with S = prod(S...) stores element (c, s) at s*C + c,
+// so that one spatial position holds a contiguous vector of channels.
+// Convolution weights are stored transposed as [I][KH][KW][O/groups] and dense
+// weights as [in][out] so that one input event adds one contiguous output
+// vector per tap.
+//
+//===----------------------------------------------------------------------===//
+#ifndef SNNC_RUNTIME_NETWORK_H
+#define SNNC_RUNTIME_NETWORK_H
+
+#include "snnc/modelbin/model.pb.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace snnc {
+namespace rt {
+
+enum class Kind {
+  Encode,
+  Conv2d,
+  Dense,
+  AvgPool,
+  MaxPool,
+  Flatten,
+  Add,
+  Affine,
+  Lif,
+  Readout
+};
+
+const char *kindName(Kind k);
+
+/// Limits that keep a hostile file from requesting absurd allocations.
+constexpr int64_t kMaxSteps = 1 << 16;
+constexpr int64_t kMaxLayers = 4096;
+constexpr int64_t kMaxDim = 1 << 24;
+constexpr int64_t kMaxNumel = int64_t(1) << 26; // per tensor
+constexpr int64_t kMaxTotalNumel = int64_t(1)
+                                   << 28; // all activations of one sample
+constexpr int64_t kMaxKernel = 1 << 12;
+
+struct Layer {
+  std::string name;
+  Kind kind = Kind::Encode;
+  std::vector<int> inputs;
+  std::vector<int64_t> shape; // logical, per sample
+  int64_t numel = 0;
+  int64_t channels = 0; // dim 0
+  int64_t spatial = 0;  // numel / channels
+  bool binary = false;
+  // Bounds of every output value (used by --adaptive-exit); bounded = false if
+  // unknown.
+  bool bounded = false;
+  float lo = 0, hi = 0;
+
+  // ENCODE
+  bool poisson = false;
+  float encScale = 1;
+  bool encSigned = false;
+
+  // CONV2D / pools: input geometry [inC, inH, inW] -> output [outC, outH,
+  // outW].
+  int64_t inC = 0, inH = 0, inW = 0, outC = 0, outH = 0, outW = 0;
+  int64_t kh = 1, kw = 1, sh = 1, sw = 1, padT = 0, padL = 0, padB = 0,
+          padR = 0;
+  int64_t dh = 1, dw = 1, groups = 1;
+  bool countIncludePad = false;
+  // CONV2D: [I][KH][KW][O/groups]; DENSE: [in (physical order of the
+  // input)][out].
+  std::vector<float> weight;
+  std::vector<float> bias; // [O] (zeros when absent)
+  // CONV2D: number of valid taps of each input position (for synaptic event
+  // counts).
+  std::vector<int32_t> fanout;
+  // AVG_POOL2D: divisor of each output position [outH*outW].
+  std::vector<float> poolDiv;
+  // FLATTEN: output element j reads physical input element gather[j].
+  std::vector<int32_t> gather;
+  // CHANNEL_AFFINE tables [rows][C] (rows = 1 or T).
+  int64_t rows = 0;
+  std::vector<float> scale, shift;
+  // LIF tables [T][C].
+  bool hardReset = false;
+  std::vector<float> threshold, leak, lifBias, gain;
+  // Parameter count as stored in the file (for --dump).
+  int64_t paramCount = 0;
+};
+
+struct Network {
+  int steps = 0;    // T
+  int exitStep = 0; // T_exit
+  float exitThreshold = 0;
+  std::string producer, sourceName, sourceSha256, foldMode;
+  std::vector<int64_t> inputShape;
+  int64_t inputNumel = 0;
+  std::vector<Layer> layers;
+  int output = 0; // READOUT layer
+  std::vector<std::pair<std::string, std::vector<float>>> gammaMean;
+
+  /// Physical index of logical element `logical` of a tensor with C channels
+  /// and S positions.
+  static int64_t physical(int64_t logical, int64_t C, int64_t S) {
+    return (logical % S) * C + logical / S;
+  }
+};
+
+/// Validates `m` and builds `net`. On failure `error` names the layer/field and
+/// what was expected.
+bool prepareNetwork(const modelbin::Model &m, Network *net, std::string *error);
+
+/// readModelFile + prepareNetwork; errors start with the path.
+bool loadNetwork(const std::string &path, Network *net, std::string *error);
+
+/// Writes the readable description used by `snnc-run --dump`
+/// (docs/model-bin.md).
+std::string dumpModel(const modelbin::Model &m, const Network &net,
+                      uint64_t fileSize);
+
+} // namespace rt
+} // namespace snnc
+
+#endif // SNNC_RUNTIME_NETWORK_H

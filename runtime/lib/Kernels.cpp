@@ -1,0 +1,272 @@
+//===- Kernels.cpp - per-layer step kernels of the CPU executor
+//------------===//
+//
+// The hot loops. A convolution event at input (h, w, ci) adds, for each kernel
+// tap whose output position exists, the contiguous vector of O/groups weights
+// stored at [ci][kh][kw][:] to the output vector at (oh, ow); a dense event
+// adds row [in][:] of the transposed weight. Binary events (+1/-1) add or
+// subtract without a multiply. On x86-64 the kernels are compiled twice (AVX2
+// and baseline) and picked at load time; neither version contracts
+// multiply-adds, so the results do not depend on the CPU.
+//
+//===----------------------------------------------------------------------===//
+#include "Kernels.h"
+
+#include "snnc/runtime/Encoder.h"
+
+#include <algorithm>
+#include <cstring>
+
+#if defined(__x86_64__) && defined(__linux__) &&                               \
+    (defined(__clang__) || defined(__GNUC__))
+#define SNNC_MULTIVERSION __attribute__((target_clones("avx2", "default")))
+#else
+#define SNNC_MULTIVERSION
+#endif
+
+namespace snnc {
+namespace rt {
+namespace detail {
+namespace {
+
+inline void vadd(float *__restrict d, const float *__restrict s, int64_t n) {
+  for (int64_t k = 0; k < n; ++k)
+    d[k] += s[k];
+}
+inline void vsub(float *__restrict d, const float *__restrict s, int64_t n) {
+  for (int64_t k = 0; k < n; ++k)
+    d[k] -= s[k];
+}
+inline void vaxpy(float *__restrict d, const float *__restrict s, float v,
+                  int64_t n) {
+  for (int64_t k = 0; k < n; ++k)
+    d[k] += v * s[k];
+}
+inline void vscaled(float *__restrict d, const float *__restrict s, float v,
+                    bool binary, int64_t n) {
+  if (binary) {
+    if (v > 0)
+      vadd(d, s, n);
+    else
+      vsub(d, s, n);
+  } else {
+    vaxpy(d, s, v, n);
+  }
+}
+
+/// Calls f(p, v) for every input the kernel must visit, in ascending p.
+template <typename F> inline void forInputs(const Source &src, F &&f) {
+  if (src.events) {
+    for (int64_t e = 0; e < src.nev; ++e)
+      f(static_cast<int64_t>(src.idx[e]), src.val[e], src.binary);
+  } else {
+    for (int64_t p = 0; p < src.numel; ++p)
+      f(p, src.dense[p], false);
+  }
+}
+
+inline void fillBias(float *out, const float *bias, int64_t positions,
+                     int64_t C) {
+  for (int64_t s = 0; s < positions; ++s)
+    std::memcpy(out + s * C, bias, sizeof(float) * C);
+}
+
+} // namespace
+
+void encodeSetup(const Layer &L, const float *x, Buf &b) {
+  int64_t C = L.channels, S = L.spatial;
+  for (int64_t s = 0; s < S; ++s)
+    for (int64_t c = 0; c < C; ++c)
+      b.aux[s * C + c] = x[c * S + s];
+}
+
+int64_t encodeStep(const Layer &L, uint64_t seed, uint64_t sample, int t, int T,
+                   Buf &b) {
+  int64_t C = L.channels, S = L.spatial, n = 0;
+  float *out = b.out.data();
+  const float *x = b.aux.data();
+  if (!L.poisson) {
+    for (int64_t p = 0; p < L.numel; ++p) {
+      out[p] = x[p];
+      if (x[p] != 0) {
+        b.idx[n] = static_cast<int32_t>(p);
+        b.val[n++] = x[p];
+      }
+    }
+    b.nev = n;
+    return n;
+  }
+  uint64_t D = static_cast<uint64_t>(L.numel);
+  uint64_t base = poissonCounter(sample, static_cast<uint64_t>(t), 0,
+                                 static_cast<uint64_t>(T), D);
+  for (int64_t s = 0; s < S; ++s)
+    for (int64_t c = 0; c < C; ++c) {
+      int64_t p = s * C + c;
+      float v = 0.0f;
+      if (x[p] != 0) {
+        float u = poissonUniform(seed, base + static_cast<uint64_t>(c * S + s));
+        v = poissonSpike(x[p], u, L.encScale, L.encSigned);
+      }
+      out[p] = v;
+      if (v != 0) {
+        b.idx[n] = static_cast<int32_t>(p);
+        b.val[n++] = v;
+      }
+    }
+  b.nev = n;
+  return n;
+}
+
+SNNC_MULTIVERSION
+int64_t convStep(const Layer &L, const Source &src, float *out) {
+  const int64_t I = L.inC, W = L.inW, O = L.outC, OW = L.outW, OH = L.outH;
+  const int64_t KH = L.kh, KW = L.kw, Og = O / L.groups, Ig = I / L.groups;
+  const float *wt = L.weight.data();
+  const int32_t *fan = L.fanout.data();
+  fillBias(out, L.bias.data(), L.outH * OW, O);
+  int64_t syn = 0;
+  forInputs(src, [&](int64_t p, float v, bool binary) {
+    if (v == 0)
+      return;
+    int64_t s = p / I, ci = p - s * I, h = s / W, w = s - h * W;
+    syn += fan[s];
+    const float *wb = wt + ci * KH * KW * Og;
+    float *ob = out + (ci / Ig) * Og;
+    for (int64_t a = 0; a < KH; ++a) {
+      int64_t ohn = h + L.padT - a * L.dh;
+      if (ohn < 0)
+        break;
+      if (ohn % L.sh)
+        continue;
+      int64_t oh = ohn / L.sh;
+      if (oh >= OH)
+        continue;
+      for (int64_t c = 0; c < KW; ++c) {
+        int64_t own = w + L.padL - c * L.dw;
+        if (own < 0)
+          break;
+        if (own % L.sw)
+          continue;
+        int64_t ow = own / L.sw;
+        if (ow >= OW)
+          continue;
+        vscaled(ob + (oh * OW + ow) * O, wb + (a * KW + c) * Og, v, binary, Og);
+      }
+    }
+  });
+  return syn * Og;
+}
+
+SNNC_MULTIVERSION
+int64_t denseStep(const Layer &L, const Source &src, float *out) {
+  const int64_t O = static_cast<int64_t>(L.bias.size());
+  const float *wt = L.weight.data();
+  std::memcpy(out, L.bias.data(), sizeof(float) * O);
+  int64_t nnz = 0;
+  forInputs(src, [&](int64_t p, float v, bool binary) {
+    if (v == 0)
+      return;
+    ++nnz;
+    vscaled(out, wt + p * O, v, binary, O);
+  });
+  return nnz * O;
+}
+
+int64_t avgPoolStep(const Layer &L, const Source &src, float *out) {
+  const int64_t C = L.inC, W = L.inW, OH = L.outH, OW = L.outW;
+  std::memset(out, 0, sizeof(float) * C * OH * OW);
+  int64_t syn = 0;
+  forInputs(src, [&](int64_t p, float v, bool) {
+    if (v == 0)
+      return;
+    int64_t s = p / C, c = p - s * C, h = s / W, w = s - h * W;
+    // Windows covering (h, w): oh*sh - padT <= h < oh*sh - padT + kh.
+    int64_t hh = h + L.padT, ww = w + L.padL;
+    int64_t oh0 = hh >= L.kh ? (hh - L.kh) / L.sh + 1 : 0,
+            oh1 = std::min(OH - 1, hh / L.sh);
+    int64_t ow0 = ww >= L.kw ? (ww - L.kw) / L.sw + 1 : 0,
+            ow1 = std::min(OW - 1, ww / L.sw);
+    for (int64_t oh = oh0; oh <= oh1; ++oh)
+      for (int64_t ow = ow0; ow <= ow1; ++ow) {
+        out[(oh * OW + ow) * C + c] += v;
+        ++syn;
+      }
+  });
+  const float *div = L.poolDiv.data();
+  for (int64_t q = 0; q < OH * OW; ++q)
+    for (int64_t c = 0; c < C; ++c)
+      out[q * C + c] = out[q * C + c] / div[q];
+  return syn;
+}
+
+void maxPoolStep(const Layer &L, const float *in, float *out) {
+  const int64_t C = L.inC, H = L.inH, W = L.inW;
+  for (int64_t oh = 0; oh < L.outH; ++oh)
+    for (int64_t ow = 0; ow < L.outW; ++ow) {
+      float *o = out + (oh * L.outW + ow) * C;
+      bool first = true;
+      for (int64_t a = 0; a < L.kh; ++a) {
+        int64_t h = oh * L.sh - L.padT + a;
+        if (h < 0 || h >= H)
+          continue;
+        for (int64_t b = 0; b < L.kw; ++b) {
+          int64_t w = ow * L.sw - L.padL + b;
+          if (w < 0 || w >= W)
+            continue;
+          const float *x = in + (h * W + w) * C;
+          if (first)
+            std::memcpy(o, x, sizeof(float) * C);
+          else
+            for (int64_t c = 0; c < C; ++c)
+              o[c] = std::max(o[c], x[c]);
+          first = false;
+        }
+      }
+    }
+}
+
+SNNC_MULTIVERSION
+int64_t lifStep(const Layer &L, int t, const float *x, Buf &b) {
+  const int64_t C = L.channels, S = L.spatial;
+  const float *thr = L.threshold.data() + t * C, *leak = L.leak.data() + t * C;
+  const float *bias = L.lifBias.data() + t * C, *gain = L.gain.data() + t * C;
+  float *u = b.state.data(), *out = b.out.data();
+  int32_t *idx = b.idx.data();
+  float *val = b.val.data();
+  int64_t n = 0;
+  const bool hard = L.hardReset;
+  for (int64_t s = 0; s < S; ++s) {
+    float *us = u + s * C, *os = out + s * C;
+    const float *xs = x + s * C;
+    for (int64_t c = 0; c < C; ++c) {
+      float v = leak[c] * us[c] + gain[c] * xs[c] + bias[c];
+      bool spike = v > thr[c];
+      if (spike)
+        v = hard ? 0.0f : v - thr[c];
+      us[c] = v;
+      os[c] = spike ? 1.0f : 0.0f;
+    }
+    for (int64_t c = 0; c < C; ++c)
+      if (os[c] != 0) {
+        idx[n] = static_cast<int32_t>(s * C + c);
+        val[n++] = 1.0f;
+      }
+  }
+  b.nev = n;
+  return n;
+}
+
+void scanEvents(Buf &b, int64_t n) {
+  int64_t k = 0;
+  const float *out = b.out.data();
+  for (int64_t p = 0; p < n; ++p)
+    if (out[p] != 0) {
+      b.idx[k] = static_cast<int32_t>(p);
+      b.val[k++] = out[p];
+    }
+  b.nev = k;
+}
+
+} // namespace detail
+} // namespace rt
+} // namespace snnc

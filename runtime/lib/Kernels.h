@@ -1,0 +1,70 @@
+//===- Kernels.h - per-layer step kernels of the CPU executor
+//--------------===//
+//
+// Internal to the runtime. Each kernel runs one layer for one step of one
+// sample. Every layer leaves its full output in `out` (channels-last physical
+// order); layers whose consumers run event-driven also leave the list of
+// non-zero outputs (ascending index, value) in idx/val. Synaptic kernels (conv,
+// dense, average pool) take either that event list or the dense input; both
+// visit inputs in ascending index order and add the same products, so the two
+// paths give bit-identical sums (adding the zero products of the dense path
+// changes no sum).
+//
+//===----------------------------------------------------------------------===//
+#ifndef SNNC_RUNTIME_KERNELS_H
+#define SNNC_RUNTIME_KERNELS_H
+
+#include "snnc/runtime/Network.h"
+
+#include <cstdint>
+#include <vector>
+
+namespace snnc {
+namespace rt {
+namespace detail {
+
+struct Buf {
+  std::vector<float> out;
+  std::vector<int32_t> idx;
+  std::vector<float> val;
+  int64_t nev = 0;
+  std::vector<float>
+      state; // LIF membrane, READOUT accumulator, encoder |x| cache
+  std::vector<float> aux; // encoder: input in physical order
+};
+
+/// Input of a synaptic kernel: an event list (events = true) or the dense
+/// vector.
+struct Source {
+  const float *dense;
+  const int32_t *idx;
+  const float *val;
+  int64_t nev;
+  int64_t numel;
+  bool events;
+  bool binary;
+};
+
+/// Per-sample encoder setup: stores the sample (logical order) in physical
+/// order in b.aux.
+void encodeSetup(const Layer &L, const float *x, Buf &b);
+/// One encoder step; returns the number of non-zero outputs.
+int64_t encodeStep(const Layer &L, uint64_t seed, uint64_t sample, int t, int T,
+                   Buf &b);
+
+int64_t convStep(const Layer &L, const Source &src, float *out);
+int64_t denseStep(const Layer &L, const Source &src, float *out);
+int64_t avgPoolStep(const Layer &L, const Source &src, float *out);
+void maxPoolStep(const Layer &L, const float *in, float *out);
+/// LIF update of one step; returns the number of spikes. Fills b.idx/b.val with
+/// the spikes.
+int64_t lifStep(const Layer &L, int t, const float *x, Buf &b);
+
+/// Builds b's event list from b.out.
+void scanEvents(Buf &b, int64_t n);
+
+} // namespace detail
+} // namespace rt
+} // namespace snnc
+
+#endif // SNNC_RUNTIME_KERNELS_H

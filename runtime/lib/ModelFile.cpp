@@ -1,0 +1,219 @@
+//===- ModelFile.cpp - model.bin framing: read and write
+//-------------------===//
+//
+// Implements the 32-byte header around the protobuf payload
+// (docs/model-bin.md): little-endian encoding independent of the host, CRC-32
+// from zlib, size checks before any allocation, and atomic writes (temporary
+// file in the destination folder + rename). Built without exceptions.
+//
+//===----------------------------------------------------------------------===//
+#include "snnc/runtime/ModelFile.h"
+
+#include <zlib.h>
+
+#include <cerrno>
+#include <climits>
+#include <cstdio>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace snnc {
+namespace modelbin {
+namespace {
+
+void putLE(unsigned char *p, uint64_t v, int bytes) {
+  for (int i = 0; i < bytes; ++i)
+    p[i] = static_cast<unsigned char>(v >> (8 * i));
+}
+
+uint64_t getLE(const unsigned char *p, int bytes) {
+  uint64_t v = 0;
+  for (int i = 0; i < bytes; ++i)
+    v |= uint64_t(p[i]) << (8 * i);
+  return v;
+}
+
+uint32_t crc32Of(const unsigned char *p, size_t n) {
+  uLong crc = crc32(0L, Z_NULL, 0);
+  while (n > 0) {
+    uInt chunk = n > (1u << 30) ? (1u << 30) : static_cast<uInt>(n);
+    crc = crc32(crc, p, chunk);
+    p += chunk;
+    n -= chunk;
+  }
+  return static_cast<uint32_t>(crc);
+}
+
+bool fail(std::string *error, std::string msg) {
+  if (error)
+    *error = std::move(msg);
+  return false;
+}
+
+std::string hex32(uint64_t v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "0x%08llx",
+                static_cast<unsigned long long>(v));
+  return buf;
+}
+
+} // namespace
+
+bool parsePayload(const void *data, size_t size, Model *m, std::string *error) {
+  if (size > INT_MAX)
+    return fail(error,
+                "payload: " + std::to_string(size) + " bytes is too large");
+  m->Clear();
+  if (!m->ParseFromArray(data, static_cast<int>(size)))
+    return fail(error,
+                "payload: not a valid snnc.modelbin.Model protobuf message");
+  return true;
+}
+
+bool serializeModel(const Model &m, std::string *out, std::string *error) {
+  size_t payloadSize = m.ByteSizeLong();
+  if (payloadSize > kMaxPayloadSize)
+    return fail(error, "model: serialized payload of " +
+                           std::to_string(payloadSize) +
+                           " bytes exceeds the limit of " +
+                           std::to_string(kMaxPayloadSize));
+  out->assign(kHeaderSize + payloadSize, '\0');
+  auto *bytes = reinterpret_cast<unsigned char *>(&(*out)[0]);
+  if (!m.SerializeToArray(bytes + kHeaderSize, static_cast<int>(payloadSize)))
+    return fail(
+        error, "model: protobuf serialization failed (missing required data?)");
+  std::memcpy(bytes, kMagic, 8);
+  putLE(bytes + 8, kFormatVersion, 4);
+  putLE(bytes + 12, kHeaderSize, 4);
+  putLE(bytes + 16, payloadSize, 8);
+  putLE(bytes + 24, crc32Of(bytes + kHeaderSize, payloadSize), 4);
+  putLE(bytes + 28, 0, 4);
+  return true;
+}
+
+bool parseModel(const void *data, size_t size, Model *m, std::string *error) {
+  const auto *p = static_cast<const unsigned char *>(data);
+  if (size < kHeaderSize)
+    return fail(error, "header: file is " + std::to_string(size) +
+                           " bytes, expected at least the 32-byte header");
+  if (std::memcmp(p, kMagic, 8) != 0)
+    return fail(
+        error,
+        "header: magic (bytes 0-7) is not \"SNNCMBIN\": not a model.bin file");
+  uint64_t version = getLE(p + 8, 4);
+  if (version != kFormatVersion)
+    return fail(error, "header: format_version is " + std::to_string(version) +
+                           ", expected 1 (this runtime reads version 1 only)");
+  uint64_t headerSize = getLE(p + 12, 4);
+  if (headerSize != kHeaderSize)
+    return fail(error, "header: header_size is " + std::to_string(headerSize) +
+                           ", expected 32");
+  uint64_t payloadSize = getLE(p + 16, 8);
+  if (payloadSize > kMaxPayloadSize)
+    return fail(error, "header: payload_size " + std::to_string(payloadSize) +
+                           " exceeds the limit of " +
+                           std::to_string(kMaxPayloadSize));
+  if (payloadSize != size - kHeaderSize)
+    return fail(
+        error, "header: payload_size is " + std::to_string(payloadSize) +
+                   " but the file holds " + std::to_string(size - kHeaderSize) +
+                   " payload bytes (truncated or padded file)");
+  uint64_t reserved = getLE(p + 28, 4);
+  if (reserved != 0)
+    return fail(error, "header: reserved word (bytes 28-31) is " +
+                           hex32(reserved) + ", expected 0");
+  uint64_t expectCrc = getLE(p + 24, 4);
+  uint32_t crc = crc32Of(p + kHeaderSize, payloadSize);
+  if (crc != expectCrc)
+    return fail(error, "header: payload CRC-32 is " + hex32(crc) +
+                           ", header says " + hex32(expectCrc) +
+                           " (corrupt file)");
+  return parsePayload(p + kHeaderSize, payloadSize, m, error);
+}
+
+bool writeFileAtomically(const std::string &path, const std::string &bytes,
+                         std::string *error) {
+  std::string tmp = path + ".tmp." + std::to_string(::getpid());
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0)
+    return fail(error, path + ": cannot create temporary file " + tmp + ": " +
+                           std::strerror(errno));
+  size_t done = 0;
+  while (done < bytes.size()) {
+    ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n <= 0) {
+      std::string why = std::strerror(errno);
+      ::close(fd);
+      ::unlink(tmp.c_str());
+      return fail(error, path + ": write failed: " + why);
+    }
+    done += static_cast<size_t>(n);
+  }
+  if (::fsync(fd) != 0 || ::close(fd) != 0) {
+    std::string why = std::strerror(errno);
+    ::unlink(tmp.c_str());
+    return fail(error, path + ": write failed: " + why);
+  }
+  if (::rename(tmp.c_str(), path.c_str()) != 0) {
+    std::string why = std::strerror(errno);
+    ::unlink(tmp.c_str());
+    return fail(error,
+                path + ": cannot rename temporary file into place: " + why);
+  }
+  return true;
+}
+
+bool writeModelFile(const Model &m, const std::string &path,
+                    std::string *error) {
+  std::string bytes;
+  if (!serializeModel(m, &bytes, error)) {
+    if (error)
+      *error = path + ": " + *error;
+    return false;
+  }
+  return writeFileAtomically(path, bytes, error);
+}
+
+bool readModelFile(const std::string &path, Model *m, std::string *error) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return fail(error, path + ": cannot open: " + std::strerror(errno));
+  struct stat st;
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    ::close(fd);
+    return fail(error, path + ": not a regular file");
+  }
+  uint64_t size = static_cast<uint64_t>(st.st_size);
+  if (size > kHeaderSize + kMaxPayloadSize) {
+    ::close(fd);
+    return fail(error, path + ": file of " + std::to_string(size) +
+                           " bytes exceeds the model.bin size limit");
+  }
+  std::string bytes(size, '\0');
+  size_t done = 0;
+  while (done < size) {
+    ssize_t n = ::read(fd, &bytes[done], size - done);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n <= 0)
+      break;
+    done += static_cast<size_t>(n);
+  }
+  ::close(fd);
+  if (done != size)
+    return fail(error, path + ": short read (" + std::to_string(done) + " of " +
+                           std::to_string(size) + " bytes)");
+  if (!parseModel(bytes.data(), bytes.size(), m, error)) {
+    if (error)
+      *error = path + ": " + *error;
+    return false;
+  }
+  return true;
+}
+
+} // namespace modelbin
+} // namespace snnc

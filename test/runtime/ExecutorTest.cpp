@@ -1,0 +1,347 @@
+//===- ExecutorTest.cpp - executor semantics, paths, threads, adaptive exit
+//===//
+//
+// Hand-computed spike trains for a tiny dense network (soft/hard reset,
+// per-step tables, gain, bias), single synaptic layers against a naive NCHW
+// reference written here (conv with stride, padding, dilation and groups;
+// average and max pooling), event vs dense vs auto paths (bit-identical),
+// thread-count independence, and --adaptive-exit answers equal to full runs.
+//
+//===----------------------------------------------------------------------===//
+#include "ModelBuilder.h"
+
+#include "snnc/runtime/Encoder.h"
+#include "snnc/runtime/Executor.h"
+#include "snnc/runtime/Network.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+using namespace snnc;
+using namespace snnc::test;
+
+namespace {
+
+rt::Network prepare(const mb::Model &m) {
+  rt::Network net;
+  std::string err;
+  EXPECT_TRUE(rt::prepareNetwork(m, &net, &err)) << err;
+  return net;
+}
+
+rt::RunResult run(const rt::Network &net, const std::vector<float> &x,
+                  int64_t count, rt::Mode mode = rt::Mode::Auto,
+                  int threads = 1, int steps = 0, bool adaptive = false,
+                  uint64_t seed = 0) {
+  rt::RunOptions o;
+  o.mode = mode;
+  o.threads = threads;
+  o.steps = steps;
+  o.adaptive = adaptive;
+  o.seed = seed;
+  rt::Batch b{x.data(), count, net.inputNumel, 0};
+  rt::RunResult r;
+  std::string err;
+  EXPECT_TRUE(rt::runNetwork(net, b, o, &r, &err)) << err;
+  return r;
+}
+
+std::vector<float> images(uint32_t seed, int64_t count, int64_t numel,
+                          float zeroFrac = 0.4f) {
+  std::mt19937 rng(seed);
+  std::uniform_real_distribution<float> d(0, 1);
+  std::vector<float> x(count * numel);
+  for (float &v : x)
+    v = d(rng) < zeroFrac ? 0.0f : d(rng);
+  return x;
+}
+
+void expectSameResults(const rt::RunResult &a, const rt::RunResult &b) {
+  EXPECT_EQ(a.predictions, b.predictions);
+  EXPECT_EQ(a.stepsExecuted, b.stepsExecuted);
+  ASSERT_EQ(a.outputs.size(), b.outputs.size());
+  for (size_t i = 0; i < a.outputs.size(); ++i)
+    ASSERT_EQ(a.outputs[i], b.outputs[i]) << "output " << i; // bit-identical
+  ASSERT_EQ(a.spikes.size(), b.spikes.size());
+  for (size_t l = 0; l < a.spikes.size(); ++l)
+    EXPECT_EQ(a.spikes[l].second, b.spikes[l].second) << a.spikes[l].first;
+  for (size_t l = 0; l < a.synapticEvents.size(); ++l)
+    EXPECT_EQ(a.synapticEvents[l].second, b.synapticEvents[l].second);
+  EXPECT_EQ(a.neuronUpdates, b.neuronUpdates);
+}
+
+/// 2 direct inputs -> identity dense -> LIF -> identity dense -> readout, T
+/// = 4.
+mb::Model tinyNet(bool hard, std::vector<float> thr = {},
+                  std::vector<float> bias = {}, std::vector<float> gain = {}) {
+  ModelBuilder b({2}, 4, 4);
+  int x = b.encode(false);
+  x = b.dense(x, 2, {1, 0, 0, 1});
+  x = b.lif(x, 1.0f, 1.0f, hard, thr, {}, bias, gain);
+  x = b.dense(x, 2, {1, 0, 0, 1});
+  b.readout(x);
+  return b.m;
+}
+
+} // namespace
+
+TEST(Executor, HandComputedSpikesSoftReset) {
+  rt::Network net = prepare(tinyNet(false));
+  // u0: 0.6, 1.2 (spike, 0.2), 0.8, 1.4 (spike); u1: 0.3, 0.6, 0.9, 1.2
+  // (spike).
+  rt::RunResult r = run(net, {0.6f, 0.3f}, 1);
+  ASSERT_EQ(r.spikes.size(), 1u);
+  EXPECT_EQ(r.spikes[0].second, (std::vector<int64_t>{0, 1, 0, 2}));
+  EXPECT_EQ(r.outputs, (std::vector<float>{0.5f, 0.25f}));
+  EXPECT_EQ(r.predictions[0], 0);
+  EXPECT_EQ(r.stepsExecuted[0], 4);
+  EXPECT_EQ(r.neuronUpdates, 8);
+  // Readout divides by the steps executed.
+  r = run(net, {0.6f, 0.3f}, 1, rt::Mode::Auto, 1, 2);
+  EXPECT_EQ(r.outputs, (std::vector<float>{0.5f, 0.0f}));
+}
+
+TEST(Executor, HandComputedSpikesHardReset) {
+  rt::Network net = prepare(tinyNet(true));
+  // Hard reset: u0: 0.7, 1.4 (spike, 0), 0.7, 1.4 (spike); u1: 0.5 .. 1.5 at
+  // t=2 (spike, 0), 0.5.
+  rt::RunResult r = run(net, {0.7f, 0.5f}, 1);
+  EXPECT_EQ(r.spikes[0].second, (std::vector<int64_t>{0, 1, 1, 1}));
+  EXPECT_EQ(r.outputs, (std::vector<float>{0.5f, 0.25f}));
+}
+
+TEST(Executor, PerStepTablesGainAndBias) {
+  // Threshold only low at t = 2; neuron 1 has gain -1 and bias 0.5 per step.
+  std::vector<float> thr = {10, 10, 10, 10, 0.5f, 0.5f, 10, 10};
+  std::vector<float> gain = {1, -1, 1, -1, 1, -1, 1, -1};
+  std::vector<float> bias = {0, 0.5f, 0, 0.5f, 0, 0.5f, 0, 0.5f};
+  rt::Network net = prepare(tinyNet(false, thr, bias, gain));
+  // u0 = 0.1 t -> 0.3 at t=2 (< 0.5: no spike); u1 = -0.1+0.5 per step -> 1.2
+  // at t=2: spike.
+  rt::RunResult r = run(net, {0.1f, 0.1f}, 1);
+  EXPECT_EQ(r.spikes[0].second, (std::vector<int64_t>{0, 0, 1, 0}));
+}
+
+namespace {
+
+struct ConvCase {
+  Dims in, w, strides, pads, dil;
+  int64_t groups;
+  bool bias, poisson;
+};
+
+std::vector<float> naiveConv(const ConvCase &c, const std::vector<float> &x,
+                             const std::vector<float> &w,
+                             const std::vector<float> &bias, Dims *outShape) {
+  int64_t C = c.in[0], H = c.in[1], W = c.in[2], O = c.w[0], Ig = c.w[1],
+          KH = c.w[2], KW = c.w[3];
+  int64_t OH =
+      (H + c.pads[0] + c.pads[2] - c.dil[0] * (KH - 1) - 1) / c.strides[0] + 1;
+  int64_t OW =
+      (W + c.pads[1] + c.pads[3] - c.dil[1] * (KW - 1) - 1) / c.strides[1] + 1;
+  *outShape = {O, OH, OW};
+  int64_t Og = O / c.groups;
+  std::vector<float> out(O * OH * OW);
+  for (int64_t o = 0; o < O; ++o)
+    for (int64_t y = 0; y < OH; ++y)
+      for (int64_t z = 0; z < OW; ++z) {
+        double s = bias.empty() ? 0.0 : bias[o];
+        for (int64_t ci = 0; ci < Ig; ++ci)
+          for (int64_t a = 0; a < KH; ++a)
+            for (int64_t b = 0; b < KW; ++b) {
+              int64_t h = y * c.strides[0] - c.pads[0] + a * c.dil[0];
+              int64_t v = z * c.strides[1] - c.pads[1] + b * c.dil[1];
+              if (h < 0 || h >= H || v < 0 || v >= W)
+                continue;
+              int64_t cin = (o / Og) * Ig + ci;
+              s += double(x[(cin * H + h) * W + v]) *
+                   w[((o * Ig + ci) * KH + a) * KW + b];
+            }
+        out[(o * OH + y) * OW + z] = static_cast<float>(s);
+      }
+  (void)C;
+  return out;
+}
+
+} // namespace
+
+TEST(Executor, ConvMatchesNaiveReference) {
+  std::vector<ConvCase> cases = {
+      {{1, 8, 8}, {4, 1, 3, 3}, {1, 1}, {1, 1, 1, 1}, {1, 1}, 1, false, true},
+      {{3, 9, 10}, {5, 3, 3, 2}, {2, 1}, {1, 0, 2, 1}, {1, 1}, 1, true, false},
+      {{3, 9, 10}, {4, 3, 2, 3}, {1, 2}, {0, 2, 1, 0}, {2, 2}, 1, true, true},
+      {{6, 7, 7}, {9, 2, 3, 3}, {2, 2}, {1, 1, 1, 1}, {1, 1}, 3, true, false},
+      {{4, 5, 6}, {4, 1, 1, 1}, {1, 1}, {0, 0, 0, 0}, {1, 1}, 4, false, false},
+  };
+  std::mt19937 rng(5);
+  for (size_t k = 0; k < cases.size(); ++k) {
+    const ConvCase &c = cases[k];
+    ModelBuilder b(c.in, 3, 1);
+    std::vector<float> w = randomValues(rng, product(c.w), -1, 1);
+    std::vector<float> bias =
+        c.bias ? randomValues(rng, c.w[0], -1, 1) : std::vector<float>{};
+    int x = b.encode(c.poisson);
+    x = b.conv(x, c.w, w, c.strides, c.pads, c.dil, c.groups, bias);
+    x = b.flatten(x);
+    b.readout(x);
+    rt::Network net = prepare(b.m);
+    std::vector<float> img = images(static_cast<uint32_t>(k), 1, product(c.in));
+    // Step 0 input as the encoder produces it (logical order).
+    std::vector<float> enc = img;
+    if (c.poisson)
+      for (int64_t i = 0; i < product(c.in); ++i)
+        enc[i] = rt::poissonSpike(
+            img[i],
+            rt::poissonUniform(0,
+                               rt::poissonCounter(0, 0, i, 3, product(c.in))),
+            1.0f, true);
+    Dims os;
+    std::vector<float> want = naiveConv(c, enc, w, bias, &os);
+    for (rt::Mode mode : {rt::Mode::Event, rt::Mode::Dense}) {
+      rt::RunResult r = run(net, img, 1, mode);
+      ASSERT_EQ(r.outputs.size(), want.size());
+      for (size_t i = 0; i < want.size(); ++i)
+        ASSERT_NEAR(r.outputs[i], want[i], 1e-5)
+            << "case " << k << " element " << i;
+    }
+  }
+}
+
+TEST(Executor, PoolsMatchNaiveReference) {
+  struct PoolCase {
+    Dims in, k, s, pads;
+    bool cip;
+  } cases[] = {{{2, 6, 6}, {2, 2}, {2, 2}, {0, 0, 0, 0}, false},
+               {{3, 7, 5}, {3, 2}, {2, 1}, {1, 1, 1, 0}, false},
+               {{3, 7, 5}, {3, 3}, {2, 2}, {1, 1, 2, 2}, true}};
+  for (const PoolCase &c : cases)
+    for (bool avg : {true, false}) {
+      ModelBuilder b(c.in, 1, 1);
+      int x = b.encode(false);
+      x = b.pool(x, avg, c.k, c.s, c.pads, c.cip);
+      x = b.flatten(x);
+      b.readout(x);
+      rt::Network net = prepare(b.m);
+      std::vector<float> img = images(9, 1, product(c.in));
+      for (float &v : img)
+        v -= 0.3f; // negative values too (max pool)
+      const Dims &os = b.shapeOf(1);
+      int64_t H = c.in[1], W = c.in[2];
+      for (rt::Mode mode : {rt::Mode::Event, rt::Mode::Dense}) {
+        rt::RunResult r = run(net, img, 1, mode);
+        for (int64_t ch = 0; ch < os[0]; ++ch)
+          for (int64_t y = 0; y < os[1]; ++y)
+            for (int64_t z = 0; z < os[2]; ++z) {
+              double sum = 0, mx = -INFINITY;
+              int n = 0;
+              for (int64_t a = 0; a < c.k[0]; ++a)
+                for (int64_t e = 0; e < c.k[1]; ++e) {
+                  int64_t h = y * c.s[0] - c.pads[0] + a,
+                          v = z * c.s[1] - c.pads[1] + e;
+                  if (h < 0 || h >= H || v < 0 || v >= W) {
+                    n += c.cip;
+                    continue;
+                  }
+                  double val = img[(ch * H + h) * W + v];
+                  sum += val;
+                  mx = std::max(mx, val);
+                  ++n;
+                }
+              double want = avg ? sum / n : mx;
+              ASSERT_NEAR(r.outputs[(ch * os[1] + y) * os[2] + z], want, 1e-6)
+                  << (avg ? "avg" : "max") << " " << ch << "," << y << "," << z;
+            }
+      }
+    }
+}
+
+TEST(Executor, EventDenseAutoAreBitIdentical) {
+  for (uint32_t seed : {1u, 2u, 3u}) {
+    rt::Network net = prepare(smallConvNet(seed, 12, 12, 8, 5, seed != 2));
+    std::vector<float> x = images(seed, 20, net.inputNumel);
+    rt::RunResult e = run(net, x, 20, rt::Mode::Event, 1, 8);
+    rt::RunResult d = run(net, x, 20, rt::Mode::Dense, 1, 8);
+    rt::RunResult a = run(net, x, 20, rt::Mode::Auto, 1, 8);
+    expectSameResults(e, d);
+    expectSameResults(e, a);
+    int64_t spikes = 0;
+    for (const auto &s : e.spikes)
+      for (int64_t v : s.second)
+        spikes += v;
+    EXPECT_GT(spikes, 0);
+  }
+}
+
+TEST(Executor, ThreadCountDoesNotChangeResults) {
+  rt::Network net = prepare(smallConvNet(4));
+  std::vector<float> x = images(4, 37, net.inputNumel);
+  rt::RunResult one = run(net, x, 37, rt::Mode::Auto, 1);
+  for (int threads : {2, 3, 8})
+    expectSameResults(one, run(net, x, 37, rt::Mode::Auto, threads));
+}
+
+TEST(Executor, SeedAndSampleIndexChangeTheEncoding) {
+  rt::Network net = prepare(smallConvNet(4));
+  std::vector<float> x = images(4, 1, net.inputNumel);
+  rt::RunResult a = run(net, x, 1, rt::Mode::Auto, 1, 0, false, 0);
+  rt::RunResult b = run(net, x, 1, rt::Mode::Auto, 1, 0, false, 99);
+  EXPECT_NE(a.spikes[0].second, b.spikes[0].second);
+}
+
+TEST(Executor, DefaultStepsIsEarlyExitStep) {
+  rt::Network net = prepare(smallConvNet(4, 12, 12, 6, 4));
+  std::vector<float> x = images(4, 3, net.inputNumel);
+  rt::RunResult r = run(net, x, 3);
+  EXPECT_EQ(r.steps, 4);
+  EXPECT_EQ(r.stepsExecuted, (std::vector<int>{4, 4, 4}));
+  EXPECT_EQ(r.spikes[0].second.size(), 4u);
+  rt::RunOptions o;
+  o.steps = 7;
+  rt::Batch b{x.data(), 3, net.inputNumel, 0};
+  std::string err;
+  EXPECT_FALSE(rt::runNetwork(net, b, o, &r, &err));
+  EXPECT_NE(err.find("expected 1..T = 6"), std::string::npos) << err;
+}
+
+TEST(Executor, AdaptiveExitEqualsFullRun) {
+  int64_t stopped = 0, total = 0;
+  for (uint32_t seed = 1; seed <= 6; ++seed) {
+    mb::Model m = smallConvNet(seed, 12, 12, 16, 16);
+    // Give the readout a bias so that some samples settle early.
+    std::mt19937 rng(seed);
+    std::vector<float> bias = randomValues(rng, 10, -0.5f, 0.5f);
+    bias[seed % 10] += 1.5f;
+    setTensor(m.mutable_layers(10)->mutable_dense()->mutable_bias(), {10},
+              bias);
+    rt::Network net = prepare(m);
+    std::vector<float> x = images(seed + 100, 64, net.inputNumel);
+    for (int steps : {16, 9}) {
+      rt::RunResult full = run(net, x, 64, rt::Mode::Auto, 2, steps);
+      rt::RunResult ad = run(net, x, 64, rt::Mode::Auto, 2, steps, true);
+      EXPECT_EQ(full.predictions, ad.predictions)
+          << "seed " << seed << " steps " << steps;
+      for (int s : ad.stepsExecuted) {
+        EXPECT_LE(s, steps);
+        stopped += s < steps;
+        ++total;
+      }
+    }
+  }
+  EXPECT_GT(stopped, 0) << "adaptive exit never stopped early in " << total
+                        << " runs";
+}
+
+TEST(Executor, AdaptiveExitStopsAfterOneStepWhenDecided) {
+  ModelBuilder b({2}, 10, 10);
+  int x = b.encode(true);
+  x = b.dense(x, 2, {1, 0, 0, 1});
+  x = b.lif(x);
+  x = b.dense(x, 3, {0.1f, 0.1f, 0.2f, -0.1f, 0.0f, 0.3f},
+              {100.0f, 0.0f, 0.0f});
+  b.readout(x);
+  rt::Network net = prepare(b.m);
+  rt::RunResult r = run(net, {0.5f, 0.9f}, 1, rt::Mode::Auto, 1, 0, true);
+  EXPECT_EQ(r.stepsExecuted[0], 1);
+  EXPECT_EQ(r.predictions[0], 0);
+}

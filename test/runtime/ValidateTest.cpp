@@ -1,0 +1,261 @@
+//===- ValidateTest.cpp - semantic validation of hostile models
+//------------===//
+//
+// Each test takes a valid synthetic model, breaks one field (tables vs T and
+// channels, NaN weights, input indices, shape products, huge sizes, dtype,
+// kinds, flags) and checks that prepareNetwork rejects it with a message naming
+// the layer and field.
+//
+//===----------------------------------------------------------------------===//
+#include "ModelBuilder.h"
+
+#include "snnc/runtime/Network.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <functional>
+#include <limits>
+
+using namespace snnc;
+using namespace snnc::test;
+
+namespace {
+
+// Layers of smallConvNet: 0 encode, 1 conv, 2 lif, 3 avgpool, 4 conv, 5 lif, 6
+// avgpool, 7 flatten, 8 fc, 9 lif, 10 fc, 11 readout.
+std::string rejects(const std::function<void(mb::Model &)> &breakIt) {
+  mb::Model m = smallConvNet(7);
+  breakIt(m);
+  rt::Network net;
+  std::string err;
+  EXPECT_FALSE(rt::prepareNetwork(m, &net, &err));
+  return err;
+}
+
+#define EXPECT_MSG(err, text)                                                  \
+  EXPECT_NE((err).find(text), std::string::npos) << (err)
+
+} // namespace
+
+TEST(Validate, ValidModelPasses) {
+  rt::Network net;
+  std::string err;
+  ASSERT_TRUE(rt::prepareNetwork(smallConvNet(7), &net, &err)) << err;
+  EXPECT_EQ(net.layers.size(), 12u);
+  EXPECT_EQ(net.steps, 6);
+  EXPECT_EQ(net.exitStep, 4);
+}
+
+TEST(Validate, ModelFields) {
+  EXPECT_MSG(rejects([](mb::Model &m) { m.set_num_steps(0); }),
+             "model.num_steps");
+  EXPECT_MSG(rejects([](mb::Model &m) { m.set_early_exit_step(7); }),
+             "model.early_exit_step");
+  EXPECT_MSG(rejects([](mb::Model &m) { m.set_early_exit_step(0); }),
+             "model.early_exit_step");
+  EXPECT_MSG(rejects([](mb::Model &m) { m.set_output_layer(3); }),
+             "model.output_layer");
+  EXPECT_MSG(rejects([](mb::Model &m) { m.set_output_layer(99); }),
+             "model.output_layer");
+  EXPECT_MSG(rejects([](mb::Model &m) { m.clear_input_shape(); }),
+             "model.input_shape");
+  EXPECT_MSG(rejects([](mb::Model &m) { m.add_gamma_mean()->set_layer("b"); }),
+             "model.gamma_mean[0]");
+}
+
+TEST(Validate, TableSizeMismatch) {
+  std::string e = rejects([](mb::Model &m) {
+    setTensor(m.mutable_layers(2)->mutable_lif()->mutable_leak(), {5, 6},
+              std::vector<float>(30, 1.0f));
+  });
+  EXPECT_MSG(e,
+             "layer 2 'lif2' (LIF): lif.leak: shape [5, 6], expected [6, 6]");
+  e = rejects([](mb::Model &m) {
+    setTensor(m.mutable_layers(9)->mutable_lif()->mutable_threshold(), {6, 15},
+              std::vector<float>(90, 1.0f));
+  });
+  EXPECT_MSG(e, "lif.threshold: shape [6, 15], expected [6, 16]");
+}
+
+TEST(Validate, DataSizeMismatch) {
+  std::string e = rejects([](mb::Model &m) {
+    m.mutable_layers(1)
+        ->mutable_conv2d()
+        ->mutable_weight()
+        ->mutable_data()
+        ->resize(10);
+  });
+  EXPECT_MSG(e, "conv2d.weight: data holds 10 bytes, expected 216");
+}
+
+TEST(Validate, NaNWeights) {
+  std::string e = rejects([](mb::Model &m) {
+    std::string *d =
+        m.mutable_layers(8)->mutable_dense()->mutable_weight()->mutable_data();
+    float nan = std::numeric_limits<float>::quiet_NaN();
+    std::memcpy(&(*d)[8], &nan, 4);
+  });
+  EXPECT_MSG(e, "layer 8 'fc8' (DENSE): dense.weight: element 2 is nan, "
+                "expected a finite value");
+  e = rejects([](mb::Model &m) {
+    std::string *d =
+        m.mutable_layers(5)->mutable_lif()->mutable_bias()->mutable_data();
+    float inf = std::numeric_limits<float>::infinity();
+    std::memcpy(&(*d)[0], &inf, 4);
+  });
+  EXPECT_MSG(e, "lif.bias: element 0 is inf");
+}
+
+TEST(Validate, TableValueRanges) {
+  auto setFirst = [](mb::Tensor *t, float v) {
+    std::memcpy(&(*t->mutable_data())[0], &v, 4);
+  };
+  EXPECT_MSG(rejects([&](mb::Model &m) {
+               setFirst(m.mutable_layers(2)->mutable_lif()->mutable_threshold(),
+                        0.0f);
+             }),
+             "lif.threshold: element 0 is 0, expected > 0");
+  EXPECT_MSG(rejects([&](mb::Model &m) {
+               setFirst(m.mutable_layers(2)->mutable_lif()->mutable_leak(),
+                        -0.5f);
+             }),
+             "lif.leak: element 0 is -0.5, expected >= 0");
+  EXPECT_MSG(rejects([&](mb::Model &m) {
+               setFirst(m.mutable_layers(2)->mutable_lif()->mutable_gain(),
+                        0.5f);
+             }),
+             "lif.gain: element 0 is 0.5, expected -1, 0 or 1");
+}
+
+TEST(Validate, InputIndexOutOfRange) {
+  EXPECT_MSG(
+      rejects([](mb::Model &m) { m.mutable_layers(3)->set_inputs(0, 3); }),
+      "layer 3 'avgpool3' (AVG_POOL2D): inputs: index 3 out of range, expected "
+      "an earlier "
+      "layer 0..2");
+  EXPECT_MSG(
+      rejects([](mb::Model &m) { m.mutable_layers(3)->set_inputs(0, -1); }),
+      "inputs: index -1 out of range");
+  EXPECT_MSG(rejects([](mb::Model &m) { m.mutable_layers(3)->add_inputs(1); }),
+             "inputs: 2 given, expected 1");
+}
+
+TEST(Validate, ShapeProductOverflow) {
+  std::string e = rejects([](mb::Model &m) {
+    mb::Layer *l = m.mutable_layers(7);
+    l->clear_shape();
+    for (int i = 0; i < 8; ++i)
+      l->add_shape(int64_t(1) << 20);
+  });
+  EXPECT_MSG(e, "shape: shape [");
+  EXPECT_MSG(e, "has more than");
+  e = rejects([](mb::Model &m) {
+    m.mutable_layers(7)->set_shape(0, std::numeric_limits<int64_t>::max());
+  });
+  EXPECT_MSG(e, "out of range");
+  e = rejects([](mb::Model &m) { m.mutable_layers(7)->set_shape(0, -3); });
+  EXPECT_MSG(e, "dimension -3");
+}
+
+TEST(Validate, HugeSizes) {
+  // A conv whose weight claims 2^40 elements but holds none.
+  std::string e = rejects([](mb::Model &m) {
+    mb::Tensor *w = m.mutable_layers(1)->mutable_conv2d()->mutable_weight();
+    w->set_shape(0, int64_t(1) << 20);
+    w->set_shape(2, int64_t(1) << 10);
+    w->set_shape(3, int64_t(1) << 10);
+  });
+  EXPECT_MSG(e, "conv2d.weight");
+  e = rejects([](mb::Model &m) {
+    m.set_input_shape(1, 1 << 20);
+    m.set_input_shape(2, 1 << 20);
+  });
+  EXPECT_MSG(e, "model.input_shape");
+}
+
+TEST(Validate, DeclaredShapeMustMatch) {
+  std::string e =
+      rejects([](mb::Model &m) { m.mutable_layers(3)->set_shape(1, 5); });
+  EXPECT_MSG(e, "shape: [6, 5, 6] declared, expected [6, 6, 6]");
+}
+
+TEST(Validate, KindsParamsAndFlags) {
+  EXPECT_MSG(rejects([](mb::Model &m) {
+               m.mutable_layers(1)->set_kind(static_cast<mb::Layer::Kind>(42));
+             }),
+             "kind: 42 is not a layer kind");
+  EXPECT_MSG(
+      rejects([](mb::Model &m) { m.mutable_layers(1)->mutable_dense(); }),
+      "params: expected conv2d parameters");
+  EXPECT_MSG(
+      rejects([](mb::Model &m) { m.mutable_layers(2)->set_binary(false); }),
+      "binary: false, expected true");
+  EXPECT_MSG(
+      rejects([](mb::Model &m) { m.mutable_layers(3)->set_binary(true); }),
+      "binary: true, expected false");
+  EXPECT_MSG(
+      rejects([](mb::Model &m) {
+        m.mutable_layers(1)->mutable_conv2d()->mutable_weight()->set_dtype(
+            mb::Tensor::I8);
+      }),
+      "dtype 1 is not supported");
+  EXPECT_MSG(
+      rejects([](mb::Model &m) { m.mutable_layers(4)->set_name("conv1"); }),
+      "duplicate layer name");
+  EXPECT_MSG(rejects([](mb::Model &m) { m.mutable_layers(4)->set_name(""); }),
+             "name: empty");
+  EXPECT_MSG(rejects([](mb::Model &m) {
+               m.mutable_layers(0)->mutable_encoder()->set_scale(0);
+             }),
+             "encoder.scale");
+}
+
+TEST(Validate, ConvGeometry) {
+  EXPECT_MSG(rejects([](mb::Model &m) {
+               m.mutable_layers(1)->mutable_conv2d()->set_groups(4);
+             }),
+             "conv2d.groups: 4 out of range");
+  EXPECT_MSG(rejects([](mb::Model &m) {
+               m.mutable_layers(1)->mutable_conv2d()->set_strides(0, 0);
+             }),
+             "conv2d.strides: value 0 out of range");
+  EXPECT_MSG(rejects([](mb::Model &m) {
+               m.mutable_layers(1)->mutable_conv2d()->add_pads(1);
+             }),
+             "pads: 5 values, expected 4");
+  EXPECT_MSG(rejects([](mb::Model &m) {
+               m.mutable_layers(1)->mutable_conv2d()->set_dilations(0, 100);
+             }),
+             "does not fit the padded input");
+}
+
+TEST(Validate, PoolGeometry) {
+  EXPECT_MSG(rejects([](mb::Model &m) {
+               m.mutable_layers(3)->mutable_pool()->set_pads(0, 2);
+             }),
+             "pool.pads: every pad must be smaller than the kernel");
+  EXPECT_MSG(rejects([](mb::Model &m) {
+               m.mutable_layers(3)->mutable_pool()->clear_kernel();
+             }),
+             "pool.kernel: 0 values, expected 2");
+}
+
+TEST(Validate, DenseInputSize) {
+  EXPECT_MSG(rejects([](mb::Model &m) {
+               mb::Tensor *w =
+                   m.mutable_layers(10)->mutable_dense()->mutable_weight();
+               w->set_shape(1, 15);
+             }),
+             "dense.weight: shape [10, 15], expected in = 16");
+}
+
+TEST(Validate, ReadoutRules) {
+  EXPECT_MSG(rejects([](mb::Model &m) {
+               mb::Layer *l = m.add_layers();
+               *l = m.layers(10);
+               l->set_name("after");
+               l->set_inputs(0, 11);
+             }),
+             "layer 11 is the READOUT, which feeds no layer");
+}
