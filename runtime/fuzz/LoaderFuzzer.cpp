@@ -40,12 +40,19 @@ void exercise(const snnc::modelbin::Model &m) {
     o.steps = net.steps < 2 ? net.steps : 2;
     o.mode = mode;
     o.adaptive = true;
+    o.sampleSpikes = true;
     snnc::rt::RunResult r;
     (void)snnc::rt::runNetwork(net, b, o, &r, &err);
   }
 }
 
 } // namespace
+
+extern "C" int LLVMFuzzerInitialize(int *, char ***) {
+  google::protobuf::SetLogHandler(
+      nullptr); // parse diagnostics are expected here
+  return 0;
+}
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   snnc::modelbin::Model m;

@@ -108,7 +108,9 @@ public:
 
   /// Runs one sample; writes its readout values to `outputs`; returns steps
   /// executed.
-  int runSample(const float *x, uint64_t sampleIndex, float *outputs) {
+  int runSample(const float *x, uint64_t sampleIndex, float *outputs,
+                int32_t *spikes) {
+    sampleOut = spikes;
     for (size_t l = 0; l < net.layers.size(); ++l) {
       const Layer &L = net.layers[l];
       Buf &b = bufs[l];
@@ -138,6 +140,8 @@ private:
   int steps;
   std::vector<Buf> bufs;
   std::vector<bool> wantEvents;
+  int32_t *sampleOut =
+      nullptr; // [LIF layers][steps] of the current sample, or null
   bool adaptive = false;
   std::vector<double> lo, hi, mag;
   double eps = 0;
@@ -158,6 +162,7 @@ private:
   }
 
   void step(int t, uint64_t sampleIndex) {
+    int lifIndex = 0;
     for (size_t l = 0; l < net.layers.size(); ++l) {
       const Layer &L = net.layers[l];
       Buf &b = bufs[l];
@@ -202,12 +207,16 @@ private:
             b.out[s * C + c] = sc[c] * in[s * C + c] + sh[c];
         break;
       }
-      case Kind::Lif:
-        stats.spikes[l][t] +=
-            detail::lifStep(L, t, bufs[L.inputs[0]].out.data(), b);
+      case Kind::Lif: {
+        int64_t n = detail::lifStep(L, t, bufs[L.inputs[0]].out.data(), b);
+        stats.spikes[l][t] += n;
+        if (sampleOut)
+          sampleOut[lifIndex * steps + t] = static_cast<int32_t>(n);
+        ++lifIndex;
         stats.neuronUpdates += L.numel;
         scanned = true;
         break;
+      }
       case Kind::Readout: {
         const float *in = bufs[L.inputs[0]].out.data();
         for (int64_t p = 0; p < L.numel; ++p)
@@ -281,6 +290,11 @@ bool runNetwork(const Network &net, const Batch &batch, const RunOptions &opt,
   threads = static_cast<int>(
       std::min<int64_t>(threads, std::max<int64_t>(1, batch.count)));
   std::vector<Stats> stats(threads);
+  int64_t lifs = 0;
+  for (const Layer &L : net.layers)
+    lifs += L.kind == Kind::Lif;
+  if (opt.sampleSpikes)
+    out->sampleSpikes.assign(batch.count * lifs * steps, 0);
   std::atomic<int64_t> next{0}, finished{0};
   auto work = [&](int id) {
     Worker w(net, opt, steps);
@@ -289,9 +303,11 @@ bool runNetwork(const Network &net, const Batch &batch, const RunOptions &opt,
       if (r >= batch.count)
         break;
       float *o = out->outputs.data() + r * K;
-      out->stepsExecuted[r] =
-          w.runSample(batch.data + r * batch.numel,
-                      static_cast<uint64_t>(batch.firstIndex + r), o);
+      out->stepsExecuted[r] = w.runSample(
+          batch.data + r * batch.numel,
+          static_cast<uint64_t>(batch.firstIndex + r), o,
+          opt.sampleSpikes ? out->sampleSpikes.data() + r * lifs * steps
+                           : nullptr);
       out->predictions[r] = argmaxFirst(o, K);
       int64_t f = finished.fetch_add(1) + 1;
       if (id == 0 && opt.progress)

@@ -28,20 +28,21 @@ using namespace snnc;
 
 namespace {
 
-const char *kUsage = "usage: snnc-run MODEL.bin --input FILE [--labels FILE] "
-                     "[--limit N] [--seed S]\n"
-                     "                [--threads N] [--steps N | --full] "
-                     "[--adaptive-exit] [--json OUT]\n"
-                     "                [--outputs] [--backend=cpu] "
-                     "[--mode=auto|event|dense] [--quiet]\n"
-                     "       snnc-run MODEL.bin --dump\n"
-                     "Runs a compiled spiking network on a data set (IDX, "
-                     "IDX.gz or .npy) and prints accuracy,\n"
-                     "throughput, mean steps executed and spikes per sample. "
-                     "By default the model runs T_exit\n"
-                     "steps; --steps N runs N, --full runs T; --adaptive-exit "
-                     "stops a sample as soon as its top-1\n"
-                     "class can no longer change.\n";
+const char *kUsage =
+    "usage: snnc-run MODEL.bin --input FILE [--labels FILE] "
+    "[--limit N] [--seed S]\n"
+    "                [--threads N] [--steps N | --full] "
+    "[--adaptive-exit] [--json OUT]\n"
+    "                [--outputs] [--sample-spikes] [--backend=cpu] "
+    "[--mode=auto|event|dense] [--quiet]\n"
+    "       snnc-run MODEL.bin --dump\n"
+    "Runs a compiled spiking network on a data set (IDX, "
+    "IDX.gz or .npy) and prints accuracy,\n"
+    "throughput, mean steps executed and spikes per sample. "
+    "By default the model runs T_exit\n"
+    "steps; --steps N runs N, --full runs T; --adaptive-exit "
+    "stops a sample as soon as its top-1\n"
+    "class can no longer change.\n";
 
 [[noreturn]] void die(const std::string &msg) {
   std::fprintf(stderr, "snnc-run: error: %s\n", msg.c_str());
@@ -65,7 +66,7 @@ struct Options {
   int64_t limit = -1, threads = 0, steps = 0;
   uint64_t seed = 0;
   bool full = false, adaptive = false, dump = false, quiet = false,
-       outputs = false;
+       outputs = false, sampleSpikes = false;
 };
 
 Options parseArgs(int argc, char **argv) {
@@ -130,6 +131,8 @@ Options parseArgs(int argc, char **argv) {
       o.quiet = true;
     } else if (a == "--outputs") {
       o.outputs = true;
+    } else if (a == "--sample-spikes") {
+      o.sampleSpikes = true;
     } else if (a == "--backend") {
       o.backend = value();
     } else if (a == "--mode") {
@@ -156,11 +159,15 @@ Options parseArgs(int argc, char **argv) {
   return o;
 }
 
-std::string sampleJsonPath;
-
 } // namespace
 
 int main(int argc, char **argv) {
+  // Protobuf's own parse diagnostics (e.g. invalid UTF-8 in a string) become
+  // one note line; the error that follows names the file and the rule.
+  google::protobuf::SetLogHandler([](google::protobuf::LogLevel, const char *,
+                                     int, const std::string &msg) {
+    std::fprintf(stderr, "snnc-run: note: protobuf: %s\n", msg.c_str());
+  });
   Options o = parseArgs(argc, argv);
   modelbin::Model pm;
   std::string err;
@@ -204,6 +211,7 @@ int main(int argc, char **argv) {
             : o.mode == "dense" ? rt::Mode::Dense
                                 : rt::Mode::Auto;
   ro.seed = o.seed;
+  ro.sampleSpikes = o.sampleSpikes && !o.json.empty();
   auto t0 = std::chrono::steady_clock::now();
   auto lastPrint = t0;
   bool printed = false, tty = isatty(2);
@@ -301,6 +309,20 @@ int main(int argc, char **argv) {
             std::vector<float>(res.outputs.begin() + r * res.classes,
                                res.outputs.begin() + (r + 1) * res.classes));
       j["outputs"] = outs;
+    }
+    if (o.sampleSpikes) {
+      // LIF name -> [sample][step]
+      nlohmann::ordered_json ss = nlohmann::ordered_json::object();
+      size_t lifs = res.spikes.size();
+      for (size_t k = 0; k < lifs; ++k) {
+        nlohmann::ordered_json rows = nlohmann::ordered_json::array();
+        for (int64_t r = 0; r < count; ++r) {
+          auto first = res.sampleSpikes.begin() + (r * lifs + k) * res.steps;
+          rows.push_back(std::vector<int32_t>(first, first + res.steps));
+        }
+        ss[res.spikes[k].first] = rows;
+      }
+      j["sample_spikes"] = ss;
     }
     if (!modelbin::writeFileAtomically(o.json, j.dump(1) + "\n", &err))
       die(err);

@@ -29,6 +29,7 @@ struct RunOptions {
   int threads = 1;
   Mode mode = Mode::Auto;
   uint64_t seed = 0;
+  bool sampleSpikes = false; // fill RunResult::sampleSpikes
   /// Called now and then from one worker with the number of finished samples.
   std::function<void(int64_t)> progress;
 };
@@ -54,6 +55,9 @@ struct RunResult {
   /// Per synaptic layer (CONV2D, DENSE, AVG_POOL2D): weight additions made by
   /// non-zero inputs.
   std::vector<std::pair<std::string, int64_t>> synapticEvents;
+  /// With RunOptions::sampleSpikes: [count][LIF layers][steps] spikes of each
+  /// sample (0 after an adaptive exit).
+  std::vector<int32_t> sampleSpikes;
   int64_t neuronUpdates = 0; // LIF neuron updates
   double wallSeconds = 0;
 };
