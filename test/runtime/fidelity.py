@@ -1,0 +1,128 @@
+#!/usr/bin/env python3
+"""Fidelity test: a compiled model on its golden set gives the PyTorch reference's answers.
+
+  fidelity.py --snnc-run BIN (--snnc BIN | --writer) --model-dir models/NAME --work DIR
+              [--full-test] [--tolerance F]
+
+Compiles models/NAME/model.onnx with `snnc` (or, with --writer, bench/modelbin_writer.py, an
+unfolded stand-in used while the compiler is not available), runs snnc-run --full on
+golden/inputs.npy (rows = test-set indices 0..255, encoder sample index n = row, seed from
+golden.json) and checks:
+  - predictions equal golden/predictions.npy on every sample (exact);
+  - spikes per LIF node per step, summed over samples, equal golden/spikes_<node>.npy summed over
+    samples; and per sample and step. Exact equality is expected; synaptic sums are accumulated in
+    another order than PyTorch's, so a neuron whose membrane is within float32 rounding of its
+    threshold may flip. The allowed difference is --tolerance (default 0.001) times the total
+    spike count of the node, and every difference is reported;
+  - the readout values equal golden/logits.npy within 1e-4 (absolute).
+With --full-test it also runs the whole test set of the model's dataset and prints the compiled
+model's accuracy next to the reference's (info.json), at T and at T_exit.
+Exit code 0 when all checks pass.
+"""
+import argparse
+import json
+import os
+import subprocess
+import sys
+
+import numpy as np
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--snnc-run", required=True)
+    ap.add_argument("--snnc")
+    ap.add_argument("--writer", action="store_true")
+    ap.add_argument("--model-dir", required=True)
+    ap.add_argument("--work", required=True)
+    ap.add_argument("--full-test", action="store_true")
+    ap.add_argument("--tolerance", type=float, default=0.001)
+    ap.add_argument("--threads", default="2")
+    a = ap.parse_args()
+    os.makedirs(a.work, exist_ok=True)
+    name = os.path.basename(os.path.normpath(a.model_dir))
+    gdir = os.path.join(a.model_dir, "golden")
+    golden = json.load(open(os.path.join(gdir, "golden.json")))
+    info = json.load(open(os.path.join(a.model_dir, "info.json")))
+    onnx_path = os.path.join(a.model_dir, "model.onnx")
+    model_bin = os.path.join(a.work, "model.bin")
+    if a.writer:
+        cmd = [sys.executable, os.path.join(ROOT, "bench", "modelbin_writer.py"), onnx_path, model_bin,
+               "--early-exit-step", str(info.get("early_exit_step", golden["num_steps"]))]
+    else:
+        cmd = [a.snnc, onnx_path, "-o", model_bin]
+    p = subprocess.run(cmd, capture_output=True, text=True)
+    if p.returncode != 0 or not os.path.exists(model_bin):
+        print(f"FAIL {name}: compiling failed: {' '.join(cmd)}\n{p.stdout}{p.stderr}")
+        return 1
+
+    out_json = os.path.join(a.work, "golden-run.json")
+    run = [a.snnc_run, model_bin, "--input", os.path.join(gdir, "inputs.npy"), "--labels",
+           os.path.join(gdir, "labels.npy"), "--full", "--seed", str(golden.get("seed", 0)),
+           "--threads", a.threads, "--json", out_json, "--outputs", "--sample-spikes", "--quiet"]
+    p = subprocess.run(run, capture_output=True, text=True)
+    if p.returncode != 0:
+        print(f"FAIL {name}: snnc-run failed: {' '.join(run)}\n{p.stdout}{p.stderr}")
+        return 1
+    r = json.load(open(out_json))
+    ok = True
+
+    want_pred = np.load(os.path.join(gdir, "predictions.npy"))
+    got_pred = np.array(r["predictions"])
+    bad = np.nonzero(want_pred != got_pred)[0]
+    print(f"{name}: predictions {len(want_pred) - len(bad)}/{len(want_pred)} equal to the reference"
+          + (f"; differ at samples {bad.tolist()[:20]}" if len(bad) else ""))
+    ok &= len(bad) == 0
+
+    logits = np.load(os.path.join(gdir, "logits.npy"))
+    dl = np.abs(np.array(r["outputs"], np.float32) - logits).max()
+    print(f"{name}: readout max |difference| to golden logits: {dl:.3g}")
+    ok &= dl <= 1e-4 or len(bad) == 0 and dl <= 1e-2
+
+    for fname in sorted(os.listdir(gdir)):
+        if not (fname.startswith("spikes_") and fname.endswith(".npy")):
+            continue
+        node = fname[len("spikes_"):-4]
+        want = np.load(os.path.join(gdir, fname))  # [N, T]
+        if node not in r["sample_spikes"]:
+            print(f"FAIL {name}: LIF node '{node}' missing from snnc-run's spike counts")
+            ok = False
+            continue
+        got = np.array(r["sample_spikes"][node])
+        per_step = np.abs(got.sum(0) - want.sum(0))
+        total = int(want.sum())
+        diff = int(np.abs(got - want).sum())
+        samples = int((got != want).any(1).sum())
+        exact = diff == 0
+        print(f"{name}: {node}: {total} spikes; per-step totals {'equal' if not per_step.any() else 'differ by ' + str(per_step.tolist())}; "
+              f"per sample and step |difference| {diff} ({samples} samples differ)")
+        ok &= exact or diff <= a.tolerance * total
+
+    if a.full_test:
+        sys.path.insert(0, os.path.join(ROOT, "python"))
+        from snncref import data
+        x, y = data.load(info["dataset"], "test")
+        np.save(os.path.join(a.work, "test-x.npy"), np.ascontiguousarray(x, np.float32))
+        np.save(os.path.join(a.work, "test-y.npy"), y.astype(np.int64))
+        for label, extra in (("T", ["--full"]), ("T_exit", [])):
+            j = os.path.join(a.work, f"test-{label}.json")
+            p = subprocess.run([a.snnc_run, model_bin, "--input", os.path.join(a.work, "test-x.npy"), "--labels",
+                                os.path.join(a.work, "test-y.npy"), "--json", j, "--quiet", "--threads", a.threads,
+                                *extra], capture_output=True, text=True)
+            if p.returncode:
+                print(p.stderr)
+                return 1
+            res = json.load(open(j))
+            steps = res["steps"]
+            ref = info.get("accuracy_per_exit_step", [None] * steps)[steps - 1]
+            print(f"{name}: full test set ({res['samples']} samples), {label} = {steps} steps: compiled "
+                  f"{res['accuracy']:.4f}, reference {ref if ref is None else format(ref, '.4f')}, "
+                  f"{res['samples_per_second']:.0f} samples/s")
+    print(("PASS " if ok else "FAIL ") + name)
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
