@@ -1,0 +1,140 @@
+//===- Summary.cpp - the --emit=summary JSON of a compiled model ----------===//
+//
+// Renders a built snnc.modelbin.Model as JSON for people and scripts: steps,
+// early exit, layers (named after their ONNX nodes), the mean-gamma table,
+// and every LIF's per-step tables. JSON has no infinity: a threshold of a
+// step that can never fire (paper-mode fold of gamma = 0) is written null.
+//
+//===----------------------------------------------------------------------===//
+
+#include "snnc/Emit/ModelBin.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cfloat>
+#include <cstring>
+
+namespace snnc {
+namespace {
+
+using json = nlohmann::ordered_json;
+
+const char *kindName(modelbin::Layer::Kind kind) {
+  switch (kind) {
+  case modelbin::Layer::ENCODE:
+    return "encode";
+  case modelbin::Layer::CONV2D:
+    return "conv2d";
+  case modelbin::Layer::DENSE:
+    return "dense";
+  case modelbin::Layer::AVG_POOL2D:
+    return "avg_pool2d";
+  case modelbin::Layer::MAX_POOL2D:
+    return "max_pool2d";
+  case modelbin::Layer::FLATTEN:
+    return "flatten";
+  case modelbin::Layer::ADD:
+    return "add";
+  case modelbin::Layer::CHANNEL_AFFINE:
+    return "channel_affine";
+  case modelbin::Layer::LIF:
+    return "lif";
+  case modelbin::Layer::READOUT:
+    return "readout";
+  default:
+    return "unknown";
+  }
+}
+
+std::vector<float> values(const modelbin::Tensor &tensor) {
+  std::vector<float> result(tensor.data().size() / sizeof(float));
+  std::memcpy(result.data(), tensor.data().data(),
+              result.size() * sizeof(float));
+  return result;
+}
+
+int64_t elements(const modelbin::Tensor &tensor) {
+  return tensor.data().size() / sizeof(float);
+}
+
+/// A [T, C] table as a list of T rows; values >= FLT_MAX become null.
+json table(const modelbin::Tensor &tensor) {
+  std::vector<float> data = values(tensor);
+  int64_t columns = tensor.shape_size() == 2 ? tensor.shape(1) : 1;
+  json rows = json::array();
+  for (size_t start = 0; start < data.size(); start += columns) {
+    json row = json::array();
+    for (int64_t c = 0; c < columns; ++c) {
+      float value = data[start + c];
+      row.push_back(value >= FLT_MAX ? json(nullptr) : json(value));
+    }
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+int64_t parameterCount(const modelbin::Layer &layer) {
+  switch (layer.params_case()) {
+  case modelbin::Layer::kConv2D:
+    return elements(layer.conv2d().weight()) + elements(layer.conv2d().bias());
+  case modelbin::Layer::kDense:
+    return elements(layer.dense().weight()) + elements(layer.dense().bias());
+  case modelbin::Layer::kAffine:
+    return elements(layer.affine().scale()) + elements(layer.affine().shift());
+  case modelbin::Layer::kLif:
+    return elements(layer.lif().threshold()) + elements(layer.lif().leak()) +
+           elements(layer.lif().bias()) + elements(layer.lif().gain());
+  default:
+    return 0;
+  }
+}
+
+} // namespace
+
+std::string renderSummaryJSON(const modelbin::Model &model) {
+  json doc;
+  doc["source"] = model.source_name();
+  doc["source_sha256"] = model.source_sha256();
+  doc["producer"] = model.producer();
+  doc["num_steps"] = model.num_steps();
+  doc["early_exit_step"] = model.early_exit_step();
+  doc["early_exit_threshold"] = model.early_exit_threshold();
+  doc["fold_mode"] = model.fold_mode();
+  doc["input_shape"] = std::vector<int64_t>(model.input_shape().begin(),
+                                            model.input_shape().end());
+  json layers = json::array();
+  int64_t total = 0;
+  for (const modelbin::Layer &layer : model.layers()) {
+    json entry;
+    entry["name"] = layer.name();
+    entry["kind"] = kindName(layer.kind());
+    entry["shape"] =
+        std::vector<int64_t>(layer.shape().begin(), layer.shape().end());
+    entry["binary"] = layer.binary();
+    entry["parameters"] = parameterCount(layer);
+    total += parameterCount(layer);
+    layers.push_back(std::move(entry));
+  }
+  doc["layers"] = std::move(layers);
+  doc["parameters"] = total;
+  json gamma = json::object();
+  for (const modelbin::GammaMean &row : model.gamma_mean())
+    gamma[row.layer()] = std::vector<float>(row.mean().begin(), row.mean().end());
+  doc["gamma_mean"] = std::move(gamma);
+  json fold = json::object();
+  for (const modelbin::Layer &layer : model.layers()) {
+    if (layer.kind() != modelbin::Layer::LIF)
+      continue;
+    json tables;
+    tables["reset"] = layer.lif().reset() == modelbin::LIF::HARD ? "hard" : "soft";
+    tables["threshold"] = table(layer.lif().threshold());
+    tables["leak"] = table(layer.lif().leak());
+    tables["bias"] = table(layer.lif().bias());
+    tables["gain"] = table(layer.lif().gain());
+    fold[layer.name()] = std::move(tables);
+  }
+  doc["fold"] = std::move(fold);
+  return doc.dump(1) + "\n";
+}
+
+} // namespace snnc

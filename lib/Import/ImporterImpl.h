@@ -1,0 +1,164 @@
+//===- ImporterImpl.h - shared state of the ONNX importer -------*- C++ -*-===//
+//
+// The importer's internals: the model-level checks (ModelChecks.cpp), the
+// graph walk that owns the value map and diagnostics (GraphImporter.cpp),
+// and the per-op handlers (StandardOps.cpp, SNNCOps.cpp), dispatched through
+// a table keyed by (domain, op_type, opset).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef SNNC_LIB_IMPORT_IMPORTERIMPL_H
+#define SNNC_LIB_IMPORT_IMPORTERIMPL_H
+
+#include "snnc/Dialect/SNN/IR/SNNOps.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/Diagnostics.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/StringMap.h"
+
+#include <onnx/onnx_pb.h>
+
+#include <optional>
+#include <string>
+
+namespace snnc::import {
+
+/// Supported ranges of the model's format.
+constexpr int64_t kMinIRVersion = 3, kMaxIRVersion = 8;
+constexpr int64_t kMinOpset = 13, kMaxOpset = 17;
+constexpr int64_t kSNNCDomainVersion = 1;
+constexpr int64_t kMaxNumSteps = 100000;
+/// Largest element count of one tensor (keeps sizes far from overflow).
+constexpr int64_t kMaxElements = int64_t(1) << 31;
+constexpr const char *kSNNCDomain = "ai.snnc";
+
+/// A float initializer: its dims and a view of its values (raw_data or
+/// float_data of the proto, which outlives the import).
+struct Constant {
+  std::string name;
+  llvm::SmallVector<int64_t> dims;
+  llvm::ArrayRef<float> values;
+  const onnx::TensorProto *proto = nullptr;
+};
+
+/// Model-level facts gathered by checkModel().
+struct ModelFacts {
+  int64_t numSteps = 0;
+  int64_t defaultOpset = 0;
+  std::string modelName;
+};
+
+/// Checks IR version, opsets, metadata and graph-level structure; every
+/// failure is reported at `fileLoc`.
+mlir::LogicalResult checkModel(const onnx::ModelProto &model,
+                               mlir::Location fileLoc, ModelFacts &facts);
+
+/// Reads an initializer as f32 (or int64 for shape tensors via
+/// readInt64Tensor), checking dims, element type and data length.
+mlir::FailureOr<Constant> readFloatTensor(const onnx::TensorProto &tensor,
+                                          mlir::Location fileLoc);
+mlir::FailureOr<llvm::SmallVector<int64_t>>
+readInt64Tensor(const onnx::TensorProto &tensor, mlir::Location fileLoc);
+
+class GraphImporter;
+using OpHandler = mlir::LogicalResult (*)(GraphImporter &);
+
+struct OpEntry {
+  const char *domain;
+  const char *opType;
+  int64_t minOpset, maxOpset;
+  OpHandler handler;
+  /// The attributes the handler understands; others are rejected.
+  std::initializer_list<const char *> attributes;
+};
+
+llvm::ArrayRef<OpEntry> standardOpTable();
+llvm::ArrayRef<OpEntry> snncOpTable();
+
+/// Walks the graph in dependency order and builds the snn.network.
+class GraphImporter {
+public:
+  GraphImporter(mlir::MLIRContext *context, const onnx::ModelProto &model,
+                const ModelFacts &facts, llvm::StringRef fileName);
+
+  mlir::OwningOpRef<mlir::ModuleOp> run();
+
+  //===--- For op handlers -------------------------------------------------//
+  const onnx::NodeProto &node() const { return *currentNode; }
+  const std::string &nodeName() const { return currentName; }
+  mlir::Location loc() const { return currentLoc; }
+  mlir::OpBuilder &builder() { return opBuilder; }
+  mlir::MLIRContext *context() { return opBuilder.getContext(); }
+  int64_t numSteps() const { return facts.numSteps; }
+
+  /// Error naming the current node, its op_type and domain.
+  mlir::InFlightDiagnostic error();
+
+  /// Checks the node's input and output counts.
+  mlir::LogicalResult expectArity(int minInputs, int maxInputs, int outputs);
+  /// Input `index` as a graph value (not an initializer).
+  mlir::FailureOr<mlir::Value> activation(int index);
+  /// Input `index` as a float initializer, optionally of an exact shape.
+  mlir::FailureOr<const Constant *>
+  constant(int index, std::optional<llvm::ArrayRef<int64_t>> shape = {});
+  /// Input `index` as an int64 initializer (shape tensors).
+  mlir::FailureOr<llvm::SmallVector<int64_t>> int64Constant(int index);
+  bool isConstant(int index) const;
+  bool hasInput(int index) const;
+
+  /// Typed attribute access: missing -> default (or error when none);
+  /// wrong type -> error.
+  mlir::FailureOr<float> floatAttr(llvm::StringRef name,
+                                   std::optional<float> fallback);
+  mlir::FailureOr<int64_t> intAttr(llvm::StringRef name,
+                                   std::optional<int64_t> fallback);
+  mlir::FailureOr<llvm::SmallVector<int64_t>>
+  intsAttr(llvm::StringRef name,
+           std::optional<llvm::SmallVector<int64_t>> fallback);
+  mlir::FailureOr<std::string>
+  stringAttr(llvm::StringRef name, std::optional<std::string> fallback);
+
+  /// A weight attribute over `values` with `shape`, a resource blob when
+  /// large (named after the node and `what`).
+  mlir::ElementsAttr weightAttr(llvm::ArrayRef<int64_t> shape,
+                                llvm::ArrayRef<float> values,
+                                llvm::StringRef what);
+
+  /// Verifies a newly built op; verifier errors are re-reported as errors
+  /// of the current node.
+  mlir::LogicalResult finish(mlir::Operation *op, int outputIndex = 0);
+  /// Binds output `index` of the node without a new op (aliases).
+  void define(int index, mlir::Value value);
+
+private:
+  mlir::LogicalResult importNode(const onnx::NodeProto &node, size_t index);
+  /// Node indices in dependency order.
+  mlir::FailureOr<llvm::SmallVector<int>> sortNodes();
+  mlir::LogicalResult bindInitializers();
+  mlir::LogicalResult checkDeclaredShape(const std::string &name,
+                                         mlir::Value value);
+  const OpEntry *lookup(const onnx::NodeProto &node) const;
+  const onnx::AttributeProto *findAttr(llvm::StringRef name) const;
+
+  mlir::OpBuilder opBuilder;
+  const onnx::ModelProto &model;
+  const ModelFacts &facts;
+  std::string fileName;
+  mlir::Location fileLoc;
+
+  llvm::StringMap<Constant> constants;
+  llvm::StringMap<mlir::Value> values;
+  llvm::StringMap<const onnx::ValueInfoProto *> declared;
+  std::string inputName;
+  mlir::Value encodedInput; // implicit direct encoding, built on demand
+
+  const onnx::NodeProto *currentNode = nullptr;
+  std::string currentName;
+  mlir::Location currentLoc;
+};
+
+} // namespace snnc::import
+
+#endif // SNNC_LIB_IMPORT_IMPORTERIMPL_H
