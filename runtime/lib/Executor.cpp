@@ -69,7 +69,7 @@ struct Stats {
 class Worker {
 public:
   Worker(const Network &net, const RunOptions &opt, int steps)
-      : net(net), opt(opt), steps(steps) {
+      : net(net), opt(opt), steps(steps), K(detail::kernels()) {
     size_t n = net.layers.size();
     bufs.resize(n);
     wantEvents.assign(n, false);
@@ -81,8 +81,7 @@ public:
         b.state.assign(L.numel, 0.0f);
       if (L.kind == Kind::Encode)
         b.aux.assign(L.numel, 0.0f);
-      bool synaptic = L.kind == Kind::Conv2d || L.kind == Kind::Dense ||
-                      L.kind == Kind::AvgPool;
+      bool synaptic = L.kind == Kind::Conv2d || L.kind == Kind::Dense;
       if (synaptic && opt.mode != Mode::Dense)
         wantEvents[L.inputs[0]] = true;
     }
@@ -116,7 +115,7 @@ public:
       Buf &b = bufs[l];
       std::fill(b.state.begin(), b.state.end(), 0.0f);
       if (L.kind == Kind::Encode)
-        detail::encodeSetup(L, x, b);
+        K.encodeSetup(L, x, b);
     }
     int done = 0;
     for (int t = 0; t < steps; ++t) {
@@ -138,6 +137,7 @@ private:
   const Network &net;
   const RunOptions &opt;
   int steps;
+  const detail::KernelTable &K;
   std::vector<Buf> bufs;
   std::vector<bool> wantEvents;
   int32_t *sampleOut =
@@ -169,21 +169,20 @@ private:
       bool scanned = false; // event list produced natively
       switch (L.kind) {
       case Kind::Encode:
-        detail::encodeStep(L, opt.seed, sampleIndex, t, net.steps, b);
+        K.encodeStep(L, opt.seed, sampleIndex, t, net.steps, b);
         scanned = true;
         break;
       case Kind::Conv2d:
-        stats.syn[l] += detail::convStep(L, source(L.inputs[0]), b.out.data());
+        stats.syn[l] += K.convStep(L, source(L.inputs[0]), b.out.data());
         break;
       case Kind::Dense:
-        stats.syn[l] += detail::denseStep(L, source(L.inputs[0]), b.out.data());
+        stats.syn[l] += K.denseStep(L, source(L.inputs[0]), b.out.data());
         break;
       case Kind::AvgPool:
-        stats.syn[l] +=
-            detail::avgPoolStep(L, source(L.inputs[0]), b.out.data());
+        stats.syn[l] += K.avgPoolStep(L, source(L.inputs[0]), b.out.data());
         break;
       case Kind::MaxPool:
-        detail::maxPoolStep(L, bufs[L.inputs[0]].out.data(), b.out.data());
+        K.maxPoolStep(L, bufs[L.inputs[0]].out.data(), b.out.data());
         break;
       case Kind::Flatten: {
         const float *in = bufs[L.inputs[0]].out.data();
@@ -208,7 +207,7 @@ private:
         break;
       }
       case Kind::Lif: {
-        int64_t n = detail::lifStep(L, t, bufs[L.inputs[0]].out.data(), b);
+        int64_t n = K.lifStep(L, t, bufs[L.inputs[0]].out.data(), b);
         stats.spikes[l][t] += n;
         if (sampleOut)
           sampleOut[lifIndex * steps + t] = static_cast<int32_t>(n);
@@ -225,7 +224,7 @@ private:
       }
       }
       if (!scanned && wantEvents[l])
-        detail::scanEvents(b, L.numel);
+        K.scanEvents(b, L.numel);
     }
   }
 
@@ -330,8 +329,7 @@ bool runNetwork(const Network &net, const Batch &batch, const RunOptions &opt,
           s[t] += st.spikes[l][t];
       out->spikes.emplace_back(L.name, std::move(s));
     }
-    if (L.kind == Kind::Conv2d || L.kind == Kind::Dense ||
-        L.kind == Kind::AvgPool) {
+    if (L.kind == Kind::Conv2d || L.kind == Kind::Dense) {
       int64_t n = 0;
       for (const Stats &st : stats)
         n += st.syn[l];

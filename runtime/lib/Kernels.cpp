@@ -17,16 +17,15 @@
 #include <algorithm>
 #include <cstring>
 
-#if defined(__x86_64__) && defined(__linux__) &&                               \
-    (defined(__clang__) || defined(__GNUC__))
-#define SNNC_MULTIVERSION __attribute__((target_clones("avx2", "default")))
-#else
-#define SNNC_MULTIVERSION
+#ifndef SNNC_KERNEL_NS
+#define SNNC_KERNEL_NS baseline
+#define SNNC_KERNEL_ISA "baseline"
 #endif
 
 namespace snnc {
 namespace rt {
 namespace detail {
+namespace SNNC_KERNEL_NS {
 namespace {
 
 inline void vadd(float *__restrict d, const float *__restrict s, int64_t n) {
@@ -70,8 +69,6 @@ inline void fillBias(float *out, const float *bias, int64_t positions,
   for (int64_t s = 0; s < positions; ++s)
     std::memcpy(out + s * C, bias, sizeof(float) * C);
 }
-
-} // namespace
 
 void encodeSetup(const Layer &L, const float *x, Buf &b) {
   int64_t C = L.channels, S = L.spatial;
@@ -117,86 +114,75 @@ int64_t encodeStep(const Layer &L, uint64_t seed, uint64_t sample, int t, int T,
   return n;
 }
 
-SNNC_MULTIVERSION
 int64_t convStep(const Layer &L, const Source &src, float *out) {
-  const int64_t I = L.inC, W = L.inW, O = L.outC, OW = L.outW, OH = L.outH;
-  const int64_t KH = L.kh, KW = L.kw, Og = O / L.groups, Ig = I / L.groups;
+  const int64_t I = L.inC, O = L.outC, Og = O / L.groups, Ig = I / L.groups;
+  const int64_t wStride = L.kh * L.kw * Og;
   const float *wt = L.weight.data();
-  const int32_t *fan = L.fanout.data();
-  fillBias(out, L.bias.data(), L.outH * OW, O);
+  const int32_t *start = L.tapStart.data(), *tapOut = L.tapOut.data(),
+                *tapW = L.tapW.data();
+  fillBias(out, L.bias.data(), L.outH * L.outW, O);
   int64_t syn = 0;
+  // Dense mode visits zero inputs too (adding 0 * w changes no sum); only
+  // non-zero inputs count as synaptic events.
   forInputs(src, [&](int64_t p, float v, bool binary) {
-    if (v == 0)
-      return;
-    int64_t s = p / I, ci = p - s * I, h = s / W, w = s - h * W;
-    syn += fan[s];
-    const float *wb = wt + ci * KH * KW * Og;
+    int64_t s = p / I, ci = p - s * I;
+    const float *wb = wt + ci * wStride;
     float *ob = out + (ci / Ig) * Og;
-    for (int64_t a = 0; a < KH; ++a) {
-      int64_t ohn = h + L.padT - a * L.dh;
-      if (ohn < 0)
-        break;
-      if (ohn % L.sh)
-        continue;
-      int64_t oh = ohn / L.sh;
-      if (oh >= OH)
-        continue;
-      for (int64_t c = 0; c < KW; ++c) {
-        int64_t own = w + L.padL - c * L.dw;
-        if (own < 0)
-          break;
-        if (own % L.sw)
-          continue;
-        int64_t ow = own / L.sw;
-        if (ow >= OW)
-          continue;
-        vscaled(ob + (oh * OW + ow) * O, wb + (a * KW + c) * Og, v, binary, Og);
-      }
+    int32_t k0 = start[s], k1 = start[s + 1];
+    syn += v != 0 ? k1 - k0 : 0;
+    if (binary && v > 0) {
+      for (int32_t k = k0; k < k1; ++k)
+        vadd(ob + tapOut[k], wb + tapW[k], Og);
+    } else if (binary) {
+      for (int32_t k = k0; k < k1; ++k)
+        vsub(ob + tapOut[k], wb + tapW[k], Og);
+    } else {
+      for (int32_t k = k0; k < k1; ++k)
+        vaxpy(ob + tapOut[k], wb + tapW[k], v, Og);
     }
   });
   return syn * Og;
 }
 
-SNNC_MULTIVERSION
 int64_t denseStep(const Layer &L, const Source &src, float *out) {
   const int64_t O = static_cast<int64_t>(L.bias.size());
   const float *wt = L.weight.data();
   std::memcpy(out, L.bias.data(), sizeof(float) * O);
   int64_t nnz = 0;
   forInputs(src, [&](int64_t p, float v, bool binary) {
-    if (v == 0)
-      return;
-    ++nnz;
+    nnz += v != 0;
     vscaled(out, wt + p * O, v, binary, O);
   });
   return nnz * O;
 }
 
 int64_t avgPoolStep(const Layer &L, const Source &src, float *out) {
-  const int64_t C = L.inC, W = L.inW, OH = L.outH, OW = L.outW;
-  std::memset(out, 0, sizeof(float) * C * OH * OW);
-  int64_t syn = 0;
-  forInputs(src, [&](int64_t p, float v, bool) {
-    if (v == 0)
-      return;
-    int64_t s = p / C, c = p - s * C, h = s / W, w = s - h * W;
-    // Windows covering (h, w): oh*sh - padT <= h < oh*sh - padT + kh.
-    int64_t hh = h + L.padT, ww = w + L.padL;
-    int64_t oh0 = hh >= L.kh ? (hh - L.kh) / L.sh + 1 : 0,
-            oh1 = std::min(OH - 1, hh / L.sh);
-    int64_t ow0 = ww >= L.kw ? (ww - L.kw) / L.sw + 1 : 0,
-            ow1 = std::min(OW - 1, ww / L.sw);
-    for (int64_t oh = oh0; oh <= oh1; ++oh)
-      for (int64_t ow = ow0; ow <= ow1; ++ow) {
-        out[(oh * OW + ow) * C + c] += v;
-        ++syn;
+  // Gathered per output position, vectorised over channels. Each window is
+  // summed from 0 in row-major tap order, which is the order in which a
+  // scatter of the ascending event list would add the same values, so the
+  // result does not depend on the input representation.
+  const int64_t C = L.inC, H = L.inH, W = L.inW;
+  const float *in = src.dense, *div = L.poolDiv.data();
+  for (int64_t oh = 0; oh < L.outH; ++oh)
+    for (int64_t ow = 0; ow < L.outW; ++ow) {
+      float *__restrict o = out + (oh * L.outW + ow) * C;
+      for (int64_t c = 0; c < C; ++c)
+        o[c] = 0.0f;
+      for (int64_t a = 0; a < L.kh; ++a) {
+        int64_t h = oh * L.sh - L.padT + a;
+        if (h < 0 || h >= H)
+          continue;
+        for (int64_t b = 0; b < L.kw; ++b) {
+          int64_t w = ow * L.sw - L.padL + b;
+          if (w >= 0 && w < W)
+            vadd(o, in + (h * W + w) * C, C);
+        }
       }
-  });
-  const float *div = L.poolDiv.data();
-  for (int64_t q = 0; q < OH * OW; ++q)
-    for (int64_t c = 0; c < C; ++c)
-      out[q * C + c] = out[q * C + c] / div[q];
-  return syn;
+      const float d = div[oh * L.outW + ow];
+      for (int64_t c = 0; c < C; ++c)
+        o[c] = o[c] / d;
+    }
+  return 0;
 }
 
 void maxPoolStep(const Layer &L, const float *in, float *out) {
@@ -225,7 +211,6 @@ void maxPoolStep(const Layer &L, const float *in, float *out) {
     }
 }
 
-SNNC_MULTIVERSION
 int64_t lifStep(const Layer &L, int t, const float *x, Buf &b) {
   const int64_t C = L.channels, S = L.spatial;
   const float *thr = L.threshold.data() + t * C, *leak = L.leak.data() + t * C;
@@ -246,11 +231,11 @@ int64_t lifStep(const Layer &L, int t, const float *x, Buf &b) {
       us[c] = v;
       os[c] = spike ? 1.0f : 0.0f;
     }
-    for (int64_t c = 0; c < C; ++c)
-      if (os[c] != 0) {
-        idx[n] = static_cast<int32_t>(s * C + c);
-        val[n++] = 1.0f;
-      }
+    for (int64_t c = 0; c < C; ++c) { // branch-free compaction
+      idx[n] = static_cast<int32_t>(s * C + c);
+      val[n] = 1.0f;
+      n += os[c] != 0;
+    }
   }
   b.nev = n;
   return n;
@@ -259,14 +244,26 @@ int64_t lifStep(const Layer &L, int t, const float *x, Buf &b) {
 void scanEvents(Buf &b, int64_t n) {
   int64_t k = 0;
   const float *out = b.out.data();
-  for (int64_t p = 0; p < n; ++p)
-    if (out[p] != 0) {
-      b.idx[k] = static_cast<int32_t>(p);
-      b.val[k++] = out[p];
-    }
+  int32_t *idx = b.idx.data();
+  float *val = b.val.data();
+  for (int64_t p = 0; p < n; ++p) { // branch-free compaction
+    idx[k] = static_cast<int32_t>(p);
+    val[k] = out[p];
+    k += out[p] != 0;
+  }
   b.nev = k;
 }
 
+} // namespace
+
+const KernelTable &table() {
+  static const KernelTable t = {encodeSetup, encodeStep,  convStep,
+                                denseStep,   avgPoolStep, maxPoolStep,
+                                lifStep,     scanEvents,  SNNC_KERNEL_ISA};
+  return t;
+}
+
+} // namespace SNNC_KERNEL_NS
 } // namespace detail
 } // namespace rt
 } // namespace snnc

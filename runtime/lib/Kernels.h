@@ -45,23 +45,37 @@ struct Source {
   bool binary;
 };
 
-/// Per-sample encoder setup: stores the sample (logical order) in physical
-/// order in b.aux.
-void encodeSetup(const Layer &L, const float *x, Buf &b);
-/// One encoder step; returns the number of non-zero outputs.
-int64_t encodeStep(const Layer &L, uint64_t seed, uint64_t sample, int t, int T,
-                   Buf &b);
+/// The step kernels. Kernels.cpp is compiled once for the baseline ISA and, on
+/// x86-64, once more with AVX2 (KernelsAvx2.cpp); kernels() picks one at run
+/// time. Neither contracts multiply-adds, so both give the same bits.
+struct KernelTable {
+  /// Per-sample encoder setup: stores the sample (logical order) in physical
+  /// order in b.aux.
+  void (*encodeSetup)(const Layer &L, const float *x, Buf &b);
+  /// One encoder step; returns the number of non-zero outputs.
+  int64_t (*encodeStep)(const Layer &L, uint64_t seed, uint64_t sample, int t,
+                        int T, Buf &b);
+  /// Synaptic layers; return the synaptic events (weight additions).
+  int64_t (*convStep)(const Layer &L, const Source &src, float *out);
+  int64_t (*denseStep)(const Layer &L, const Source &src, float *out);
+  int64_t (*avgPoolStep)(const Layer &L, const Source &src, float *out);
+  void (*maxPoolStep)(const Layer &L, const float *in, float *out);
+  /// LIF update of one step; returns the number of spikes, listed in b.idx/val.
+  int64_t (*lifStep)(const Layer &L, int t, const float *x, Buf &b);
+  /// Builds b's event list from b.out.
+  void (*scanEvents)(Buf &b, int64_t n);
+  const char *isa;
+};
 
-int64_t convStep(const Layer &L, const Source &src, float *out);
-int64_t denseStep(const Layer &L, const Source &src, float *out);
-int64_t avgPoolStep(const Layer &L, const Source &src, float *out);
-void maxPoolStep(const Layer &L, const float *in, float *out);
-/// LIF update of one step; returns the number of spikes. Fills b.idx/b.val with
-/// the spikes.
-int64_t lifStep(const Layer &L, int t, const float *x, Buf &b);
-
-/// Builds b's event list from b.out.
-void scanEvents(Buf &b, int64_t n);
+namespace baseline {
+const KernelTable &table();
+}
+namespace avx2 {
+const KernelTable &table();
+}
+/// The best table for this CPU (SNNC_KERNELS=baseline in the environment
+/// forces the baseline one).
+const KernelTable &kernels();
 
 } // namespace detail
 } // namespace rt

@@ -256,22 +256,29 @@ bool Preparer::conv(const mb::Layer &pl, const Layer &in, Layer &L,
           L.weight[((cin * L.kh + a) * L.kw + b) * Og + ol] =
               w[((o * Ig + ci) * L.kh + a) * L.kw + b];
         }
-  // Valid taps of every input position.
-  L.fanout.assign(static_cast<size_t>(L.inH * L.inW), 0);
+  // Kernel footprint of every input position (no divisions left in the event
+  // loop).
+  if (L.inH * L.inW > kMaxTaps / (L.kh * L.kw))
+    return fail(fmt::format(
+        "conv2d: {}x{} input positions x {}x{} kernel taps exceed {}", L.inH,
+        L.inW, L.kh, L.kw, kMaxTaps));
+  L.tapStart.assign(static_cast<size_t>(L.inH * L.inW + 1), 0);
   for (int64_t h = 0; h < L.inH; ++h)
     for (int64_t x = 0; x < L.inW; ++x) {
-      int32_t n = 0;
       for (int64_t a = 0; a < L.kh; ++a) {
         int64_t oh = h + L.padT - a * L.dh;
         if (oh < 0 || oh % L.sh || oh / L.sh >= L.outH)
           continue;
         for (int64_t b = 0; b < L.kw; ++b) {
           int64_t ow = x + L.padL - b * L.dw;
-          if (ow >= 0 && ow % L.sw == 0 && ow / L.sw < L.outW)
-            ++n;
+          if (ow < 0 || ow % L.sw || ow / L.sw >= L.outW)
+            continue;
+          L.tapOut.push_back(static_cast<int32_t>(
+              ((oh / L.sh) * L.outW + ow / L.sw) * L.outC));
+          L.tapW.push_back(static_cast<int32_t>((a * L.kw + b) * Og));
         }
       }
-      L.fanout[h * L.inW + x] = n;
+      L.tapStart[h * L.inW + x + 1] = static_cast<int32_t>(L.tapOut.size());
     }
   return true;
 }

@@ -47,6 +47,8 @@ constexpr int64_t kMaxNumel = int64_t(1) << 26; // per tensor
 constexpr int64_t kMaxTotalNumel = int64_t(1)
                                    << 28; // all activations of one sample
 constexpr int64_t kMaxKernel = 1 << 12;
+constexpr int64_t kMaxTaps = int64_t(1)
+                             << 27; // conv: input positions x kernel taps
 
 struct Layer {
   std::string name;
@@ -78,9 +80,10 @@ struct Layer {
   // input)][out].
   std::vector<float> weight;
   std::vector<float> bias; // [O] (zeros when absent)
-  // CONV2D: number of valid taps of each input position (for synaptic event
-  // counts).
-  std::vector<int32_t> fanout;
+  // CONV2D kernel footprint of every input position s = h*inW + w: its valid
+  // taps are tapStart[s] .. tapStart[s+1]-1; tap k adds the weight vector at
+  // [ci][tapW[k] .. +O/g) to the outputs at offset tapOut[k] = (oh*outW+ow)*O.
+  std::vector<int32_t> tapStart, tapOut, tapW;
   // AVG_POOL2D: divisor of each output position [outH*outW].
   std::vector<float> poolDiv;
   // FLATTEN: output element j reads physical input element gather[j].
