@@ -125,7 +125,9 @@ int64_t convStep(const Layer &L, const Source &src, float *out) {
   // Dense mode visits zero inputs too (adding 0 * w changes no sum); only
   // non-zero inputs count as synaptic events.
   forInputs(src, [&](int64_t p, float v, bool binary) {
-    int64_t s = p / I, ci = p - s * I;
+    // 32-bit division: all indices are below 2^26.
+    int64_t s = static_cast<uint32_t>(p) / static_cast<uint32_t>(I),
+            ci = p - s * I;
     const float *wb = wt + ci * wStride;
     float *ob = out + (ci / Ig) * Og;
     int32_t k0 = start[s], k1 = start[s + 1];
