@@ -12,6 +12,8 @@
 #include <nlohmann/json.hpp>
 
 #include <cfloat>
+#include <charconv>
+#include <cstdlib>
 #include <cstring>
 
 namespace snnc {
@@ -46,6 +48,15 @@ const char *kindName(modelbin::Layer::Kind kind) {
   }
 }
 
+/// The double that prints as the float's shortest decimal form (0.1f -> 0.1,
+/// not 0.10000000149011612).
+double shortest(float value) {
+  char text[32];
+  auto result = std::to_chars(text, text + sizeof(text), value);
+  *result.ptr = '\0';
+  return std::strtod(text, nullptr);
+}
+
 std::vector<float> values(const modelbin::Tensor &tensor) {
   std::vector<float> result(tensor.data().size() / sizeof(float));
   std::memcpy(result.data(), tensor.data().data(),
@@ -66,7 +77,7 @@ json table(const modelbin::Tensor &tensor) {
     json row = json::array();
     for (int64_t c = 0; c < columns; ++c) {
       float value = data[start + c];
-      row.push_back(value >= FLT_MAX ? json(nullptr) : json(value));
+      row.push_back(value >= FLT_MAX ? json(nullptr) : json(shortest(value)));
     }
     rows.push_back(std::move(row));
   }
@@ -98,7 +109,7 @@ std::string renderSummaryJSON(const modelbin::Model &model) {
   doc["producer"] = model.producer();
   doc["num_steps"] = model.num_steps();
   doc["early_exit_step"] = model.early_exit_step();
-  doc["early_exit_threshold"] = model.early_exit_threshold();
+  doc["early_exit_threshold"] = shortest(model.early_exit_threshold());
   doc["fold_mode"] = model.fold_mode();
   doc["input_shape"] = std::vector<int64_t>(model.input_shape().begin(),
                                             model.input_shape().end());
@@ -118,8 +129,12 @@ std::string renderSummaryJSON(const modelbin::Model &model) {
   doc["layers"] = std::move(layers);
   doc["parameters"] = total;
   json gamma = json::object();
-  for (const modelbin::GammaMean &row : model.gamma_mean())
-    gamma[row.layer()] = std::vector<float>(row.mean().begin(), row.mean().end());
+  for (const modelbin::GammaMean &row : model.gamma_mean()) {
+    json means = json::array();
+    for (float value : row.mean())
+      means.push_back(shortest(value));
+    gamma[row.layer()] = std::move(means);
+  }
   doc["gamma_mean"] = std::move(gamma);
   json fold = json::object();
   for (const modelbin::Layer &layer : model.layers()) {

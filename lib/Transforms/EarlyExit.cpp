@@ -98,6 +98,14 @@ struct EarlyExitPass : public snnc::impl::SNNEarlyExitBase<EarlyExitPass> {
     });
     if (walk.wasInterrupted())
       return signalPassFailure();
+    // Already folded: the recorded table is all that is left of gamma.
+    if (layers.empty())
+      if (DictionaryAttr recorded = network.getGammaMeanAttr())
+        for (NamedAttribute entry : recorded)
+          layers.push_back(
+              {entry.getName().str(),
+               llvm::to_vector(
+                   cast<DenseF32ArrayAttr>(entry.getValue()).asArrayRef())});
     llvm::StringSet<> seen;
     for (const LayerGamma &layer : layers)
       if (!seen.insert(layer.name).second) {

@@ -66,3 +66,13 @@ snn.network @loud_last(%x: tensor<1xf32>) -> tensor<1xf32> attributes {num_steps
   %r = snn.readout %a : tensor<1xf32> -> tensor<1xf32>
   snn.output %r : tensor<1xf32>
 }
+
+// -----
+
+// Already folded: the recorded table decides (here with threshold 0.1).
+// CHECK-LABEL: snn.network @recorded
+// CHECK-SAME: early_exit_step = 2 : i64
+snn.network @recorded(%x: tensor<1xf32>) -> tensor<1xf32> attributes {num_steps = 3 : i64, gamma_mean = {bntt1 = array<f32: 0.5, 0.3, 0.01>}} {
+  %r = snn.readout %x : tensor<1xf32> -> tensor<1xf32>
+  snn.output %r : tensor<1xf32>
+}

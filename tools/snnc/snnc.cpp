@@ -128,7 +128,8 @@ bool writeOutput(const std::string &path, const std::string &text) {
 std::string printIR(ModuleOp module) {
   std::string text;
   llvm::raw_string_ostream os(text);
-  module.print(os);
+  // Locations carry the layer names (the ONNX node names).
+  module.print(os, OpPrintingFlags().enableDebugInfo());
   return text;
 }
 

@@ -20,7 +20,8 @@ def SNNEarlyExit : Pass<"snn-early-exit", "::snnc::snn::NetworkOp"> {
     or there is no BNTT layer, and at least 1. The pass stores the step as
     `early_exit_step` (unless `apply=false`) and the table as `gamma_mean`
     on the network, with the threshold used; `report=true` also emits the
-    layer x step table as a remark. Run it before BNTT folding.
+    layer x step table as a remark. Run it before BNTT folding; on a network
+    without BNTT ops it reuses a `gamma_mean` table recorded earlier.
   }];
   let options = [
     Option<"threshold", "threshold", "double", /*default=*/"0.1",
