@@ -1,5 +1,4 @@
-//===- LoaderFuzzer.cpp - libFuzzer target for the model.bin loader
-//--------===//
+//===- LoaderFuzzer.cpp - libFuzzer target for the model.bin loader -------===//
 //
 // Feeds arbitrary bytes to the framing reader and, so that mutations are not
 // all stopped by the CRC check, also the bytes after the 32-byte header as a

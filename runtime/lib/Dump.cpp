@@ -1,5 +1,4 @@
-//===- Dump.cpp - the readable model description of `snnc-run --dump`
-//------===//
+//===- Dump.cpp - the readable model description of `snnc-run --dump` -----===//
 //
 // Prints the header, the model fields and one block per layer (kind, inputs,
 // shape, parameter count, parameter geometry and the first values of each

@@ -1,5 +1,4 @@
-//===- Executor.cpp - step loop, modes, adaptive exit and threads
-//----------===//
+//===- Executor.cpp - step loop, modes, adaptive exit and threads ---------===//
 //
 // runNetwork() gives each worker thread its own workspace (one buffer set per
 // layer, allocated once) and lets the workers pull sample indices from an

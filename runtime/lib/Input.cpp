@@ -1,5 +1,4 @@
-//===- Input.cpp - IDX / .npy readers for samples and labels
-//---------------===//
+//===- Input.cpp - IDX / .npy readers for samples and labels --------------===//
 //
 // Files are read whole through zlib's gzread (which passes uncompressed files
 // through), capped at kMaxFileBytes. A small array view (dtype, shape, byte

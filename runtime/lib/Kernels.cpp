@@ -1,5 +1,4 @@
-//===- Kernels.cpp - per-layer step kernels of the CPU executor
-//------------===//
+//===- Kernels.cpp - per-layer step kernels of the CPU executor -----------===//
 //
 // The hot loops. A convolution event at input (h, w, ci) adds, for each kernel
 // tap whose output position exists, the contiguous vector of O/groups weights

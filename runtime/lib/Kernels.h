@@ -1,5 +1,4 @@
-//===- Kernels.h - per-layer step kernels of the CPU executor
-//--------------===//
+//===- Kernels.h - per-layer step kernels of the CPU executor -------------===//
 //
 // Internal to the runtime. Each kernel runs one layer for one step of one
 // sample. Every layer leaves its full output in `out` (channels-last physical

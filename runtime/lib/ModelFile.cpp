@@ -1,5 +1,4 @@
-//===- ModelFile.cpp - model.bin framing: read and write
-//-------------------===//
+//===- ModelFile.cpp - model.bin framing: read and write ------------------===//
 //
 // Implements the 32-byte header around the protobuf payload
 // (docs/model-bin.md): little-endian encoding independent of the host, CRC-32

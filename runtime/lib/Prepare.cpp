@@ -1,5 +1,4 @@
-//===- Prepare.cpp - validate a parsed model and build the Network
-//---------===//
+//===- Prepare.cpp - validate a parsed model and build the Network --------===//
 //
 // Every rule of docs/model-bin.md "Validation" lives here: model-level fields,
 // per-layer input indices, shapes recomputed from the inputs and compared with

@@ -1,5 +1,4 @@
-//===- EncoderTest.cpp - Poisson encoder against independent values
-//--------===//
+//===- EncoderTest.cpp - Poisson encoder against independent values -------===//
 //
 // The expected 24-bit values were computed once with Python big integers (not
 // with this code) from the formula in python/snncref/encoder.py; the spike rule

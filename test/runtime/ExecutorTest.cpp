@@ -1,5 +1,4 @@
-//===- ExecutorTest.cpp - executor semantics, paths, threads, adaptive exit
-//===//
+//===- ExecutorTest.cpp - executor semantics, paths, threads, exit -----===//
 //
 // Hand-computed spike trains for a tiny dense network (soft/hard reset,
 // per-step tables, gain, bias), single synaptic layers against a naive NCHW

@@ -1,5 +1,4 @@
-//===- GenModels.cpp - write synthetic model.bin files for CLI tests/fuzzing
-//===//
+//===- GenModels.cpp - synthetic model.bin files for tests and fuzzing ---===//
 //
 // `snnc-rt-testgen OUTDIR` writes valid synthetic models (a small conv net and
 // an MLP, the same as the unit tests build) and hostile ones that each break

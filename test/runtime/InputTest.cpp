@@ -1,5 +1,4 @@
-//===- InputTest.cpp - IDX / .npy sample and label readers
-//-----------------===//
+//===- InputTest.cpp - IDX / .npy sample and label readers ----------------===//
 //
 // Writes small files in each supported format (IDX uint8 and float32,
 // gzip-compressed IDX, .npy float32/uint8/int64) and broken variants

@@ -1,5 +1,4 @@
-//===- ModelBuilder.h - build small snnc.modelbin.Model messages in tests
-//--===//
+//===- ModelBuilder.h - build small snnc.modelbin.Model messages in tests -===//
 //
 // A test helper that assembles synthetic models layer by layer through the
 // protobuf API and computes each layer's output shape the way the format

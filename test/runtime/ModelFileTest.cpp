@@ -1,5 +1,4 @@
-//===- ModelFileTest.cpp - model.bin framing: header, CRC, atomic writes
-//---===//
+//===- ModelFileTest.cpp - model.bin framing: header, CRC, atomic writes --===//
 //
 // Round trip through serializeModel/parseModel and
 // writeModelFile/readModelFile, the exact header layout of docs/model-bin.md,

@@ -1,5 +1,4 @@
-//===- ValidateTest.cpp - semantic validation of hostile models
-//------------===//
+//===- ValidateTest.cpp - semantic validation of hostile models -----------===//
 //
 // Each test takes a valid synthetic model, breaks one field (tables vs T and
 // channels, NaN weights, input indices, shape products, huge sizes, dtype,

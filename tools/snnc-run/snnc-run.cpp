@@ -1,5 +1,4 @@
-//===- snnc-run.cpp - run a compiled model.bin on a data set
-//---------------===//
+//===- snnc-run.cpp - run a compiled model.bin on a data set --------------===//
 //
 // Thin command-line driver over the runtime library: parses options, loads and
 // validates the model, reads samples and labels, runs them on the CPU executor

@@ -1,5 +1,4 @@
-//===- Encoder.h - the counter-based Poisson encoder
-//-----------------------===//
+//===- Encoder.h - the counter-based Poisson encoder ----------------------===//
 //
 // The deterministic, portable Poisson rate code shared with the Python
 // reference (python/snncref/encoder.py): a SplitMix64-style hash of (seed,

@@ -1,5 +1,4 @@
-//===- Executor.h - run a Network on a batch of samples
-//--------------------===//
+//===- Executor.h - run a Network on a batch of samples -------------------===//
 //
 // The executor runs every sample independently for a number of steps (one step
 // = every layer once, in order), event-driven (synaptic layers scatter the

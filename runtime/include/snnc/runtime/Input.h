@@ -1,5 +1,4 @@
-//===- Input.h - sample and label files
-//------------------------------------===//
+//===- Input.h - sample and label files -----------------------------------===//
 //
 // Readers for the input formats of snnc-run: IDX (the MNIST/Fashion-MNIST
 // format, optionally gzip-compressed; uint8 values are scaled by 1/255 to

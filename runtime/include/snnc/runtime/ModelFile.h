@@ -1,5 +1,4 @@
-//===- ModelFile.h - model.bin framing: read and write
-//---------------------===//
+//===- ModelFile.h - model.bin framing: read and write --------------------===//
 //
 // The model.bin file is a 32-byte little-endian header (magic "SNNCMBIN",
 // format version, header size, payload size, CRC-32 of the payload, reserved

@@ -1,5 +1,4 @@
-//===- Network.h - validated, execution-ready form of a model.bin
-//----------===//
+//===- Network.h - validated, execution-ready form of a model.bin ---------===//
 //
 // prepareNetwork() checks every field of a parsed snnc.modelbin.Model (shapes,
 // sizes, table lengths against T and channel counts, finite parameters, layer
