@@ -119,22 +119,22 @@ FailureOr<SmallVector<int64_t>> readInt64Tensor(const onnx::TensorProto &tensor,
   if (failed(dims))
     return failure();
   int64_t count = elementCount(*dims);
-  SmallVector<int64_t> values(count);
+  // Sizes are checked before anything is allocated.
   if (tensor.has_raw_data()) {
     if (tensor.raw_data().size() != static_cast<size_t>(count) * 8)
       return emitError(fileLoc)
              << "initializer '" << tensor.name() << "': raw_data has "
              << tensor.raw_data().size() << " bytes, dims need " << count * 8;
+    SmallVector<int64_t> values(count);
     std::memcpy(values.data(), tensor.raw_data().data(), count * 8);
-  } else {
-    if (tensor.int64_data_size() != count)
-      return emitError(fileLoc)
-             << "initializer '" << tensor.name() << "': int64_data has "
-             << tensor.int64_data_size() << " values, dims need " << count;
-    std::copy(tensor.int64_data().begin(), tensor.int64_data().end(),
-              values.begin());
+    return values;
   }
-  return values;
+  if (tensor.int64_data_size() != count)
+    return emitError(fileLoc)
+           << "initializer '" << tensor.name() << "': int64_data has "
+           << tensor.int64_data_size() << " values, dims need " << count;
+  return SmallVector<int64_t>(tensor.int64_data().begin(),
+                              tensor.int64_data().end());
 }
 
 static LogicalResult checkOpsets(const onnx::ModelProto &model, Location loc,

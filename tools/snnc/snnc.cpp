@@ -156,8 +156,10 @@ public:
     auto now = std::chrono::steady_clock::now();
     if (verbose)
       llvm::errs() << "snnc: " << stage << " in "
-                   << std::chrono::duration<double, std::milli>(now - start)
-                          .count()
+                   << llvm::format(
+                          "%.1f",
+                          std::chrono::duration<double, std::milli>(now - start)
+                              .count())
                    << " ms\n";
     start = now;
   }
