@@ -97,21 +97,29 @@ def main(argv=None):
     for k in ("lr", "wd", "gamma_wd"):
         ap.add_argument("--" + k.replace("_", "-"), dest=k, type=float)
     ap.add_argument("--opt", choices=["sgd", "adam"])
-    ap.add_argument("--ckpt", help="where to save the trained state_dict (default <out>/../.ckpt-<name>.pt "
-                    "is NOT used; default /tmp/snnc-train/<name>.pt)")
+    ap.add_argument("--ckpt", help="where to save the trained state_dict and training log "
+                    "(default /tmp/snnc-train/<name>.pt; scripts/train-models uses build-models/)")
+    ap.add_argument("--from-ckpt", metavar="CKPT", help="skip training: write the model directory from "
+                    "a checkpoint saved by an earlier run")
     args = ap.parse_args(argv)
     torch.set_num_threads(args.threads)
+    from . import golden
+    out = args.out or os.path.join("models", args.model)
+    if args.from_ckpt:
+        saved = torch.load(args.from_ckpt)
+        model = models.build(args.model)
+        model.load_state_dict(saved["state_dict"])
+        golden.write_model_dir(model, out, saved["train_info"], log=lambda s: print(s, flush=True))
+        return 0
     cfg = dict(DEFAULTS[args.model])
     for k in cfg:
         if getattr(args, k, None) is not None:
             cfg[k] = getattr(args, k)
-    out = args.out or os.path.join("models", args.model)
     ckpt = args.ckpt or os.path.join("/tmp/snnc-train", args.model + ".pt")
     os.makedirs(os.path.dirname(ckpt), exist_ok=True)
     model, tinfo = train(args.model, **cfg, log=lambda s: print(s, flush=True))
     torch.save({"state_dict": model.state_dict(), "train_info": tinfo}, ckpt)
     print(f"[{args.model}] checkpoint {ckpt}", flush=True)
-    from . import golden
     golden.write_model_dir(model, out, tinfo, log=lambda s: print(s, flush=True))
     return 0
 
