@@ -118,11 +118,11 @@ GraphImporter::constant(int index, std::optional<ArrayRef<int64_t>> shape) {
 
 FailureOr<SmallVector<int64_t>> GraphImporter::int64Constant(int index) {
   const std::string &name = currentNode->input(index);
-  for (const onnx::TensorProto &tensor : model.graph().initializer())
-    if (tensor.name() == name)
-      return readInt64Tensor(tensor, currentLoc);
-  return error() << "input " << index << " ('" << name
-                 << "') must be an int64 initializer";
+  auto it = constants.find(name);
+  if (it == constants.end() || it->second.proto)
+    return error() << "input " << index << " ('" << name
+                   << "') must be an int64 initializer or Constant";
+  return readInt64Tensor(*int64Tensors.lookup(name), currentLoc);
 }
 
 const onnx::AttributeProto *GraphImporter::findAttr(StringRef name) const {
@@ -263,17 +263,41 @@ const OpEntry *GraphImporter::lookup(const onnx::NodeProto &node) const {
   return nullptr;
 }
 
-LogicalResult GraphImporter::bindInitializers() {
-  for (const onnx::TensorProto &tensor : model.graph().initializer()) {
-    if (tensor.data_type() == onnx::TensorProto::INT64) {
-      constants[tensor.name()] = Constant{tensor.name(), {}, {}, nullptr};
-      continue;
-    }
-    FailureOr<Constant> constant = readFloatTensor(tensor, fileLoc);
-    if (failed(constant))
-      return failure();
-    constants[tensor.name()] = *constant;
+LogicalResult GraphImporter::bindTensor(const std::string &name,
+                                        const onnx::TensorProto &tensor) {
+  if (tensor.data_type() == onnx::TensorProto::INT64) {
+    constants[name] = Constant{name, {}, {}, nullptr};
+    int64Tensors[name] = &tensor;
+    return success();
   }
+  FailureOr<Constant> constant = readFloatTensor(tensor, fileLoc);
+  if (failed(constant))
+    return failure();
+  constant->name = name;
+  constants[name] = *constant;
+  return success();
+}
+
+LogicalResult GraphImporter::bindInitializers() {
+  for (const onnx::TensorProto &tensor : model.graph().initializer())
+    if (failed(bindTensor(tensor.name(), tensor)))
+      return failure();
+  // Constant nodes (as torch.onnx.export writes shape tensors) are constants
+  // too; they are bound before the walk so that their users see them.
+  for (const onnx::NodeProto &node : model.graph().node()) {
+    if (node.op_type() != "Constant" || !node.domain().empty())
+      continue;
+    currentNode = &node;
+    currentName = node.name().empty() ? "Constant" : node.name();
+    const onnx::AttributeProto *value = findAttr("value");
+    if (node.output_size() != 1 || node.attribute_size() != 1 || !value ||
+        value->type() != onnx::AttributeProto::TENSOR)
+      return error() << "Constant must have one output and exactly the "
+                        "attribute 'value' (a tensor)";
+    if (failed(bindTensor(node.output(0), value->t())))
+      return failure();
+  }
+  currentNode = nullptr;
   return success();
 }
 

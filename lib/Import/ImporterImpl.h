@@ -137,6 +137,8 @@ private:
   /// Node indices in dependency order.
   mlir::FailureOr<llvm::SmallVector<int>> sortNodes();
   mlir::LogicalResult bindInitializers();
+  mlir::LogicalResult bindTensor(const std::string &name,
+                                 const onnx::TensorProto &tensor);
   mlir::LogicalResult checkDeclaredShape(const std::string &name,
                                          mlir::Value value);
   const OpEntry *lookup(const onnx::NodeProto &node) const;
@@ -149,6 +151,8 @@ private:
   mlir::Location fileLoc;
 
   llvm::StringMap<Constant> constants;
+  /// int64 tensors (shapes) by value name; read when used.
+  llvm::StringMap<const onnx::TensorProto *> int64Tensors;
   llvm::StringMap<mlir::Value> values;
   llvm::StringMap<const onnx::ValueInfoProto *> declared;
   std::string inputName;

@@ -440,6 +440,9 @@ LogicalResult importBatchNormalization(GraphImporter &g) {
       params[3], b.getF32FloatAttr(*epsilon)));
 }
 
+/// Constant nodes are bound as constants before the walk.
+LogicalResult importConstant(GraphImporter &) { return success(); }
+
 const OpEntry kStandardOps[] = {
     {"", "Conv", kMinOpset, kMaxOpset, importConv,
      {"auto_pad", "dilations", "group", "kernel_shape", "pads", "strides"}},
@@ -457,6 +460,7 @@ const OpEntry kStandardOps[] = {
     {"", "Reshape", kMinOpset, kMaxOpset, importReshape, {"allowzero"}},
     {"", "BatchNormalization", kMinOpset, kMaxOpset, importBatchNormalization,
      {"epsilon", "momentum", "training_mode"}},
+    {"", "Constant", kMinOpset, kMaxOpset, importConstant, {"value"}},
 };
 
 } // namespace

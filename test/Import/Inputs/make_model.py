@@ -215,12 +215,30 @@ def gemm_k_mismatch(m):
     replace_init(m, "fc1.w", np.ones((3, 5)))
 
 
+def reshape_constant(m):
+    """Valid: Flatten written as Reshape of a Constant shape, as torch.onnx.export does."""
+    n = node(m, "flatten")
+    n.op_type = "Reshape"
+    set_attr(m, "flatten", "axis", None)
+    shape = helper.make_node("Constant", [], ["shape"], name="shape_const",
+                             value=numpy_helper.from_array(np.array([0, -1], dtype=np.int64)))
+    n.input.append("shape")
+    m.graph.node.insert(0, shape)
+
+
+def constant_bad(m):
+    reshape_constant(m)
+    set_attr(m, "shape_const", "value_float", 1.0)
+
+
 def truncate(data):
     return data[: len(data) // 2]
 
 
 CASES = {
     "valid": lambda m: None,
+    "reshape-constant": reshape_constant,
+    "constant-bad": constant_bad,
     "ir-version-9": lambda m: setattr(m, "ir_version", 9),
     "ir-version-2": lambda m: setattr(m, "ir_version", 2),
     "opset-18": lambda m: m.opset_import[0].__setattr__("version", 18),
