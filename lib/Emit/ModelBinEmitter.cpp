@@ -130,16 +130,15 @@ LogicalResult Emitter::emit(Operation *op, modelbin::Layer *layer) {
       })
       .Case([&](AvgPool2DOp pool) {
         layer->set_kind(L::AVG_POOL2D);
-        setPool(layer->mutable_pool(), pool.getKernelShape(),
-                pool.getStrides(), pool.getPads());
-        layer->mutable_pool()->set_count_include_pad(
-            pool.getCountIncludePad());
+        setPool(layer->mutable_pool(), pool.getKernelShape(), pool.getStrides(),
+                pool.getPads());
+        layer->mutable_pool()->set_count_include_pad(pool.getCountIncludePad());
         return success();
       })
       .Case([&](MaxPool2DOp pool) {
         layer->set_kind(L::MAX_POOL2D);
-        setPool(layer->mutable_pool(), pool.getKernelShape(),
-                pool.getStrides(), pool.getPads());
+        setPool(layer->mutable_pool(), pool.getKernelShape(), pool.getStrides(),
+                pool.getPads());
         return success();
       })
       .Case([&](FlattenOp) {
@@ -162,7 +161,8 @@ LogicalResult Emitter::emit(Operation *op, modelbin::Layer *layer) {
       })
       .Case([&](BatchNormOp bn) {
         layer->set_kind(L::CHANNEL_AFFINE);
-        int64_t channels = cast<ShapedType>(bn.getScale().getType()).getDimSize(0);
+        int64_t channels =
+            cast<ShapedType>(bn.getScale().getType()).getDimSize(0);
         setAffine(layer->mutable_affine(), {1, channels},
                   F32Values::get(bn.getScale())->values(),
                   F32Values::get(bn.getBias())->values(),
@@ -221,8 +221,7 @@ LogicalResult Emitter::run() {
 
 } // namespace
 
-LogicalResult buildModelBin(NetworkOp network,
-                            const ImportedModelInfo &source,
+LogicalResult buildModelBin(NetworkOp network, const ImportedModelInfo &source,
                             StringRef foldMode, modelbin::Model &model) {
   if (network.getFunctionType().getNumResults() != 1)
     return network.emitOpError("model.bin needs exactly one network result");
@@ -234,8 +233,7 @@ LogicalResult buildModelBin(NetworkOp network,
   if (FloatAttr threshold = network.getEarlyExitThresholdAttr())
     model.set_early_exit_threshold(threshold.getValueAsDouble());
   model.set_fold_mode(foldMode.str());
-  for (int64_t dim :
-       cast<ShapedType>(network.getArgumentTypes()[0]).getShape())
+  for (int64_t dim : cast<ShapedType>(network.getArgumentTypes()[0]).getShape())
     model.add_input_shape(dim);
   if (DictionaryAttr table = network.getGammaMeanAttr()) {
     for (NamedAttribute entry : table) {

@@ -141,7 +141,8 @@ std::string renderSummaryJSON(const modelbin::Model &model) {
     if (layer.kind() != modelbin::Layer::LIF)
       continue;
     json tables;
-    tables["reset"] = layer.lif().reset() == modelbin::LIF::HARD ? "hard" : "soft";
+    tables["reset"] =
+        layer.lif().reset() == modelbin::LIF::HARD ? "hard" : "soft";
     tables["threshold"] = table(layer.lif().threshold());
     tables["leak"] = table(layer.lif().leak());
     tables["bias"] = table(layer.lif().bias());

@@ -90,8 +90,7 @@ FailureOr<Value> GraphImporter::activation(int index) {
   }
   auto it = values.find(name);
   if (it == values.end())
-    return error() << "input " << index << " ('" << name
-                   << "') is not defined";
+    return error() << "input " << index << " ('" << name << "') is not defined";
   return it->second;
 }
 
@@ -172,8 +171,7 @@ const char *attrTypeName(onnx::AttributeProto::AttributeType type) {
 SNNC_ATTR_GETTER(float, floatAttr, FLOAT, attr->f())
 SNNC_ATTR_GETTER(int64_t, intAttr, INT, static_cast<int64_t>(attr->i()))
 SNNC_ATTR_GETTER(SmallVector<int64_t>, intsAttr, INTS,
-                 SmallVector<int64_t>(attr->ints().begin(),
-                                      attr->ints().end()))
+                 SmallVector<int64_t>(attr->ints().begin(), attr->ints().end()))
 SNNC_ATTR_GETTER(std::string, stringAttr, STRING, attr->s())
 #undef SNNC_ATTR_GETTER
 
@@ -240,7 +238,8 @@ LogicalResult GraphImporter::checkDeclaredShape(const std::string &name,
     if (shape.dim(d).has_dim_value())
       diag << shape.dim(d).dim_value();
     else
-      diag << (shape.dim(d).dim_param().empty() ? "?" : shape.dim(d).dim_param());
+      diag << (shape.dim(d).dim_param().empty() ? "?"
+                                                : shape.dim(d).dim_param());
   }
   diag << "] but the node computes [N";
   for (int64_t dim : computed)
@@ -341,9 +340,9 @@ FailureOr<SmallVector<int>> GraphImporter::sortNodes() {
   if (order.size() != static_cast<size_t>(nodes.size())) {
     for (int i = 0; i < nodes.size(); ++i)
       if (pending[i] > 0)
-        return emitError(fileLoc) << "the graph has a cycle through node '"
-                                  << nodes[i].name() << "' ("
-                                  << nodes[i].op_type() << ")";
+        return emitError(fileLoc)
+               << "the graph has a cycle through node '" << nodes[i].name()
+               << "' (" << nodes[i].op_type() << ")";
   }
   return order;
 }
@@ -407,8 +406,8 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
   const onnx::TypeProto &type = input->type();
   if (!type.has_tensor_type() ||
       type.tensor_type().elem_type() != onnx::TensorProto::FLOAT)
-    return emitError(fileLoc) << "graph input '" << inputName
-                              << "' must be a float tensor",
+    return emitError(fileLoc)
+               << "graph input '" << inputName << "' must be a float tensor",
            nullptr;
   const onnx::TensorShapeProto &shape = type.tensor_type().shape();
   if (!type.tensor_type().has_shape() || shape.dim_size() < 2)
@@ -444,8 +443,8 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
       /*early_exit_threshold=*/nullptr, /*gamma_mean=*/nullptr,
       /*sym_visibility=*/nullptr, /*arg_attrs=*/nullptr,
       /*res_attrs=*/nullptr);
-  Block *body = opBuilder.createBlock(&network.getBody(), {}, {inputType},
-                                      {fileLoc});
+  Block *body =
+      opBuilder.createBlock(&network.getBody(), {}, {inputType}, {fileLoc});
   opBuilder.setInsertionPointToEnd(body);
 
   FailureOr<SmallVector<int>> order = sortNodes();

@@ -117,8 +117,8 @@ public:
   mlir::FailureOr<llvm::SmallVector<int64_t>>
   intsAttr(llvm::StringRef name,
            std::optional<llvm::SmallVector<int64_t>> fallback);
-  mlir::FailureOr<std::string>
-  stringAttr(llvm::StringRef name, std::optional<std::string> fallback);
+  mlir::FailureOr<std::string> stringAttr(llvm::StringRef name,
+                                          std::optional<std::string> fallback);
 
   /// A weight attribute over `values` with `shape`, a resource blob when
   /// large (named after the node and `what`).

@@ -52,10 +52,9 @@ FailureOr<SmallVector<int64_t>> checkDims(const onnx::TensorProto &tensor,
       return emitError(fileLoc) << "initializer '" << tensor.name()
                                 << "': dims must be positive, got " << dim;
     if (__builtin_mul_overflow(count, dim, &count) || count > kMaxElements)
-      return emitError(fileLoc)
-             << "initializer '" << tensor.name()
-             << "': element count overflows (more than " << kMaxElements
-             << " elements)";
+      return emitError(fileLoc) << "initializer '" << tensor.name()
+                                << "': element count overflows (more than "
+                                << kMaxElements << " elements)";
   }
   if (tensor.data_location() == onnx::TensorProto::EXTERNAL ||
       tensor.external_data_size() > 0)
@@ -79,10 +78,10 @@ int64_t elementCount(ArrayRef<int64_t> dims) {
 FailureOr<Constant> readFloatTensor(const onnx::TensorProto &tensor,
                                     Location fileLoc) {
   if (tensor.data_type() != onnx::TensorProto::FLOAT)
-    return emitError(fileLoc) << "initializer '" << tensor.name()
-                              << "' has element type "
-                              << dataTypeName(tensor.data_type())
-                              << "; snnc profile v1 weights must be float";
+    return emitError(fileLoc)
+           << "initializer '" << tensor.name() << "' has element type "
+           << dataTypeName(tensor.data_type())
+           << "; snnc profile v1 weights must be float";
   FailureOr<SmallVector<int64_t>> dims = checkDims(tensor, fileLoc);
   if (failed(dims))
     return failure();
@@ -97,8 +96,8 @@ FailureOr<Constant> readFloatTensor(const onnx::TensorProto &tensor,
     if (reinterpret_cast<uintptr_t>(raw.data()) % alignof(float) != 0)
       return emitError(fileLoc) << "initializer '" << tensor.name()
                                 << "': raw_data is not aligned";
-    constant.values = ArrayRef<float>(
-        reinterpret_cast<const float *>(raw.data()), count);
+    constant.values =
+        ArrayRef<float>(reinterpret_cast<const float *>(raw.data()), count);
   } else {
     if (tensor.float_data_size() != count)
       return emitError(fileLoc)
@@ -112,9 +111,9 @@ FailureOr<Constant> readFloatTensor(const onnx::TensorProto &tensor,
 FailureOr<SmallVector<int64_t>> readInt64Tensor(const onnx::TensorProto &tensor,
                                                 Location fileLoc) {
   if (tensor.data_type() != onnx::TensorProto::INT64)
-    return emitError(fileLoc) << "initializer '" << tensor.name()
-                              << "' must be int64, got "
-                              << dataTypeName(tensor.data_type());
+    return emitError(fileLoc)
+           << "initializer '" << tensor.name() << "' must be int64, got "
+           << dataTypeName(tensor.data_type());
   FailureOr<SmallVector<int64_t>> dims = checkDims(tensor, fileLoc);
   if (failed(dims))
     return failure();
@@ -143,15 +142,14 @@ static LogicalResult checkOpsets(const onnx::ModelProto &model, Location loc,
   for (const onnx::OperatorSetIdProto &opset : model.opset_import()) {
     std::string domain = opset.domain() == "ai.onnx" ? "" : opset.domain();
     if (!seen.insert(domain).second)
-      return emitError(loc) << "opset_import lists domain '" << domain
-                            << "' twice";
+      return emitError(loc)
+             << "opset_import lists domain '" << domain << "' twice";
     if (domain.empty()) {
       facts.defaultOpset = opset.version();
       if (opset.version() < kMinOpset || opset.version() > kMaxOpset)
-        return emitError(loc)
-               << "default-domain opset " << opset.version()
-               << " is outside the supported range [" << kMinOpset << ", "
-               << kMaxOpset << "]";
+        return emitError(loc) << "default-domain opset " << opset.version()
+                              << " is outside the supported range ["
+                              << kMinOpset << ", " << kMaxOpset << "]";
     } else if (domain == kSNNCDomain && opset.version() != kSNNCDomainVersion)
       return emitError(loc) << "domain 'ai.snnc' version " << opset.version()
                             << " is not supported (snnc reads version "
@@ -184,12 +182,11 @@ static LogicalResult checkMetadata(const onnx::ModelProto &model, Location loc,
     return emitError(loc) << "snnc.num_steps = '" << steps->second
                           << "' is not an integer";
   if (value < 1 || value > kMaxNumSteps)
-    return emitError(loc) << "snnc.num_steps = " << value
-                          << " is outside [1, " << kMaxNumSteps << "]";
+    return emitError(loc) << "snnc.num_steps = " << value << " is outside [1, "
+                          << kMaxNumSteps << "]";
   facts.numSteps = value;
   auto name = props.find("snnc.model_name");
-  facts.modelName =
-      name != props.end() ? name->second : model.graph().name();
+  facts.modelName = name != props.end() ? name->second : model.graph().name();
   return success();
 }
 
@@ -209,14 +206,14 @@ LogicalResult checkModel(const onnx::ModelProto &model, Location loc,
   llvm::StringSet<> initializerNames, producedNames, nodeNames;
   for (const onnx::TensorProto &tensor : graph.initializer())
     if (!initializerNames.insert(tensor.name()).second)
-      return emitError(loc) << "two initializers are named '" << tensor.name()
-                            << "'";
+      return emitError(loc)
+             << "two initializers are named '" << tensor.name() << "'";
   int realInputs = 0;
   llvm::StringSet<> inputNames;
   for (const onnx::ValueInfoProto &input : graph.input()) {
     if (!inputNames.insert(input.name()).second)
-      return emitError(loc) << "graph input '" << input.name()
-                            << "' is listed twice";
+      return emitError(loc)
+             << "graph input '" << input.name() << "' is listed twice";
     if (!initializerNames.contains(input.name()))
       ++realInputs;
   }
@@ -234,8 +231,8 @@ LogicalResult checkModel(const onnx::ModelProto &model, Location loc,
       if (output.empty())
         continue;
       if (!producedNames.insert(output).second)
-        return emitError(loc) << "value '" << output
-                              << "' is produced by more than one node";
+        return emitError(loc)
+               << "value '" << output << "' is produced by more than one node";
       if (initializerNames.contains(output) || inputNames.contains(output))
         return emitError(loc)
                << "node output '" << output

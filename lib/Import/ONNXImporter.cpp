@@ -24,9 +24,8 @@ using namespace mlir;
 namespace snnc {
 
 std::string sha256Hex(StringRef bytes) {
-  std::array<uint8_t, 32> hash = llvm::SHA256::hash(
-      ArrayRef<uint8_t>(reinterpret_cast<const uint8_t *>(bytes.data()),
-                        bytes.size()));
+  std::array<uint8_t, 32> hash = llvm::SHA256::hash(ArrayRef<uint8_t>(
+      reinterpret_cast<const uint8_t *>(bytes.data()), bytes.size()));
   static const char digits[] = "0123456789abcdef";
   std::string text;
   for (uint8_t byte : hash) {
@@ -45,8 +44,7 @@ OwningOpRef<ModuleOp> importONNXBuffer(StringRef bytes, bool isText,
   onnx::ModelProto model;
   if (isText) {
     std::string text = bytes.str();
-    onnx::Common::Status status =
-        onnx::OnnxParser::Parse(model, text.c_str());
+    onnx::Common::Status status = onnx::OnnxParser::Parse(model, text.c_str());
     if (!status.IsOK())
       return emitError(fileLoc)
                  << "not valid ONNX text syntax: " << status.ErrorMessage(),
@@ -56,8 +54,7 @@ OwningOpRef<ModuleOp> importONNXBuffer(StringRef bytes, bool isText,
         reinterpret_cast<const uint8_t *>(bytes.data()),
         static_cast<int>(std::min<size_t>(bytes.size(), INT32_MAX)));
     stream.SetRecursionLimit(64);
-    if (bytes.size() > INT32_MAX ||
-        !model.ParseFromCodedStream(&stream) ||
+    if (bytes.size() > INT32_MAX || !model.ParseFromCodedStream(&stream) ||
         !stream.ConsumedEntireMessage())
       return emitError(fileLoc)
                  << "not an ONNX model: the protobuf does not parse (the "
@@ -84,8 +81,7 @@ OwningOpRef<ModuleOp> importONNXFile(StringRef path, MLIRContext *context,
                                   /*RequiresNullTerminator=*/false);
   if (!buffer)
     return emitError(FileLineColLoc::get(context, path, 0, 0))
-               << "cannot read the model file: "
-               << buffer.getError().message(),
+               << "cannot read the model file: " << buffer.getError().message(),
            nullptr;
   bool isText = path.ends_with(".onnxtext");
   return importONNXBuffer((*buffer)->getBuffer(), isText, path, context, info);

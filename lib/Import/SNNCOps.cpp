@@ -40,17 +40,17 @@ LogicalResult importPoissonEncode(GraphImporter &g) {
   OpBuilder &b = g.builder();
   auto type = RankedTensorType::get(typeOf(*x).getShape(),
                                     SpikeType::get(g.context(), *isSigned));
-  return g.finish(b.create<PoissonEncodeOp>(g.loc(), type, *x,
-                                            b.getF32FloatAttr(*scale),
-                                            *isSigned ? b.getUnitAttr()
-                                                      : UnitAttr()));
+  return g.finish(
+      b.create<PoissonEncodeOp>(g.loc(), type, *x, b.getF32FloatAttr(*scale),
+                                *isSigned ? b.getUnitAttr() : UnitAttr()));
 }
 
 LogicalResult importDirectEncode(GraphImporter &g) {
   FailureOr<Value> x = analogInput(g);
   if (failed(x))
     return failure();
-  return g.finish(g.builder().create<DirectEncodeOp>(g.loc(), x->getType(), *x));
+  return g.finish(
+      g.builder().create<DirectEncodeOp>(g.loc(), x->getType(), *x));
 }
 
 LogicalResult importBNTT(GraphImporter &g) {
@@ -85,8 +85,8 @@ LogicalResult importBNTT(GraphImporter &g) {
   }
   OpBuilder &b = g.builder();
   return g.finish(b.create<BNTTOp>(
-      g.loc(), RankedTensorType::get(typeOf(*x).getShape(), b.getF32Type()),
-      *x, params[0], params[1], params[2], b.getF32FloatAttr(*epsilon)));
+      g.loc(), RankedTensorType::get(typeOf(*x).getShape(), b.getF32Type()), *x,
+      params[0], params[1], params[2], b.getF32FloatAttr(*epsilon)));
 }
 
 LogicalResult importLIF(GraphImporter &g) {
@@ -108,10 +108,10 @@ LogicalResult importLIF(GraphImporter &g) {
   OpBuilder &b = g.builder();
   auto type = RankedTensorType::get(typeOf(*x).getShape(),
                                     SpikeType::get(g.context(), false));
-  return g.finish(b.create<LIFOp>(
-      g.loc(), type, *x, b.getF32FloatAttr(*leak),
-      b.getF32FloatAttr(*threshold), ResetModeAttr::get(g.context(), *mode),
-      nullptr, nullptr, nullptr, nullptr));
+  return g.finish(b.create<LIFOp>(g.loc(), type, *x, b.getF32FloatAttr(*leak),
+                                  b.getF32FloatAttr(*threshold),
+                                  ResetModeAttr::get(g.context(), *mode),
+                                  nullptr, nullptr, nullptr, nullptr));
 }
 
 LogicalResult importReadout(GraphImporter &g) {
@@ -127,7 +127,11 @@ LogicalResult importReadout(GraphImporter &g) {
 }
 
 const OpEntry kSNNCOps[] = {
-    {kSNNCDomain, "PoissonEncode", 1, 1, importPoissonEncode,
+    {kSNNCDomain,
+     "PoissonEncode",
+     1,
+     1,
+     importPoissonEncode,
      {"scale", "signed"}},
     {kSNNCDomain, "DirectEncode", 1, 1, importDirectEncode, {}},
     {kSNNCDomain, "BNTT", 1, 1, importBNTT, {"epsilon"}},

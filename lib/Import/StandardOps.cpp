@@ -36,10 +36,10 @@ FailureOr<Window> readWindow(GraphImporter &g, ArrayRef<int64_t> kernel,
   Window w;
   w.kernel.assign(kernel.begin(), kernel.end());
   auto strides = g.intsAttr("strides", SmallVector<int64_t>{1, 1});
-  auto dilations = hasDilations
-                       ? g.intsAttr("dilations", SmallVector<int64_t>{1, 1})
-                       : FailureOr<SmallVector<int64_t>>(
-                             SmallVector<int64_t>{1, 1});
+  auto dilations =
+      hasDilations
+          ? g.intsAttr("dilations", SmallVector<int64_t>{1, 1})
+          : FailureOr<SmallVector<int64_t>>(SmallVector<int64_t>{1, 1});
   auto autoPad = g.stringAttr("auto_pad", std::string("NOTSET"));
   if (failed(strides) || failed(dilations) || failed(autoPad))
     return failure();
@@ -185,8 +185,8 @@ LogicalResult importGemm(GraphImporter &g) {
   SmallVector<float> weight(m * k);
   for (int64_t i = 0; i < m; ++i)
     for (int64_t j = 0; j < k; ++j)
-      weight[i * k + j] =
-          *alpha * (*transB ? (*w)->values[i * k + j] : (*w)->values[j * m + i]);
+      weight[i * k + j] = *alpha * (*transB ? (*w)->values[i * k + j]
+                                            : (*w)->values[j * m + i]);
   ElementsAttr bias;
   if (g.hasInput(2)) {
     FailureOr<const Constant *> c = g.constant(2);
@@ -215,8 +215,8 @@ LogicalResult importMatMul(GraphImporter &g) {
   ArrayRef<int64_t> wd = (*w)->dims;
   int64_t k = shapeOf(*x)[0];
   if (wd.size() != 2 || wd[0] != k)
-    return g.error() << "weight '" << (*w)->name << "' must be [K, M] with K = "
-                     << k;
+    return g.error() << "weight '" << (*w)->name
+                     << "' must be [K, M] with K = " << k;
   int64_t m = wd[1];
   SmallVector<float> weight(m * k);
   for (int64_t i = 0; i < m; ++i)
@@ -312,8 +312,8 @@ LogicalResult importPool(GraphImporter &g, bool average) {
       return failure();
     return g.finish(b.create<AvgPool2DOp>(
         g.loc(), type, *x, b.getDenseI64ArrayAttr(win->kernel),
-        b.getDenseI64ArrayAttr(win->strides),
-        b.getDenseI64ArrayAttr(win->pads), b.getBoolAttr(*include != 0)));
+        b.getDenseI64ArrayAttr(win->strides), b.getDenseI64ArrayAttr(win->pads),
+        b.getBoolAttr(*include != 0)));
   }
   return g.finish(b.create<MaxPool2DOp>(
       g.loc(), type, *x, b.getDenseI64ArrayAttr(win->kernel),
@@ -330,8 +330,8 @@ LogicalResult importMaxPool(GraphImporter &g) {
 LogicalResult buildFlatten(GraphImporter &g, Value x) {
   auto type = cast<ShapedType>(x.getType());
   OpBuilder &b = g.builder();
-  auto result = RankedTensorType::get({type.getNumElements()},
-                                      type.getElementType());
+  auto result =
+      RankedTensorType::get({type.getNumElements()}, type.getElementType());
   return g.finish(b.create<FlattenOp>(g.loc(), result, x));
 }
 
@@ -382,8 +382,7 @@ LogicalResult importReshape(GraphImporter &g) {
       continue;
     }
     if (dim <= 0)
-      return g.error() << "shape entry " << i << " = " << dim
-                       << " is invalid";
+      return g.error() << "shape entry " << i << " = " << dim << " is invalid";
     if (__builtin_mul_overflow(known, dim, &known))
       return g.error() << "shape overflows";
     sample.push_back(dim);
@@ -444,21 +443,41 @@ LogicalResult importBatchNormalization(GraphImporter &g) {
 LogicalResult importConstant(GraphImporter &) { return success(); }
 
 const OpEntry kStandardOps[] = {
-    {"", "Conv", kMinOpset, kMaxOpset, importConv,
+    {"",
+     "Conv",
+     kMinOpset,
+     kMaxOpset,
+     importConv,
      {"auto_pad", "dilations", "group", "kernel_shape", "pads", "strides"}},
-    {"", "Gemm", kMinOpset, kMaxOpset, importGemm,
+    {"",
+     "Gemm",
+     kMinOpset,
+     kMaxOpset,
+     importGemm,
      {"alpha", "beta", "transA", "transB"}},
     {"", "MatMul", kMinOpset, kMaxOpset, importMatMul, {}},
     {"", "Add", kMinOpset, kMaxOpset, importAdd, {}},
-    {"", "AveragePool", kMinOpset, kMaxOpset, importAveragePool,
+    {"",
+     "AveragePool",
+     kMinOpset,
+     kMaxOpset,
+     importAveragePool,
      {"auto_pad", "ceil_mode", "count_include_pad", "kernel_shape", "pads",
       "strides"}},
-    {"", "MaxPool", kMinOpset, kMaxOpset, importMaxPool,
+    {"",
+     "MaxPool",
+     kMinOpset,
+     kMaxOpset,
+     importMaxPool,
      {"auto_pad", "ceil_mode", "dilations", "kernel_shape", "pads",
       "storage_order", "strides"}},
     {"", "Flatten", kMinOpset, kMaxOpset, importFlatten, {"axis"}},
     {"", "Reshape", kMinOpset, kMaxOpset, importReshape, {"allowzero"}},
-    {"", "BatchNormalization", kMinOpset, kMaxOpset, importBatchNormalization,
+    {"",
+     "BatchNormalization",
+     kMinOpset,
+     kMaxOpset,
+     importBatchNormalization,
      {"epsilon", "momentum", "training_mode"}},
     {"", "Constant", kMinOpset, kMaxOpset, importConstant, {"value"}},
 };

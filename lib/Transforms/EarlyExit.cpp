@@ -54,8 +54,8 @@ std::string formatTable(ArrayRef<LayerGamma> layers, int64_t steps,
   std::string text;
   llvm::raw_string_ostream os(text);
   os << "mean gamma per layer and step (threshold "
-     << llvm::format("%g", threshold)
-     << ", early-exit step " << exit << " of " << steps << ")\n";
+     << llvm::format("%g", threshold) << ", early-exit step " << exit << " of "
+     << steps << ")\n";
   size_t width = 5;
   for (const LayerGamma &layer : layers)
     width = std::max(width, layer.name.size());
@@ -118,8 +118,8 @@ struct EarlyExitPass : public snnc::impl::SNNEarlyExitBase<EarlyExitPass> {
     Builder b(network.getContext());
     SmallVector<NamedAttribute> table;
     for (const LayerGamma &layer : layers)
-      table.push_back(b.getNamedAttr(layer.name,
-                                     b.getDenseF32ArrayAttr(layer.mean)));
+      table.push_back(
+          b.getNamedAttr(layer.name, b.getDenseF32ArrayAttr(layer.mean)));
     network.setGammaMeanAttr(b.getDictionaryAttr(table));
     network.setEarlyExitThresholdAttr(b.getF64FloatAttr(threshold));
     if (apply)

@@ -90,8 +90,8 @@ LogicalResult BNTTFolder::compute(int64_t steps, FoldTables &tables) {
       if (gamma[i] <= 0.0f || silent)
         nonPositive.push_back({t, c, gamma[i]});
       double gain = silent ? 0.0 : (k > 0 ? 1.0 : -1.0);
-      double scale = silent ? (previousScale > 0 ? previousScale : 1.0)
-                            : magnitude;
+      double scale =
+          silent ? (previousScale > 0 ? previousScale : 1.0) : magnitude;
       double ratio = previousScale > 0 ? previousScale / scale : 1.0;
       previousScale = scale;
 
@@ -143,8 +143,8 @@ void BNTTFolder::reportNonPositiveGamma() {
            std::make_pair(b.step, b.channel);
   });
   for (const StepChannel &entry : ArrayRef(sorted).take_front(8))
-    os << " (step " << entry.step << ", channel " << entry.channel
-       << ", gamma " << llvm::format("%g", entry.gamma) << ")";
+    os << " (step " << entry.step << ", channel " << entry.channel << ", gamma "
+       << llvm::format("%g", entry.gamma) << ")";
   lif.emitRemark(text);
 }
 
@@ -178,9 +178,8 @@ struct FoldBNTTPass : public snnc::impl::SNNFoldBNTTBase<FoldBNTTPass> {
     SmallVector<BNTTOp> candidates;
     network.walk([&](BNTTOp bntt) { candidates.push_back(bntt); });
     for (BNTTOp bntt : candidates) {
-      auto lif = bntt->hasOneUse()
-                     ? dyn_cast<LIFOp>(*bntt->getUsers().begin())
-                     : LIFOp();
+      auto lif = bntt->hasOneUse() ? dyn_cast<LIFOp>(*bntt->getUsers().begin())
+                                   : LIFOp();
       if (!lif) {
         bntt.emitRemark("not folded: its result does not feed exactly one "
                         "snn.lif; it stays a per-step channel affine map");

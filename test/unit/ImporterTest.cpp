@@ -141,13 +141,11 @@ struct Imported {
       errors.push_back(diag.str());
       return success();
     });
-    module = importONNXBuffer(model.SerializeAsString(), false, "m.onnx",
-                              &context);
+    module =
+        importONNXBuffer(model.SerializeAsString(), false, "m.onnx", &context);
   }
 
-  snn::NetworkOp network() {
-    return *module->getOps<snn::NetworkOp>().begin();
-  }
+  snn::NetworkOp network() { return *module->getOps<snn::NetworkOp>().begin(); }
 };
 
 TEST(Importer, BuildsTheNetwork) {
@@ -162,11 +160,11 @@ TEST(Importer, BuildsTheNetwork) {
     names.push_back(snn::getLayerName(&op));
   }
   // MatMul + Add became one dense op with a bias, named after the Add.
-  EXPECT_EQ(ops, (std::vector<std::string>{"snn.poisson_encode", "snn.dense",
-                                           "snn.lif", "snn.dense",
-                                           "snn.readout"}));
-  EXPECT_EQ(names, (std::vector<std::string>{"enc", "bias", "lif", "fc2",
-                                             "readout"}));
+  EXPECT_EQ(ops,
+            (std::vector<std::string>{"snn.poisson_encode", "snn.dense",
+                                      "snn.lif", "snn.dense", "snn.readout"}));
+  EXPECT_EQ(names,
+            (std::vector<std::string>{"enc", "bias", "lif", "fc2", "readout"}));
   auto dense = *net.getOps<snn::DenseOp>().begin();
   EXPECT_TRUE(dense.getBias().has_value());
   EXPECT_EQ(cast<ShapedType>(dense.getWeight().getType()).getShape(),
@@ -232,8 +230,8 @@ TEST(Importer, ReportsErrorsAsDiagnostics) {
   });
   std::string bytes = mlp().SerializeAsString();
   for (size_t cut : {size_t(0), size_t(1), bytes.size() / 3, bytes.size() - 1})
-    EXPECT_FALSE(importONNXBuffer(bytes.substr(0, cut), false, "cut.onnx",
-                                  &context));
+    EXPECT_FALSE(
+        importONNXBuffer(bytes.substr(0, cut), false, "cut.onnx", &context));
   EXPECT_EQ(errors.size(), 4u);
 }
 
@@ -249,8 +247,9 @@ TEST(Importer, BNTTTablesMustMatchStepsAndChannels) {
   Imported imported(m);
   EXPECT_FALSE(imported.module);
   ASSERT_FALSE(imported.errors.empty());
-  EXPECT_NE(imported.errors[0].find("var 'var' must have shape [T, C] = [4, 3]"),
-            std::string::npos)
+  EXPECT_NE(
+      imported.errors[0].find("var 'var' must have shape [T, C] = [4, 3]"),
+      std::string::npos)
       << imported.errors[0];
 }
 

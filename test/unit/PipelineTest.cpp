@@ -73,10 +73,10 @@ struct Fixture {
        << ", mean = " << denseLiteral(mean) << ", var = " << denseLiteral(var)
        << ", epsilon = " << eps << " : f32} : tensor<" << kChannels
        << "xf32> -> tensor<" << kChannels << "xf32>\n"
-       << "  %l = snn.lif %b {leak = " << leak << " : f32, threshold = "
-       << theta << " : f32, reset = #snn.reset<" << (hard ? "hard" : "soft")
-       << ">} : tensor<" << kChannels << "xf32> -> tensor<" << kChannels
-       << "x!snn.spike>\n"
+       << "  %l = snn.lif %b {leak = " << leak
+       << " : f32, threshold = " << theta << " : f32, reset = #snn.reset<"
+       << (hard ? "hard" : "soft") << ">} : tensor<" << kChannels
+       << "xf32> -> tensor<" << kChannels << "x!snn.spike>\n"
        << "  %r = snn.readout %l : tensor<" << kChannels << "x!snn.spike> -> "
        << "tensor<" << kChannels << "xf32>\n"
        << "  snn.output %r : tensor<" << kChannels << "xf32>\n}\n";
@@ -101,10 +101,9 @@ modelbin::Model compile(MLIRContext &context, const std::string &ir,
   EXPECT_TRUE(succeeded(pm.run(*module)));
   modelbin::Model model;
   auto network = *module->getOps<snn::NetworkOp>().begin();
-  EXPECT_TRUE(succeeded(buildModelBin(network, {"n.mlir", "", "n"},
-                                      mode == FoldMode::Exact ? "exact"
-                                                              : "paper",
-                                      model)));
+  EXPECT_TRUE(succeeded(
+      buildModelBin(network, {"n.mlir", "", "n"},
+                    mode == FoldMode::Exact ? "exact" : "paper", model)));
   return model;
 }
 
@@ -112,9 +111,8 @@ void checkExactFoldKeepsSpikes(bool hardReset) {
   MLIRContext context;
   context.loadDialect<snn::SNNDialect>();
   context.printOpOnDiagnostic(false);
-  ScopedDiagnosticHandler quiet(&context, [](Diagnostic &) {
-    return success();
-  }); // gamma <= 0 remarks
+  ScopedDiagnosticHandler quiet(
+      &context, [](Diagnostic &) { return success(); }); // gamma <= 0 remarks
   Fixture f(42, hardReset);
   modelbin::Model model = compile(context, f.ir(), FoldMode::Exact);
   // encode (implicit) is absent: the block argument feeds the LIF directly.
@@ -144,8 +142,8 @@ void checkExactFoldKeepsSpikes(bool hardReset) {
         bool folded = v[c] > th[i];
         if (folded)
           v[c] = hardReset ? 0.0 : v[c] - th[i];
-        EXPECT_EQ(s, folded) << "step " << t << " channel " << c << " gamma "
-                             << f.gamma[i];
+        EXPECT_EQ(s, folded)
+            << "step " << t << " channel " << c << " gamma " << f.gamma[i];
         spikes += s;
         ++compared;
       }
@@ -164,9 +162,8 @@ TEST(FoldBNTT, ExactFoldKeepsEverySpikeHardReset) {
 TEST(FoldBNTT, PaperModeMatchesEquation15) {
   MLIRContext context;
   context.loadDialect<snn::SNNDialect>();
-  ScopedDiagnosticHandler quiet(&context, [](Diagnostic &) {
-    return success();
-  });
+  ScopedDiagnosticHandler quiet(&context,
+                                [](Diagnostic &) { return success(); });
   Fixture f(3, false);
   modelbin::Model model = compile(context, f.ir(), FoldMode::Paper);
   const modelbin::LIF &lif = model.layers(0).lif();
@@ -178,8 +175,8 @@ TEST(FoldBNTT, PaperModeMatchesEquation15) {
       EXPECT_EQ(th[i], FLT_MAX); // never fires
       continue;
     }
-    double expected = f.theta * std::sqrt(double(f.var[i]) + f.eps) /
-                      std::fabs(f.gamma[i]);
+    double expected =
+        f.theta * std::sqrt(double(f.var[i]) + f.eps) / std::fabs(f.gamma[i]);
     EXPECT_NEAR(th[i], expected, 1e-6 * expected);
     EXPECT_TRUE(std::isfinite(th[i]));
   }

@@ -20,10 +20,10 @@
 #include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/Format.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
-#include "llvm/Support/Format.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/WithColor.h"
 #include "llvm/Support/raw_ostream.h"
@@ -68,8 +68,9 @@ cl::opt<double> exitThreshold(
 cl::opt<bool> noEarlyExit("no-early-exit",
                           cl::desc("Run all num_steps steps by default"),
                           cl::cat(category));
-cl::opt<bool> verbose("v", cl::desc("Print stage timings and the mean-gamma "
-                                    "table"),
+cl::opt<bool> verbose("v",
+                      cl::desc("Print stage timings and the mean-gamma "
+                               "table"),
                       cl::cat(category));
 
 /// "file" or "file:line:col" for a diagnostic's location.
@@ -155,12 +156,12 @@ public:
   void done(const char *stage) {
     auto now = std::chrono::steady_clock::now();
     if (verbose)
-      llvm::errs() << "snnc: " << stage << " in "
-                   << llvm::format(
-                          "%.1f",
-                          std::chrono::duration<double, std::milli>(now - start)
-                              .count())
-                   << " ms\n";
+      llvm::errs()
+          << "snnc: " << stage << " in "
+          << llvm::format(
+                 "%.1f",
+                 std::chrono::duration<double, std::milli>(now - start).count())
+          << " ms\n";
     start = now;
   }
 

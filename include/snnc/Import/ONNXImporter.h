@@ -22,9 +22,9 @@ namespace snnc {
 /// Facts about the imported file that outlive the IR (for model.bin and
 /// reports).
 struct ImportedModelInfo {
-  std::string fileName;   // base name of the input file
-  std::string sha256;     // hex digest of the file's bytes
-  std::string modelName;  // snnc.model_name, else the graph's name
+  std::string fileName;  // base name of the input file
+  std::string sha256;    // hex digest of the file's bytes
+  std::string modelName; // snnc.model_name, else the graph's name
 };
 
 /// Imports `path`. Returns null after emitting diagnostics on failure.
@@ -35,9 +35,8 @@ importONNXFile(llvm::StringRef path, mlir::MLIRContext *context,
 /// Imports a model from bytes; `isText` selects the ONNX text syntax.
 /// `bufferName` is used in diagnostics.
 mlir::OwningOpRef<mlir::ModuleOp>
-importONNXBuffer(llvm::StringRef bytes, bool isText,
-                 llvm::StringRef bufferName, mlir::MLIRContext *context,
-                 ImportedModelInfo *info = nullptr);
+importONNXBuffer(llvm::StringRef bytes, bool isText, llvm::StringRef bufferName,
+                 mlir::MLIRContext *context, ImportedModelInfo *info = nullptr);
 
 /// Lower-case hex SHA-256 of `bytes` (the source fingerprint in model.bin).
 std::string sha256Hex(llvm::StringRef bytes);

@@ -31,8 +31,8 @@ FailureOr<F32Values> F32Values::get(ElementsAttr attr) {
     ArrayRef<char> raw = dense.getRawData();
     if (raw.size() != static_cast<size_t>(count) * sizeof(float))
       return failure();
-    result.view = ArrayRef<float>(reinterpret_cast<const float *>(raw.data()),
-                                  count);
+    result.view =
+        ArrayRef<float>(reinterpret_cast<const float *>(raw.data()), count);
     return result;
   }
   if (auto resource = dyn_cast<DenseResourceElementsAttr>(attr)) {
@@ -42,8 +42,8 @@ FailureOr<F32Values> F32Values::get(ElementsAttr attr) {
     ArrayRef<char> raw = blob->getData();
     if (raw.size() != static_cast<size_t>(count) * sizeof(float))
       return failure();
-    result.view = ArrayRef<float>(reinterpret_cast<const float *>(raw.data()),
-                                  count);
+    result.view =
+        ArrayRef<float>(reinterpret_cast<const float *>(raw.data()), count);
     return result;
   }
   return failure();

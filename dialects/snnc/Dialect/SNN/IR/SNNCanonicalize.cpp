@@ -21,8 +21,7 @@ OpFoldResult FlattenOp::fold(FoldAdaptor) {
   return {};
 }
 
-template <typename PoolOp>
-static OpFoldResult foldIdentityPool(PoolOp op) {
+template <typename PoolOp> static OpFoldResult foldIdentityPool(PoolOp op) {
   auto isAll = [](ArrayRef<int64_t> values, int64_t expected) {
     return llvm::all_of(values, [&](int64_t v) { return v == expected; });
   };

@@ -6,8 +6,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "snnc/Dialect/SNN/IR/SNNAttrUtils.h"
 #include "snnc/Dialect/SNN/IR/SNNOps.h"
+#include "snnc/Dialect/SNN/IR/SNNAttrUtils.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/OpImplementation.h"
@@ -59,9 +59,8 @@ LogicalResult verifyF32Attr(Operation *op, StringRef name, ElementsAttr attr,
     return op->emitOpError() << name << " has no readable f32 data";
   for (auto [i, value] : llvm::enumerate(values->values())) {
     auto fail = [&](StringRef rule) {
-      return op->emitOpError()
-             << name << formatIndex(shape, i) << " = " << formatNumber(value)
-             << " " << rule;
+      return op->emitOpError() << name << formatIndex(shape, i) << " = "
+                               << formatNumber(value) << " " << rule;
     };
     if (!std::isfinite(value))
       return fail("is not finite");
@@ -105,8 +104,8 @@ std::optional<int64_t> enclosingNumSteps(Operation *op) {
 LogicalResult verifyStepTable(Operation *op, StringRef name, ElementsAttr attr,
                               int64_t channels, ValueRule rule) {
   auto type = cast<ShapedType>(attr.getType());
-  int64_t steps = type.hasRank() && type.getRank() == 2 ? type.getDimSize(0)
-                                                        : int64_t(-1);
+  int64_t steps =
+      type.hasRank() && type.getRank() == 2 ? type.getDimSize(0) : int64_t(-1);
   if (std::optional<int64_t> networkSteps = enclosingNumSteps(op)) {
     if (steps != *networkSteps)
       return op->emitOpError()
@@ -132,8 +131,8 @@ LogicalResult verifyArrayAttr(Operation *op, StringRef name,
                               ArrayRef<int64_t> values, size_t size,
                               int64_t min) {
   if (values.size() != size)
-    return op->emitOpError() << name << " must have " << size
-                             << " values, got " << values.size();
+    return op->emitOpError()
+           << name << " must have " << size << " values, got " << values.size();
   for (int64_t value : values)
     if (value < min)
       return op->emitOpError() << name << " values must be >= " << min
@@ -185,16 +184,15 @@ LogicalResult verifyWindowResult(Operation *op, ShapedType input,
 //===----------------------------------------------------------------------===//
 
 LogicalResult PoissonEncodeOp::verify() {
-  if (failed(verifyScalar(*this, "scale", getScaleAttr(), 0.0, false,
-                          INFINITY)) ||
+  if (failed(
+          verifyScalar(*this, "scale", getScaleAttr(), 0.0, false, INFINITY)) ||
       failed(verifySameShape(*this, getInput().getType(), getType())))
     return failure();
   auto spike = cast<SpikeType>(getType().getElementType());
   if (spike.getIsSigned() != getIsSigned())
     return emitOpError("result element type must be ")
            << SpikeType::get(getContext(), getIsSigned())
-           << (getIsSigned() ? " for signed" : " for unsigned")
-           << " encoding";
+           << (getIsSigned() ? " for signed" : " for unsigned") << " encoding";
   return success();
 }
 
@@ -248,8 +246,8 @@ LogicalResult DenseOp::verify() {
     return emitOpError("weight dim 1 (")
            << weightType.getDimSize(1) << ") must equal the input size "
            << input.getDimSize(0);
-  if (failed(verifyF32Attr(*this, "weight", getWeight(),
-                           weightType.getShape())) ||
+  if (failed(
+          verifyF32Attr(*this, "weight", getWeight(), weightType.getShape())) ||
       (getBias() &&
        failed(verifyF32Attr(*this, "bias", *getBias(), {outputs}))))
     return failure();
@@ -259,8 +257,7 @@ LogicalResult DenseOp::verify() {
   return success();
 }
 
-template <typename PoolOp>
-static LogicalResult verifyPool(PoolOp op) {
+template <typename PoolOp> static LogicalResult verifyPool(PoolOp op) {
   auto input = cast<ShapedType>(op.getInput().getType());
   if (failed(verifyRank(op, input, 3, "[C, H, W]")) ||
       failed(verifyArrayAttr(op, "kernel_shape", op.getKernelShape(), 2, 1)) ||
