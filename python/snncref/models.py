@@ -125,8 +125,24 @@ def mlp(name, dataset, n_in, hidden, T, leak=0.95):
     return m
 
 
+def deep_mlp(name, dataset, n_in, hidden, depth, T, leak=0.95):
+    """fc(n_in->hidden)-BNTT-LIF, (depth-1) x [fc(hidden->hidden)-BNTT-LIF], fc(hidden->10)-readout."""
+    layers, prev = [], n_in
+    for k in range(1, depth + 1):
+        layers += [(f"fc{k}", nn.Linear(prev, hidden, bias=False)), (f"bntt{k}", BNTT(hidden, T)),
+                   (f"lif{k}", LIF(leak))]
+        prev = hidden
+    layers += [(f"fc{depth + 1}", nn.Linear(hidden, 10, bias=False)), ("readout", Readout())]
+    arch = (f"fc({n_in}->{hidden})-BNTT-LIF-" + f"fc({hidden}->{hidden})-BNTT-LIF-" * (depth - 1)
+            + f"fc({hidden}->10)-readout")
+    m = SNN(name, dataset, (n_in,), T, layers, {"kind": "poisson", "scale": 1.0, "signed": 1}, arch)
+    _xavier(m)
+    return m
+
+
 MODELS = {
     "digits-bntt-mlp": lambda: mlp("digits-bntt-mlp", "digits", 64, 128, T=20),
+    "digits-bntt-deep": lambda: deep_mlp("digits-bntt-deep", "digits", 64, 128, 3, T=20),
     "fmnist-bntt-mlp": lambda: mlp("fmnist-bntt-mlp", "fashion-mnist", 784, 256, T=20),
     "fmnist-bntt-conv": lambda: conv_net("fmnist-bntt-conv", T=20, norm="bntt"),
     "fmnist-bn-conv": lambda: conv_net("fmnist-bn-conv", T=20, norm="bn"),

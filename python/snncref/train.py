@@ -20,10 +20,15 @@ from .layers import BNTT
 # Per-model defaults (the values used for the shipped models).
 DEFAULTS = {
     "digits-bntt-mlp": dict(epochs=150, batch=64, opt="sgd", lr=0.1, wd=5e-4, gamma_wd=1e-2, seed=1),
+    "digits-bntt-deep": dict(epochs=150, batch=64, opt="sgd", lr=0.1, wd=5e-4, gamma_wd=1e-2, seed=1),
     "fmnist-bntt-mlp": dict(epochs=5, batch=64, opt="adam", lr=1e-3, wd=0.0, gamma_wd=0.0, seed=1),
     "fmnist-bntt-conv": dict(epochs=2, batch=64, opt="adam", lr=1e-3, wd=0.0, gamma_wd=0.0, seed=1),
     "fmnist-bn-conv": dict(epochs=2, batch=64, opt="adam", lr=1e-3, wd=0.0, gamma_wd=0.0, seed=1),
 }
+
+# Threads used to train the shipped models (the tiny nets do not gain from more).
+THREADS = {"digits-bntt-mlp": 1, "digits-bntt-deep": 1, "fmnist-bntt-mlp": 1, "fmnist-bntt-conv": 2,
+           "fmnist-bn-conv": 2}
 
 
 def make_optimizer(model, opt, lr, wd, gamma_wd):
@@ -91,7 +96,8 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--model", required=True, choices=sorted(models.MODELS))
     ap.add_argument("--out", help="model directory (default models/<name>)")
-    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--threads", type=int, help="torch threads (default: THREADS[model], the count the "
+                    "shipped model was trained with; results can differ in the last bits with another count)")
     for k in ("epochs", "batch", "seed"):
         ap.add_argument("--" + k, type=int)
     for k in ("lr", "wd", "gamma_wd"):
@@ -102,7 +108,7 @@ def main(argv=None):
     ap.add_argument("--from-ckpt", metavar="CKPT", help="skip training: write the model directory from "
                     "a checkpoint saved by an earlier run")
     args = ap.parse_args(argv)
-    torch.set_num_threads(args.threads)
+    torch.set_num_threads(args.threads or THREADS[args.model])
     from . import golden
     out = args.out or os.path.join("models", args.model)
     if args.from_ckpt:
