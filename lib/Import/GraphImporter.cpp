@@ -11,6 +11,7 @@
 
 #include "snnc/Dialect/SNN/IR/SNNAttrUtils.h"
 
+#include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/Verifier.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "llvm/ADT/StringSet.h"
@@ -179,6 +180,33 @@ ElementsAttr GraphImporter::weightAttr(ArrayRef<int64_t> shape,
                                        ArrayRef<float> values, StringRef what) {
   return snn::makeF32Attr(context(), shape, values,
                           (currentName + "_" + what).str());
+}
+
+ElementsAttr GraphImporter::initializerAttr(const Constant &constant,
+                                            StringRef what) {
+  if (ElementsAttr made = initializerAttrs.lookup(constant.name))
+    return made;
+  int64_t count = constant.values.size();
+  if (count < snn::kInlineElementLimit || !constant.proto ||
+      !constant.proto->has_raw_data())
+    return weightAttr(constant.dims, constant.values, what);
+  // The model proto is owned by this import and outlives nothing but the
+  // blob, so the blob may take its raw_data buffer (moving a heap-allocated
+  // std::string keeps the buffer where it is).
+  auto *owned = new std::string(std::move(
+      *const_cast<onnx::TensorProto *>(constant.proto)->mutable_raw_data()));
+  Constant &entry = constants[constant.name];
+  entry.values =
+      ArrayRef<float>(reinterpret_cast<const float *>(owned->data()), count);
+  auto type = RankedTensorType::get(constant.dims, opBuilder.getF32Type());
+  AsmResourceBlob blob(
+      ArrayRef<char>(owned->data(), owned->size()), alignof(float),
+      [owned](void *, size_t, size_t) { delete owned; },
+      /*dataIsMutable=*/false);
+  ElementsAttr attr = DenseResourceElementsAttr::get(
+      type, (currentName + "_" + what).str(), std::move(blob));
+  initializerAttrs[constant.name] = attr;
+  return attr;
 }
 
 //===----------------------------------------------------------------------===//

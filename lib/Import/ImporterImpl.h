@@ -125,6 +125,10 @@ public:
   mlir::ElementsAttr weightAttr(llvm::ArrayRef<int64_t> shape,
                                 llvm::ArrayRef<float> values,
                                 llvm::StringRef what);
+  /// An initializer used as is: large raw_data initializers become blobs
+  /// that take over the protobuf's buffer (no copy), once per initializer.
+  mlir::ElementsAttr initializerAttr(const Constant &constant,
+                                     llvm::StringRef what);
 
   /// Verifies a newly built op; verifier errors are re-reported as errors
   /// of the current node.
@@ -151,6 +155,8 @@ private:
   mlir::Location fileLoc;
 
   llvm::StringMap<Constant> constants;
+  /// Blob attributes already made from initializers, by initializer name.
+  llvm::StringMap<mlir::ElementsAttr> initializerAttrs;
   /// int64 tensors (shapes) by value name; read when used.
   llvm::StringMap<const onnx::TensorProto *> int64Tensors;
   llvm::StringMap<mlir::Value> values;

@@ -81,7 +81,7 @@ LogicalResult importBNTT(GraphImporter &g) {
       llvm::interleaveComma((*c)->dims, diag);
       return diag << "]";
     }
-    params.push_back(g.weightAttr(table, (*c)->values, names[i - 1]));
+    params.push_back(g.initializerAttr(**c, names[i - 1]));
   }
   OpBuilder &b = g.builder();
   return g.finish(b.create<BNTTOp>(

@@ -131,12 +131,12 @@ LogicalResult importConv(GraphImporter &g) {
     FailureOr<const Constant *> b = g.constant(2, ArrayRef<int64_t>{wd[0]});
     if (failed(b))
       return failure();
-    bias = g.weightAttr({wd[0]}, (*b)->values, "bias");
+    bias = g.initializerAttr(**b, "bias");
   }
   OpBuilder &b = g.builder();
   auto op = b.create<Conv2DOp>(
       g.loc(), graded(b, {wd[0], win->output[0], win->output[1]}), *x,
-      g.weightAttr(wd, (*w)->values, "weight"), bias,
+      g.initializerAttr(**w, "weight"), bias,
       b.getDenseI64ArrayAttr(win->strides), b.getDenseI64ArrayAttr(win->pads),
       b.getDenseI64ArrayAttr(win->dilations), b.getI64IntegerAttr(*group));
   return g.finish(op);
@@ -153,14 +153,11 @@ FailureOr<Value> vectorInput(GraphImporter &g) {
   return x;
 }
 
-/// Builds snn.dense from a row-major [M, K] weight.
-LogicalResult buildDense(GraphImporter &g, Value x, ArrayRef<float> weight,
+/// Builds snn.dense from an [M, K] weight attribute.
+LogicalResult buildDense(GraphImporter &g, Value x, ElementsAttr weight,
                          int64_t outputs, ElementsAttr bias) {
-  int64_t inputs = shapeOf(x)[0];
   OpBuilder &b = g.builder();
-  auto op = b.create<DenseOp>(g.loc(), graded(b, {outputs}), x,
-                              g.weightAttr({outputs, inputs}, weight, "weight"),
-                              bias);
+  auto op = b.create<DenseOp>(g.loc(), graded(b, {outputs}), x, weight, bias);
   return g.finish(op);
 }
 
@@ -182,11 +179,17 @@ LogicalResult importGemm(GraphImporter &g) {
     return g.error() << "weight '" << (*w)->name << "' must be "
                      << (*transB ? "[M, K]" : "[K, M]") << " with K = " << k;
   int64_t m = wd[*transB ? 0 : 1];
-  SmallVector<float> weight(m * k);
-  for (int64_t i = 0; i < m; ++i)
-    for (int64_t j = 0; j < k; ++j)
-      weight[i * k + j] = *alpha * (*transB ? (*w)->values[i * k + j]
-                                            : (*w)->values[j * m + i]);
+  ElementsAttr weight;
+  if (*transB && *alpha == 1.0f) {
+    weight = g.initializerAttr(**w, "weight"); // already [M, K]
+  } else {
+    SmallVector<float> values(m * k);
+    for (int64_t i = 0; i < m; ++i)
+      for (int64_t j = 0; j < k; ++j)
+        values[i * k + j] = *alpha * (*transB ? (*w)->values[i * k + j]
+                                              : (*w)->values[j * m + i]);
+    weight = g.weightAttr({m, k}, values, "weight");
+  }
   ElementsAttr bias;
   if (g.hasInput(2)) {
     FailureOr<const Constant *> c = g.constant(2);
@@ -222,7 +225,7 @@ LogicalResult importMatMul(GraphImporter &g) {
   for (int64_t i = 0; i < m; ++i)
     for (int64_t j = 0; j < k; ++j)
       weight[i * k + j] = (*w)->values[j * m + i];
-  return buildDense(g, *x, weight, m, nullptr);
+  return buildDense(g, *x, g.weightAttr({m, k}, weight, "weight"), m, nullptr);
 }
 
 /// Add of an initializer: the bias of the preceding MatMul/Gemm or Conv.
@@ -431,7 +434,7 @@ LogicalResult importBatchNormalization(GraphImporter &g) {
     FailureOr<const Constant *> c = g.constant(i, ArrayRef<int64_t>{channels});
     if (failed(c))
       return failure();
-    params.push_back(g.weightAttr({channels}, (*c)->values, names[i - 1]));
+    params.push_back(g.initializerAttr(**c, names[i - 1]));
   }
   OpBuilder &b = g.builder();
   return g.finish(b.create<BatchNormOp>(
