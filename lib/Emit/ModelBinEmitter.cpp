@@ -190,7 +190,6 @@ LogicalResult Emitter::emit(Operation *op, modelbin::Layer *layer) {
       })
       .Case([&](ReadoutOp) {
         layer->set_kind(L::READOUT);
-        model.set_output_layer(model.layers_size() - 1);
         return success();
       })
       .Default([&](Operation *other) {
@@ -216,6 +215,8 @@ LogicalResult Emitter::run() {
       return failure();
     layers[op.getResult(0)] = model.layers_size() - 1;
   }
+  // The network's result (a readout, as the verifier ensures).
+  model.set_output_layer(layerOf(body.getTerminator()->getOperand(0)));
   return success();
 }
 
