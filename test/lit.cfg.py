@@ -18,7 +18,7 @@ config.substitutions.append(("%python", config.python_executable))
 llvm_config.use_default_substitutions()
 
 tool_dirs = [config.snnc_tools_dir, config.llvm_tools_dir]
-tools = ["snnc-opt", "snnc"]
+tools = ["snnc-opt", "snnc", "snnc-map"]
 if config.snnc_build_runtime:
     tools.append("snnc-run")
     config.available_features.add("runtime")

@@ -1,0 +1,66 @@
+//===- Activity.h - measured or assumed spike activity per step -----------===//
+//
+// The energy model needs, per inference and per time step, how many spikes
+// each population emits, how many synaptic operations each projection does
+// and how many neuron updates are "active". A Profile is the JSON written by
+// `snnc-run --json`; Activity turns it (or, without one, a default spike
+// rate) into those per-step numbers and records every approximation it made
+// in `notes`, which the report prints.
+//
+//===----------------------------------------------------------------------===//
+#ifndef SNNC_MAPPING_ACTIVITY_H
+#define SNNC_MAPPING_ACTIVITY_H
+
+#include "snnc/Mapping/Network.h"
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace snnc {
+namespace mapping {
+
+struct Profile {
+  std::string file;
+  int64_t samples = 0;
+  int steps = 0; ///< the run's step budget
+  double meanStepsExecuted = 0;
+  std::map<std::string, std::vector<double>> spikes; ///< summed over samples
+  std::map<std::string, double> synapticEvents;      ///< summed over samples
+  double accuracy = -1;                              ///< < 0: unknown
+};
+
+/// Reads `snnc-run --json` output and checks it against the network: every
+/// LIF population must be present, every name must be a LIF (spikes) or
+/// weight layer (synaptic_events) of the model, counts must be >= 0.
+bool readProfile(const std::string &path, const Network &net, Profile *profile,
+                 std::string *error);
+
+struct Activity {
+  bool measured = false;
+  int steps = 0; ///< T: every vector below has T entries
+  /// [population][t]: spikes per inference (the input population included).
+  std::vector<std::vector<double>> spikes;
+  /// [population][projection][t]: synaptic operations on the chip (pooling
+  /// folded: every pre-pool spike reaches all its folded targets).
+  std::vector<std::vector<std::vector<double>>> synops;
+  /// [population][projection][t]: synaptic events as snnc-run counts them
+  /// (pooled inputs), used for the cmos45 accumulate comparison.
+  std::vector<std::vector<std::vector<double>>> runtimeEvents;
+  /// [population][t]: neurons updated with input or a spike this step.
+  std::vector<std::vector<double>> activeUpdates;
+  std::vector<std::string> notes;
+
+  /// Mean spikes per neuron per step over the first `steps` steps.
+  double rate(const Network &net, int population, int steps) const;
+};
+
+/// Builds the per-step activity from `profile` (may be null: then every
+/// population spikes at `defaultRate` per neuron per step).
+void estimateActivity(const Network &net, const Profile *profile,
+                      double defaultRate, Activity *activity);
+
+} // namespace mapping
+} // namespace snnc
+
+#endif // SNNC_MAPPING_ACTIVITY_H

@@ -1,0 +1,98 @@
+//===- Hardware.h - Loihi-class hardware descriptions read from JSON ------===//
+//
+// A HardwareModel holds the numbers the mapper and the energy model need
+// about one neuromorphic chip (mesh, per-core limits, energies, latencies)
+// or one baseline technology (energy per MAC and per accumulate). The numbers
+// come from hw/*.json files whose schema is documented in docs/mapping.md:
+// every number is an object {"value": ..., "source": "..."}. Parameters are
+// also addressable by their short key (e.g. "compartments") so that a sweep
+// can override them; the table of keys lives in Hardware.cpp.
+//
+//===----------------------------------------------------------------------===//
+#ifndef SNNC_MAPPING_HARDWARE_H
+#define SNNC_MAPPING_HARDWARE_H
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace snnc {
+namespace mapping {
+
+/// Energy (pJ) or latency (ns) of each hardware event.
+struct EventCosts {
+  double synop = 0;           ///< one synaptic operation
+  double updateActive = 0;    ///< a compartment update with input or a spike
+  double updateInactive = 0;  ///< a compartment update without either
+  double spikeWithinTile = 0; ///< a spike delivered inside the source tile
+  double hopEastWest = 0;     ///< one mesh hop along x
+  double hopNorthSouth = 0;   ///< one mesh hop along y
+  double chipCrossing = 0;    ///< a spike leaving one chip for the next
+};
+
+struct HardwareModel {
+  std::string name;        ///< e.g. "loihi1"
+  std::string description; ///< free text from the file
+  std::string file;        ///< where it was read from
+  bool isBaseline = false; ///< "kind": "baseline" (only mac/ac energies)
+
+  // Baseline technologies (kind "baseline").
+  double macEnergyPj = 0; ///< multiply-accumulate (ANN)
+  double acEnergyPj = 0;  ///< accumulate (SNN on the same process)
+
+  // Chip files (kind "chip").
+  std::string baselineName; ///< the baseline file used for ANN comparisons
+  int64_t tilesX = 0, tilesY = 0, coresPerTile = 0, maxChips = 0;
+  int64_t compartments = 0;        ///< neurons (compartments) per core
+  int64_t faninAxons = 0;          ///< input axons per core
+  int64_t fanoutAxons = 0;         ///< output axon entries per core
+  int64_t synapseMemoryBytes = 0;  ///< synaptic memory per core
+  int64_t maxWeightBits = 0;       ///< magnitude bits the hardware supports
+  int64_t weightBits = 0;          ///< magnitude bits this mapping uses
+  int64_t signBits = 0;            ///< extra bits per stored weight for sign
+  int64_t synapseOverheadBits = 0; ///< per-synapse index/format overhead
+  bool convWeightSharing = false;  ///< a core stores each conv kernel once
+  int64_t tableEntries = 0;        ///< per-step LIF table entries per core
+  bool gradedSpikes = false;       ///< spikes may carry a payload
+  EventCosts energyPj;
+  EventCosts latencyNs;
+  double barrierMinNs = 0, barrierMaxNs = 0; ///< per-step synchronisation
+  double staticPowerMwPerChip = 0;
+
+  int64_t coresPerChip() const { return tilesX * tilesY * coresPerTile; }
+  int64_t bitsPerSynapse() const {
+    return weightBits + signBits + synapseOverheadBits;
+  }
+  double barrierNs() const { return 0.5 * (barrierMinNs + barrierMaxNs); }
+};
+
+/// Parses a hardware description from JSON text; `origin` names the file in
+/// errors ("loihi1.json: core.compartments: expected a positive integer").
+bool parseHardware(const std::string &text, const std::string &origin,
+                   HardwareModel *hw, std::string *error);
+
+/// The folders searched for `--hw NAME`: $SNNC_HW_DIR, <exe>/../../hw,
+/// <exe>/../share/snnc/hw and the source tree's hw/ (compile-time path).
+std::vector<std::string> hardwareSearchPath(const std::string &argv0);
+
+/// Loads `nameOrPath`: a path if it contains '/' or ends in ".json",
+/// otherwise NAME.json from the search path.
+bool loadHardware(const std::string &nameOrPath,
+                  const std::vector<std::string> &searchPath, HardwareModel *hw,
+                  std::string *error);
+
+/// Sets the parameter `key` (a short key such as "compartments" or
+/// "energy.synop") to `value`, checking its type and range.
+bool overrideParameter(HardwareModel *hw, const std::string &key,
+                       const std::string &value, std::string *error);
+
+/// All keys accepted by overrideParameter, for help and error texts.
+std::vector<std::string> parameterKeys();
+
+/// Checks cross-field rules (weight bits within the maximum, barrier range).
+bool validateHardware(const HardwareModel &hw, std::string *error);
+
+} // namespace mapping
+} // namespace snnc
+
+#endif // SNNC_MAPPING_HARDWARE_H

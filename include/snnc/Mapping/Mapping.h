@@ -1,0 +1,93 @@
+//===- Mapping.h - partition populations into cores, place cores on a mesh ===//
+//
+// A mapping assigns every mapped neuron to exactly one core: each core holds
+// one block [c0,c1) x [h0,h1) x [w0,w1) of one population (cores are not
+// shared between populations, which keeps per-step tables and synapse
+// formats per layer). Partitioning picks, per population, the block shape
+// with the fewest cores that respects every per-core limit; placement then
+// puts the cores on the tiles of one or more chips to minimise the expected
+// spike routing energy. The usage numbers stored per core are the ones the
+// invariants in the tests check against the hardware limits.
+//
+//===----------------------------------------------------------------------===//
+#ifndef SNNC_MAPPING_MAPPING_H
+#define SNNC_MAPPING_MAPPING_H
+
+#include "snnc/Mapping/Hardware.h"
+#include "snnc/Mapping/Network.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace snnc {
+namespace mapping {
+
+struct CoreUsage {
+  int64_t compartments = 0;
+  int64_t faninAxons = 0;
+  int64_t fanoutAxons = 0;
+  int64_t synapses = 0;    ///< synapses of the neurons in the core
+  int64_t synapseBits = 0; ///< synaptic memory used (after any sharing)
+  int64_t tableEntries = 0;
+};
+
+struct Core {
+  int population = -1;
+  int64_t c0 = 0, c1 = 0, h0 = 0, h1 = 0, w0 = 0, w1 = 0;
+  CoreUsage usage;
+  // Placement: chip, global tile coordinates (chips side by side along x)
+  // and the slot inside the tile.
+  int chip = 0, tileX = 0, tileY = 0, slot = 0;
+
+  int64_t neurons() const { return (c1 - c0) * (h1 - h0) * (w1 - w0); }
+};
+
+/// `neurons` source neurons of core `from` have synapses in core `to`.
+/// from = -1 - p for the unmapped input population p (the host).
+struct CoreLink {
+  int from = 0, to = 0;
+  int64_t neurons = 0;
+  int sourcePopulation = 0;
+};
+
+struct PopulationMapping {
+  int population = -1;
+  int firstCore = 0, numCores = 0;
+  int64_t lowerBound = 0;   ///< cores this population needs at least
+  std::string lowerBoundBy; ///< the constraint giving that bound
+  int64_t blockC = 0, blockH = 0, blockW = 0;
+};
+
+struct Mapping {
+  std::vector<Core> cores;
+  std::vector<PopulationMapping> populations; ///< mapped ones, in order
+  std::vector<CoreLink> links;
+  int64_t lowerBound = 0;       ///< sum of the per-population bounds
+  int64_t sharedLowerBound = 0; ///< if cores could mix populations
+  int chips = 0;
+  double placementCostInitial = 0, placementCostFinal = 0; ///< pJ per step
+};
+
+/// Partitions every mapped population into cores. Fails with a message that
+/// names the population and the constraint when one neuron alone cannot fit
+/// a core, or when the network needs more than hw.maxChips chips.
+bool partitionNetwork(const Network &net, const HardwareModel &hw,
+                      Mapping *mapping, std::string *error);
+
+/// Tile-to-tile spike energy (pJ) and latency (ns) of the route a->b.
+double routeEnergy(const HardwareModel &hw, const Core &a, const Core &b);
+double routeLatency(const HardwareModel &hw, const Core &a, const Core &b);
+/// The host injects input spikes at tile (0, 0) of chip 0.
+Core hostPort();
+
+/// Places the cores, minimising sum over links of (spikes per step of the
+/// link) x (route energy). `spikeRate[p]` is the mean spikes per neuron per
+/// step of population p.
+void placeCores(const Network &net, const HardwareModel &hw,
+                const std::vector<double> &spikeRate, Mapping *mapping);
+
+} // namespace mapping
+} // namespace snnc
+
+#endif // SNNC_MAPPING_MAPPING_H

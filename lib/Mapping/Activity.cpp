@@ -1,0 +1,255 @@
+//===- Activity.cpp - snnc-run profiles to per-step activity --------------===//
+//
+// snnc-run reports spikes per step per LIF layer and one synaptic event
+// count per weight layer (summed over samples and steps). The chip model
+// needs more: per-step synaptic operations of the folded network and the
+// split of neuron updates into active and inactive ones. This file derives
+// them and says how in Activity::notes:
+//  - synops of a projection straight from a spiking layer are the measured
+//    events; through a folded pool they are spikes x mean folded fan-out;
+//  - events are spread over steps in proportion to the source's spikes;
+//  - the encoder's spikes are not in the profile: they are recovered from
+//    the first weight layer's events divided by its mean fan-out;
+//  - active updates: neurons with at least one input spike, assuming
+//    independent inputs at the measured rates (the profile has no split);
+//  - steps beyond the profile's run repeat its mean step.
+//
+//===----------------------------------------------------------------------===//
+
+#include "snnc/Mapping/Activity.h"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <sstream>
+
+namespace snnc {
+namespace mapping {
+
+bool readProfile(const std::string &path, const Network &net, Profile *profile,
+                 std::string *error) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    *error = fmt::format("{}: cannot read profile", path);
+    return false;
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  nlohmann::json j = nlohmann::json::parse(text.str(), nullptr, false);
+  if (j.is_discarded() || !j.is_object()) {
+    *error = fmt::format("{}: not a valid JSON object", path);
+    return false;
+  }
+  auto fail = [&](const std::string &field, const std::string &rule) {
+    *error = fmt::format("{}: {}: {}", path, field, rule);
+    return false;
+  };
+  *profile = Profile();
+  profile->file = path;
+  if (!j.contains("samples") || !j["samples"].is_number_integer() ||
+      j["samples"].get<int64_t>() < 1)
+    return fail("samples", "expected an integer >= 1");
+  profile->samples = j["samples"].get<int64_t>();
+  if (j.contains("num_steps") && j["num_steps"] != net.numSteps)
+    return fail("num_steps", fmt::format("the profile was measured with T = {} "
+                                         "but the model has T = {}",
+                                         j["num_steps"].dump(), net.numSteps));
+  if (!j.contains("spikes") || !j["spikes"].is_object())
+    return fail("spikes", "expected an object of per-step spike counts");
+  if (!j.contains("synaptic_events") || !j["synaptic_events"].is_object())
+    return fail("synaptic_events", "expected an object of event counts");
+  size_t longest = 0;
+  for (auto &[name, counts] : j["spikes"].items()) {
+    int p = net.find(name);
+    if (p < 0 || net.populations[p].kind != PopulationKind::Spiking)
+      return fail("spikes." + name, "not a LIF layer of the model");
+    if (!counts.is_array() || counts.empty() ||
+        counts.size() > size_t(net.numSteps))
+      return fail(
+          "spikes." + name,
+          fmt::format("expected 1 to {} per-step counts", net.numSteps));
+    std::vector<double> v;
+    for (const auto &c : counts) {
+      if (!c.is_number() || c.get<double>() < 0)
+        return fail("spikes." + name, "counts must be numbers >= 0");
+      v.push_back(c.get<double>());
+    }
+    longest = std::max(longest, v.size());
+    profile->spikes[name] = std::move(v);
+  }
+  for (const Population &pop : net.populations)
+    if (pop.kind == PopulationKind::Spiking && !profile->spikes.count(pop.name))
+      return fail("spikes",
+                  fmt::format("no counts for LIF layer '{}'", pop.name));
+  for (auto &[name, count] : j["synaptic_events"].items()) {
+    bool known = false;
+    for (const Population &pop : net.populations)
+      for (const Projection &p : pop.inputs)
+        known |= p.synapseLayer == name;
+    if (!known)
+      return fail("synaptic_events." + name,
+                  "not a CONV2D or DENSE layer of the model");
+    if (!count.is_number() || count.get<double>() < 0)
+      return fail("synaptic_events." + name, "expected a number >= 0");
+    profile->synapticEvents[name] = count.get<double>();
+  }
+  profile->steps = int(longest);
+  if (j.contains("steps") && j["steps"].is_number_integer())
+    profile->steps = std::max(profile->steps, j["steps"].get<int>());
+  profile->meanStepsExecuted = double(longest);
+  if (j.contains("mean_steps_executed")) {
+    if (!j["mean_steps_executed"].is_number() ||
+        j["mean_steps_executed"].get<double>() <= 0)
+      return fail("mean_steps_executed", "expected a number > 0");
+    profile->meanStepsExecuted = j["mean_steps_executed"].get<double>();
+  }
+  if (j.contains("accuracy") && j["accuracy"].is_number())
+    profile->accuracy = j["accuracy"].get<double>();
+  return true;
+}
+
+double Activity::rate(const Network &net, int population, int upTo) const {
+  double sum = 0;
+  int n = std::min<int>(upTo, int(spikes[population].size()));
+  for (int t = 0; t < n; ++t)
+    sum += spikes[population][t];
+  double neurons = double(net.populations[population].size());
+  return n > 0 ? sum / (n * neurons) : 0;
+}
+
+void estimateActivity(const Network &net, const Profile *profile,
+                      double defaultRate, Activity *activity) {
+  const int T = net.numSteps;
+  const size_t n = net.populations.size();
+  Activity &a = *activity;
+  a = Activity();
+  a.measured = profile != nullptr;
+  a.steps = T;
+  a.spikes.assign(n, std::vector<double>(T, 0.0));
+  a.synops.resize(n);
+  a.runtimeEvents.resize(n);
+  a.activeUpdates.assign(n, std::vector<double>(T, 0.0));
+  if (!profile)
+    a.notes.push_back(fmt::format(
+        "no profile: every spiking layer and the encoder are assumed to spike "
+        "at {} per neuron per step (--default-rate); pass --profile RUN.json "
+        "from snnc-run --json for measured activity",
+        defaultRate));
+  bool extrapolated = false;
+  // Spiking layers: measured per-step counts, per inference.
+  for (size_t p = 0; p < n; ++p) {
+    const Population &pop = net.populations[p];
+    if (pop.kind == PopulationKind::Readout)
+      continue;
+    if (!profile || pop.kind == PopulationKind::Input) {
+      std::fill(a.spikes[p].begin(), a.spikes[p].end(),
+                defaultRate * double(pop.size()));
+      continue;
+    }
+    const std::vector<double> &counts = profile->spikes.at(pop.name);
+    double mean = 0;
+    for (double c : counts)
+      mean += c / double(profile->samples);
+    mean /= double(counts.size());
+    for (int t = 0; t < T; ++t)
+      a.spikes[p][t] =
+          t < int(counts.size()) ? counts[t] / double(profile->samples) : mean;
+    extrapolated |= int(counts.size()) < T;
+  }
+  // The encoder: recovered from a direct projection's measured events.
+  if (profile)
+    for (size_t p = 0; p < n; ++p) {
+      if (net.populations[p].kind != PopulationKind::Input)
+        continue;
+      bool recovered = false;
+      for (const Population &target : net.populations)
+        for (const Projection &proj : target.inputs) {
+          auto it = profile->synapticEvents.find(proj.synapseLayer);
+          if (recovered || proj.source != int(p) || proj.folded ||
+              it == profile->synapticEvents.end() || proj.meanFanout <= 0)
+            continue;
+          double perStep = it->second / double(profile->samples) /
+                           profile->meanStepsExecuted / proj.meanFanout;
+          std::fill(a.spikes[p].begin(), a.spikes[p].end(), perStep);
+          recovered = true;
+        }
+      if (recovered)
+        a.notes.push_back(fmt::format(
+            "input spikes of '{}' recovered from the first weight layer's "
+            "synaptic events / its mean fan-out, spread evenly over steps",
+            net.populations[p].name));
+      else
+        a.notes.push_back(fmt::format("input spikes of '{}' not measurable "
+                                      "from the profile: default rate {}",
+                                      net.populations[p].name, defaultRate));
+    }
+  if (extrapolated)
+    a.notes.push_back("the profile ran fewer than T steps: later steps repeat "
+                      "the mean measured step (run snnc-run --full to measure "
+                      "all T)");
+  bool foldedEstimate = false;
+  for (size_t p = 0; p < n; ++p) {
+    const Population &pop = net.populations[p];
+    a.synops[p].assign(pop.inputs.size(), std::vector<double>(T, 0.0));
+    a.runtimeEvents[p].assign(pop.inputs.size(), std::vector<double>(T, 0.0));
+    for (size_t i = 0; i < pop.inputs.size(); ++i) {
+      const Projection &proj = pop.inputs[i];
+      const std::vector<double> &src = a.spikes[proj.source];
+      double measuredSpikes = 0;
+      int measuredSteps =
+          profile
+              ? std::max(
+                    1, std::min(T, int(std::ceil(profile->meanStepsExecuted))))
+              : T;
+      for (int t = 0; t < measuredSteps; ++t)
+        measuredSpikes += src[t];
+      const double *events = nullptr;
+      if (profile) {
+        auto it = profile->synapticEvents.find(proj.synapseLayer);
+        if (it != profile->synapticEvents.end())
+          events = &it->second;
+      }
+      for (int t = 0; t < T; ++t) {
+        double share = measuredSpikes > 0 ? src[t] / measuredSpikes : 0;
+        double perInference = events ? *events / double(profile->samples) : 0;
+        a.synops[p][i][t] = events && !proj.folded ? perInference * share
+                                                   : src[t] * proj.meanFanout;
+        a.runtimeEvents[p][i][t] =
+            events ? perInference * share
+                   : a.synops[p][i][t] * double(proj.macs) /
+                         double(std::max<int64_t>(1, proj.synapses));
+      }
+      foldedEstimate |= proj.folded;
+    }
+  }
+  if (foldedEstimate)
+    a.notes.push_back("synops through a folded pooling layer = source spikes x "
+                      "mean folded fan-out (boundary neurons have fewer)");
+  // Active updates: a neuron is active when it spikes or receives input.
+  for (size_t p = 0; p < n; ++p) {
+    const Population &pop = net.populations[p];
+    if (!pop.mapped())
+      continue;
+    for (int t = 0; t < T; ++t) {
+      double logQuiet = 0;
+      for (const Projection &proj : pop.inputs) {
+        double r = a.spikes[proj.source][t] /
+                   double(net.populations[proj.source].size());
+        double fanin = double(proj.synapses) / double(pop.size());
+        logQuiet += r >= 1 ? -INFINITY : fanin * std::log1p(-r);
+      }
+      double active = double(pop.size()) * (1 - std::exp(logQuiet));
+      a.activeUpdates[p][t] =
+          std::min(double(pop.size()), std::max(active, a.spikes[p][t]));
+    }
+  }
+  a.notes.push_back("active neuron updates estimated as neurons receiving at "
+                    "least one input spike (independent inputs at the layer "
+                    "rates) or spiking; the rest are inactive updates");
+}
+
+} // namespace mapping
+} // namespace snnc

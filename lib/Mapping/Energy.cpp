@@ -1,0 +1,140 @@
+//===- Energy.cpp - per-step energy and latency from mapping and activity -===//
+//
+// Activity is known per population and step; the mapping says which cores
+// hold which neurons. Spikes and updates of a population are spread over its
+// cores in proportion to their neurons, synaptic operations in proportion
+// to their synapses (the runtime profile has no per-neuron counts). Routing
+// energy uses each link's share of its source population's spikes; the
+// routing latency of a step is the longest route that carries any spike.
+//
+//===----------------------------------------------------------------------===//
+
+#include "snnc/Mapping/Energy.h"
+
+#include <algorithm>
+
+namespace snnc {
+namespace mapping {
+
+EnergyTerms &EnergyTerms::operator+=(const EnergyTerms &o) {
+  synops += o.synops;
+  updatesActive += o.updatesActive;
+  updatesInactive += o.updatesInactive;
+  routing += o.routing;
+  staticBarrier += o.staticBarrier;
+  return *this;
+}
+
+namespace {
+
+void accumulate(const EnergyReport &r, const Activity &activity, int steps,
+                double acPj, InferenceCost *cost) {
+  *cost = InferenceCost();
+  cost->steps = steps;
+  cost->perPopulation.assign(r.perPopulationStep.size(), EnergyTerms());
+  for (int t = 0; t < steps; ++t) {
+    const StepCost &s = r.perStep[t];
+    cost->energy += s.energy;
+    cost->latencyNs += s.latencyNs;
+    cost->synops += s.synops;
+    cost->spikes += s.spikes;
+    cost->activeUpdates += s.activeUpdates;
+    cost->inactiveUpdates += s.inactiveUpdates;
+    for (size_t p = 0; p < r.perPopulationStep.size(); ++p)
+      cost->perPopulation[p] += r.perPopulationStep[p][t];
+    for (const auto &projections : activity.runtimeEvents)
+      for (const auto &events : projections)
+        cost->snnAccumulates += events[t];
+  }
+  cost->snnBaselinePj = cost->snnAccumulates * acPj;
+}
+
+} // namespace
+
+void estimateEnergy(const Network &net, const HardwareModel &hw,
+                    const HardwareModel &baseline, const Mapping &mapping,
+                    const Activity &activity, EnergyReport *report) {
+  EnergyReport &r = *report;
+  r = EnergyReport();
+  const int T = activity.steps;
+  const size_t n = net.populations.size();
+  r.perStep.assign(T, StepCost());
+  r.perPopulationStep.assign(n, std::vector<EnergyTerms>(T));
+  r.macPj = baseline.macEnergyPj;
+  r.acPj = baseline.acEnergyPj;
+  for (const Population &pop : net.populations)
+    for (const Projection &p : pop.inputs)
+      r.annMacs += p.macs;
+  r.annBaselinePj = double(r.annMacs) * r.macPj;
+
+  // Per-population totals used to share activity among cores.
+  std::vector<int64_t> synapsesOf(n, 0);
+  for (const Core &c : mapping.cores)
+    synapsesOf[c.population] += c.usage.synapses;
+  const Core host = hostPort();
+  const EventCosts &e = hw.energyPj, &lat = hw.latencyNs;
+
+  for (int t = 0; t < T; ++t) {
+    StepCost &step = r.perStep[t];
+    for (size_t p = 0; p < n; ++p) {
+      const Population &pop = net.populations[p];
+      if (pop.kind == PopulationKind::Spiking)
+        step.spikes += activity.spikes[p][t];
+      if (!pop.mapped())
+        continue;
+      EnergyTerms &terms = r.perPopulationStep[p][t];
+      double synops = 0;
+      for (const auto &proj : activity.synops[p])
+        synops += proj[t];
+      double active = activity.activeUpdates[p][t];
+      double inactive = double(pop.size()) - active;
+      terms.synops = synops * e.synop;
+      terms.updatesActive = active * e.updateActive;
+      terms.updatesInactive = inactive * e.updateInactive;
+      step.synops += synops;
+      step.activeUpdates += active;
+      step.inactiveUpdates += inactive;
+    }
+    // Slowest core: its share of its population's synops and updates.
+    for (const Core &c : mapping.cores) {
+      const Population &pop = net.populations[c.population];
+      double synops = 0;
+      for (const auto &proj : activity.synops[c.population])
+        synops += proj[t];
+      double synShare =
+          synapsesOf[c.population] > 0
+              ? double(c.usage.synapses) / double(synapsesOf[c.population])
+              : 0;
+      double neuronShare = double(c.neurons()) / double(pop.size());
+      double active = activity.activeUpdates[c.population][t] * neuronShare;
+      double inactive = double(c.neurons()) - active;
+      double ns = synops * synShare * lat.synop + active * lat.updateActive +
+                  inactive * lat.updateInactive;
+      step.computeNs = std::max(step.computeNs, ns);
+    }
+    // Routing: each link carries its source neurons' share of the spikes.
+    for (const CoreLink &l : mapping.links) {
+      const Population &source = net.populations[l.sourcePopulation];
+      double spikes = activity.spikes[l.sourcePopulation][t] *
+                      double(l.neurons) / double(source.size());
+      const Core &from = l.from < 0 ? host : mapping.cores[l.from];
+      const Core &to = mapping.cores[l.to];
+      r.perPopulationStep[l.sourcePopulation][t].routing +=
+          spikes * routeEnergy(hw, from, to);
+      if (spikes > 0)
+        step.routeNs = std::max(step.routeNs, routeLatency(hw, from, to));
+    }
+    step.barrierNs = hw.barrierNs();
+    step.latencyNs = step.computeNs + step.routeNs + step.barrierNs;
+    for (size_t p = 0; p < n; ++p)
+      step.energy += r.perPopulationStep[p][t];
+    // mW x ns = pJ.
+    step.energy.staticBarrier =
+        hw.staticPowerMwPerChip * mapping.chips * step.latencyNs;
+  }
+  accumulate(r, activity, T, r.acPj, &r.atT);
+  accumulate(r, activity, net.earlyExitStep, r.acPj, &r.atExit);
+}
+
+} // namespace mapping
+} // namespace snnc

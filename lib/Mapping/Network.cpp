@@ -1,0 +1,388 @@
+//===- Network.cpp - fold a model.bin's layers into populations -----------===//
+//
+// Walks the layers once. Every LIF and the READOUT start a population; from
+// each one the walk goes backwards through its input to the weight layer(s)
+// (across CHANNEL_AFFINE and ADD) and from there further back to the spiking
+// source (across AVG_POOL2D and FLATTEN), composing the per-dimension
+// connectivity on the way. The model has passed the runtime's validation
+// rules when snnc wrote it, but this file does not trust that: shapes are
+// re-checked where they are used and errors name the layer.
+//
+//===----------------------------------------------------------------------===//
+
+#include "snnc/Mapping/Network.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cstring>
+#include <map>
+
+namespace snnc {
+namespace mapping {
+namespace {
+
+using modelbin::Layer;
+
+std::string kindName(Layer::Kind kind) { return Layer::Kind_Name(kind); }
+
+std::string describe(const Layer &layer, int index) {
+  return fmt::format("layer {} '{}' ({})", index, layer.name(),
+                     kindName(layer.kind()));
+}
+
+std::vector<float> floats(const modelbin::Tensor &t) {
+  std::vector<float> v(t.data().size() / sizeof(float));
+  std::memcpy(v.data(), t.data().data(), v.size() * sizeof(float));
+  return v;
+}
+
+int64_t at(const google::protobuf::RepeatedField<int64_t> &list, int i,
+           int64_t fallback) {
+  return i < list.size() ? list.Get(i) : fallback;
+}
+
+/// Target coordinate -> source coordinates of a sliding window.
+DimensionMap windowMap(int64_t targetExtent, int64_t sourceExtent,
+                       int64_t kernel, int64_t stride, int64_t pad,
+                       int64_t dilation) {
+  DimensionMap m;
+  m.sourceExtent = sourceExtent;
+  m.sources.resize(targetExtent);
+  for (int64_t o = 0; o < targetExtent; ++o)
+    for (int64_t a = 0; a < kernel; ++a) {
+      int64_t i = o * stride - pad + a * dilation;
+      if (i >= 0 && i < sourceExtent)
+        m.sources[o].push_back(int32_t(i));
+    }
+  return m;
+}
+
+/// (outer ∘ inner): target -> inner's sources of each of outer's sources.
+DimensionMap compose(const DimensionMap &outer, const DimensionMap &inner) {
+  DimensionMap m;
+  m.sourceExtent = inner.sourceExtent;
+  m.sources.resize(outer.sources.size());
+  for (size_t o = 0; o < outer.sources.size(); ++o) {
+    std::vector<int32_t> &out = m.sources[o];
+    for (int32_t mid : outer.sources[o])
+      out.insert(out.end(), inner.sources[mid].begin(),
+                 inner.sources[mid].end());
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+  }
+  return m;
+}
+
+/// Rank-1 shapes are [F] = [F, 1, 1]; rank 2 is [C, H] = [C, H, 1].
+bool shape3(const Layer &layer, int index, int64_t dims[3],
+            std::string *error) {
+  int rank = layer.shape_size();
+  if (rank < 1 || rank > 3) {
+    *error = fmt::format("{}: shape must have rank 1 to 3, not {}",
+                         describe(layer, index), rank);
+    return false;
+  }
+  for (int i = 0; i < 3; ++i)
+    dims[i] = i < rank ? layer.shape(i) : 1;
+  return true;
+}
+
+class Builder {
+public:
+  Builder(const modelbin::Model &model, Network *net, std::string *error)
+      : model(model), net(*net), error(*error) {}
+
+  bool run();
+
+private:
+  bool addPopulation(int index, PopulationKind kind);
+  bool traceSynapses(int index, Population &target, int depth);
+  bool traceSource(int index, Projection &proj, DimensionMap *rows,
+                   DimensionMap *cols, int depth);
+  bool fail(int index, const std::string &what) {
+    error = fmt::format("{}: {}", describe(model.layers(index), index), what);
+    return false;
+  }
+
+  const modelbin::Model &model;
+  Network &net;
+  std::string &error;
+  std::map<int, int> populationOfLayer;
+  int64_t tableEntries = 0; // accumulated for the population being traced
+};
+
+bool Builder::run() {
+  net.modelName = model.source_name();
+  net.numSteps = model.num_steps();
+  net.earlyExitStep = model.early_exit_step();
+  net.earlyExitThreshold = model.early_exit_threshold();
+  if (net.numSteps < 1 || net.earlyExitStep < 1 ||
+      net.earlyExitStep > net.numSteps) {
+    error = fmt::format("num_steps {} / early_exit_step {}: expected 1 <= "
+                        "T_exit <= T",
+                        net.numSteps, net.earlyExitStep);
+    return false;
+  }
+  for (int i = 0; i < model.layers_size(); ++i) {
+    const Layer &layer = model.layers(i);
+    for (int input : layer.inputs())
+      if (input < 0 || input >= i)
+        return fail(i, fmt::format("input {} is not an earlier layer", input));
+    if (layer.kind() == Layer::ENCODE) {
+      if (!addPopulation(i, PopulationKind::Input))
+        return false;
+    } else if (layer.kind() == Layer::LIF || layer.kind() == Layer::READOUT) {
+      if (!addPopulation(i, layer.kind() == Layer::LIF
+                                ? PopulationKind::Spiking
+                                : PopulationKind::Readout))
+        return false;
+    }
+  }
+  for (const modelbin::GammaMean &g : model.gamma_mean())
+    net.gammaMean.push_back({g.layer(), {g.mean().begin(), g.mean().end()}});
+  if (net.populations.size() < 2) {
+    error = "the model has no mapped neuron layer";
+    return false;
+  }
+  return true;
+}
+
+bool Builder::addPopulation(int index, PopulationKind kind) {
+  const Layer &layer = model.layers(index);
+  int64_t dims[3];
+  if (!shape3(layer, index, dims, &error))
+    return false;
+  Population pop;
+  pop.name = layer.name();
+  pop.kind = kind;
+  pop.channels = dims[0];
+  pop.height = dims[1];
+  pop.width = dims[2];
+  int self = int(net.populations.size());
+  populationOfLayer[index] = self;
+  if (kind == PopulationKind::Input) {
+    net.populations.push_back(pop);
+    return true;
+  }
+  if (layer.inputs_size() != 1)
+    return fail(index, "expected one input");
+  tableEntries = 0;
+  if (kind == PopulationKind::Spiking) {
+    if (!layer.has_lif())
+      return fail(index, "missing LIF parameters");
+    const modelbin::LIF &lif = layer.lif();
+    for (const modelbin::Tensor *table :
+         {&lif.threshold(), &lif.leak(), &lif.bias(), &lif.gain()}) {
+      std::vector<float> v = floats(*table);
+      int64_t steps = table->shape_size() == 2 ? table->shape(0) : 1;
+      int64_t c = table->shape_size() == 2 ? table->shape(1) : 0;
+      if (c != pop.channels || int64_t(v.size()) != steps * c)
+        return fail(index, "LIF table shape does not match [T, C]");
+      bool varies = false;
+      for (int64_t t = 1; t < steps && !varies; ++t)
+        varies =
+            !std::equal(v.begin() + t * c, v.begin() + (t + 1) * c, v.begin());
+      tableEntries += varies ? steps : 1;
+    }
+  }
+  if (!traceSynapses(layer.inputs(0), pop, 0))
+    return false;
+  pop.tableEntriesPerChannel = tableEntries;
+  net.populations.push_back(pop);
+  for (const Projection &p : net.populations.back().inputs) {
+    std::vector<int> &consumers = net.populations[p.source].consumers;
+    if (std::find(consumers.begin(), consumers.end(), self) == consumers.end())
+      consumers.push_back(self);
+  }
+  return true;
+}
+
+bool Builder::traceSynapses(int index, Population &target, int depth) {
+  const Layer &layer = model.layers(index);
+  if (depth > 64)
+    return fail(index, "too many layers between two neuron layers");
+  switch (layer.kind()) {
+  case Layer::CHANNEL_AFFINE: {
+    // A non-folded batch norm: its per-step scale/shift are table state.
+    int64_t rows = layer.affine().scale().shape_size() == 2
+                       ? layer.affine().scale().shape(0)
+                       : 1;
+    tableEntries += 2 * rows;
+    return traceSynapses(layer.inputs(0), target, depth + 1);
+  }
+  case Layer::ADD:
+    return traceSynapses(layer.inputs(0), target, depth + 1) &&
+           traceSynapses(layer.inputs(1), target, depth + 1);
+  case Layer::CONV2D:
+  case Layer::DENSE:
+    break;
+  default:
+    return fail(index, fmt::format("feeds neuron layer '{}' without synapses "
+                                   "(expected CONV2D or DENSE)",
+                                   target.name));
+  }
+  Projection proj;
+  proj.synapseLayer = layer.name();
+  int input = layer.inputs(0);
+  const Layer &inLayer = model.layers(input);
+  int64_t in[3], out[3];
+  if (!shape3(inLayer, input, in, &error) || !shape3(layer, index, out, &error))
+    return false;
+  DimensionMap rows, cols;
+  if (layer.kind() == Layer::CONV2D) {
+    const modelbin::Conv2d &c = layer.conv2d();
+    if (c.weight().shape_size() != 4 || inLayer.shape_size() != 3 ||
+        layer.shape_size() != 3)
+      return fail(index, "convolution needs rank-3 input, output, 4-d weight");
+    int64_t kh = c.weight().shape(2), kw = c.weight().shape(3);
+    proj.groups = c.groups() > 0 ? c.groups() : 1;
+    proj.inChannelsPerGroup = c.weight().shape(1);
+    proj.outChannelsPerGroup = out[0] / proj.groups;
+    if (proj.groups * proj.inChannelsPerGroup != in[0] ||
+        proj.groups * proj.outChannelsPerGroup != out[0])
+      return fail(index, "channel groups do not divide the channels");
+    rows = windowMap(out[1], in[1], kh, at(c.strides(), 0, 1),
+                     at(c.pads(), 0, 0), at(c.dilations(), 0, 1));
+    cols = windowMap(out[2], in[2], kw, at(c.strides(), 1, 1),
+                     at(c.pads(), 1, 0), at(c.dilations(), 1, 1));
+    proj.macs = out[0] * out[1] * out[2] * proj.inChannelsPerGroup * kh * kw;
+  } else {
+    proj.allToAll = true;
+    const modelbin::Dense &d = layer.dense();
+    if (d.weight().shape_size() != 2 ||
+        d.weight().shape(1) != in[0] * in[1] * in[2])
+      return fail(index, "dense weight does not match its input");
+    proj.macs = d.weight().shape(0) * d.weight().shape(1);
+    rows.sourceExtent = in[1];
+    cols.sourceExtent = in[2];
+    rows.sources.assign(1, {});
+    cols.sources.assign(1, {});
+    for (int32_t r = 0; r < in[1]; ++r)
+      rows.sources[0].push_back(r);
+    for (int32_t c = 0; c < in[2]; ++c)
+      cols.sources[0].push_back(c);
+  }
+  if (!traceSource(input, proj, &rows, &cols, depth + 1))
+    return false;
+  const Population &source = net.populations[proj.source];
+  if (proj.allToAll) {
+    proj.inChannelsPerGroup = source.channels;
+    proj.outChannelsPerGroup = target.channels;
+  }
+  proj.rows = std::move(rows);
+  proj.cols = std::move(cols);
+  // Synapses of the folded network: per target, its distinct sources.
+  int64_t sumRows = 0, sumCols = 0, maxRows = 0, maxCols = 0;
+  for (const auto &s : proj.rows.sources) {
+    sumRows += int64_t(s.size());
+    maxRows = std::max<int64_t>(maxRows, int64_t(s.size()));
+  }
+  for (const auto &s : proj.cols.sources) {
+    sumCols += int64_t(s.size());
+    maxCols = std::max<int64_t>(maxCols, int64_t(s.size()));
+  }
+  if (proj.allToAll) {
+    proj.synapses = target.size() * sumRows * sumCols * source.channels;
+    proj.distinctWeights = proj.synapses;
+    proj.sharedWeightsPerChannel = sumRows * sumCols * source.channels;
+  } else {
+    if (proj.rows.sources.size() != size_t(target.height) ||
+        proj.cols.sources.size() != size_t(target.width))
+      return fail(index, fmt::format("output shape differs from neuron "
+                                     "layer '{}'",
+                                     target.name));
+    proj.synapses =
+        target.channels * sumRows * sumCols * proj.inChannelsPerGroup;
+    proj.sharedWeightsPerChannel = proj.inChannelsPerGroup * maxRows * maxCols;
+    proj.distinctWeights = target.channels * proj.sharedWeightsPerChannel;
+  }
+  proj.meanFanout = double(proj.synapses) / double(source.size());
+  proj.runtimeFanout =
+      double(proj.macs) / double(std::max<int64_t>(1, in[0] * in[1] * in[2]));
+  target.inputs.push_back(std::move(proj));
+  return true;
+}
+
+bool Builder::traceSource(int index, Projection &proj, DimensionMap *rows,
+                          DimensionMap *cols, int depth) {
+  const Layer &layer = model.layers(index);
+  if (depth > 64)
+    return fail(index, "too many layers between two neuron layers");
+  switch (layer.kind()) {
+  case Layer::LIF:
+  case Layer::ENCODE: {
+    auto it = populationOfLayer.find(index);
+    if (it == populationOfLayer.end())
+      return fail(index, "source population not found");
+    proj.source = it->second;
+    std::reverse(proj.via.begin(), proj.via.end());
+    return true;
+  }
+  case Layer::FLATTEN: {
+    if (!proj.allToAll)
+      return fail(index, "a flatten feeding a convolution is not supported");
+    int64_t in[3];
+    const Layer &inLayer = model.layers(layer.inputs(0));
+    if (!shape3(inLayer, layer.inputs(0), in, &error))
+      return false;
+    // Dense over a flattened [C, H, W] map: every position is a source.
+    rows->sourceExtent = in[1];
+    cols->sourceExtent = in[2];
+    rows->sources.assign(1, {});
+    cols->sources.assign(1, {});
+    for (int32_t r = 0; r < in[1]; ++r)
+      rows->sources[0].push_back(r);
+    for (int32_t c = 0; c < in[2]; ++c)
+      cols->sources[0].push_back(c);
+    proj.via.push_back(layer.name());
+    return traceSource(layer.inputs(0), proj, rows, cols, depth + 1);
+  }
+  case Layer::AVG_POOL2D: {
+    const modelbin::Pool2d &p = layer.pool();
+    const Layer &inLayer = model.layers(layer.inputs(0));
+    int64_t in[3], out[3];
+    if (!shape3(inLayer, layer.inputs(0), in, &error) ||
+        !shape3(layer, index, out, &error) || p.kernel_size() != 2)
+      return fail(index, "pooling needs rank-3 shapes and a 2-d kernel");
+    DimensionMap poolRows =
+        windowMap(out[1], in[1], p.kernel(0), at(p.strides(), 0, 1),
+                  at(p.pads(), 0, 0), 1);
+    DimensionMap poolCols =
+        windowMap(out[2], in[2], p.kernel(1), at(p.strides(), 1, 1),
+                  at(p.pads(), 1, 0), 1);
+    *rows = compose(*rows, poolRows);
+    *cols = compose(*cols, poolCols);
+    proj.folded = true;
+    proj.via.push_back(layer.name());
+    return traceSource(layer.inputs(0), proj, rows, cols, depth + 1);
+  }
+  case Layer::MAX_POOL2D:
+    return fail(index, "max pooling cannot be folded into synapses (it is not "
+                       "linear); not supported by the mapper");
+  default:
+    return fail(index, fmt::format("synapse layer '{}' reads a {} layer; the "
+                                   "mapper needs a spiking source (LIF or "
+                                   "ENCODE, optionally through average pooling "
+                                   "and flatten)",
+                                   proj.synapseLayer, kindName(layer.kind())));
+  }
+}
+
+} // namespace
+
+int Network::find(const std::string &name) const {
+  for (size_t i = 0; i < populations.size(); ++i)
+    if (populations[i].name == name)
+      return int(i);
+  return -1;
+}
+
+bool buildNetwork(const modelbin::Model &model, Network *net,
+                  std::string *error) {
+  *net = Network();
+  return Builder(model, net, error).run();
+}
+
+} // namespace mapping
+} // namespace snnc

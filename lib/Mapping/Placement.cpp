@@ -1,0 +1,146 @@
+//===- Placement.cpp - put cores on chip tiles to shorten spike routes ----===//
+//
+// Positions are numbered chip by chip; inside a chip tiles are visited in a
+// serpentine (boustrophedon) order so that consecutive positions are
+// neighbours. Cores start in population order (a layer next to the layer it
+// feeds), then a pairwise-swap local search moves cores, including into free
+// positions of the chips in use, while the weighted route energy falls. The
+// weight of a link is its expected spikes per step: source neurons in the
+// link times the source population's measured (or default) spike rate.
+//
+//===----------------------------------------------------------------------===//
+
+#include "snnc/Mapping/Mapping.h"
+
+#include <algorithm>
+#include <cstdlib>
+
+namespace snnc {
+namespace mapping {
+namespace {
+
+struct Position {
+  int chip, tileX, tileY, slot;
+};
+
+Position positionOf(const HardwareModel &hw, int64_t index) {
+  int64_t perChip = hw.coresPerChip();
+  int64_t chip = index / perChip, inChip = index % perChip;
+  int64_t tile = inChip / hw.coresPerTile;
+  int64_t y = tile / hw.tilesX, x = tile % hw.tilesX;
+  if (y % 2 == 1)
+    x = hw.tilesX - 1 - x; // serpentine
+  return {int(chip), int(chip * hw.tilesX + x), int(y),
+          int(inChip % hw.coresPerTile)};
+}
+
+void moveTo(Core &core, const Position &p) {
+  core.chip = p.chip;
+  core.tileX = p.tileX;
+  core.tileY = p.tileY;
+  core.slot = p.slot;
+}
+
+} // namespace
+
+Core hostPort() { return Core(); }
+
+double routeEnergy(const HardwareModel &hw, const Core &a, const Core &b) {
+  const EventCosts &e = hw.energyPj;
+  return e.spikeWithinTile + std::abs(a.tileX - b.tileX) * e.hopEastWest +
+         std::abs(a.tileY - b.tileY) * e.hopNorthSouth +
+         std::abs(a.chip - b.chip) * e.chipCrossing;
+}
+
+double routeLatency(const HardwareModel &hw, const Core &a, const Core &b) {
+  const EventCosts &t = hw.latencyNs;
+  return t.spikeWithinTile + std::abs(a.tileX - b.tileX) * t.hopEastWest +
+         std::abs(a.tileY - b.tileY) * t.hopNorthSouth +
+         std::abs(a.chip - b.chip) * t.chipCrossing;
+}
+
+void placeCores(const Network &net, const HardwareModel &hw,
+                const std::vector<double> &spikeRate, Mapping *mapping) {
+  std::vector<Core> &cores = mapping->cores;
+  int n = int(cores.size());
+  int64_t slots = int64_t(mapping->chips) * hw.coresPerChip();
+  // position -> core (-1 = free); core -> position.
+  std::vector<int> coreAt(size_t(slots), -1), positionOfCore(n);
+  for (int c = 0; c < n; ++c) {
+    coreAt[c] = c;
+    positionOfCore[c] = c;
+    moveTo(cores[c], positionOf(hw, c));
+  }
+  struct Edge {
+    int other; // core index, or -1 for the host
+    double weight;
+  };
+  std::vector<std::vector<Edge>> edges(n);
+  for (const CoreLink &l : mapping->links) {
+    double w = double(l.neurons) * spikeRate[l.sourcePopulation];
+    if (w <= 0)
+      continue;
+    if (l.from >= 0) {
+      edges[l.from].push_back({l.to, w});
+      edges[l.to].push_back({l.from, w});
+    } else {
+      edges[l.to].push_back({-1, w});
+    }
+  }
+  const Core host = hostPort();
+  auto costOf = [&](int c) {
+    double sum = 0;
+    for (const Edge &e : edges[c])
+      sum += e.weight *
+             routeEnergy(hw, cores[c], e.other < 0 ? host : cores[e.other]);
+    return sum;
+  };
+  auto total = [&] {
+    double sum = 0;
+    for (int c = 0; c < n; ++c)
+      for (const Edge &e : edges[c])
+        // Core-core edges are listed at both ends: count them once.
+        if (e.other < 0 || e.other > c)
+          sum += e.weight *
+                 routeEnergy(hw, cores[c], e.other < 0 ? host : cores[e.other]);
+    return sum;
+  };
+  mapping->placementCostInitial = total();
+  // Pairwise swaps (a core with another core or a free slot) while they
+  // help; a work budget keeps large multi-chip mappings fast.
+  int64_t budget = 4000000;
+  for (bool improved = true; improved && budget > 0;) {
+    improved = false;
+    for (int c = 0; c < n && budget > 0; ++c)
+      for (int64_t slot = 0; slot < slots && budget > 0; ++slot) {
+        int pc = positionOfCore[c];
+        if (slot == pc)
+          continue;
+        int other = coreAt[slot];
+        budget -= int64_t(edges[c].size()) +
+                  (other >= 0 ? int64_t(edges[other].size()) : 0) + 1;
+        double before = costOf(c) + (other >= 0 ? costOf(other) : 0);
+        moveTo(cores[c], positionOf(hw, slot));
+        if (other >= 0)
+          moveTo(cores[other], positionOf(hw, pc));
+        double after = costOf(c) + (other >= 0 ? costOf(other) : 0);
+        if (after < before - 1e-9 * (1 + before)) {
+          coreAt[slot] = c;
+          coreAt[pc] = other;
+          positionOfCore[c] = int(slot);
+          if (other >= 0)
+            positionOfCore[other] = pc;
+          improved = true;
+        } else {
+          moveTo(cores[c], positionOf(hw, pc));
+          if (other >= 0)
+            moveTo(cores[other], positionOf(hw, slot));
+        }
+      }
+  }
+  (void)net;
+  mapping->placementCostFinal = total();
+}
+
+} // namespace mapping
+} // namespace snnc

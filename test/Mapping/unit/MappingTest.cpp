@@ -1,0 +1,351 @@
+//===- MappingTest.cpp - partition and placement invariants ---------------===//
+//
+// The per-core usage the mapper reports is checked against an independent,
+// naive expansion of each neuron's synaptic sources (element by element
+// through conv, pooling and flatten), so the separable per-dimension
+// arithmetic of Partition.cpp is not trusted. Also: every neuron is mapped
+// exactly once, no core exceeds a limit, placements are distinct and on the
+// mesh, lower bounds on layers with known answers, and one diagnostic per
+// constraint that can make a layer unmappable.
+//
+//===----------------------------------------------------------------------===//
+
+#include "MappingTestUtil.h"
+
+#include "snnc/Mapping/Pipeline.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <set>
+
+using namespace snnc;
+using namespace snnc::mapping;
+using namespace snnc::mapping::testing;
+
+namespace {
+
+using Source = std::pair<int, int64_t>; // (layer index, flat element)
+
+std::vector<int64_t> dims3(const modelbin::Layer &l) {
+  std::vector<int64_t> d(l.shape().begin(), l.shape().end());
+  while (d.size() < 3)
+    d.push_back(1);
+  return d;
+}
+
+/// Spiking sources of element `e` of layer `i`, found element by element.
+void expand(const modelbin::Model &m, int i, int64_t e, std::set<Source> *out) {
+  const modelbin::Layer &l = m.layers(i);
+  if (l.kind() == modelbin::Layer::LIF || l.kind() == modelbin::Layer::ENCODE) {
+    out->insert({i, e});
+    return;
+  }
+  int in = l.inputs(0);
+  std::vector<int64_t> o = dims3(l), s = dims3(m.layers(in));
+  int64_t c = e / (o[1] * o[2]), y = e / o[2] % o[1], x = e % o[2];
+  switch (l.kind()) {
+  case modelbin::Layer::FLATTEN:
+    return expand(m, in, e, out);
+  case modelbin::Layer::DENSE:
+    for (int64_t k = 0; k < s[0] * s[1] * s[2]; ++k)
+      expand(m, in, k, out);
+    return;
+  case modelbin::Layer::AVG_POOL2D: {
+    const auto &p = l.pool();
+    for (int64_t a = 0; a < p.kernel(0); ++a)
+      for (int64_t b = 0; b < p.kernel(1); ++b)
+        expand(m, in,
+               (c * s[1] + y * p.strides(0) + a) * s[2] + x * p.strides(1) + b,
+               out);
+    return;
+  }
+  case modelbin::Layer::CONV2D: {
+    const auto &cv = l.conv2d();
+    int64_t ipg = cv.weight().shape(1), opg = o[0] / cv.groups();
+    int64_t g = c / opg;
+    for (int64_t ci = g * ipg; ci < (g + 1) * ipg; ++ci)
+      for (int64_t a = 0; a < cv.weight().shape(2); ++a)
+        for (int64_t b = 0; b < cv.weight().shape(3); ++b) {
+          int64_t yy = y * cv.strides(0) - cv.pads(0) + a;
+          int64_t xx = x * cv.strides(1) - cv.pads(1) + b;
+          if (yy >= 0 && yy < s[1] && xx >= 0 && xx < s[2])
+            expand(m, in, (ci * s[1] + yy) * s[2] + xx, out);
+        }
+    return;
+  }
+  default:
+    FAIL() << "unexpected layer kind in test network";
+  }
+}
+
+int layerIndex(const modelbin::Model &m, const std::string &name) {
+  for (int i = 0; i < m.layers_size(); ++i)
+    if (m.layers(i).name() == name)
+      return i;
+  return -1;
+}
+
+modelbin::Model convNet(bool varying = false) {
+  ModelBuilder b({2, 12, 12}, 4, 3);
+  int x = b.lif(b.conv(b.encode(), 4, 3, 1, 1), varying);
+  x = b.lif(b.conv(b.avgPool(x, 2, 2), 6, 3, 1, 0, 2), varying);
+  x = b.lif(b.dense(b.flatten(b.avgPool(x, 2, 2)), 10));
+  b.readout(b.dense(x, 3));
+  return b.model();
+}
+
+void checkInvariants(const modelbin::Model &model, const HardwareModel &hw) {
+  Network net;
+  std::string error;
+  ASSERT_TRUE(buildNetwork(model, &net, &error)) << error;
+  MapResult r;
+  HardwareModel baseline;
+  baseline.isBaseline = true;
+  ASSERT_TRUE(runMapping(net, hw, baseline, nullptr, 0.2, &r, &error)) << error;
+  const Mapping &m = r.mapping;
+
+  // Every neuron of every mapped population in exactly one core.
+  std::map<int, std::vector<int>> owner;
+  for (const PopulationMapping &pm : m.populations)
+    owner[pm.population].assign(size_t(net.populations[pm.population].size()),
+                                0);
+  for (const Core &c : m.cores) {
+    const Population &pop = net.populations[c.population];
+    for (int64_t ch = c.c0; ch < c.c1; ++ch)
+      for (int64_t h = c.h0; h < c.h1; ++h)
+        for (int64_t w = c.w0; w < c.w1; ++w)
+          ++owner[c.population][size_t((ch * pop.height + h) * pop.width + w)];
+  }
+  for (const auto &[pop, counts] : owner)
+    for (int n : counts)
+      ASSERT_EQ(n, 1) << "population " << net.populations[pop].name;
+
+  // Usage matches the naive expansion and respects every limit.
+  std::vector<std::set<Source>> sourcesOfCore(m.cores.size());
+  std::vector<int64_t> fanout(m.cores.size(), 0);
+  for (size_t i = 0; i < m.cores.size(); ++i) {
+    const Core &c = m.cores[i];
+    const Population &pop = net.populations[c.population];
+    int layer = layerIndex(model, pop.name);
+    int64_t synapses = 0;
+    for (int64_t ch = c.c0; ch < c.c1; ++ch)
+      for (int64_t h = c.h0; h < c.h1; ++h)
+        for (int64_t w = c.w0; w < c.w1; ++w) {
+          std::set<Source> s;
+          expand(model, model.layers(layer).inputs(0),
+                 (ch * pop.height + h) * pop.width + w, &s);
+          synapses += int64_t(s.size());
+          sourcesOfCore[i].insert(s.begin(), s.end());
+        }
+    EXPECT_EQ(c.usage.synapses, synapses) << "core " << i;
+    EXPECT_EQ(c.usage.faninAxons, int64_t(sourcesOfCore[i].size()))
+        << "core " << i;
+    EXPECT_LE(c.usage.compartments, hw.compartments);
+    EXPECT_LE(c.usage.faninAxons, hw.faninAxons);
+    EXPECT_LE(c.usage.fanoutAxons, hw.fanoutAxons);
+    EXPECT_LE(c.usage.synapseBits, hw.synapseMemoryBytes * 8);
+    EXPECT_LE(c.usage.tableEntries, hw.tableEntries);
+  }
+  // Links: the neurons of core a that core b reads; fan-out is their sum.
+  for (const CoreLink &l : m.links) {
+    if (l.from < 0)
+      continue;
+    const Core &a = m.cores[l.from];
+    const Population &pop = net.populations[a.population];
+    int layer = layerIndex(model, pop.name);
+    int64_t n = 0;
+    for (const Source &s : sourcesOfCore[l.to]) {
+      int64_t ch = s.second / (pop.height * pop.width);
+      int64_t h = s.second / pop.width % pop.height, w = s.second % pop.width;
+      n += s.first == layer && ch >= a.c0 && ch < a.c1 && h >= a.h0 &&
+           h < a.h1 && w >= a.w0 && w < a.w1;
+    }
+    EXPECT_EQ(l.neurons, n) << "link " << l.from << "->" << l.to;
+    fanout[l.from] += l.neurons;
+  }
+  for (size_t i = 0; i < m.cores.size(); ++i)
+    EXPECT_EQ(m.cores[i].usage.fanoutAxons, fanout[i]) << "core " << i;
+
+  // Placement: distinct positions on the chips in use; JSON hops agree.
+  std::set<std::tuple<int, int, int>> used;
+  for (const Core &c : m.cores) {
+    EXPECT_TRUE(used.insert({c.tileX, c.tileY, c.slot}).second);
+    EXPECT_GE(c.tileX, c.chip * hw.tilesX);
+    EXPECT_LT(c.tileX, (c.chip + 1) * hw.tilesX);
+    EXPECT_LT(c.tileY, hw.tilesY);
+    EXPECT_LT(c.slot, hw.coresPerTile);
+    EXPECT_LT(c.chip, m.chips);
+  }
+  EXPECT_GE(int64_t(m.cores.size()), m.lowerBound);
+  EXPECT_LE(m.placementCostFinal, m.placementCostInitial + 1e-9);
+  nlohmann::ordered_json j = resultToJson(net, r);
+  for (const auto &link : j["links"]) {
+    const auto &to = j["core_list"][link["to"].get<size_t>()];
+    int fx = 0, fy = 0;
+    if (!link["from"].is_string()) {
+      const auto &from = j["core_list"][link["from"].get<size_t>()];
+      fx = from["tile"][0];
+      fy = from["tile"][1];
+    }
+    EXPECT_EQ(link["hops_x"].get<int>(),
+              std::abs(fx - to["tile"][0].get<int>()));
+    EXPECT_EQ(link["hops_y"].get<int>(),
+              std::abs(fy - to["tile"][1].get<int>()));
+  }
+}
+
+TEST(Mapping, InvariantsRoomyChip) { checkInvariants(convNet(), smallChip()); }
+
+TEST(Mapping, InvariantsTightChipForcesSplitsAndChips) {
+  HardwareModel hw = smallChip();
+  hw.compartments = 37;
+  hw.faninAxons = 100; // one LIF7 neuron reads 96
+  hw.fanoutAxons = 40;
+  hw.synapseMemoryBytes = 400;
+  hw.tableEntries = 16;
+  hw.maxChips = 64;
+  checkInvariants(convNet(true), hw);
+}
+
+TEST(Mapping, InvariantsWithWeightSharing) {
+  HardwareModel hw = smallChip();
+  hw.convWeightSharing = true;
+  hw.compartments = 50;
+  hw.synapseMemoryBytes = 300;
+  checkInvariants(convNet(), hw);
+}
+
+struct Mapped {
+  bool ok;
+  std::string error;
+  MapResult result;
+};
+
+Mapped mapModel(const modelbin::Model &model, const HardwareModel &hw) {
+  Network net;
+  Mapped out;
+  if (!buildNetwork(model, &net, &out.error)) {
+    out.ok = false;
+    return out;
+  }
+  HardwareModel baseline;
+  baseline.isBaseline = true;
+  out.ok = runMapping(net, hw, baseline, nullptr, 0.1, &out.result, &out.error);
+  return out;
+}
+
+modelbin::Model mlp(int64_t in, int64_t hidden, int64_t out, int steps = 2,
+                    bool varying = false) {
+  ModelBuilder b({in}, steps, steps);
+  b.readout(b.dense(b.lif(b.dense(b.encode(), hidden), varying), out));
+  return b.model();
+}
+
+TEST(LowerBound, CompartmentsOfADenseLayer) {
+  HardwareModel hw = smallChip();
+  hw.compartments = 100;
+  Mapped m = mapModel(mlp(16, 1000, 4), hw);
+  ASSERT_TRUE(m.ok) << m.error;
+  const PopulationMapping &hidden = m.result.mapping.populations[0];
+  EXPECT_EQ(hidden.lowerBound, 10);
+  EXPECT_EQ(hidden.lowerBoundBy, "core.compartments");
+  EXPECT_EQ(hidden.numCores, 10); // nothing else binds: optimal
+}
+
+TEST(LowerBound, SynapticMemory) {
+  // 784 x 64 synapses x (8 + 1) bits = 451584 bits; 16 KiB cores hold
+  // 131072 bits: at least ceil(3.45) = 4 cores.
+  HardwareModel hw = smallChip();
+  hw.synapseMemoryBytes = 16384;
+  Mapped m = mapModel(mlp(784, 64, 10), hw);
+  ASSERT_TRUE(m.ok) << m.error;
+  const PopulationMapping &hidden = m.result.mapping.populations[0];
+  EXPECT_EQ(hidden.lowerBound, 4);
+  EXPECT_EQ(hidden.lowerBoundBy, "core.synapse_memory_bytes");
+  EXPECT_GE(hidden.numCores, 4);
+  // 18 neurons x 784 x 9 bits fit a core: 4 blocks of 16 are optimal.
+  EXPECT_EQ(hidden.numCores, 4);
+}
+
+TEST(LowerBound, ConvWeightSharingLowersTheMemoryBound) {
+  ModelBuilder b({1, 16, 16}, 2, 2);
+  b.lif(b.conv(b.encode(), 8, 3, 1, 1));
+  HardwareModel hw = smallChip();
+  hw.synapseMemoryBytes = 256; // 8 x 9 synapses x 9 bits = 648 bits shared
+  hw.maxChips = 64;
+  Mapped unshared = mapModel(b.model(), hw);
+  hw.convWeightSharing = true;
+  Mapped shared = mapModel(b.model(), hw);
+  ASSERT_TRUE(unshared.ok && shared.ok) << unshared.error << shared.error;
+  // 2048 neurons: the compartment bound (2) binds once kernels are shared.
+  EXPECT_EQ(shared.result.mapping.populations[0].lowerBound, 2);
+  EXPECT_EQ(shared.result.mapping.populations[0].lowerBoundBy,
+            "core.compartments");
+  EXPECT_GT(unshared.result.mapping.populations[0].lowerBound, 1);
+  EXPECT_LT(shared.result.mapping.cores.size(),
+            unshared.result.mapping.cores.size());
+}
+
+void expectDiagnostic(const modelbin::Model &model, const HardwareModel &hw,
+                      const std::string &part1, const std::string &part2) {
+  Mapped m = mapModel(model, hw);
+  ASSERT_FALSE(m.ok);
+  EXPECT_NE(m.error.find(part1), std::string::npos) << m.error;
+  EXPECT_NE(m.error.find(part2), std::string::npos) << m.error;
+}
+
+TEST(Diagnostic, FanInAxons) {
+  HardwareModel hw = smallChip();
+  hw.faninAxons = 500;
+  expectDiagnostic(mlp(784, 8, 2), hw, "layer 'LIF2'",
+                   "needs 784 fan-in axons (inputs: 'ENCODE0' via DENSE1) but "
+                   "a core has core.fanin_axons = 500");
+}
+
+TEST(Diagnostic, SynapticMemory) {
+  HardwareModel hw = smallChip();
+  hw.synapseMemoryBytes = 512; // one neuron: 784 x 9 bits = 882 bytes
+  expectDiagnostic(mlp(784, 8, 2), hw, "layer 'LIF2'",
+                   "needs 882 bytes of synaptic memory");
+}
+
+TEST(Diagnostic, TableEntries) {
+  HardwareModel hw = smallChip();
+  hw.tableEntries = 20; // varying thresholds: 30 + 3 constant rows
+  expectDiagnostic(mlp(4, 8, 2, 30, true), hw, "layer 'LIF2'",
+                   "needs 33 per-step table entries");
+}
+
+TEST(Diagnostic, FanOutAxons) {
+  HardwareModel hw = smallChip();
+  hw.compartments = 10; // the 100 outputs need 10 cores ...
+  hw.fanoutAxons = 5;   // ... and every hidden neuron reaches all of them
+  expectDiagnostic(mlp(4, 8, 100), hw, "layer 'LIF2'",
+                   "needs 10 fan-out axons");
+}
+
+TEST(Diagnostic, TooManyChips) {
+  HardwareModel hw = smallChip();
+  hw.compartments = 1;
+  hw.maxChips = 1; // 16 cores per chip, 8 + 2 + ... needed
+  expectDiagnostic(mlp(4, 20, 2), hw, "needs 22 cores = 2 chips",
+                   "mesh.max_chips = 1");
+}
+
+TEST(Diagnostic, WeightBitsBeyondTheHardware) {
+  HardwareModel hw = smallChip();
+  hw.weightBits = 9;
+  expectDiagnostic(mlp(4, 8, 2), hw, "core.weight_bits: 9",
+                   "core.max_weight_bits 8");
+}
+
+TEST(Diagnostic, MaxPoolCannotBeFolded) {
+  ModelBuilder b({1, 8, 8}, 2, 2);
+  int x = b.lif(b.conv(b.encode(), 2, 3, 1, 1));
+  b.readout(b.dense(b.flatten(b.maxPool(x, 2, 2)), 2));
+  expectDiagnostic(b.model(), smallChip(), "MAX_POOL2D",
+                   "max pooling cannot be folded");
+}
+
+} // namespace

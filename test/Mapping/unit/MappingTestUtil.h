@@ -1,0 +1,50 @@
+//===- MappingTestUtil.h - synthetic model.bin networks for mapping tests -===//
+//
+// Builds snnc.modelbin.Model messages layer by layer (weights zero: the
+// mapper only reads shapes and LIF tables) and small hardware descriptions
+// with round numbers, so that tests can state expected counts by hand.
+//
+//===----------------------------------------------------------------------===//
+#ifndef SNNC_TEST_MAPPING_MAPPINGTESTUTIL_H
+#define SNNC_TEST_MAPPING_MAPPINGTESTUTIL_H
+
+#include "snnc/Mapping/Hardware.h"
+#include "snnc/modelbin/model.pb.h"
+
+#include <string>
+#include <vector>
+
+namespace snnc {
+namespace mapping {
+namespace testing {
+
+class ModelBuilder {
+public:
+  ModelBuilder(std::vector<int64_t> inputShape, int steps, int exitStep);
+  int encode();
+  int conv(int input, int64_t outChannels, int64_t kernel, int64_t stride,
+           int64_t pad, int64_t groups = 1);
+  int dense(int input, int64_t outFeatures);
+  int avgPool(int input, int64_t kernel, int64_t stride);
+  int maxPool(int input, int64_t kernel, int64_t stride);
+  int flatten(int input);
+  /// `varying`: thresholds differ per step (BNTT-folded tables).
+  int lif(int input, bool varying = false);
+  int readout(int input);
+  const modelbin::Model &model() const { return m; }
+
+private:
+  int add(modelbin::Layer layer, std::vector<int64_t> shape);
+  std::vector<int64_t> shapeOf(int layer) const;
+  modelbin::Model m;
+  int counter = 0;
+};
+
+/// A chip with round numbers; tests change the fields they need.
+HardwareModel smallChip();
+
+} // namespace testing
+} // namespace mapping
+} // namespace snnc
+
+#endif
