@@ -8,6 +8,7 @@
 // exits with code 1.
 //
 //===----------------------------------------------------------------------===//
+#include "snnc/runtime/Backend.h"
 #include "snnc/runtime/Executor.h"
 #include "snnc/runtime/Input.h"
 #include "snnc/runtime/ModelFile.h"
@@ -32,7 +33,7 @@ const char *kUsage =
     "[--limit N] [--seed S]\n"
     "                [--threads N] [--steps N | --full] "
     "[--adaptive-exit] [--json OUT]\n"
-    "                [--outputs] [--sample-spikes] [--backend=cpu] "
+    "                [--outputs] [--sample-spikes] [--backend=cpu|cuda] "
     "[--mode=auto|event|dense] [--quiet]\n"
     "       snnc-run MODEL.bin --dump\n"
     "Runs a compiled spiking network on a data set (IDX, "
@@ -146,9 +147,9 @@ Options parseArgs(int argc, char **argv) {
   }
   if (o.model.empty())
     die("no model file given (see --help)");
-  if (o.backend != "cpu")
-    die(fmt::format("--backend={}: this snnc-run has the 'cpu' backend only",
-                    o.backend));
+  rt::Backend backend;
+  if (!rt::parseBackend(o.backend, &backend))
+    die(fmt::format("--backend={}: expected cpu or cuda", o.backend));
   if (o.mode != "auto" && o.mode != "event" && o.mode != "dense")
     die(fmt::format("--mode={}: expected auto, event or dense", o.mode));
   if (o.full && o.steps)
@@ -230,7 +231,9 @@ int main(int argc, char **argv) {
     };
   rt::Batch batch{samples.values.data(), count, samples.numel, 0};
   rt::RunResult res;
-  if (!rt::runNetwork(net, batch, ro, &res, &err))
+  rt::Backend backend = rt::Backend::Cpu;
+  rt::parseBackend(o.backend, &backend);
+  if (!rt::runNetworkOn(backend, net, batch, ro, &res, &err))
     die(err);
   if (printed && tty)
     std::fputc('\n', stderr);
@@ -245,10 +248,13 @@ int main(int argc, char **argv) {
   double throughput = res.wallSeconds > 0 ? count / res.wallSeconds : 0;
 
   std::printf("model: %s (T=%d, T_exit=%d), %lld samples, %d steps%s, mode %s, "
-              "%d threads\n",
+              "%s\n",
               o.model.c_str(), net.steps, net.exitStep,
               static_cast<long long>(count), res.steps,
-              o.adaptive ? " (adaptive exit)" : "", o.mode.c_str(), ro.threads);
+              o.adaptive ? " (adaptive exit)" : "", o.mode.c_str(),
+              backend == rt::Backend::Cpu
+                  ? fmt::format("{} threads", ro.threads).c_str()
+                  : fmt::format("backend {}", o.backend).c_str());
   if (!labels.empty())
     std::printf("accuracy: %.4f (%lld/%lld)\n",
                 count ? double(correct) / count : 0.0,
@@ -280,6 +286,7 @@ int main(int argc, char **argv) {
     j["adaptive_exit"] = o.adaptive;
     j["mode"] = o.mode;
     j["threads"] = ro.threads;
+    j["backend"] = o.backend;
     j["seed"] = o.seed;
     if (!labels.empty()) {
       j["accuracy"] = count ? double(correct) / count : 0.0;
