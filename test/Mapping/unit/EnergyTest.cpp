@@ -1,1 +1,160 @@
+//===- EnergyTest.cpp - energy arithmetic against hand-computed cases -----===//
+//
+// A 4-2-1 network small enough to compute every term by hand (see the
+// comments), with the round-number chip of MappingTestUtil; and the
+// derivation of per-step activity from a hand-written snnc-run profile.
+//
+//===----------------------------------------------------------------------===//
+
+#include "MappingTestUtil.h"
+
+#include "snnc/Mapping/Pipeline.h"
+
 #include <gtest/gtest.h>
+
+#include <cstdio>
+#include <fstream>
+
+using namespace snnc;
+using namespace snnc::mapping;
+using namespace snnc::mapping::testing;
+
+namespace {
+
+modelbin::Model tinyNet() {
+  ModelBuilder b({4}, /*steps=*/2, /*exitStep=*/1);
+  b.readout(b.dense(b.lif(b.dense(b.encode(), 2)), 1));
+  return b.model();
+}
+
+HardwareModel cmos45() {
+  HardwareModel hw;
+  hw.isBaseline = true;
+  hw.macEnergyPj = 4.6;
+  hw.acEnergyPj = 0.9;
+  return hw;
+}
+
+TEST(Energy, HandComputedDefaultRate) {
+  Network net;
+  std::string error;
+  ASSERT_TRUE(buildNetwork(tinyNet(), &net, &error)) << error;
+  MapResult r;
+  ASSERT_TRUE(runMapping(net, smallChip(), cmos45(), nullptr, 0.5, &r, &error))
+      << error;
+  ASSERT_EQ(r.mapping.cores.size(), 2u);
+  // Both cores share tile 0 with the host port: every route is within tile.
+  for (const Core &c : r.mapping.cores)
+    EXPECT_EQ(c.tileX + c.tileY, 0);
+
+  // Per step at rate 0.5: 2 input spikes x fan-out 2 = 4 synops into the
+  // LIF, 1 LIF spike x fan-out 1 = 1 synop into the readout.
+  const StepCost &s = r.energy.perStep[0];
+  EXPECT_DOUBLE_EQ(s.synops, 5);
+  EXPECT_DOUBLE_EQ(s.energy.synops, 5 * 10.0);
+  // Active: LIF 2 x (1 - 0.5^4) = 1.875, readout 1 x (1 - 0.5^2) = 0.75.
+  EXPECT_DOUBLE_EQ(s.activeUpdates, 1.875 + 0.75);
+  EXPECT_DOUBLE_EQ(s.energy.updatesActive, (1.875 + 0.75) * 3);
+  EXPECT_DOUBLE_EQ(s.energy.updatesInactive, (0.125 + 0.25) * 1);
+  // Routing: (2 + 1) spikes x within-tile 2 pJ.
+  EXPECT_DOUBLE_EQ(s.energy.routing, 6);
+  // Latency: LIF core 4x1 + 1.875x2 + 0.125x1 = 7.875 ns (the slowest),
+  // route 5 ns, barrier 100 ns; static 1 mW x 1 chip x 112.875 ns.
+  EXPECT_DOUBLE_EQ(s.computeNs, 7.875);
+  EXPECT_DOUBLE_EQ(s.routeNs, 5);
+  EXPECT_DOUBLE_EQ(s.latencyNs, 112.875);
+  EXPECT_DOUBLE_EQ(s.energy.staticBarrier, 112.875);
+  double perStep = 50 + 7.875 + 0.375 + 6 + 112.875;
+  EXPECT_DOUBLE_EQ(r.energy.atT.energy.total(), 2 * perStep);
+  EXPECT_DOUBLE_EQ(r.energy.atExit.energy.total(), perStep);
+  EXPECT_EQ(r.energy.atExit.steps, 1);
+  EXPECT_DOUBLE_EQ(r.energy.atT.latencyNs, 2 * 112.875);
+  // Per layer: the LIF gets its synops, updates and the routing of its own
+  // spikes; the encoder's routing is attributed to the encoder.
+  int lif = net.find("LIF2"), input = net.find("ENCODE0");
+  EXPECT_DOUBLE_EQ(r.energy.atExit.perPopulation[lif].synops, 40);
+  EXPECT_DOUBLE_EQ(r.energy.atExit.perPopulation[lif].routing, 2);
+  EXPECT_DOUBLE_EQ(r.energy.atExit.perPopulation[input].routing, 4);
+  // ANN: 4x2 + 2x1 = 10 MACs x 4.6 pJ; SNN: 5 accumulates per step x 0.9.
+  EXPECT_EQ(r.energy.annMacs, 10);
+  EXPECT_DOUBLE_EQ(r.energy.annBaselinePj, 46);
+  EXPECT_DOUBLE_EQ(r.energy.atExit.snnBaselinePj, 4.5);
+  EXPECT_DOUBLE_EQ(r.energy.atT.snnBaselinePj, 9);
+}
+
+TEST(Energy, HopsCostPerDirection) {
+  HardwareModel hw = smallChip();
+  Core a, b;
+  b.tileX = 3;
+  b.tileY = 1;
+  // within tile 2 + 3 east-west x 4 + 1 north-south x 5.
+  EXPECT_DOUBLE_EQ(routeEnergy(hw, a, b), 2 + 12 + 5);
+  EXPECT_DOUBLE_EQ(routeLatency(hw, a, b), 5 + 21 + 11);
+  b.chip = 1;
+  EXPECT_DOUBLE_EQ(routeEnergy(hw, a, b), 2 + 12 + 5 + 100);
+}
+
+std::string writeTemp(const std::string &name, const std::string &text) {
+  std::string path = ::testing::TempDir() + name;
+  std::ofstream(path) << text;
+  return path;
+}
+
+TEST(Activity, FromProfile) {
+  Network net;
+  std::string error;
+  ASSERT_TRUE(buildNetwork(tinyNet(), &net, &error)) << error;
+  std::string path = writeTemp(
+      "profile.json",
+      R"({"samples": 2, "num_steps": 2, "steps": 2, "mean_steps_executed": 2,
+          "spikes": {"LIF2": [2, 4]},
+          "synaptic_events": {"DENSE1": 16, "DENSE3": 6}})");
+  Profile profile;
+  ASSERT_TRUE(readProfile(path, net, &profile, &error)) << error;
+  Activity a;
+  estimateActivity(net, &profile, 0.5, &a);
+  int lif = net.find("LIF2"), input = net.find("ENCODE0"),
+      readout = net.find("READOUT4");
+  EXPECT_DOUBLE_EQ(a.spikes[lif][0], 1);
+  EXPECT_DOUBLE_EQ(a.spikes[lif][1], 2);
+  // 16 events / 2 samples / 2 steps / fan-out 2 = 2 input spikes per step.
+  EXPECT_DOUBLE_EQ(a.spikes[input][0], 2);
+  EXPECT_DOUBLE_EQ(a.synops[lif][0][0], 4);
+  // 3 events per inference spread like the LIF's spikes (1 : 2).
+  EXPECT_DOUBLE_EQ(a.synops[readout][0][0], 1);
+  EXPECT_DOUBLE_EQ(a.synops[readout][0][1], 2);
+  EXPECT_TRUE(a.measured);
+}
+
+TEST(Activity, ProfileErrorsNameTheField) {
+  Network net;
+  std::string error;
+  ASSERT_TRUE(buildNetwork(tinyNet(), &net, &error)) << error;
+  struct Case {
+    const char *json, *expected;
+  } cases[] = {
+      {R"({"samples": 1, "spikes": {"LIF2": [1], "nope": [1]},
+           "synaptic_events": {}})",
+       "spikes.nope: not a LIF layer of the model"},
+      {R"({"samples": 1, "spikes": {"LIF2": [1]},
+           "synaptic_events": {"conv9": 3}})",
+       "synaptic_events.conv9: not a CONV2D or DENSE layer"},
+      {R"({"samples": 1, "spikes": {}, "synaptic_events": {}})",
+       "no counts for LIF layer 'LIF2'"},
+      {R"({"samples": 1, "spikes": {"LIF2": [-1]}, "synaptic_events": {}})",
+       "counts must be numbers >= 0"},
+      {R"({"samples": 1, "num_steps": 7, "spikes": {"LIF2": [1]},
+           "synaptic_events": {}})",
+       "num_steps: the profile was measured with T = 7"},
+      {R"({"samples": 0})", "samples: expected an integer >= 1"},
+      {R"([1, 2)", "not a valid JSON object"},
+  };
+  for (const Case &c : cases) {
+    Profile profile;
+    EXPECT_FALSE(
+        readProfile(writeTemp("bad.json", c.json), net, &profile, &error));
+    EXPECT_NE(error.find(c.expected), std::string::npos) << error;
+  }
+}
+
+} // namespace

@@ -1,1 +1,137 @@
+//===- HardwareTest.cpp - the hw/*.json files and their error messages ----===//
+//
+// The shipped descriptions parse and hold the published numbers; malformed
+// variants of loihi1.json (missing field, wrong type, negative energy,
+// missing source) fail with a message naming the file and the field.
+//
+//===----------------------------------------------------------------------===//
+
+#include "snnc/Mapping/Pipeline.h"
+
 #include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+
+using namespace snnc::mapping;
+
+namespace {
+
+const std::vector<std::string> kSourceDir = {SNNC_SOURCE_HW_DIR};
+
+std::string loihi1Text() {
+  std::ifstream in(std::string(SNNC_SOURCE_HW_DIR) + "/loihi1.json");
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+TEST(Hardware, Loihi1HasTheDavies2018Numbers) {
+  HardwareModel hw;
+  std::string error;
+  ASSERT_TRUE(loadHardware("loihi1", kSourceDir, &hw, &error)) << error;
+  EXPECT_EQ(hw.coresPerChip(), 128);
+  EXPECT_EQ(hw.tilesX * hw.tilesY, 32);
+  EXPECT_EQ(hw.compartments, 1024);
+  EXPECT_EQ(hw.faninAxons, 4096);
+  EXPECT_EQ(hw.fanoutAxons, 4096);
+  EXPECT_EQ(hw.synapseMemoryBytes, 128 * 1024);
+  EXPECT_EQ(hw.maxWeightBits, 8);
+  EXPECT_FALSE(hw.convWeightSharing);
+  EXPECT_DOUBLE_EQ(hw.energyPj.synop, 23.6);
+  EXPECT_DOUBLE_EQ(hw.energyPj.updateActive, 81);
+  EXPECT_DOUBLE_EQ(hw.energyPj.updateInactive, 52);
+  EXPECT_DOUBLE_EQ(hw.energyPj.spikeWithinTile, 1.7);
+  EXPECT_DOUBLE_EQ(hw.energyPj.hopEastWest, 3.0);
+  EXPECT_DOUBLE_EQ(hw.energyPj.hopNorthSouth, 4.0);
+  EXPECT_DOUBLE_EQ(hw.latencyNs.synop, 3.5);
+  EXPECT_DOUBLE_EQ(hw.latencyNs.updateActive, 8.4);
+  EXPECT_DOUBLE_EQ(hw.latencyNs.updateInactive, 5.3);
+  EXPECT_DOUBLE_EQ(hw.latencyNs.spikeWithinTile, 2.1);
+  EXPECT_DOUBLE_EQ(hw.latencyNs.hopEastWest, 4.1);
+  EXPECT_DOUBLE_EQ(hw.latencyNs.hopNorthSouth, 6.5);
+  EXPECT_DOUBLE_EQ(hw.barrierMinNs, 300);
+  EXPECT_DOUBLE_EQ(hw.barrierMaxNs, 1800);
+  EXPECT_EQ(hw.baselineName, "cmos45");
+}
+
+TEST(Hardware, Loihi2AndCmos45) {
+  HardwareModel hw, base;
+  std::string error;
+  ASSERT_TRUE(loadHardware("loihi2", kSourceDir, &hw, &error)) << error;
+  EXPECT_EQ(hw.coresPerChip(), 128);
+  EXPECT_EQ(hw.compartments, 8192);
+  EXPECT_TRUE(hw.gradedSpikes);
+  ASSERT_TRUE(loadHardware("cmos45", kSourceDir, &base, &error)) << error;
+  EXPECT_TRUE(base.isBaseline);
+  EXPECT_DOUBLE_EQ(base.macEnergyPj, 4.6);
+  EXPECT_DOUBLE_EQ(base.acEnergyPj, 0.9);
+}
+
+/// Replaces the first occurrence of `from` in loihi1.json by `to`.
+std::string parseError(const std::string &from, const std::string &to) {
+  std::string text = loihi1Text();
+  size_t at = text.find(from);
+  EXPECT_NE(at, std::string::npos) << from;
+  text.replace(at, from.size(), to);
+  HardwareModel hw;
+  std::string error;
+  EXPECT_FALSE(parseHardware(text, "bad.json", &hw, &error));
+  return error;
+}
+
+TEST(Hardware, MalformedFilesNameFileAndField) {
+  EXPECT_EQ(parseError("\"compartments\": {\"value\": 1024",
+                       "\"compartmentz\": {\"value\": 1024"),
+            "bad.json: core.compartments: missing field");
+  EXPECT_EQ(parseError("{\"value\": 1024", "{\"value\": \"1024\""),
+            "bad.json: core.compartments: expected an integer >= 1");
+  EXPECT_EQ(parseError("{\"value\": 23.6", "{\"value\": -23.6"),
+            "bad.json: energy_pj.synop: expected a finite number >= 0");
+  EXPECT_EQ(
+      parseError("{\"value\": false, \"source\"", "{\"value\": 0, \"source\""),
+      "bad.json: core.conv_weight_sharing: expected true or false");
+  EXPECT_EQ(parseError("\"tiles_x\": {\"value\": 8, \"source\"",
+                       "\"tiles_x\": {\"value\": 8, \"sourc\""),
+            "bad.json: mesh.tiles_x: every number needs a non-empty "
+            "\"source\"");
+  EXPECT_EQ(parseError("\"kind\": \"chip\"", "\"kind\": \"gpu\""),
+            "bad.json: kind: expected \"chip\" or \"baseline\"");
+  EXPECT_EQ(parseError("{", "["), "bad.json: not a valid JSON object");
+}
+
+TEST(Hardware, UnknownNameListsTheSearchPath) {
+  HardwareModel hw;
+  std::string error;
+  EXPECT_FALSE(loadHardware("loihi9", kSourceDir, &hw, &error));
+  EXPECT_NE(error.find("unknown hardware 'loihi9'"), std::string::npos)
+      << error;
+  EXPECT_FALSE(loadHardware("/nonexistent/x.json", kSourceDir, &hw, &error));
+  EXPECT_EQ(error, "/nonexistent/x.json: cannot read hardware file");
+}
+
+TEST(Hardware, OverridesAndSweepAxes) {
+  HardwareModel hw;
+  std::string error;
+  ASSERT_TRUE(loadHardware("loihi1", kSourceDir, &hw, &error)) << error;
+  EXPECT_TRUE(overrideParameter(&hw, "compartments", "512", &error));
+  EXPECT_EQ(hw.compartments, 512);
+  EXPECT_TRUE(overrideParameter(&hw, "energy_pj.synop", "10.5", &error));
+  EXPECT_DOUBLE_EQ(hw.energyPj.synop, 10.5);
+  EXPECT_FALSE(overrideParameter(&hw, "synop", "1", &error)); // ambiguous
+  EXPECT_NE(error.find("ambiguous parameter 'synop'"), std::string::npos);
+  EXPECT_FALSE(overrideParameter(&hw, "frobs", "1", &error));
+  EXPECT_NE(error.find("unknown parameter 'frobs'"), std::string::npos);
+  EXPECT_FALSE(overrideParameter(&hw, "weight_bits", "9", &error));
+  EXPECT_NE(error.find("exceeds core.max_weight_bits"), std::string::npos);
+
+  SweepAxis axis;
+  EXPECT_TRUE(parseSweepAxis("weight_bits=1,2,4,8", hw, &axis, &error));
+  EXPECT_EQ(axis.values.size(), 4u);
+  for (const char *bad :
+       {"weight_bits", "=1,2", "weight_bits=", "weight_bits=1,,2",
+        "weight_bits=1,", "tiles_x=a", "nope=1"})
+    EXPECT_FALSE(parseSweepAxis(bad, hw, &axis, &error)) << bad;
+}
+
+} // namespace
