@@ -224,7 +224,15 @@ LogicalResult checkModel(const onnx::ModelProto &model, Location loc,
   if (graph.output_size() != 1)
     return emitError(loc) << "the graph must have exactly one output, found "
                           << graph.output_size();
+  llvm::StringSet<> declaredDomains;
+  for (const onnx::OperatorSetIdProto &opset : model.opset_import())
+    declaredDomains.insert(opset.domain() == "ai.onnx" ? "" : opset.domain());
   for (const onnx::NodeProto &node : graph.node()) {
+    std::string domain = node.domain() == "ai.onnx" ? "" : node.domain();
+    if (!declaredDomains.contains(domain))
+      return emitError(loc) << "node '" << node.name() << "' ("
+                            << node.op_type() << ") uses domain '" << domain
+                            << "', which opset_import does not declare";
     if (!node.name().empty() && !nodeNames.insert(node.name()).second)
       return emitError(loc) << "two nodes are named '" << node.name() << "'";
     for (const std::string &output : node.output()) {

@@ -244,6 +244,7 @@ CASES = {
     "opset-18": lambda m: m.opset_import[0].__setattr__("version", 18),
     "opset-12": lambda m: m.opset_import[0].__setattr__("version", 12),
     "snnc-domain-2": lambda m: m.opset_import[1].__setattr__("version", 2),
+    "snnc-domain-undeclared": lambda m: m.opset_import.pop(),
     "no-num-steps": lambda m: set_meta(m, "snnc.num_steps", None),
     "num-steps-text": lambda m: set_meta(m, "snnc.num_steps", "twenty"),
     "num-steps-zero": lambda m: set_meta(m, "snnc.num_steps", "0"),
