@@ -33,8 +33,8 @@ def load_dir(name):
     return d, info, gj, g
 
 
-def test_digits_model_is_shipped():
-    assert "digits-bntt-mlp" in present()
+def test_all_models_are_shipped():
+    assert present() == EXPECTED
 
 
 @pytest.mark.parametrize("name", present())
