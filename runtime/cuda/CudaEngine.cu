@@ -20,6 +20,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 
 namespace snnc {
 namespace rt {
@@ -234,6 +235,8 @@ public:
   }
 
   bool init(std::string *error) {
+    // Creates the context here, outside the timed part of a run.
+    SNNC_CUDA_TRY(cudaFree(nullptr));
     SNNC_CUDA_TRY(cudaStreamCreateWithFlags(&stream, cudaStreamNonBlocking));
     return true;
   }
@@ -251,6 +254,10 @@ public:
                        64 + 4 * size_t(plan.lifs) * plan.steps;
     int64_t n = std::max<int64_t>(1, budget / perSample);
     n = std::min<int64_t>({n, count, 16384});
+    // The benchmark's batch size (bench/gpu): at most this many samples at once.
+    if (const char *m = std::getenv("SNNC_CUDA_MAX_CHUNK"))
+      if (std::atoi(m) > 0)
+        n = std::min<int64_t>(n, std::atoi(m));
     if (n > kDenseTile)
       n -= n % kDenseTile;
     return static_cast<int>(n);
