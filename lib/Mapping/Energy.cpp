@@ -124,7 +124,13 @@ void estimateEnergy(const Network &net, const HardwareModel &hw,
       if (spikes > 0)
         step.routeNs = std::max(step.routeNs, routeLatency(hw, from, to));
     }
-    step.barrierNs = hw.barrierNs();
+    // The barrier spans the cores in use: interpolate between the small-
+    // network and the full-chip figure; several chips pay the full figure.
+    double span = mapping.chips > 1 ? 1.0
+                                    : double(mapping.cores.size()) /
+                                          double(hw.coresPerChip());
+    step.barrierNs =
+        hw.barrierMinNs + (hw.barrierMaxNs - hw.barrierMinNs) * span;
     step.latencyNs = step.computeNs + step.routeNs + step.barrierNs;
     for (size_t p = 0; p < n; ++p)
       step.energy += r.perPopulationStep[p][t];

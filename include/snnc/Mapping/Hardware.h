@@ -63,7 +63,6 @@ struct HardwareModel {
   int64_t bitsPerSynapse() const {
     return weightBits + signBits + synapseOverheadBits;
   }
-  double barrierNs() const { return 0.5 * (barrierMinNs + barrierMaxNs); }
 };
 
 /// Parses a hardware description from JSON text; `origin` names the file in
