@@ -127,7 +127,7 @@ for args, text, name in [
     (["--input", M("x.npy"), "--steps", "0"], "not an integer in 1..", "steps 0"),
     (["--input", M("x.npy"), "--threads", "x"], "--threads", "bad threads"),
     (["--input", M("x.npy"), "--seed", "-1"], "--seed", "negative seed"),
-    (["--input", M("x.npy"), "--backend=cuda"], "cpu' backend only", "cuda backend"),
+    (["--input", M("x.npy"), "--backend=tpu"], "--backend=tpu", "unknown backend"),
     (["--input", M("x.npy"), "--mode=sparse"], "--mode=sparse", "bad mode"),
     (["--input", M("x.npy"), "--bogus"], "unknown option", "unknown option"),
     (["--input", M("x.npy"), "--full", "--steps", "2"], "exclude", "full and steps"),
