@@ -14,7 +14,8 @@ golden.json) and checks:
     another order than PyTorch's, so a neuron whose membrane is within float32 rounding of its
     threshold may flip. The allowed difference is --tolerance (default 0.001) times the total
     spike count of the node, and every difference is reported;
-  - the readout values equal golden/logits.npy within 1e-4 (absolute).
+  - the readout values equal golden/logits.npy within 1e-4 (absolute) on every sample whose spike
+    trains are identical (a flipped spike moves a logit by one readout weight / T).
 With --full-test it also runs the whole test set of the model's dataset and prints the compiled
 model's accuracy next to the reference's (info.json), at T and at T_exit.
 Exit code 0 when all checks pass.
@@ -76,11 +77,7 @@ def main():
           + (f"; differ at samples {bad.tolist()[:20]}" if len(bad) else ""))
     ok &= len(bad) == 0
 
-    logits = np.load(os.path.join(gdir, "logits.npy"))
-    dl = np.abs(np.array(r["outputs"], np.float32) - logits).max()
-    print(f"{name}: readout max |difference| to golden logits: {dl:.3g}")
-    ok &= dl <= 1e-4 or len(bad) == 0 and dl <= 1e-2
-
+    flipped = np.zeros(len(want_pred), bool)
     for fname in sorted(os.listdir(gdir)):
         if not (fname.startswith("spikes_") and fname.endswith(".npy")):
             continue
@@ -99,6 +96,20 @@ def main():
         print(f"{name}: {node}: {total} spikes; per-step totals {'equal' if not per_step.any() else 'differ by ' + str(per_step.tolist())}; "
               f"per sample and step |difference| {diff} ({samples} samples differ)")
         ok &= exact or diff <= a.tolerance * total
+        flipped |= (got != want).any(1)
+
+    # A flipped spike moves the readout by one weight / T, so logits are held to 1e-4 only on the
+    # samples whose spike trains are identical; the others are reported (their predictions are
+    # checked above).
+    logits = np.load(os.path.join(gdir, "logits.npy"))
+    dl = np.abs(np.array(r["outputs"], np.float32) - logits).max(1)
+    same = ~flipped
+    exact_dl = float(dl[same].max()) if same.any() else 0.0
+    print(f"{name}: readout max |difference| to golden logits: {exact_dl:.3g} on the "
+          f"{int(same.sum())} samples with identical spikes"
+          + (f", {float(dl[flipped].max()):.3g} on the {int(flipped.sum())} with a flipped spike"
+             if flipped.any() else ""))
+    ok &= exact_dl <= 1e-4
 
     if a.full_test:
         sys.path.insert(0, os.path.join(ROOT, "python"))
