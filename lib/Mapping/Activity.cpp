@@ -111,6 +111,51 @@ bool readProfile(const std::string &path, const Network &net, Profile *profile,
   return true;
 }
 
+namespace {
+
+/// A pooling relay sends a graded spike when any input of its window spiked:
+/// with independent inputs, N (1 - (1 - r)^window) per step. When a weight
+/// layer reads the relay directly and the profile measured its events (as
+/// snnc-run counts them: non-zero pooled values x targets), the estimate is
+/// scaled to match them.
+void estimateRelay(const Network &net, const Profile *profile, int p,
+                   Activity *a) {
+  const Population &pop = net.populations[p];
+  const Projection &in = pop.inputs[0];
+  const Population &source = net.populations[in.source];
+  double window = double(in.synapses) / double(pop.size());
+  std::vector<double> &spikes = a->spikes[p];
+  for (int t = 0; t < a->steps; ++t) {
+    double r = std::min(1.0, a->spikes[in.source][t] / double(source.size()));
+    spikes[t] = double(pop.size()) * (1 - std::pow(1 - r, window));
+  }
+  if (!profile)
+    return;
+  for (const Population &consumer : net.populations)
+    for (const Projection &proj : consumer.inputs) {
+      auto it = profile->synapticEvents.find(proj.synapseLayer);
+      if (proj.source != p || proj.folded || proj.meanFanout <= 0 ||
+          it == profile->synapticEvents.end())
+        continue;
+      int steps = std::max(
+          1, std::min(a->steps, int(std::ceil(profile->meanStepsExecuted))));
+      double estimated = 0;
+      for (int t = 0; t < steps; ++t)
+        estimated += spikes[t];
+      double measured = it->second / double(profile->samples) / proj.meanFanout;
+      if (estimated > 0)
+        for (double &s : spikes)
+          s *= measured / estimated;
+      a->notes.push_back(fmt::format(
+          "graded spikes of relay '{}' per step: window-any-spike estimate "
+          "scaled to the measured events of '{}'",
+          pop.name, proj.synapseLayer));
+      return;
+    }
+}
+
+} // namespace
+
 double Activity::rate(const Network &net, int population, int upTo) const {
   double sum = 0;
   int n = std::min<int>(upTo, int(spikes[population].size()));
@@ -144,6 +189,10 @@ void estimateActivity(const Network &net, const Profile *profile,
     const Population &pop = net.populations[p];
     if (pop.kind == PopulationKind::Readout)
       continue;
+    if (pop.kind == PopulationKind::Relay) {
+      estimateRelay(net, profile, int(p), &a);
+      continue;
+    }
     if (!profile || pop.kind == PopulationKind::Input) {
       std::fill(a.spikes[p].begin(), a.spikes[p].end(),
                 defaultRate * double(pop.size()));

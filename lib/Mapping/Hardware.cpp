@@ -90,6 +90,7 @@ const std::vector<Field> &chipFields() {
         boolField("core", "conv_weight_sharing", &H::convWeightSharing),
         integerField("core", "table_entries", &H::tableEntries, 1),
         boolField("core", "graded_spikes", &H::gradedSpikes),
+        boolField("mapping", "fold_pooling", &H::foldPooling),
         numberField("latency_ns", "barrier_min", &H::barrierMinNs),
         numberField("latency_ns", "barrier_max", &H::barrierMaxNs),
         numberField("power", "static_mw_per_chip", &H::staticPowerMwPerChip),

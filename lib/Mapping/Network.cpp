@@ -92,6 +92,12 @@ class Builder {
 public:
   Builder(const modelbin::Model &model, Network *net, std::string *error)
       : model(model), net(*net), error(*error) {}
+  bool addRelay(int index);
+  bool readsSpikes(int index) const {
+    Layer::Kind k = model.layers(index).kind();
+    return k == Layer::LIF || k == Layer::ENCODE ||
+           populationOfLayer.count(index);
+  }
 
   bool run();
 
@@ -131,6 +137,10 @@ bool Builder::run() {
         return fail(i, fmt::format("input {} is not an earlier layer", input));
     if (layer.kind() == Layer::ENCODE) {
       if (!addPopulation(i, PopulationKind::Input))
+        return false;
+    } else if (layer.kind() == Layer::AVG_POOL2D && net.relayPooling &&
+               readsSpikes(layer.inputs(0))) {
+      if (!addRelay(i))
         return false;
     } else if (layer.kind() == Layer::LIF || layer.kind() == Layer::READOUT) {
       if (!addPopulation(i, layer.kind() == Layer::LIF
@@ -339,6 +349,12 @@ bool Builder::traceSource(int index, Projection &proj, DimensionMap *rows,
     return traceSource(layer.inputs(0), proj, rows, cols, depth + 1);
   }
   case Layer::AVG_POOL2D: {
+    if (auto it = populationOfLayer.find(index);
+        it != populationOfLayer.end()) { // a relay population
+      proj.source = it->second;
+      std::reverse(proj.via.begin(), proj.via.end());
+      return true;
+    }
     const modelbin::Pool2d &p = layer.pool();
     const Layer &inLayer = model.layers(layer.inputs(0));
     int64_t in[3], out[3];
@@ -369,6 +385,63 @@ bool Builder::traceSource(int index, Projection &proj, DimensionMap *rows,
   }
 }
 
+/// A relay population: one compartment per pooled output, reading its
+/// window of the (spiking or relay) source like a depthwise convolution.
+bool Builder::addRelay(int index) {
+  const Layer &layer = model.layers(index);
+  int64_t in[3], out[3];
+  const Layer &inLayer = model.layers(layer.inputs(0));
+  if (!shape3(layer, index, out, &error) ||
+      !shape3(inLayer, layer.inputs(0), in, &error))
+    return false;
+  const modelbin::Pool2d &p = layer.pool();
+  if (layer.shape_size() != 3 || p.kernel_size() != 2)
+    return fail(index, "pooling needs rank-3 shapes and a 2-d kernel");
+  Projection proj;
+  proj.synapseLayer = layer.name();
+  proj.groups = out[0];
+  proj.inChannelsPerGroup = proj.outChannelsPerGroup = 1;
+  DimensionMap rows = windowMap(out[1], in[1], p.kernel(0),
+                                at(p.strides(), 0, 1), at(p.pads(), 0, 0), 1);
+  DimensionMap cols = windowMap(out[2], in[2], p.kernel(1),
+                                at(p.strides(), 1, 1), at(p.pads(), 1, 0), 1);
+  // The source is found like a weight layer's (through flatten is not
+  // possible here: pooling reads rank-3 maps).
+  Projection probe;
+  if (!traceSource(layer.inputs(0), probe, &rows, &cols, 1))
+    return false;
+  proj.source = probe.source;
+  proj.via = probe.via;
+  Population pop;
+  pop.name = layer.name();
+  pop.kind = PopulationKind::Relay;
+  pop.channels = out[0];
+  pop.height = out[1];
+  pop.width = out[2];
+  int64_t sumRows = 0, sumCols = 0;
+  for (const auto &s : rows.sources)
+    sumRows += int64_t(s.size());
+  for (const auto &s : cols.sources)
+    sumCols += int64_t(s.size());
+  proj.synapses = out[0] * sumRows * sumCols;
+  proj.sharedWeightsPerChannel = 1; // every weight is 1/window
+  proj.distinctWeights = out[0];
+  proj.rows = std::move(rows);
+  proj.cols = std::move(cols);
+  proj.macs = 0; // an ANN pools without multiply-accumulates
+  proj.meanFanout =
+      double(proj.synapses) / double(net.populations[proj.source].size());
+  proj.runtimeFanout = 0; // snnc-run counts no events for pooling
+  pop.inputs.push_back(std::move(proj));
+  int self = int(net.populations.size());
+  populationOfLayer[index] = self;
+  net.populations.push_back(std::move(pop));
+  std::vector<int> &consumers =
+      net.populations[net.populations[self].inputs[0].source].consumers;
+  consumers.push_back(self);
+  return true;
+}
+
 } // namespace
 
 int Network::find(const std::string &name) const {
@@ -379,8 +452,9 @@ int Network::find(const std::string &name) const {
 }
 
 bool buildNetwork(const modelbin::Model &model, Network *net,
-                  std::string *error) {
+                  std::string *error, bool relayPooling) {
   *net = Network();
+  net->relayPooling = relayPooling;
   return Builder(model, net, error).run();
 }
 

@@ -21,7 +21,21 @@ bool runMapping(const Network &net, const HardwareModel &hw,
                 const HardwareModel &baseline, const Profile *profile,
                 double defaultRate, MapResult *result, std::string *error) {
   *result = MapResult();
+  result->net = net;
   result->hw = hw;
+  if (net.relayPooling == hw.foldPooling) {
+    *error = "internal: network built for the other pooling mode";
+    return false;
+  }
+  for (const Population &pop : net.populations)
+    if (pop.kind == PopulationKind::Relay && !hw.gradedSpikes) {
+      *error = fmt::format(
+          "layer '{}' cannot be mapped on {}: as a pooling relay it sends "
+          "graded spikes (window averages) but core.graded_spikes is false "
+          "(set mapping.fold_pooling = true to fold pooling into synapses)",
+          pop.name, hw.name);
+      return false;
+    }
   if (!validateHardware(hw, error) ||
       !partitionNetwork(net, hw, &result->mapping, error))
     return false;
@@ -33,6 +47,15 @@ bool runMapping(const Network &net, const HardwareModel &hw,
   estimateEnergy(net, hw, baseline, result->mapping, result->activity,
                  &result->energy);
   return true;
+}
+
+bool runMapping(const modelbin::Model &model, const HardwareModel &hw,
+                const HardwareModel &baseline, const Profile *profile,
+                double defaultRate, MapResult *result, std::string *error) {
+  Network net;
+  if (!buildNetwork(model, &net, error, !hw.foldPooling))
+    return false;
+  return runMapping(net, hw, baseline, profile, defaultRate, result, error);
 }
 
 bool parseSweepAxis(const std::string &text, const HardwareModel &hw,
@@ -84,7 +107,7 @@ std::string csvField(const std::string &s) {
 
 } // namespace
 
-std::string runSweep(const Network &net, const HardwareModel &hw,
+std::string runSweep(const modelbin::Model &model, const HardwareModel &hw,
                      const HardwareModel &baseline, const Profile *profile,
                      double defaultRate, const std::vector<SweepAxis> &axes) {
   std::string csv;
@@ -106,7 +129,8 @@ std::string runSweep(const Network &net, const HardwareModel &hw,
     }
     MapResult r;
     if (ok)
-      ok = runMapping(net, point, baseline, profile, defaultRate, &r, &reason);
+      ok =
+          runMapping(model, point, baseline, profile, defaultRate, &r, &reason);
     if (ok) {
       const InferenceCost &T = r.energy.atT, &X = r.energy.atExit;
       double util = 0;

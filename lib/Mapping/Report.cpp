@@ -57,6 +57,8 @@ const char *kindName(PopulationKind k) {
     return "spiking";
   case PopulationKind::Readout:
     return "readout";
+  case PopulationKind::Relay:
+    return "relay";
   }
   return "?";
 }

@@ -177,7 +177,7 @@ int main(int argc, char **argv) {
       if (!parseSweepAxis(o.sweeps[i], hw, &axes[i], &error))
         return fail(error);
     std::string csv =
-        runSweep(net, hw, baseline, measured, o.defaultRate, axes);
+        runSweep(model, hw, baseline, measured, o.defaultRate, axes);
     if (o.csv.empty()) {
       std::fputs(csv.c_str(), stdout);
     } else {
@@ -191,16 +191,18 @@ int main(int argc, char **argv) {
   }
 
   MapResult result;
-  if (!runMapping(net, hw, baseline, measured, o.defaultRate, &result, &error))
+  if (!runMapping(model, hw, baseline, measured, o.defaultRate, &result,
+                  &error))
     return fail(error);
+  const Network &mapped = result.net;
   if (!o.json.empty()) {
-    std::string text = resultToJson(net, result).dump(1) + "\n";
+    std::string text = resultToJson(mapped, result).dump(1) + "\n";
     if (!snnc::modelbin::writeFileAtomically(o.json, text, &error))
       return fail(error);
   }
-  if (!o.report.empty() && !writeReport(o.report, net, result, &error))
+  if (!o.report.empty() && !writeReport(o.report, mapped, result, &error))
     return fail(error);
   if (!o.quiet && o.sweeps.empty())
-    std::fputs(summaryText(net, result).c_str(), stdout);
+    std::fputs(summaryText(mapped, result).c_str(), stdout);
   return 0;
 }

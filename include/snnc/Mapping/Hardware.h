@@ -54,6 +54,7 @@ struct HardwareModel {
   bool convWeightSharing = false;  ///< a core stores each conv kernel once
   int64_t tableEntries = 0;        ///< per-step LIF table entries per core
   bool gradedSpikes = false;       ///< spikes may carry a payload
+  bool foldPooling = true; ///< mapping choice: pool into synapses or relays
   EventCosts energyPj;
   EventCosts latencyNs;
   double barrierMinNs = 0, barrierMaxNs = 0; ///< per-step synchronisation

@@ -7,7 +7,10 @@
 // populations are folded away: average pooling and flatten become part of
 // the next projection's connectivity (its fan-in is the pre-pool spiking
 // layer), a CHANNEL_AFFINE becomes per-step table state of the target, ADD
-// gives a population two projections. Connectivity is kept per spatial
+// gives a population two projections. With relay pooling (the hardware
+// file's mapping.fold_pooling = false) an AVG_POOL2D after a spiking layer
+// is instead a population of relay compartments that forward the window
+// average as a graded spike. Connectivity is kept per spatial
 // dimension (a list of source rows for every target row), which is exact for
 // conv/pool chains and makes per-core counts products of per-dimension sums.
 //
@@ -31,7 +34,7 @@ struct DimensionMap {
   std::vector<std::vector<int32_t>> sources;
 };
 
-enum class PopulationKind { Input, Spiking, Readout };
+enum class PopulationKind { Input, Spiking, Readout, Relay };
 
 struct Projection {
   int source = -1;              ///< index of the source population
@@ -67,6 +70,7 @@ struct Population {
 struct Network {
   std::string modelName;
   int numSteps = 0, earlyExitStep = 0;
+  bool relayPooling = false;
   double earlyExitThreshold = 0;
   std::vector<Population> populations;
   struct Gamma {
@@ -80,9 +84,10 @@ struct Network {
 
 /// Builds the populations of `model`. Fails with a message naming the layer
 /// when the topology has something that cannot become synapses (max pooling,
-/// two weight layers without a neuron between them).
+/// two weight layers without a neuron between them). `relayPooling` maps
+/// average pooling layers as relay populations instead of folding them.
 bool buildNetwork(const modelbin::Model &model, Network *net,
-                  std::string *error);
+                  std::string *error, bool relayPooling = false);
 
 } // namespace mapping
 } // namespace snnc

@@ -25,13 +25,20 @@ namespace snnc {
 namespace mapping {
 
 struct MapResult {
+  Network net; ///< as mapped (relay populations per hw.foldPooling)
   HardwareModel hw;
   Mapping mapping;
   Activity activity;
   EnergyReport energy;
 };
 
-/// Partitions, places and costs `net` on `hw`. `profile` may be null.
+/// Builds the network of `model` for `hw` (folded or relay pooling), then
+/// partitions, places and costs it. `profile` may be null.
+bool runMapping(const modelbin::Model &model, const HardwareModel &hw,
+                const HardwareModel &baseline, const Profile *profile,
+                double defaultRate, MapResult *result, std::string *error);
+
+/// The same for a network already built with relayPooling = !foldPooling.
 bool runMapping(const Network &net, const HardwareModel &hw,
                 const HardwareModel &baseline, const Profile *profile,
                 double defaultRate, MapResult *result, std::string *error);
@@ -47,7 +54,7 @@ bool parseSweepAxis(const std::string &text, const HardwareModel &hw,
 /// Runs every point of the cartesian product of `axes` and returns the CSV
 /// text. A point that cannot be mapped is a row with status "unmappable"
 /// and the reason, not an error.
-std::string runSweep(const Network &net, const HardwareModel &hw,
+std::string runSweep(const modelbin::Model &model, const HardwareModel &hw,
                      const HardwareModel &baseline, const Profile *profile,
                      double defaultRate, const std::vector<SweepAxis> &axes);
 

@@ -34,10 +34,13 @@ std::vector<int64_t> dims3(const modelbin::Layer &l) {
   return d;
 }
 
-/// Spiking sources of element `e` of layer `i`, found element by element.
-void expand(const modelbin::Model &m, int i, int64_t e, std::set<Source> *out) {
+/// Spiking sources of element `e` of layer `i`, found element by element;
+/// with `relay`, pooling layers are sources too.
+void expand(const modelbin::Model &m, int i, int64_t e, std::set<Source> *out,
+            bool relay = false) {
   const modelbin::Layer &l = m.layers(i);
-  if (l.kind() == modelbin::Layer::LIF || l.kind() == modelbin::Layer::ENCODE) {
+  if (l.kind() == modelbin::Layer::LIF || l.kind() == modelbin::Layer::ENCODE ||
+      (relay && l.kind() == modelbin::Layer::AVG_POOL2D)) {
     out->insert({i, e});
     return;
   }
@@ -46,10 +49,10 @@ void expand(const modelbin::Model &m, int i, int64_t e, std::set<Source> *out) {
   int64_t c = e / (o[1] * o[2]), y = e / o[2] % o[1], x = e % o[2];
   switch (l.kind()) {
   case modelbin::Layer::FLATTEN:
-    return expand(m, in, e, out);
+    return expand(m, in, e, out, relay);
   case modelbin::Layer::DENSE:
     for (int64_t k = 0; k < s[0] * s[1] * s[2]; ++k)
-      expand(m, in, k, out);
+      expand(m, in, k, out, relay);
     return;
   case modelbin::Layer::AVG_POOL2D: {
     const auto &p = l.pool();
@@ -70,7 +73,7 @@ void expand(const modelbin::Model &m, int i, int64_t e, std::set<Source> *out) {
           int64_t yy = y * cv.strides(0) - cv.pads(0) + a;
           int64_t xx = x * cv.strides(1) - cv.pads(1) + b;
           if (yy >= 0 && yy < s[1] && xx >= 0 && xx < s[2])
-            expand(m, in, (ci * s[1] + yy) * s[2] + xx, out);
+            expand(m, in, (ci * s[1] + yy) * s[2] + xx, out, relay);
         }
     return;
   }
@@ -98,7 +101,8 @@ modelbin::Model convNet(bool varying = false) {
 void checkInvariants(const modelbin::Model &model, const HardwareModel &hw) {
   Network net;
   std::string error;
-  ASSERT_TRUE(buildNetwork(model, &net, &error)) << error;
+  bool relay = !hw.foldPooling;
+  ASSERT_TRUE(buildNetwork(model, &net, &error, relay)) << error;
   MapResult r;
   HardwareModel baseline;
   baseline.isBaseline = true;
@@ -133,8 +137,13 @@ void checkInvariants(const modelbin::Model &model, const HardwareModel &hw) {
       for (int64_t h = c.h0; h < c.h1; ++h)
         for (int64_t w = c.w0; w < c.w1; ++w) {
           std::set<Source> s;
-          expand(model, model.layers(layer).inputs(0),
-                 (ch * pop.height + h) * pop.width + w, &s);
+          int64_t e = (ch * pop.height + h) * pop.width + w;
+          // A LIF's element e is its input's element e; a relay reads its
+          // own pooling window.
+          if (pop.kind == PopulationKind::Relay)
+            expand(model, layer, e, &s, /*relay=*/false);
+          else
+            expand(model, model.layers(layer).inputs(0), e, &s, relay);
           synapses += int64_t(s.size());
           sourcesOfCore[i].insert(s.begin(), s.end());
         }
@@ -214,6 +223,23 @@ TEST(Mapping, InvariantsWithWeightSharing) {
   hw.compartments = 50;
   hw.synapseMemoryBytes = 300;
   checkInvariants(convNet(), hw);
+}
+
+TEST(Mapping, InvariantsWithPoolingRelays) {
+  HardwareModel hw = smallChip();
+  hw.foldPooling = false;
+  hw.gradedSpikes = true;
+  hw.compartments = 30;
+  hw.faninAxons = 50;
+  checkInvariants(convNet(), hw);
+  Network net;
+  std::string error;
+  ASSERT_TRUE(buildNetwork(convNet(), &net, &error, true)) << error;
+  // encode, LIF, relay, LIF, relay, LIF, readout.
+  ASSERT_EQ(net.populations.size(), 7u);
+  EXPECT_EQ(net.populations[2].kind, PopulationKind::Relay);
+  EXPECT_EQ(net.populations[2].size(), 4 * 6 * 6);
+  EXPECT_EQ(net.populations[2].inputs[0].synapses, 4 * 12 * 12);
 }
 
 struct Mapped {
@@ -338,6 +364,21 @@ TEST(Diagnostic, WeightBitsBeyondTheHardware) {
   hw.weightBits = 9;
   expectDiagnostic(mlp(4, 8, 2), hw, "core.weight_bits: 9",
                    "core.max_weight_bits 8");
+}
+
+TEST(Diagnostic, RelaysNeedGradedSpikes) {
+  HardwareModel hw = smallChip();
+  hw.foldPooling = false;
+  Network net;
+  std::string error;
+  ASSERT_TRUE(buildNetwork(convNet(), &net, &error, true)) << error;
+  MapResult r;
+  HardwareModel baseline;
+  EXPECT_FALSE(runMapping(net, hw, baseline, nullptr, 0.1, &r, &error));
+  EXPECT_NE(error.find("layer 'AVG_POOL2D3' cannot be mapped on testchip: as "
+                       "a pooling relay it sends graded spikes"),
+            std::string::npos)
+      << error;
 }
 
 TEST(Diagnostic, MaxPoolCannotBeFolded) {
