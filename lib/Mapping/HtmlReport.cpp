@@ -57,6 +57,15 @@ std::string escape(const std::string &s) {
 
 std::string num(double v) { return fmt::format("{:.4g}", v); }
 
+/// A unit that keeps axis numbers between 1 and 1000: (pJ per unit, name).
+std::pair<double, const char *> energyUnit(double maxPj) {
+  if (maxPj >= 1e6)
+    return {1e6, "uJ"};
+  if (maxPj >= 1e3)
+    return {1e3, "nJ"};
+  return {1, "pJ"};
+}
+
 struct Series {
   std::string name;
   std::vector<double> values;
@@ -296,6 +305,10 @@ bool writeReport(const std::string &dir, const Network &net, const MapResult &r,
 
   figures.push_back({"mesh.svg", meshMap(net, r)});
 
+  double largest = 0;
+  for (const EnergyTerms &e : r.energy.atExit.perPopulation)
+    largest = std::max(largest, e.total());
+  auto [perUnit, unitName] = energyUnit(largest);
   std::vector<std::string> layers;
   std::vector<Series> terms = {{"synaptic ops", {}},
                                {"active updates", {}},
@@ -306,26 +319,32 @@ bool writeReport(const std::string &dir, const Network &net, const MapResult &r,
     if (e.total() <= 0)
       continue;
     layers.push_back(net.populations[p].name);
-    terms[0].values.push_back(e.synops * 1e-3);
-    terms[1].values.push_back(e.updatesActive * 1e-3);
-    terms[2].values.push_back(e.updatesInactive * 1e-3);
-    terms[3].values.push_back(e.routing * 1e-3);
+    terms[0].values.push_back(e.synops / perUnit);
+    terms[1].values.push_back(e.updatesActive / perUnit);
+    terms[2].values.push_back(e.updatesInactive / perUnit);
+    terms[3].values.push_back(e.routing / perUnit);
   }
   figures.push_back(
       {"energy.svg",
        stackedBars(fmt::format("Energy per inference by layer at T_exit = {} "
-                               "(static: {:.4g} nJ)",
+                               "(static: {:.4g} {})",
                                exit,
-                               r.energy.atExit.energy.staticBarrier * 1e-3),
-                   "nJ", layers, terms)});
+                               r.energy.atExit.energy.staticBarrier / perUnit,
+                               unitName),
+                   unitName, layers, terms)});
 
   Series perStep{"energy per step", {}};
+  double largestStep = 0;
   for (const StepCost &s : r.energy.perStep)
-    perStep.values.push_back(s.energy.total() * 1e-3);
+    largestStep = std::max(largestStep, s.energy.total());
+  auto [stepUnit, stepUnitName] = energyUnit(largestStep);
+  for (const StepCost &s : r.energy.perStep)
+    perStep.values.push_back(s.energy.total() / stepUnit);
   figures.push_back(
       {"energy_steps.svg",
-       lineChart("Energy per time step (early exit stops at T_exit)", "nJ",
-                 {perStep}, 0, "", exit, fmt::format("T_exit = {}", exit))});
+       lineChart("Energy per time step (early exit stops at T_exit)",
+                 stepUnitName, {perStep}, 0, "", exit,
+                 fmt::format("T_exit = {}", exit))});
 
   std::vector<Series> gammas;
   for (const Network::Gamma &g : net.gammaMean)
