@@ -172,7 +172,7 @@ std::string Partitioner::singleNeuronDiagnostic(int popIndex,
 bool Partitioner::partition(int popIndex, int64_t neuronCap,
                             std::vector<Core> *cores, PopulationMapping *pm) {
   const Population &pop = net.populations[popIndex];
-  Core one{popIndex, 0, 1, 0, 1, 0, 1};
+  Core one{popIndex, 0, 1, 0, 1, 0, 1, CoreUsage()};
   int64_t have, limit;
   if (!violation(usageOf(pop, one), &have, &limit).empty()) {
     error = singleNeuronDiagnostic(popIndex, usageOf(pop, one));
@@ -212,7 +212,8 @@ bool Partitioner::partition(int popIndex, int64_t neuronCap,
                     h,
                     std::min(h + cand.th, pop.height),
                     w,
-                    std::min(w + cand.tw, pop.width)};
+                    std::min(w + cand.tw, pop.width),
+                    CoreUsage()};
           core.usage = usageOf(pop, core);
           fits = violation(core.usage, &have, &limit).empty();
           totalFanin += core.usage.faninAxons;
@@ -313,7 +314,8 @@ bool Partitioner::run() {
   for (int p = n - 1; p >= 0; --p) {
     if (!net.populations[p].mapped())
       continue;
-    for (int iteration = 0;; ++iteration) {
+    // Each round shrinks the blocks, so this ends (at one neuron at most).
+    for (;;) {
       std::vector<std::vector<int64_t>> fanout(n);
       for (int q = 0; q < n; ++q)
         fanout[q].assign(coresOf[q].size(), 0);

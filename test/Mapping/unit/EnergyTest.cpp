@@ -14,6 +14,7 @@
 
 #include <cstdio>
 #include <fstream>
+#include <sstream>
 
 using namespace snnc;
 using namespace snnc::mapping;
@@ -154,6 +155,53 @@ TEST(Activity, ProfileErrorsNameTheField) {
     EXPECT_FALSE(
         readProfile(writeTemp("bad.json", c.json), net, &profile, &error));
     EXPECT_NE(error.find(c.expected), std::string::npos) << error;
+  }
+}
+
+} // namespace
+
+namespace {
+
+std::string readAll(const std::string &path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+size_t count(const std::string &text, const std::string &needle) {
+  size_t n = 0;
+  for (size_t at = text.find(needle); at != std::string::npos;
+       at = text.find(needle, at + 1))
+    ++n;
+  return n;
+}
+
+// The lit tests parse the report with an XML parser; this checks that names
+// from the model are escaped even when they contain XML metacharacters.
+TEST(Report, EscapesNamesAndWritesEveryFigure) {
+  Network net;
+  std::string error;
+  ASSERT_TRUE(buildNetwork(tinyNet(), &net, &error)) << error;
+  net.populations[net.find("LIF2")].name = "a<&>\"b";
+  net.modelName = "model<1>";
+  MapResult r;
+  ASSERT_TRUE(runMapping(net, smallChip(), cmos45(), nullptr, 0.5, &r, &error))
+      << error;
+  std::string dir = ::testing::TempDir() + "report";
+  ASSERT_TRUE(writeReport(dir, r.net, r, &error)) << error;
+  std::string html = readAll(dir + "/index.html");
+  EXPECT_EQ(html.find("a<&>"), std::string::npos);
+  EXPECT_NE(html.find("a&lt;&amp;&gt;&quot;b"), std::string::npos);
+  EXPECT_NE(html.find("model&lt;1&gt;"), std::string::npos);
+  EXPECT_EQ(count(html, "<svg "), 6u);
+  EXPECT_EQ(count(html, "</svg>"), 6u);
+  for (const char *figure :
+       {"mesh", "energy", "energy_steps", "gamma", "spikes", "rate"}) {
+    std::string svg = readAll(dir + "/" + figure + ".svg");
+    EXPECT_EQ(svg.rfind("<?xml", 0), 0u) << figure;
+    EXPECT_EQ(count(svg, "<svg "), 1u) << figure;
+    EXPECT_NE(svg.find("</svg>"), std::string::npos) << figure;
   }
 }
 
