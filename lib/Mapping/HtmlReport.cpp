@@ -107,10 +107,21 @@ std::string axes(const Frame &f, const std::string &xLabel,
   s += fmt::format("<line x1=\"{0}\" y1=\"{1}\" x2=\"{0}\" y2=\"{2}\" "
                    "stroke=\"black\"/>\n",
                    kLeft, kTop, kHeight - kBottom);
-  for (int i = 0; i <= 4; ++i) {
-    double y = f.y0 + (f.y1 - f.y0) * i / 4;
+  // Round y ticks (1, 2, 2.5 or 5 times a power of ten) read better than
+  // quarters of the data range.
+  double raw = (f.y1 - f.y0) / 4;
+  double magnitude = std::pow(10.0, std::floor(std::log10(raw)));
+  double step = magnitude;
+  for (double factor : {1.0, 2.0, 2.5, 5.0, 10.0})
+    if (factor * magnitude >= raw) {
+      step = factor * magnitude;
+      break;
+    }
+  for (double y = std::ceil(f.y0 / step) * step; y <= f.y1 + 1e-9 * step;
+       y += step)
     s += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>\n",
-                     kLeft - 6, f.py(y) + 4, num(y));
+                     kLeft - 6, f.py(y) + 4, num(std::abs(y) < 1e-12 ? 0 : y));
+  for (int i = 0; i <= 4; ++i) {
     double x = f.x0 + (f.x1 - f.x0) * i / 4;
     if (integerX)
       x = std::round(x);
