@@ -254,7 +254,8 @@ public:
                        64 + 4 * size_t(plan.lifs) * plan.steps;
     int64_t n = std::max<int64_t>(1, budget / perSample);
     n = std::min<int64_t>({n, count, 16384});
-    // The benchmark's batch size (bench/gpu): at most this many samples at once.
+    // The benchmark's batch size (bench/gpu): at most this many samples at
+    // once.
     if (const char *m = std::getenv("SNNC_CUDA_MAX_CHUNK"))
       if (std::atoi(m) > 0)
         n = std::min<int64_t>(n, std::atoi(m));

@@ -156,17 +156,9 @@ int argmaxFirst(const float *v, int64_t n) {
 
 bool runWithEngine(Engine &engine, const Network &net, const Batch &batch,
                    const RunOptions &opt, RunResult *out, std::string *error) {
-  int steps = opt.steps == 0 ? net.exitStep : opt.steps;
-  if (steps < 1 || steps > net.steps) {
-    *error = fmt::format("steps: {} out of range, expected 1..T = {}", steps,
-                         net.steps);
+  int steps = 0;
+  if (!checkRunRequest(net, batch, opt, &steps, error))
     return false;
-  }
-  if (batch.numel != net.inputNumel) {
-    *error = fmt::format("input: {} values per sample, the model expects {}",
-                         batch.numel, net.inputNumel);
-    return false;
-  }
   auto start = std::chrono::steady_clock::now();
   Plan plan;
   if (!buildPlan(net, &plan, error))

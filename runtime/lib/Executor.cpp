@@ -263,11 +263,11 @@ int argmaxFirst(const float *v, int64_t n) {
 
 } // namespace
 
-bool runNetwork(const Network &net, const Batch &batch, const RunOptions &opt,
-                RunResult *out, std::string *error) {
-  int steps = opt.steps == 0 ? net.exitStep : opt.steps;
-  if (steps < 1 || steps > net.steps) {
-    *error = fmt::format("steps: {} out of range, expected 1..T = {}", steps,
+bool checkRunRequest(const Network &net, const Batch &batch,
+                     const RunOptions &opt, int *steps, std::string *error) {
+  *steps = opt.steps == 0 ? net.exitStep : opt.steps;
+  if (*steps < 1 || *steps > net.steps) {
+    *error = fmt::format("steps: {} out of range, expected 1..T = {}", *steps,
                          net.steps);
     return false;
   }
@@ -276,6 +276,14 @@ bool runNetwork(const Network &net, const Batch &batch, const RunOptions &opt,
                          batch.numel, net.inputNumel);
     return false;
   }
+  return true;
+}
+
+bool runNetwork(const Network &net, const Batch &batch, const RunOptions &opt,
+                RunResult *out, std::string *error) {
+  int steps = 0;
+  if (!checkRunRequest(net, batch, opt, &steps, error))
+    return false;
   auto start = std::chrono::steady_clock::now();
   int64_t K = net.layers[net.output].numel;
   *out = RunResult();

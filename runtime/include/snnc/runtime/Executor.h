@@ -61,6 +61,12 @@ struct RunResult {
   double wallSeconds = 0;
 };
 
+/// The step budget of a run (`opt.steps`, or T_exit when 0) checked against
+/// T, and the batch's sample size checked against the model. Every backend
+/// starts with it, so they reject the same requests with the same words.
+bool checkRunRequest(const Network &net, const Batch &batch,
+                     const RunOptions &opt, int *steps, std::string *error);
+
 /// Runs `batch` through `net`. Returns false with `error` set on bad options.
 bool runNetwork(const Network &net, const Batch &batch, const RunOptions &opt,
                 RunResult *out, std::string *error);
