@@ -146,14 +146,6 @@ float denseFraction() {
   return 0.25f;
 }
 
-int argmaxFirst(const float *v, int64_t n) {
-  int64_t best = 0;
-  for (int64_t k = 1; k < n; ++k)
-    if (v[k] > v[best])
-      best = k;
-  return static_cast<int>(best);
-}
-
 bool runWithEngine(Engine &engine, const Network &net, const Batch &batch,
                    const RunOptions &opt, RunResult *out, std::string *error) {
   int steps = 0;

@@ -253,6 +253,8 @@ private:
   }
 };
 
+} // namespace
+
 int argmaxFirst(const float *v, int64_t n) {
   int64_t best = 0;
   for (int64_t k = 1; k < n; ++k)
@@ -260,8 +262,6 @@ int argmaxFirst(const float *v, int64_t n) {
       best = k;
   return static_cast<int>(best);
 }
-
-} // namespace
 
 bool checkRunRequest(const Network &net, const Batch &batch,
                      const RunOptions &opt, int *steps, std::string *error) {

@@ -61,6 +61,10 @@ struct RunResult {
   double wallSeconds = 0;
 };
 
+/// The predicted class: the first index of the largest readout value (the
+/// rule of every backend and of the PyTorch reference's argmax).
+int argmaxFirst(const float *values, int64_t count);
+
 /// The step budget of a run (`opt.steps`, or T_exit when 0) checked against
 /// T, and the batch's sample size checked against the model. Every backend
 /// starts with it, so they reject the same requests with the same words.
