@@ -324,6 +324,25 @@ LogicalResult GraphImporter::bindInitializers() {
     if (failed(bindTensor(node.output(0), value->t())))
       return failure();
   }
+  // Identity of a constant (exporters write it for shared parameters) is
+  // the same constant; chains resolve in a few passes.
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (const onnx::NodeProto &node : model.graph().node()) {
+      if (node.op_type() != "Identity" || !node.domain().empty() ||
+          node.input_size() != 1 || node.output_size() != 1 ||
+          constants.count(node.output(0)))
+        continue;
+      auto source = constants.find(node.input(0));
+      if (source == constants.end())
+        continue;
+      Constant alias = source->second;
+      constants[node.output(0)] = alias;
+      if (const onnx::TensorProto *shape = int64Tensors.lookup(node.input(0)))
+        int64Tensors[node.output(0)] = shape;
+      changed = true;
+    }
+  }
   currentNode = nullptr;
   return success();
 }

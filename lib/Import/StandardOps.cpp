@@ -442,6 +442,19 @@ LogicalResult importBatchNormalization(GraphImporter &g) {
       params[3], b.getF32FloatAttr(*epsilon)));
 }
 
+/// Identity (exporters write it for shared parameters): an alias.
+LogicalResult importIdentity(GraphImporter &g) {
+  if (failed(g.expectArity(1, 1, 1)))
+    return failure();
+  if (g.isConstant(0))
+    return success(); // bound as a constant before the walk
+  FailureOr<Value> x = g.activation(0);
+  if (failed(x))
+    return failure();
+  g.define(0, *x);
+  return success();
+}
+
 /// Constant nodes are bound as constants before the walk.
 LogicalResult importConstant(GraphImporter &) { return success(); }
 
@@ -483,6 +496,7 @@ const OpEntry kStandardOps[] = {
      importBatchNormalization,
      {"epsilon", "momentum", "training_mode"}},
     {"", "Constant", kMinOpset, kMaxOpset, importConstant, {"value"}},
+    {"", "Identity", kMinOpset, kMaxOpset, importIdentity, {}},
 };
 
 } // namespace

@@ -226,6 +226,14 @@ def reshape_constant(m):
     m.graph.node.insert(0, shape)
 
 
+def identities(m):
+    """Valid: Identity on a weight (shared parameters) and on an activation."""
+    node(m, "conv1").input[1] = "w_alias"
+    node(m, "lif1").input[0] = "b1_alias"
+    m.graph.node.insert(0, helper.make_node("Identity", ["conv1.w"], ["w_alias"], name="share_w"))
+    m.graph.node.append(helper.make_node("Identity", ["b1"], ["b1_alias"], name="pass_b1"))
+
+
 def constant_bad(m):
     reshape_constant(m)
     set_attr(m, "shape_const", "value_float", 1.0)
@@ -239,6 +247,7 @@ CASES = {
     "valid": lambda m: None,
     "reshape-constant": reshape_constant,
     "constant-bad": constant_bad,
+    "identities": identities,
     "ir-version-9": lambda m: setattr(m, "ir_version", 9),
     "ir-version-2": lambda m: setattr(m, "ir_version", 2),
     "opset-18": lambda m: m.opset_import[0].__setattr__("version", 18),
