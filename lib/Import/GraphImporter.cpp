@@ -401,10 +401,7 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &node,
   if (currentName.empty()) {
     // Stable generated name: op type + position in the graph.
     currentName = node.op_type() + "_" + std::to_string(index);
-    llvm::StringSet<> taken;
-    for (const onnx::NodeProto &other : model.graph().node())
-      taken.insert(other.name());
-    while (taken.contains(currentName))
+    while (!nodeNames.insert(currentName).second)
       currentName += "_";
   }
   currentLoc = NameLoc::get(opBuilder.getStringAttr(currentName), fileLoc);
@@ -440,6 +437,8 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
   OwningOpRef<ModuleOp> module = ModuleOp::create(fileLoc);
   if (failed(bindInitializers()))
     return nullptr;
+  for (const onnx::NodeProto &node : graph.node())
+    nodeNames.insert(node.name());
   for (const onnx::ValueInfoProto &info : graph.value_info())
     declared[info.name()] = &info;
   for (const onnx::ValueInfoProto &info : graph.output())

@@ -17,6 +17,7 @@
 #include "mlir/IR/Diagnostics.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringSet.h"
 
 #include <onnx/onnx_pb.h>
 
@@ -161,6 +162,8 @@ private:
   llvm::StringMap<const onnx::TensorProto *> int64Tensors;
   llvm::StringMap<mlir::Value> values;
   llvm::StringMap<const onnx::ValueInfoProto *> declared;
+  /// Every node name, given or generated, so generated ones never collide.
+  llvm::StringSet<> nodeNames;
   std::string inputName;
   mlir::Value encodedInput; // implicit direct encoding, built on demand
 
