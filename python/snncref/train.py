@@ -22,7 +22,7 @@ DEFAULTS = {
     "digits-bntt-mlp": dict(epochs=150, batch=64, opt="sgd", lr=0.1, wd=5e-4, gamma_wd=1e-2, seed=1),
     "digits-bntt-deep": dict(epochs=150, batch=64, opt="sgd", lr=0.1, wd=5e-4, gamma_wd=1e-2, seed=1),
     "fmnist-bntt-mlp": dict(epochs=5, batch=64, opt="adam", lr=1e-3, wd=0.0, gamma_wd=0.0, seed=1),
-    "fmnist-bntt-conv": dict(epochs=2, batch=64, opt="adam", lr=1e-3, wd=0.0, gamma_wd=0.0, seed=1),
+    "fmnist-bntt-conv": dict(epochs=4, batch=64, opt="sgd", lr=0.1, wd=5e-4, gamma_wd=1e-2, seed=1),
     "fmnist-bn-conv": dict(epochs=2, batch=64, opt="adam", lr=1e-3, wd=0.0, gamma_wd=0.0, seed=1),
 }
 
