@@ -5,6 +5,8 @@
 #      model's golden set with --backend=cuda vs --backend=cpu (must be identical; must not skip);
 #   3. the benchmark (bench/gpu/bench_gpu.py): cuda vs cpu vs PyTorch CUDA, batch 1/64/1024, T and
 #      T_exit (torch part skipped with a message unless a CUDA torch + onnx are installed).
+# With .gpu/ from bench/gpu/pack_for_device.sh (needed: the device has no protobuf/fmt/gtest), the
+# prebuilt binaries run directly; otherwise it configures and builds there.
 # Results go to $OUT (or ./gpu-check-out). Expected total: 3-6 minutes.
 #   usage: bash bench/gpu/run_device_check.sh
 set -u
@@ -16,29 +18,49 @@ exec > >(tee "$OUT/device-check.log") 2>&1
 echo "== $(date -u) on $(hostname)"
 nvidia-smi -L || echo "nvidia-smi not available"
 export PATH=/usr/local/cuda/bin:$PATH
-CXX_ARGS=()
-if command -v clang++-19 > /dev/null; then
-  CXX_ARGS=(-DCMAKE_C_COMPILER=clang-19 -DCMAKE_CXX_COMPILER=clang++-19)
-fi
-GEN=()
-command -v ninja > /dev/null && GEN=(-G Ninja)
-echo "== configure"
-cmake "${GEN[@]}" -S . -B "$B" "${CXX_ARGS[@]}" -DSNNC_BUILD_COMPILER=OFF \
-  -DSNNC_ENABLE_CUDA=ON -DCMAKE_CUDA_ARCHITECTURES=90 || { echo "CONFIGURE FAILED"; exit 1; }
-echo "== build"
-time cmake --build "$B" -j "$(nproc)" --target snnc-run snnc-cuda-tests snnc-rt-testgen \
-  snnc-runtime-tests || { echo "BUILD FAILED"; exit 1; }
-"$B/bin/snnc-cuda-tests" --gtest_filter='*Device*' | tail -5
-echo "== ctest (CUDA backend vs CPU backend)"
-(cd "$B" && ctest -R 'runtime-cuda|runtime-unit|runtime-cli' -V -j4 --timeout 600) \
-  > "$OUT/ctest-verbose.log" 2>&1
-grep -E "^ *[0-9]+/[0-9]+ Test|tests passed|identical|DIFFERENT|PASS |FAIL|SKIPPED|device:" \
-  "$OUT/ctest-verbose.log" | tee "$OUT/ctest.txt"
-if grep -q "Skipped" "$OUT/ctest.txt"; then
-  echo "WARNING: some CUDA tests were skipped: the device was not usable"
+PY=${SNNC_PYTHON:-$(command -v python3)}  # the device's python3 has numpy, onnx and torch
+if [ -x .gpu/bin/snnc-run ]; then
+  # Prebuilt by bench/gpu/pack_for_device.sh on the build machine (the device has no protobuf,
+  # fmt or GoogleTest): run the binaries directly, without configuring or building.
+  echo "== prebuilt binaries from .gpu/"
+  export LD_LIBRARY_PATH=$PWD/.gpu/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
+  BIN=.gpu/bin
+  "$BIN/snnc-run" --help > /dev/null || { echo "PREBUILT snnc-run DOES NOT START"; exit 1; }
+  echo "== CUDA backend vs CPU backend"
+  "$BIN/snnc-cuda-tests" 2>&1 | tail -15 | tee "$OUT/cuda-unit.txt"
+  for dir in models/*/; do
+    name=$(basename "$dir")
+    [ -f "$dir/golden/golden.json" ] || continue
+    "$PY" test/runtime/cuda/golden_equal.py --snnc-run "$BIN/snnc-run" --writer --backend cuda \
+      --model-dir "$dir" --work "$OUT/golden-work/$name" 2>&1 | tail -4 | tee -a "$OUT/golden.txt"
+  done
+  rm -rf "$OUT/golden-work"
+  B=.gpu
+else
+  CXX_ARGS=()
+  if command -v clang++-19 > /dev/null; then
+    CXX_ARGS=(-DCMAKE_C_COMPILER=clang-19 -DCMAKE_CXX_COMPILER=clang++-19)
+  fi
+  GEN=()
+  command -v ninja > /dev/null && GEN=(-G Ninja)
+  echo "== configure"
+  cmake "${GEN[@]}" -S . -B "$B" "${CXX_ARGS[@]}" -DSNNC_BUILD_COMPILER=OFF \
+    -DSNNC_ENABLE_CUDA=ON -DCMAKE_CUDA_ARCHITECTURES=90 || { echo "CONFIGURE FAILED (the device has no protobuf/fmt/gtest: run bench/gpu/pack_for_device.sh here and carry .gpu)"; exit 1; }
+  echo "== build"
+  time cmake --build "$B" -j "$(nproc)" --target snnc-run snnc-cuda-tests snnc-rt-testgen \
+    snnc-runtime-tests || { echo "BUILD FAILED"; exit 1; }
+  "$B/bin/snnc-cuda-tests" --gtest_filter='*Device*' | tail -5
+  echo "== ctest (CUDA backend vs CPU backend)"
+  (cd "$B" && ctest -R 'runtime-cuda|runtime-unit|runtime-cli' -V -j4 --timeout 600) \
+    > "$OUT/ctest-verbose.log" 2>&1
+  grep -E "^ *[0-9]+/[0-9]+ Test|tests passed|identical|DIFFERENT|PASS |FAIL|SKIPPED|device:" \
+    "$OUT/ctest-verbose.log" | tee "$OUT/ctest.txt"
+  if grep -q "Skipped" "$OUT/ctest.txt"; then
+    echo "WARNING: some CUDA tests were skipped: the device was not usable"
+  fi
 fi
 echo "== benchmark"
-timeout 420 /usr/bin/python3 bench/gpu/bench_gpu.py --snnc-run "$B/bin/snnc-run" \
+timeout 420 "$PY" bench/gpu/bench_gpu.py --snnc-run "$B/bin/snnc-run" \
   --work "$OUT/bench-work" --out "$OUT/bench.json" | tee "$OUT/bench.txt"
 rm -rf "$OUT/bench-work"
 echo "== done $(date -u)"
