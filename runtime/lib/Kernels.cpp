@@ -16,6 +16,10 @@
 #include <algorithm>
 #include <cstring>
 
+#if defined(__SSE2__)
+#include <immintrin.h>
+#endif
+
 #ifndef SNNC_KERNEL_NS
 #define SNNC_KERNEL_NS baseline
 #define SNNC_KERNEL_ISA "baseline"
@@ -27,18 +31,29 @@ namespace detail {
 namespace SNNC_KERNEL_NS {
 namespace {
 
+// The vector helpers run 8 lanes at a time in a fixed-width inner loop that
+// the compiler turns into one 256-bit (or two 128-bit) operation: a runtime
+// trip count alone vectorises only from 32 lanes up, and output vectors of 16
+// channels are common.
+template <typename Op>
+inline void vmap(float *__restrict d, const float *__restrict s, int64_t n,
+                 Op op) {
+  int64_t k = 0;
+  for (; k + 8 <= n; k += 8)
+    for (int j = 0; j < 8; ++j)
+      d[k + j] = op(d[k + j], s[k + j]);
+  for (; k < n; ++k)
+    d[k] = op(d[k], s[k]);
+}
 inline void vadd(float *__restrict d, const float *__restrict s, int64_t n) {
-  for (int64_t k = 0; k < n; ++k)
-    d[k] += s[k];
+  vmap(d, s, n, [](float a, float b) { return a + b; });
 }
 inline void vsub(float *__restrict d, const float *__restrict s, int64_t n) {
-  for (int64_t k = 0; k < n; ++k)
-    d[k] -= s[k];
+  vmap(d, s, n, [](float a, float b) { return a - b; });
 }
 inline void vaxpy(float *__restrict d, const float *__restrict s, float v,
                   int64_t n) {
-  for (int64_t k = 0; k < n; ++k)
-    d[k] += v * s[k];
+  vmap(d, s, n, [v](float a, float b) { return a + v * b; });
 }
 inline void vscaled(float *__restrict d, const float *__restrict s, float v,
                     bool binary, int64_t n) {
@@ -50,6 +65,49 @@ inline void vscaled(float *__restrict d, const float *__restrict s, float v,
   } else {
     vaxpy(d, s, v, n);
   }
+}
+
+#if defined(__AVX2__)
+/// Bit j of the result is set when x[j] != 0, j < 8.
+inline uint32_t nonZeroMask8(const float *x) {
+  return static_cast<uint32_t>(_mm256_movemask_ps(_mm256_cmp_ps(
+      _mm256_loadu_ps(x), _mm256_setzero_ps(), _CMP_NEQ_UQ)));
+}
+#elif defined(__SSE2__)
+inline uint32_t nonZeroMask8(const float *x) {
+  const __m128 zero = _mm_setzero_ps();
+  return static_cast<uint32_t>(
+      _mm_movemask_ps(_mm_cmpneq_ps(_mm_loadu_ps(x), zero)) |
+      _mm_movemask_ps(_mm_cmpneq_ps(_mm_loadu_ps(x + 4), zero)) << 4);
+}
+#endif
+
+/// Appends (base + j, x[j]) for every non-zero x[j], j < n, in ascending j, to
+/// idx/val from position k; returns the new count. Outputs are mostly zero, so
+/// on x86 a 32-lane mask is built from vector compares and only its set bits
+/// are visited: one branch per 32 lanes instead of one per lane. `!=` and
+/// NEQ_UQ agree: NaN counts as non-zero, -0 does not.
+inline int64_t appendNonZero(const float *x, int64_t n, int64_t base,
+                             int32_t *idx, float *val, int64_t k) {
+  int64_t j = 0;
+#if defined(__SSE2__)
+  for (; j + 32 <= n; j += 32) {
+    uint32_t m = nonZeroMask8(x + j) | nonZeroMask8(x + j + 8) << 8 |
+                 nonZeroMask8(x + j + 16) << 16 |
+                 nonZeroMask8(x + j + 24) << 24;
+    for (; m != 0; m &= m - 1) {
+      int64_t b = j + __builtin_ctz(m);
+      idx[k] = static_cast<int32_t>(base + b);
+      val[k++] = x[b];
+    }
+  }
+#endif
+  for (; j < n; ++j) { // branch-free; idx/val hold n entries, k <= j
+    idx[k] = static_cast<int32_t>(base + j);
+    val[k] = x[j];
+    k += x[j] != 0;
+  }
+  return k;
 }
 
 /// Calls f(p, v) for every input the kernel must visit, in ascending p.
@@ -157,7 +215,33 @@ int64_t denseStep(const Layer &L, const Source &src, float *out) {
   return nnz * O;
 }
 
+/// Average pooling of binary events by scatter. Events are +1/-1, so every
+/// window sums to a small integer, which a float holds exactly in any order:
+/// the result has the bits of the gather below at a fraction of the work.
+void avgPoolScatter(const Layer &L, const Source &src, float *out) {
+  const uint32_t C = static_cast<uint32_t>(L.inC);
+  const int32_t *start = L.tapStart.data(), *tapOut = L.tapOut.data();
+  std::memset(out, 0, sizeof(float) * L.outH * L.outW * C);
+  for (int64_t e = 0; e < src.nev; ++e) {
+    const uint32_t p = static_cast<uint32_t>(src.idx[e]), s = p / C;
+    float *o = out + (p - s * C);
+    for (int32_t k = start[s]; k < start[s + 1]; ++k)
+      o[tapOut[k]] += src.val[e];
+  }
+  const float *div = L.poolDiv.data();
+  for (int64_t q = 0; q < L.outH * L.outW; ++q) {
+    float *__restrict o = out + q * C;
+    const float d = div[q];
+    for (int64_t c = 0; c < C; ++c)
+      o[c] = o[c] / d;
+  }
+}
+
 int64_t avgPoolStep(const Layer &L, const Source &src, float *out) {
+  if (src.events && src.binary) {
+    avgPoolScatter(L, src, out);
+    return 0;
+  }
   // Gathered per output position, vectorised over channels. Each window is
   // summed from 0 in row-major tap order, which is the order in which a
   // scatter of the ascending event list would add the same values, so the
@@ -212,47 +296,42 @@ void maxPoolStep(const Layer &L, const float *in, float *out) {
     }
 }
 
+/// LIF update of the n channels of one position, 8 lanes at a time as in
+/// vmap (restrict parameters: the inlined copy keeps the no-alias facts that
+/// let the compiler vectorise it).
+inline void lifUpdate(float *__restrict u, float *__restrict spikes,
+                      const float *__restrict x, const float *__restrict thr,
+                      const float *__restrict leak,
+                      const float *__restrict gain,
+                      const float *__restrict bias, bool hard, int64_t n) {
+  auto one = [&](int64_t c) {
+    const float v = leak[c] * u[c] + gain[c] * x[c] + bias[c];
+    const bool spike = v > thr[c];
+    u[c] = spike ? (hard ? 0.0f : v - thr[c]) : v;
+    spikes[c] = spike ? 1.0f : 0.0f;
+  };
+  int64_t c = 0;
+  for (; c + 8 <= n; c += 8)
+    for (int j = 0; j < 8; ++j)
+      one(c + j);
+  for (; c < n; ++c)
+    one(c);
+}
+
 int64_t lifStep(const Layer &L, int t, const float *x, Buf &b) {
   const int64_t C = L.channels, S = L.spatial;
   const float *thr = L.threshold.data() + t * C, *leak = L.leak.data() + t * C;
   const float *bias = L.lifBias.data() + t * C, *gain = L.gain.data() + t * C;
   float *u = b.state.data(), *out = b.out.data();
-  int32_t *idx = b.idx.data();
-  float *val = b.val.data();
-  int64_t n = 0;
-  const bool hard = L.hardReset;
-  for (int64_t s = 0; s < S; ++s) {
-    float *us = u + s * C, *os = out + s * C;
-    const float *xs = x + s * C;
-    for (int64_t c = 0; c < C; ++c) {
-      float v = leak[c] * us[c] + gain[c] * xs[c] + bias[c];
-      bool spike = v > thr[c];
-      if (spike)
-        v = hard ? 0.0f : v - thr[c];
-      us[c] = v;
-      os[c] = spike ? 1.0f : 0.0f;
-    }
-    for (int64_t c = 0; c < C; ++c) { // branch-free compaction
-      idx[n] = static_cast<int32_t>(s * C + c);
-      val[n] = 1.0f;
-      n += os[c] != 0;
-    }
-  }
-  b.nev = n;
-  return n;
+  for (int64_t s = 0; s < S; ++s)
+    lifUpdate(u + s * C, out + s * C, x + s * C, thr, leak, gain, bias,
+              L.hardReset, C);
+  b.nev = appendNonZero(out, S * C, 0, b.idx.data(), b.val.data(), 0);
+  return b.nev;
 }
 
 void scanEvents(Buf &b, int64_t n) {
-  int64_t k = 0;
-  const float *out = b.out.data();
-  int32_t *idx = b.idx.data();
-  float *val = b.val.data();
-  for (int64_t p = 0; p < n; ++p) { // branch-free compaction
-    idx[k] = static_cast<int32_t>(p);
-    val[k] = out[p];
-    k += out[p] != 0;
-  }
-  b.nev = k;
+  b.nev = appendNonZero(b.out.data(), n, 0, b.idx.data(), b.val.data(), 0);
 }
 
 } // namespace

@@ -130,6 +130,32 @@ bool Preparer::spatialInput(const Layer &in, Layer &L) {
   return true;
 }
 
+bool Preparer::footprint(Layer &L, int64_t wStride, const char *what) {
+  if (L.inH * L.inW > kMaxTaps / (L.kh * L.kw))
+    return fail(fmt::format("{}: {}x{} input positions x {}x{} kernel taps "
+                            "exceed {}",
+                            what, L.inH, L.inW, L.kh, L.kw, kMaxTaps));
+  L.tapStart.assign(static_cast<size_t>(L.inH * L.inW + 1), 0);
+  for (int64_t h = 0; h < L.inH; ++h)
+    for (int64_t x = 0; x < L.inW; ++x) {
+      for (int64_t a = 0; a < L.kh; ++a) {
+        int64_t oh = h + L.padT - a * L.dh;
+        if (oh < 0 || oh % L.sh || oh / L.sh >= L.outH)
+          continue;
+        for (int64_t b = 0; b < L.kw; ++b) {
+          int64_t ow = x + L.padL - b * L.dw;
+          if (ow < 0 || ow % L.sw || ow / L.sw >= L.outW)
+            continue;
+          L.tapOut.push_back(static_cast<int32_t>(
+              ((oh / L.sh) * L.outW + ow / L.sw) * L.outC));
+          L.tapW.push_back(static_cast<int32_t>((a * L.kw + b) * wStride));
+        }
+      }
+      L.tapStart[h * L.inW + x + 1] = static_cast<int32_t>(L.tapOut.size());
+    }
+  return true;
+}
+
 bool Preparer::conv(const mb::Layer &pl, const Layer &in, Layer &L,
                     Dims *shape) {
   if (pl.params_case() != mb::Layer::kConv2D)
@@ -195,31 +221,7 @@ bool Preparer::conv(const mb::Layer &pl, const Layer &in, Layer &L,
           L.weight[((cin * L.kh + a) * L.kw + b) * Og + ol] =
               w[((o * Ig + ci) * L.kh + a) * L.kw + b];
         }
-  // Kernel footprint of every input position (no divisions left in the event
-  // loop).
-  if (L.inH * L.inW > kMaxTaps / (L.kh * L.kw))
-    return fail(fmt::format(
-        "conv2d: {}x{} input positions x {}x{} kernel taps exceed {}", L.inH,
-        L.inW, L.kh, L.kw, kMaxTaps));
-  L.tapStart.assign(static_cast<size_t>(L.inH * L.inW + 1), 0);
-  for (int64_t h = 0; h < L.inH; ++h)
-    for (int64_t x = 0; x < L.inW; ++x) {
-      for (int64_t a = 0; a < L.kh; ++a) {
-        int64_t oh = h + L.padT - a * L.dh;
-        if (oh < 0 || oh % L.sh || oh / L.sh >= L.outH)
-          continue;
-        for (int64_t b = 0; b < L.kw; ++b) {
-          int64_t ow = x + L.padL - b * L.dw;
-          if (ow < 0 || ow % L.sw || ow / L.sw >= L.outW)
-            continue;
-          L.tapOut.push_back(static_cast<int32_t>(
-              ((oh / L.sh) * L.outW + ow / L.sw) * L.outC));
-          L.tapW.push_back(static_cast<int32_t>((a * L.kw + b) * Og));
-        }
-      }
-      L.tapStart[h * L.inW + x + 1] = static_cast<int32_t>(L.tapOut.size());
-    }
-  return true;
+  return footprint(L, Og, "conv2d");
 }
 
 bool Preparer::dense(const mb::Layer &pl, const Layer &in, Layer &L,
@@ -295,6 +297,7 @@ bool Preparer::pool(const mb::Layer &pl, const Layer &in, Layer &L,
                     (std::min(w1, hi_w) - std::max(w0, lo_w));
         L.poolDiv[oh * L.outW + ow] = static_cast<float>(n);
       }
+    return footprint(L, 0, "pool");
   }
   return true;
 }

@@ -59,6 +59,10 @@ private:
             int64_t *b);
   bool pads4(const google::protobuf::RepeatedField<int64_t> &f, Layer &L);
   bool spatialInput(const Layer &in, Layer &L);
+  /// Tabulates the kernel footprint of every input position of a conv or
+  /// pool (Network.h: tapStart, tapOut, tapW with weight vectors wStride
+  /// apart), within kMaxTaps.
+  bool footprint(Layer &L, int64_t wStride, const char *what);
   bool layer(int i, const mb::Layer &pl);
   bool conv(const mb::Layer &pl, const Layer &in, Layer &L, Dims *shape);
   bool dense(const mb::Layer &pl, const Layer &in, Layer &L, Dims *shape);

@@ -214,21 +214,28 @@ TEST(Executor, PoolsMatchNaiveReference) {
   } cases[] = {{{2, 6, 6}, {2, 2}, {2, 2}, {0, 0, 0, 0}, false},
                {{3, 7, 5}, {3, 2}, {2, 1}, {1, 1, 1, 0}, false},
                {{3, 7, 5}, {3, 3}, {2, 2}, {1, 1, 2, 2}, true}};
-  for (const PoolCase &c : cases)
-    for (bool avg : {true, false}) {
-      ModelBuilder b(c.in, 1, 1);
-      int x = b.encode(false);
-      x = b.pool(x, avg, c.k, c.s, c.pads, c.cip);
-      x = b.flatten(x);
-      b.readout(x);
-      rt::Network net = prepare(b.m);
-      std::vector<float> img = images(9, 1, product(c.in));
-      for (float &v : img)
-        v -= 0.3f; // negative values too (max pool)
-      const Dims &os = b.shapeOf(1);
-      int64_t H = c.in[1], W = c.in[2];
-      for (rt::Mode mode : {rt::Mode::Event, rt::Mode::Dense}) {
-        rt::RunResult r = run(net, img, 1, mode);
+  // Graded inputs (direct encoder) take the gather path; binary ones (a signed
+  // Poisson encoder of values in {-1, 0, 1} at scale 1 passes them through
+  // unchanged) take the scatter path in event mode.
+  for (bool binary : {false, true})
+    for (const PoolCase &c : cases)
+      for (bool avg : {true, false}) {
+        ModelBuilder b(c.in, 1, 1);
+        int x = b.encode(binary);
+        x = b.pool(x, avg, c.k, c.s, c.pads, c.cip);
+        x = b.flatten(x);
+        b.readout(x);
+        rt::Network net = prepare(b.m);
+        std::vector<float> img = images(9, 1, product(c.in));
+        for (float &v : img)
+          v = binary ? std::round(v * 2.0f - 1.0f) // -1, 0 or 1
+                     : v - 0.3f; // negative values too (max pool)
+        const Dims &os = b.shapeOf(1);
+        int64_t H = c.in[1], W = c.in[2];
+        rt::RunResult event = run(net, img, 1, rt::Mode::Event);
+        rt::RunResult dense = run(net, img, 1, rt::Mode::Dense);
+        EXPECT_EQ(event.outputs, dense.outputs) << "not bit-identical";
+        const rt::RunResult &r = event;
         for (int64_t ch = 0; ch < os[0]; ++ch)
           for (int64_t y = 0; y < os[1]; ++y)
             for (int64_t z = 0; z < os[2]; ++z) {
@@ -249,10 +256,10 @@ TEST(Executor, PoolsMatchNaiveReference) {
                 }
               double want = avg ? sum / n : mx;
               ASSERT_NEAR(r.outputs[(ch * os[1] + y) * os[2] + z], want, 1e-6)
-                  << (avg ? "avg" : "max") << " " << ch << "," << y << "," << z;
+                  << (avg ? "avg" : "max") << " " << ch << "," << y << "," << z
+                  << (binary ? " binary" : "");
             }
       }
-    }
 }
 
 TEST(Executor, EventDenseAutoAreBitIdentical) {

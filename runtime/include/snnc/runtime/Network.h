@@ -79,9 +79,10 @@ struct Layer {
   // input)][out].
   std::vector<float> weight;
   std::vector<float> bias; // [O] (zeros when absent)
-  // CONV2D kernel footprint of every input position s = h*inW + w: its valid
-  // taps are tapStart[s] .. tapStart[s+1]-1; tap k adds the weight vector at
-  // [ci][tapW[k] .. +O/g) to the outputs at offset tapOut[k] = (oh*outW+ow)*O.
+  // CONV2D and AVG_POOL2D kernel footprint of every input position
+  // s = h*inW + w: its valid taps are tapStart[s] .. tapStart[s+1]-1; tap k
+  // adds (conv: the weight vector at [ci][tapW[k] .. +O/g)) to the outputs at
+  // offset tapOut[k] = (oh*outW+ow)*O.
   std::vector<int32_t> tapStart, tapOut, tapW;
   // AVG_POOL2D: divisor of each output position [outH*outW].
   std::vector<float> poolDiv;
