@@ -121,10 +121,26 @@ template <typename F> inline void forInputs(const Source &src, F &&f) {
   }
 }
 
+/// Copies the bias vector of C floats to every output position. With C a
+/// constant the copy is a few inline vector moves rather than a memcpy call.
+template <int64_t CN>
+void fillBiasN(float *out, const float *bias, int64_t positions, int64_t C) {
+  const int64_t n = CN ? CN : C;
+  for (int64_t s = 0; s < positions; ++s)
+    std::memcpy(out + s * n, bias, sizeof(float) * n);
+}
 inline void fillBias(float *out, const float *bias, int64_t positions,
                      int64_t C) {
-  for (int64_t s = 0; s < positions; ++s)
-    std::memcpy(out + s * C, bias, sizeof(float) * C);
+  switch (C) {
+  case 16:
+    return fillBiasN<16>(out, bias, positions, C);
+  case 32:
+    return fillBiasN<32>(out, bias, positions, C);
+  case 64:
+    return fillBiasN<64>(out, bias, positions, C);
+  default:
+    return fillBiasN<0>(out, bias, positions, C);
+  }
 }
 
 void encodeSetup(const Layer &L, const float *x, Buf &b) {
@@ -171,13 +187,17 @@ int64_t encodeStep(const Layer &L, uint64_t seed, uint64_t sample, int t, int T,
   return n;
 }
 
-int64_t convStep(const Layer &L, const Source &src, float *out) {
-  const int64_t I = L.inC, O = L.outC, Og = O / L.groups, Ig = I / L.groups;
-  const int64_t wStride = L.kh * L.kw * Og;
+/// The event loop of convStep for output vectors of Og floats. Instantiated
+/// with Og as a constant for the common widths, so that each tap is a few
+/// unrolled vector operations; OgN = 0 takes Og at run time.
+template <int64_t OgN>
+int64_t convEvents(const Layer &L, const Source &src, float *out,
+                   int64_t OgRuntime) {
+  const int64_t Og = OgN ? OgN : OgRuntime;
+  const int64_t I = L.inC, Ig = I / L.groups, wStride = L.kh * L.kw * Og;
   const float *wt = L.weight.data();
   const int32_t *start = L.tapStart.data(), *tapOut = L.tapOut.data(),
                 *tapW = L.tapW.data();
-  fillBias(out, L.bias.data(), L.outH * L.outW, O);
   int64_t syn = 0;
   // Dense mode visits zero inputs too (adding 0 * w changes no sum); only
   // non-zero inputs count as synaptic events.
@@ -201,6 +221,23 @@ int64_t convStep(const Layer &L, const Source &src, float *out) {
     }
   });
   return syn * Og;
+}
+
+int64_t convStep(const Layer &L, const Source &src, float *out) {
+  const int64_t Og = L.outC / L.groups;
+  fillBias(out, L.bias.data(), L.outH * L.outW, L.outC);
+  switch (Og) {
+  case 8:
+    return convEvents<8>(L, src, out, Og);
+  case 16:
+    return convEvents<16>(L, src, out, Og);
+  case 32:
+    return convEvents<32>(L, src, out, Og);
+  case 64:
+    return convEvents<64>(L, src, out, Og);
+  default:
+    return convEvents<0>(L, src, out, Og);
+  }
 }
 
 int64_t denseStep(const Layer &L, const Source &src, float *out) {
