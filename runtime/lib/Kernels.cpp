@@ -15,6 +15,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <type_traits>
 
 #if defined(__SSE2__)
 #include <immintrin.h>
@@ -70,8 +71,8 @@ inline void vscaled(float *__restrict d, const float *__restrict s, float v,
 #if defined(__AVX2__)
 /// Bit j of the result is set when x[j] != 0, j < 8.
 inline uint32_t nonZeroMask8(const float *x) {
-  return static_cast<uint32_t>(_mm256_movemask_ps(_mm256_cmp_ps(
-      _mm256_loadu_ps(x), _mm256_setzero_ps(), _CMP_NEQ_UQ)));
+  return static_cast<uint32_t>(_mm256_movemask_ps(
+      _mm256_cmp_ps(_mm256_loadu_ps(x), _mm256_setzero_ps(), _CMP_NEQ_UQ)));
 }
 #elif defined(__SSE2__)
 inline uint32_t nonZeroMask8(const float *x) {
@@ -121,26 +122,33 @@ template <typename F> inline void forInputs(const Source &src, F &&f) {
   }
 }
 
-/// Copies the bias vector of C floats to every output position. With C a
-/// constant the copy is a few inline vector moves rather than a memcpy call.
-template <int64_t CN>
-void fillBiasN(float *out, const float *bias, int64_t positions, int64_t C) {
-  const int64_t n = CN ? CN : C;
-  for (int64_t s = 0; s < positions; ++s)
-    std::memcpy(out + s * n, bias, sizeof(float) * n);
+/// Calls f(std::integral_constant<int64_t, N>()) with N = n for the common
+/// vector widths and N = 0 for any other: kernels instantiated for a constant
+/// width unroll into a few vector operations instead of a counted loop.
+template <typename F> inline auto withWidth(int64_t n, F &&f) {
+  switch (n) {
+  case 8:
+    return f(std::integral_constant<int64_t, 8>());
+  case 16:
+    return f(std::integral_constant<int64_t, 16>());
+  case 32:
+    return f(std::integral_constant<int64_t, 32>());
+  case 64:
+    return f(std::integral_constant<int64_t, 64>());
+  default:
+    return f(std::integral_constant<int64_t, 0>());
+  }
 }
+
+/// Copies the bias vector of C floats to every output position (with C a
+/// constant: inline vector moves rather than a memcpy call per position).
 inline void fillBias(float *out, const float *bias, int64_t positions,
                      int64_t C) {
-  switch (C) {
-  case 16:
-    return fillBiasN<16>(out, bias, positions, C);
-  case 32:
-    return fillBiasN<32>(out, bias, positions, C);
-  case 64:
-    return fillBiasN<64>(out, bias, positions, C);
-  default:
-    return fillBiasN<0>(out, bias, positions, C);
-  }
+  withWidth(C, [&](auto width) {
+    const int64_t n = width ? width() : C;
+    for (int64_t s = 0; s < positions; ++s)
+      std::memcpy(out + s * n, bias, sizeof(float) * n);
+  });
 }
 
 void encodeSetup(const Layer &L, const float *x, Buf &b) {
@@ -187,9 +195,8 @@ int64_t encodeStep(const Layer &L, uint64_t seed, uint64_t sample, int t, int T,
   return n;
 }
 
-/// The event loop of convStep for output vectors of Og floats. Instantiated
-/// with Og as a constant for the common widths, so that each tap is a few
-/// unrolled vector operations; OgN = 0 takes Og at run time.
+/// The event loop of convStep for output vectors of Og floats; OgN is Og as a
+/// constant (withWidth), or 0 to take it at run time.
 template <int64_t OgN>
 int64_t convEvents(const Layer &L, const Source &src, float *out,
                    int64_t OgRuntime) {
@@ -226,18 +233,8 @@ int64_t convEvents(const Layer &L, const Source &src, float *out,
 int64_t convStep(const Layer &L, const Source &src, float *out) {
   const int64_t Og = L.outC / L.groups;
   fillBias(out, L.bias.data(), L.outH * L.outW, L.outC);
-  switch (Og) {
-  case 8:
-    return convEvents<8>(L, src, out, Og);
-  case 16:
-    return convEvents<16>(L, src, out, Og);
-  case 32:
-    return convEvents<32>(L, src, out, Og);
-  case 64:
-    return convEvents<64>(L, src, out, Og);
-  default:
-    return convEvents<0>(L, src, out, Og);
-  }
+  return withWidth(
+      Og, [&](auto width) { return convEvents<width()>(L, src, out, Og); });
 }
 
 int64_t denseStep(const Layer &L, const Source &src, float *out) {

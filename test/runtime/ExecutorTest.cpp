@@ -8,6 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "ModelBuilder.h"
+#include "PrepareForTest.h"
 
 #include "snnc/runtime/Encoder.h"
 #include "snnc/runtime/Executor.h"
@@ -21,13 +22,6 @@ using namespace snnc;
 using namespace snnc::test;
 
 namespace {
-
-rt::Network prepare(const mb::Model &m) {
-  rt::Network net;
-  std::string err;
-  EXPECT_TRUE(rt::prepareNetwork(m, &net, &err)) << err;
-  return net;
-}
 
 rt::RunResult run(const rt::Network &net, const std::vector<float> &x,
                   int64_t count, rt::Mode mode = rt::Mode::Auto,

@@ -13,6 +13,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "../ModelBuilder.h"
+#include "../PrepareForTest.h"
 
 #include "snnc/runtime/Backend.h"
 #include "snnc/runtime/Encoder.h"
@@ -29,13 +30,6 @@ using namespace snnc;
 using namespace snnc::test;
 
 namespace {
-
-rt::Network prepare(const mb::Model &m) {
-  rt::Network net;
-  std::string err;
-  EXPECT_TRUE(rt::prepareNetwork(m, &net, &err)) << err;
-  return net;
-}
 
 struct RunCfg {
   rt::Mode mode = rt::Mode::Auto;
