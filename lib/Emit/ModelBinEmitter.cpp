@@ -236,11 +236,11 @@ LogicalResult buildModelBin(NetworkOp network, const ImportedModelInfo &source,
   model.set_fold_mode(foldMode.str());
   for (int64_t dim : cast<ShapedType>(network.getArgumentTypes()[0]).getShape())
     model.add_input_shape(dim);
-  if (DictionaryAttr table = network.getGammaMeanAttr()) {
-    for (NamedAttribute entry : table) {
+  if (ArrayAttr table = network.getGammaMeanAttr()) {
+    for (LayerGammaAttr entry : table.getAsRange<LayerGammaAttr>()) {
       modelbin::GammaMean *row = model.add_gamma_mean();
-      row->set_layer(entry.getName().str());
-      for (float value : cast<DenseF32ArrayAttr>(entry.getValue()).asArrayRef())
+      row->set_layer(entry.getLayer().str());
+      for (float value : entry.getMean().asArrayRef())
         row->add_mean(value);
     }
   }

@@ -100,12 +100,10 @@ struct EarlyExitPass : public snnc::impl::SNNEarlyExitBase<EarlyExitPass> {
       return signalPassFailure();
     // Already folded: the recorded table is all that is left of gamma.
     if (layers.empty())
-      if (DictionaryAttr recorded = network.getGammaMeanAttr())
-        for (NamedAttribute entry : recorded)
-          layers.push_back(
-              {entry.getName().str(),
-               llvm::to_vector(
-                   cast<DenseF32ArrayAttr>(entry.getValue()).asArrayRef())});
+      if (ArrayAttr recorded = network.getGammaMeanAttr())
+        for (LayerGammaAttr entry : recorded.getAsRange<LayerGammaAttr>())
+          layers.push_back({entry.getLayer().str(),
+                            llvm::to_vector(entry.getMean().asArrayRef())});
     llvm::StringSet<> seen;
     for (const LayerGamma &layer : layers)
       if (!seen.insert(layer.name).second) {
@@ -116,11 +114,12 @@ struct EarlyExitPass : public snnc::impl::SNNEarlyExitBase<EarlyExitPass> {
 
     int64_t exit = computeExitStep(layers, steps, threshold);
     Builder b(network.getContext());
-    SmallVector<NamedAttribute> table;
+    SmallVector<Attribute> table;
     for (const LayerGamma &layer : layers)
-      table.push_back(
-          b.getNamedAttr(layer.name, b.getDenseF32ArrayAttr(layer.mean)));
-    network.setGammaMeanAttr(b.getDictionaryAttr(table));
+      table.push_back(LayerGammaAttr::get(b.getContext(),
+                                          b.getStringAttr(layer.name),
+                                          b.getDenseF32ArrayAttr(layer.mean)));
+    network.setGammaMeanAttr(b.getArrayAttr(table));
     network.setEarlyExitThresholdAttr(b.getF64FloatAttr(threshold));
     if (apply)
       network.setEarlyExitStepAttr(b.getI64IntegerAttr(exit));

@@ -4,15 +4,16 @@
 // RUN: snnc-opt %s -split-input-file -snn-early-exit=report=true 2>&1 >/dev/null | FileCheck %s --check-prefix=REPORT
 
 // Layer means per step (signed, over channels):
-//   bntt_a: 0.5 0.9 0.2 0.075 0.0 0.05   (step 4 is +0.2/-0.2: signed mean 0)
-//   bntt_b: 0.2 0.3 0.15 0.12 0.05 0.0
+//   bntt9:  0.5 0.9 0.2 0.075 0.0 0.05   (step 4 is +0.2/-0.2: signed mean 0)
+//   bntt10: 0.2 0.3 0.15 0.12 0.05 0.0
+// gamma_mean lists them in network order (not sorted: bntt10 < bntt9).
 // Threshold 0.1: steps 4 and 5 are quiet in both layers, step 3 is not: exit 4.
 // Threshold 0.13: step 3 is quiet too, step 2 is not: exit 3.
 
 // CHECK-LABEL: snn.network @two_layers
 // CHECK-SAME: early_exit_step = 4 : i64
 // CHECK-SAME: early_exit_threshold = 1.000000e-01 : f64
-// CHECK-SAME: gamma_mean = {bntt_a = array<f32: 5.000000e-01, 0.899999976, 2.000000e-01, 7.500000e-02, 0.000000e+00, 5.000000e-02>, bntt_b = array<f32: 2.000000e-01, 3.000000e-01, 1.500000e-01, 1.200000e-01, 5.000000e-02, 0.000000e+00>}
+// CHECK-SAME: gamma_mean = [#snn.gamma<"bntt9", [5.000000e-01, 9.000000e-01, 2.000000e-01, 7.500000e-02, 0.000000e+00, 5.000000e-02]>, #snn.gamma<"bntt10", [2.000000e-01, 3.000000e-01, 1.500000e-01, 1.200000e-01, 5.000000e-02, 0.000000e+00]>]
 // T13-LABEL: snn.network @two_layers
 // T13-SAME: early_exit_step = 3 : i64
 // T13-SAME: early_exit_threshold = 1.300000e-01 : f64
@@ -21,13 +22,13 @@
 // NOAPPLY-SAME: gamma_mean
 // REPORT: remark: mean gamma per layer and step (threshold 0.1, early-exit step 4 of 6)
 // REPORT-NEXT: step       0      1      2      3      4      5
-// REPORT-NEXT: bntt_a  0.500  0.900  0.200  0.075  0.000  0.050
-// REPORT-NEXT: bntt_b  0.200  0.300  0.150  0.120  0.050  0.000
+// REPORT-NEXT: bntt9  0.500  0.900  0.200  0.075  0.000  0.050
+// REPORT-NEXT: bntt10  0.200  0.300  0.150  0.120  0.050  0.000
 snn.network @two_layers(%x: tensor<2xf32>) -> tensor<2xf32> attributes {num_steps = 6 : i64} {
   %a = snn.bntt %x {gamma = dense<[[0.5, 0.5], [1.0, 0.8], [0.3, 0.1], [0.05, 0.1], [0.2, -0.2], [0.0, 0.1]]> : tensor<6x2xf32>,
-                    mean = dense<0.0> : tensor<6x2xf32>, var = dense<1.0> : tensor<6x2xf32>, epsilon = 1.0e-4 : f32} : tensor<2xf32> -> tensor<2xf32> loc("bntt_a")
+                    mean = dense<0.0> : tensor<6x2xf32>, var = dense<1.0> : tensor<6x2xf32>, epsilon = 1.0e-4 : f32} : tensor<2xf32> -> tensor<2xf32> loc("bntt9")
   %b = snn.bntt %a {gamma = dense<[[0.2, 0.2], [0.3, 0.3], [0.15, 0.15], [0.12, 0.12], [0.05, 0.05], [0.0, 0.0]]> : tensor<6x2xf32>,
-                    mean = dense<0.0> : tensor<6x2xf32>, var = dense<1.0> : tensor<6x2xf32>, epsilon = 1.0e-4 : f32} : tensor<2xf32> -> tensor<2xf32> loc("bntt_b")
+                    mean = dense<0.0> : tensor<6x2xf32>, var = dense<1.0> : tensor<6x2xf32>, epsilon = 1.0e-4 : f32} : tensor<2xf32> -> tensor<2xf32> loc("bntt10")
   %r = snn.readout %b : tensor<2xf32> -> tensor<2xf32>
   snn.output %r : tensor<2xf32>
 }
@@ -37,7 +38,7 @@ snn.network @two_layers(%x: tensor<2xf32>) -> tensor<2xf32> attributes {num_step
 // No BNTT layer: every step runs.
 // CHECK-LABEL: snn.network @no_bntt
 // CHECK-SAME: early_exit_step = 5 : i64
-// CHECK-SAME: gamma_mean = {}
+// CHECK-SAME: gamma_mean = []
 snn.network @no_bntt(%x: tensor<2xf32>) -> tensor<2xf32> attributes {num_steps = 5 : i64} {
   %r = snn.readout %x : tensor<2xf32> -> tensor<2xf32>
   snn.output %r : tensor<2xf32>
@@ -60,7 +61,7 @@ snn.network @all_quiet(%x: tensor<1xf32>) -> tensor<1xf32> attributes {num_steps
 // layers get stable generated names.
 // CHECK-LABEL: snn.network @loud_last
 // CHECK-SAME: early_exit_step = 3 : i64
-// CHECK-SAME: gamma_mean = {bntt_0 = array<f32: 5.000000e-02, 5.000000e-02, 5.000000e-01>}
+// CHECK-SAME: gamma_mean = [#snn.gamma<"bntt_0", [5.000000e-02, 5.000000e-02, 5.000000e-01]>]
 snn.network @loud_last(%x: tensor<1xf32>) -> tensor<1xf32> attributes {num_steps = 3 : i64} {
   %a = snn.bntt %x {gamma = dense<[[0.05], [0.05], [0.5]]> : tensor<3x1xf32>, mean = dense<0.0> : tensor<3x1xf32>, var = dense<1.0> : tensor<3x1xf32>, epsilon = 1.0e-4 : f32} : tensor<1xf32> -> tensor<1xf32>
   %r = snn.readout %a : tensor<1xf32> -> tensor<1xf32>
@@ -72,7 +73,7 @@ snn.network @loud_last(%x: tensor<1xf32>) -> tensor<1xf32> attributes {num_steps
 // Already folded: the recorded table decides (here with threshold 0.1).
 // CHECK-LABEL: snn.network @recorded
 // CHECK-SAME: early_exit_step = 2 : i64
-snn.network @recorded(%x: tensor<1xf32>) -> tensor<1xf32> attributes {num_steps = 3 : i64, gamma_mean = {bntt1 = array<f32: 0.5, 0.3, 0.01>}} {
+snn.network @recorded(%x: tensor<1xf32>) -> tensor<1xf32> attributes {num_steps = 3 : i64, gamma_mean = [#snn.gamma<"bntt1", [0.5, 0.3, 0.01]>]} {
   %r = snn.readout %x : tensor<1xf32> -> tensor<1xf32>
   snn.output %r : tensor<1xf32>
 }

@@ -26,8 +26,24 @@ snn.network @exit_zero(%x: tensor<4xf32>) -> tensor<4xf32> attributes {num_steps
 
 // -----
 
-// expected-error @+1 {{gamma_mean entry 'bntt1' must be an array<f32> of num_steps = 2 values}}
-snn.network @gamma_table_len(%x: tensor<4xf32>) -> tensor<4xf32> attributes {num_steps = 2 : i64, gamma_mean = {bntt1 = array<f32: 1.0>}} {
+// expected-error @+1 {{gamma_mean entry 'bntt1' has 1 values, expected num_steps = 2}}
+snn.network @gamma_table_len(%x: tensor<4xf32>) -> tensor<4xf32> attributes {num_steps = 2 : i64, gamma_mean = [#snn.gamma<"bntt1", [1.0]>]} {
+  %r = snn.readout %x : tensor<4xf32> -> tensor<4xf32>
+  snn.output %r : tensor<4xf32>
+}
+
+// -----
+
+// expected-error @+1 {{gamma_mean lists layer 'bntt1' twice; layer names must be unique}}
+snn.network @gamma_twice(%x: tensor<4xf32>) -> tensor<4xf32> attributes {num_steps = 1 : i64, gamma_mean = [#snn.gamma<"bntt1", [1.0]>, #snn.gamma<"bntt1", [0.5]>]} {
+  %r = snn.readout %x : tensor<4xf32> -> tensor<4xf32>
+  snn.output %r : tensor<4xf32>
+}
+
+// -----
+
+// expected-error @+1 {{'snn.network' op attribute 'gamma_mean' failed to satisfy constraint: mean gamma per BNTT layer}}
+snn.network @gamma_not_a_table(%x: tensor<4xf32>) -> tensor<4xf32> attributes {num_steps = 1 : i64, gamma_mean = [array<f32: 1.0>]} {
   %r = snn.readout %x : tensor<4xf32> -> tensor<4xf32>
   snn.output %r : tensor<4xf32>
 }

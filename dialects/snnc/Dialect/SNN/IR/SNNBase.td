@@ -54,6 +54,23 @@ def SNN_ResetModeAttr : EnumAttr<SNN_Dialect, SNN_ResetMode, "reset"> {
   let assemblyFormat = "`<` $value `>`";
 }
 
+def SNN_LayerGammaAttr : AttrDef<SNN_Dialect, "LayerGamma"> {
+  let mnemonic = "gamma";
+  let summary = "one BNTT layer's mean gamma at every time step";
+  let description = [{
+    The name of a BNTT layer and the mean of its gamma over channels at each
+    of the network's num_steps steps: the data of the paper's Fig. 4 and of
+    the early-exit rule, kept after the BNTT ops are folded away.
+
+    ```mlir
+    #snn.gamma<"bntt1", [0.9, 0.7, 0.05]>
+    ```
+  }];
+  let parameters = (ins "::mlir::StringAttr":$layer,
+                        "::mlir::DenseF32ArrayAttr":$mean);
+  let assemblyFormat = "`<` $layer `,` $mean `>`";
+}
+
 def SNN_SpikeType : TypeDef<SNN_Dialect, "Spike"> {
   let mnemonic = "spike";
   let summary = "a binary (or signed ternary) spike";

@@ -12,6 +12,7 @@
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/OpImplementation.h"
 #include "mlir/Interfaces/FunctionImplementation.h"
+#include "llvm/ADT/StringSet.h"
 
 using namespace mlir;
 using namespace snnc::snn;
@@ -43,14 +44,18 @@ LogicalResult NetworkOp::verify() {
       return emitOpError("early_exit_step must be in [1, num_steps = ")
              << steps << "], got " << *exit;
   }
-  if (DictionaryAttr table = getGammaMeanAttr()) {
-    for (NamedAttribute entry : table) {
-      auto row = dyn_cast<DenseF32ArrayAttr>(entry.getValue());
-      if (!row || row.size() != steps)
+  if (ArrayAttr table = getGammaMeanAttr()) {
+    llvm::StringSet<> seen;
+    for (LayerGammaAttr entry : table.getAsRange<LayerGammaAttr>()) {
+      if (entry.getMean().size() != steps)
         return emitOpError("gamma_mean entry '")
-               << entry.getName().getValue()
-               << "' must be an array<f32> of num_steps = " << steps
-               << " values";
+               << entry.getLayer().getValue() << "' has "
+               << entry.getMean().size()
+               << " values, expected num_steps = " << steps;
+      if (!seen.insert(entry.getLayer().getValue()).second)
+        return emitOpError("gamma_mean lists layer '")
+               << entry.getLayer().getValue()
+               << "' twice; layer names must be unique";
     }
   }
   Block &body = getBody().front();

@@ -28,13 +28,14 @@ def SNN_NetworkOp : SNN_Op<"network", [
     early-exit analysis has set that attribute. The results must be produced
     by `snn.readout` ops, whose value is defined after the last executed step.
 
-    `gamma_mean` (set by `snn-early-exit`) maps each BNTT layer's name to the
-    mean of gamma over channels at every step (`array<f32: ...>` of length
-    num_steps), kept for reports after the BNTT ops are folded away.
+    `gamma_mean` (set by `snn-early-exit`) lists, in network order, each BNTT
+    layer's mean gamma over channels at every step (`#snn.gamma`), kept for
+    reports after the BNTT ops are folded away.
 
     Rules: `num_steps >= 1`; `1 <= early_exit_step <= num_steps`; every
-    `gamma_mean` entry is an array of num_steps f32; exactly one block whose
-    terminator is `snn.output`; results come from `snn.readout`.
+    `gamma_mean` entry has num_steps values and a layer name of its own;
+    exactly one block whose terminator is `snn.output`; results come from
+    `snn.readout`.
 
     ```mlir
     snn.network @net(%x: tensor<64xf32>) -> tensor<10xf32>
@@ -49,7 +50,8 @@ def SNN_NetworkOp : SNN_Op<"network", [
                        I64Attr:$num_steps,
                        OptionalAttr<I64Attr>:$early_exit_step,
                        OptionalAttr<F64Attr>:$early_exit_threshold,
-                       OptionalAttr<DictionaryAttr>:$gamma_mean,
+                       OptionalAttr<TypedArrayAttrBase<SNN_LayerGammaAttr,
+                           "mean gamma per BNTT layer">>:$gamma_mean,
                        OptionalAttr<StrAttr>:$sym_visibility,
                        OptionalAttr<DictArrayAttr>:$arg_attrs,
                        OptionalAttr<DictArrayAttr>:$res_attrs);
