@@ -278,10 +278,18 @@ void Partitioner::lowerBounds(int popIndex, PopulationMapping *pm) const {
     bits +=
         (hw.convWeightSharing && !p.allToAll ? p.distinctWeights : p.synapses) *
         hw.bitsPerSynapse();
+  // Every source neuron that feeds the population needs an input axon in at
+  // least one core, and a core has faninAxons of them.
+  Core whole;
+  whole.c1 = pop.channels;
+  whole.h1 = pop.height;
+  whole.w1 = pop.width;
+  int64_t sources = usageOf(pop, whole).faninAxons;
   struct Bound {
     const char *by;
     int64_t cores;
   } bounds[] = {
+      {"core.fanin_axons", ceilDiv(sources, hw.faninAxons)},
       {"core.compartments", ceilDiv(pop.size(), hw.compartments)},
       {"core.synapse_memory_bytes", ceilDiv(bits, hw.synapseMemoryBytes * 8)},
       {"core.table_entries",

@@ -313,6 +313,23 @@ TEST(LowerBound, ConvWeightSharingLowersTheMemoryBound) {
             unshared.result.mapping.cores.size());
 }
 
+TEST(LowerBound, FanInAxons) {
+  // A 1x1 convolution reads 64 x 8 x 8 = 4096 source neurons; with 1024
+  // fan-in axons per core at least 4 cores must take them in, although the
+  // 256 output neurons fit one core's compartments.
+  ModelBuilder b({64, 8, 8}, 2, 2);
+  b.lif(b.conv(b.encode(), 4, 1, 1, 0));
+  HardwareModel hw = smallChip();
+  hw.faninAxons = 1024;
+  Mapped m = mapModel(b.model(), hw);
+  ASSERT_TRUE(m.ok) << m.error;
+  const PopulationMapping &pop = m.result.mapping.populations[0];
+  EXPECT_EQ(pop.lowerBound, 4);
+  EXPECT_EQ(pop.lowerBoundBy, "core.fanin_axons");
+  // 1x1 kernels do not overlap: 4 blocks of 16 positions are optimal.
+  EXPECT_EQ(pop.numCores, 4);
+}
+
 void expectDiagnostic(const modelbin::Model &model, const HardwareModel &hw,
                       const std::string &part1, const std::string &part2) {
   Mapped m = mapModel(model, hw);
