@@ -5,11 +5,12 @@
 // last activations, [I][KH][KW][O/g] convolution weights, [in][out] dense
 // weights, kernel footprints), adds the per-tap output-position class used by
 // the convolution event kernel, and sizes the arenas. runWithEngine() checks
-// the options like runNetwork, splits the batch into chunks, drives an Engine
-// through the steps (every layer once per step, in order, the event list of a
-// synaptic layer's input compacted right after it is produced, the adaptive
-// exit test after each step) and assembles the RunResult exactly as the CPU
-// executor does. It also holds the backend dispatch of Backend.h.
+// the options like runNetwork (and rejects stepPredictions, a CPU-only
+// option), splits the batch into chunks, drives an Engine through the steps
+// (every layer once per step, in order, the event list of a synaptic layer's
+// input compacted right after it is produced, the adaptive exit test after
+// each step) and assembles the RunResult exactly as the CPU executor does. It
+// also holds the backend dispatch of Backend.h.
 //
 //===----------------------------------------------------------------------===//
 #include "Engine.h"
@@ -151,6 +152,10 @@ bool runWithEngine(Engine &engine, const Network &net, const Batch &batch,
   int steps = 0;
   if (!checkRunRequest(net, batch, opt, &steps, error))
     return false;
+  if (opt.stepPredictions) {
+    *error = "per-step predictions are supported by the cpu backend only";
+    return false;
+  }
   auto start = std::chrono::steady_clock::now();
   Plan plan;
   if (!buildPlan(net, &plan, error))

@@ -6,8 +6,10 @@
 // in topological order. A synaptic layer runs event-driven when its input's
 // event list is available (or forced with Mode::Event) and dense otherwise; in
 // Mode::Auto it falls back to dense when the input is nearly all non-zero.
-// Counts are accumulated per worker in int64 and summed at the end, so they do
-// not depend on threads.
+// With RunOptions::stepPredictions a sample's prediction is recorded after
+// every step (the readout divided by the steps so far, as at the end). Counts
+// are accumulated per worker in int64 and summed at the end, so they do not
+// depend on threads.
 //
 //===----------------------------------------------------------------------===//
 #include "snnc/runtime/Executor.h"
@@ -104,10 +106,11 @@ public:
     }
   }
 
-  /// Runs one sample; writes its readout values to `outputs`; returns steps
-  /// executed.
+  /// Runs one sample; writes its readout values to `outputs` (and, when
+  /// `stepPred` is set, the prediction after every step to stepPred[0..steps));
+  /// returns steps executed.
   int runSample(const float *x, uint64_t sampleIndex, float *outputs,
-                int32_t *spikes) {
+                int32_t *spikes, int32_t *stepPred) {
     sampleOut = spikes;
     for (size_t l = 0; l < net.layers.size(); ++l) {
       const Layer &L = net.layers[l];
@@ -120,6 +123,8 @@ public:
     for (int t = 0; t < steps; ++t) {
       step(t, sampleIndex);
       done = t + 1;
+      if (stepPred)
+        stepPred[t] = predictAfter(done);
       if (adaptive && done < steps && settled(steps - done))
         break;
     }
@@ -144,6 +149,18 @@ private:
   bool adaptive = false;
   std::vector<double> lo, hi, mag;
   double eps = 0;
+  std::vector<float> scratch; // readout values for predictAfter
+
+  /// The prediction if the sample stopped after `done` steps, computed exactly
+  /// as runSample's final outputs and runNetwork's argmaxFirst.
+  int32_t predictAfter(int done) {
+    const Layer &R = net.layers[net.output];
+    const float *acc = bufs[net.output].state.data();
+    scratch.resize(R.numel);
+    for (int64_t k = 0; k < R.numel; ++k)
+      scratch[k] = acc[k] / static_cast<float>(done);
+    return argmaxFirst(scratch.data(), R.numel);
+  }
 
   Source source(int l) const {
     const Layer &L = net.layers[l];
@@ -276,6 +293,11 @@ bool checkRunRequest(const Network &net, const Batch &batch,
                          batch.numel, net.inputNumel);
     return false;
   }
+  if (opt.stepPredictions && opt.adaptive) {
+    *error = "per-step predictions need every sample to run every step: they "
+             "exclude adaptive exit";
+    return false;
+  }
   return true;
 }
 
@@ -301,6 +323,8 @@ bool runNetwork(const Network &net, const Batch &batch, const RunOptions &opt,
     lifs += L.kind == Kind::Lif;
   if (opt.sampleSpikes)
     out->sampleSpikes.assign(batch.count * lifs * steps, 0);
+  if (opt.stepPredictions)
+    out->stepPredictions.assign(batch.count * steps, 0);
   std::atomic<int64_t> next{0}, finished{0};
   auto work = [&](int id) {
     Worker w(net, opt, steps);
@@ -313,7 +337,9 @@ bool runNetwork(const Network &net, const Batch &batch, const RunOptions &opt,
           batch.data + r * batch.numel,
           static_cast<uint64_t>(batch.firstIndex + r), o,
           opt.sampleSpikes ? out->sampleSpikes.data() + r * lifs * steps
-                           : nullptr);
+                           : nullptr,
+          opt.stepPredictions ? out->stepPredictions.data() + r * steps
+                              : nullptr);
       out->predictions[r] = argmaxFirst(o, K);
       int64_t f = finished.fetch_add(1) + 1;
       if (id == 0 && opt.progress)

@@ -4,7 +4,9 @@
 // per-step tables, gain, bias), single synaptic layers against a naive NCHW
 // reference written here (conv with stride, padding, dilation and groups;
 // average and max pooling), event vs dense vs auto paths (bit-identical),
-// thread-count independence, and --adaptive-exit answers equal to full runs.
+// thread-count independence, --adaptive-exit answers equal to full runs, and
+// per-step predictions (hand-computed, equal to runs of fewer steps, rejected
+// with adaptive exit).
 //
 //===----------------------------------------------------------------------===//
 #include "ModelBuilder.h"
@@ -344,4 +346,94 @@ TEST(Executor, AdaptiveExitStopsAfterOneStepWhenDecided) {
   rt::RunResult r = run(net, {0.5f, 0.9f}, 1, rt::Mode::Auto, 1, 0, true);
   EXPECT_EQ(r.stepsExecuted[0], 1);
   EXPECT_EQ(r.predictions[0], 0);
+}
+
+namespace {
+
+rt::RunResult runPerStep(const rt::Network &net, const std::vector<float> &x,
+                         int64_t count, int threads, int steps = 0) {
+  rt::RunOptions o;
+  o.threads = threads;
+  o.steps = steps;
+  o.stepPredictions = true;
+  rt::Batch b{x.data(), count, net.inputNumel, 0};
+  rt::RunResult r;
+  std::string err;
+  EXPECT_TRUE(rt::runNetwork(net, b, o, &r, &err)) << err;
+  return r;
+}
+
+} // namespace
+
+TEST(Executor, StepPredictionsHandComputed) {
+  // Direct 2 inputs -> identity dense -> LIF (soft reset) -> identity dense
+  // with bias {0, 0.5} -> readout, T = 4. Input {0.9, 0.4}: neuron 0 spikes at
+  // t = 1, 2, 3, neuron 1 at t = 2, so the readout adds (0, .5), (1, .5),
+  // (1, 1.5), (1, .5): sums (0, .5), (1, 1), (2, 2.5), (3, 3). The ties go to
+  // class 0 (argmaxFirst), so the prediction flips 1, 0, 1, 0.
+  ModelBuilder b({2}, 4, 4);
+  int x = b.encode(false);
+  x = b.dense(x, 2, {1, 0, 0, 1});
+  x = b.lif(x);
+  x = b.dense(x, 2, {1, 0, 0, 1}, {0.0f, 0.5f});
+  b.readout(x);
+  rt::Network net = prepare(b.m);
+  rt::RunResult r = runPerStep(net, {0.9f, 0.4f}, 1, 1);
+  EXPECT_EQ(r.spikes[0].second, (std::vector<int64_t>{0, 1, 2, 1}));
+  EXPECT_EQ(r.stepPredictions, (std::vector<int32_t>{1, 0, 1, 0}));
+  EXPECT_EQ(r.predictions[0], 0);
+  // Without the option nothing is recorded.
+  EXPECT_TRUE(run(net, {0.9f, 0.4f}, 1).stepPredictions.empty());
+}
+
+TEST(Executor, StepPredictionsEqualShorterRunsAndIgnoreThreads) {
+  // Poisson MLP whose hidden layer does not saturate, so that predictions move
+  // from step to step (smallConvNet's last LIF layer fires every step).
+  std::mt19937 rng(3);
+  ModelBuilder b({24}, 8, 5);
+  int h = b.encode(true);
+  h = b.dense(h, 12, randomValues(rng, 24 * 12, -0.5f, 0.7f));
+  h = b.lif(h, 0.9f, 1.0f);
+  h = b.dense(h, 5, randomValues(rng, 60, -1.0f, 1.0f));
+  b.readout(h);
+  rt::Network net = prepare(b.m);
+  const int64_t n = 29;
+  std::vector<float> x = images(7, n, net.inputNumel);
+  rt::RunResult one = runPerStep(net, x, n, 1, 8);
+  ASSERT_EQ(one.stepPredictions.size(), size_t(n * 8));
+  // Column t is the prediction of a run of t + 1 steps (the encoder does not
+  // depend on the step budget); the last column is `predictions`.
+  int changed = 0;
+  for (int t = 0; t < 8; ++t) {
+    rt::RunResult shorter = run(net, x, n, rt::Mode::Auto, 1, t + 1);
+    for (int64_t r = 0; r < n; ++r) {
+      ASSERT_EQ(one.stepPredictions[r * 8 + t], shorter.predictions[r])
+          << "sample " << r << " step " << t;
+      changed += t > 0 && one.stepPredictions[r * 8 + t] !=
+                              one.stepPredictions[r * 8 + t - 1];
+    }
+  }
+  for (int64_t r = 0; r < n; ++r)
+    EXPECT_EQ(one.stepPredictions[r * 8 + 7], one.predictions[r]);
+  EXPECT_GT(changed, 0) << "no prediction changed between steps";
+  for (int threads : {2, 3, 8}) {
+    rt::RunResult many = runPerStep(net, x, n, threads, 8);
+    EXPECT_EQ(one.stepPredictions, many.stepPredictions) << threads;
+    expectSameResults(one, many);
+  }
+  // Recording does not change the run itself.
+  expectSameResults(one, run(net, x, n, rt::Mode::Auto, 1, 8));
+}
+
+TEST(Executor, StepPredictionsRejectAdaptiveExit) {
+  rt::Network net = prepare(smallConvNet(4));
+  std::vector<float> x = images(4, 2, net.inputNumel);
+  rt::RunOptions o;
+  o.adaptive = true;
+  o.stepPredictions = true;
+  rt::Batch b{x.data(), 2, net.inputNumel, 0};
+  rt::RunResult r;
+  std::string err;
+  EXPECT_FALSE(rt::runNetwork(net, b, o, &r, &err));
+  EXPECT_NE(err.find("adaptive exit"), std::string::npos) << err;
 }

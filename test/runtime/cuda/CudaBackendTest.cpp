@@ -249,6 +249,11 @@ TEST(CudaBackend, BadOptionsAreRejected) {
   std::string err;
   EXPECT_FALSE(rt::runNetworkCudaEmulated(net, b, o, &r, &err));
   EXPECT_NE(err.find("out of range"), std::string::npos) << err;
+  // Per-step predictions are a CPU-backend option.
+  o.steps = 0;
+  o.stepPredictions = true;
+  EXPECT_FALSE(rt::runNetworkCudaEmulated(net, b, o, &r, &err));
+  EXPECT_NE(err.find("cpu backend only"), std::string::npos) << err;
 }
 
 TEST(CudaBackend, DeviceEqualsCpuBackend) {

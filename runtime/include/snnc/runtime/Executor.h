@@ -6,6 +6,8 @@
 // summation order, so both paths give bit-identical results), over a pool of
 // threads that take samples one at a time. Results and counts do not depend on
 // the thread count: per-sample work is independent and counts are integers.
+// Optionally it records, per sample, the prediction after every step (the
+// accuracy-versus-exit-step curve).
 //
 //===----------------------------------------------------------------------===//
 #ifndef SNNC_RUNTIME_EXECUTOR_H
@@ -29,6 +31,9 @@ struct RunOptions {
   Mode mode = Mode::Auto;
   uint64_t seed = 0;
   bool sampleSpikes = false; // fill RunResult::sampleSpikes
+  /// Fill RunResult::stepPredictions; excludes `adaptive` (every sample must
+  /// run every step).
+  bool stepPredictions = false;
   /// Called now and then from one worker with the number of finished samples.
   std::function<void(int64_t)> progress;
 };
@@ -57,6 +62,11 @@ struct RunResult {
   /// With RunOptions::sampleSpikes: [count][LIF layers][steps] spikes of each
   /// sample (0 after an adaptive exit).
   std::vector<int32_t> sampleSpikes;
+  /// With RunOptions::stepPredictions: [count][steps] the class each sample
+  /// would be given if the run stopped after step t + 1 (argmaxFirst of the
+  /// accumulated readout / (t + 1), as for `predictions`); the last column
+  /// equals `predictions`.
+  std::vector<int32_t> stepPredictions;
   int64_t neuronUpdates = 0; // LIF neuron updates
   double wallSeconds = 0;
 };
@@ -66,8 +76,9 @@ struct RunResult {
 int argmaxFirst(const float *values, int64_t count);
 
 /// The step budget of a run (`opt.steps`, or T_exit when 0) checked against
-/// T, and the batch's sample size checked against the model. Every backend
-/// starts with it, so they reject the same requests with the same words.
+/// T, the batch's sample size checked against the model, and stepPredictions
+/// rejected with adaptive exit. Every backend starts with it, so they reject
+/// the same requests with the same words.
 bool checkRunRequest(const Network &net, const Batch &batch,
                      const RunOptions &opt, int *steps, std::string *error);
 
