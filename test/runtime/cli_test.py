@@ -87,6 +87,19 @@ j3 = json.load(open(out))
 check(p.returncode == 0 and j3["steps"] == 2 and j3["samples"] == 3, "--steps/--limit", p)
 p = run(M("conv.bin"), "--input", M("x.npy"), "--full", "--adaptive-exit", "--json", out)
 check(p.returncode == 0, "--adaptive-exit runs", p)
+p = run(M("conv.bin"), "--input", M("x.npy"), "--labels", M("y.npy"), "--full", "--per-step", "--json", out)
+check(p.returncode == 0, "--per-step runs", p)
+jp = json.load(open(out))
+acc = jp.get("accuracy_per_step", [])
+check(len(acc) == 6 and acc[-1] == jp["accuracy"], "--per-step: one accuracy per step, the last is accuracy", p)
+line = [l for l in p.stdout.splitlines() if l.startswith("accuracy per step: ")]
+check(len(line) == 1 and line[0].split(": ")[1].split() == [f"{a:.4f}" for a in acc],
+      "--per-step prints one line with every step's accuracy", p)
+for k in range(1, 7):  # the accuracy after step k is that of a run of k steps
+    p = run(M("conv.bin"), "--input", M("x.npy"), "--labels", M("y.npy"), "--steps", str(k), "--json", out)
+    jk = json.load(open(out))
+    check(p.returncode == 0 and acc[k - 1:k] == [jk["accuracy"]] and "accuracy_per_step" not in jk,
+          f"--per-step value {k} equals --steps {k}", p)
 p = run(M("mlp.bin"), "--input", M("x.npy"), "--json", out)
 check(p.returncode == 1 and "does not fit the model input of 16" in p.stderr, "mlp on wrong input", p)
 p = run(M("conv-direct.bin"), "--input", M("x.npy"))
@@ -131,6 +144,13 @@ for args, text, name in [
     (["--input", M("x.npy"), "--mode=sparse"], "--mode=sparse", "bad mode"),
     (["--input", M("x.npy"), "--bogus"], "unknown option", "unknown option"),
     (["--input", M("x.npy"), "--full", "--steps", "2"], "exclude", "full and steps"),
+    (["--input", M("x.npy"), "--per-step"], "--per-step needs --labels", "per-step without labels"),
+    (["--input", M("x.npy"), "--labels", M("y.npy"), "--per-step", "--backend=cuda"],
+     "--per-step is supported by --backend=cpu only", "per-step on cuda"),
+    (["--input", M("x.npy"), "--labels", M("y.npy"), "--per-step", "--backend=cuda-emu"],
+     "--per-step is supported by --backend=cpu only", "per-step on cuda-emu"),
+    (["--input", M("x.npy"), "--labels", M("y.npy"), "--per-step", "--adaptive-exit"],
+     "--per-step and --adaptive-exit exclude each other", "per-step with adaptive exit"),
     ([], "no --input", "no input"),
     (["--input", M("x.npy"), "--json", "/nonexistent-dir/out.json"], "/nonexistent-dir/out.json",
      "unwritable json"),

@@ -2,10 +2,10 @@
 //
 // Thin command-line driver over the runtime library: parses options, loads and
 // validates the model, reads samples and labels, runs them on the CPU executor
-// and prints accuracy, throughput, mean steps executed and spikes per sample;
-// --json writes the full statistics (atomically) and
-// --dump prints the model readably. Every error names the file and rule and
-// exits with code 1.
+// and prints accuracy (with --per-step also per exit step), throughput, mean
+// steps executed and spikes per sample; --json writes the full statistics
+// (atomically) and --dump prints the model readably. Every error names the
+// file and rule and exits with code 1.
 //
 //===----------------------------------------------------------------------===//
 #include "snnc/runtime/Backend.h"
@@ -33,8 +33,9 @@ const char *kUsage =
     "[--limit N] [--seed S]\n"
     "                [--threads N] [--steps N | --full] "
     "[--adaptive-exit] [--json OUT]\n"
-    "                [--outputs] [--sample-spikes] [--backend=cpu|cuda] "
-    "[--mode=auto|event|dense] [--quiet]\n"
+    "                [--outputs] [--sample-spikes] [--per-step] "
+    "[--backend=cpu|cuda|cuda-emu]\n"
+    "                [--mode=auto|event|dense] [--quiet]\n"
     "       snnc-run MODEL.bin --dump\n"
     "Runs a compiled spiking network on a data set (IDX, "
     "IDX.gz or .npy) and prints accuracy,\n"
@@ -42,7 +43,10 @@ const char *kUsage =
     "By default the model runs T_exit\n"
     "steps; --steps N runs N, --full runs T; --adaptive-exit "
     "stops a sample as soon as its top-1\n"
-    "class can no longer change.\n";
+    "class can no longer change. --per-step (cpu backend, needs --labels, not "
+    "with\n"
+    "--adaptive-exit) also prints the accuracy if every sample stopped after "
+    "step 1, 2, ...\n";
 
 [[noreturn]] void die(const std::string &msg) {
   std::fprintf(stderr, "snnc-run: error: %s\n", msg.c_str());
@@ -66,7 +70,7 @@ struct Options {
   int64_t limit = -1, threads = 0, steps = 0;
   uint64_t seed = 0;
   bool full = false, adaptive = false, dump = false, quiet = false,
-       outputs = false, sampleSpikes = false;
+       outputs = false, sampleSpikes = false, perStep = false;
 };
 
 Options parseArgs(int argc, char **argv) {
@@ -133,6 +137,8 @@ Options parseArgs(int argc, char **argv) {
       o.outputs = true;
     } else if (a == "--sample-spikes") {
       o.sampleSpikes = true;
+    } else if (a == "--per-step") {
+      o.perStep = true;
     } else if (a == "--backend") {
       o.backend = value();
     } else if (a == "--mode") {
@@ -156,6 +162,15 @@ Options parseArgs(int argc, char **argv) {
     die("--full and --steps exclude each other");
   if (!o.dump && o.input.empty())
     die("no --input file given (see --help)");
+  if (o.perStep && backend != rt::Backend::Cpu)
+    die(fmt::format("--per-step is supported by --backend=cpu only, not "
+                    "--backend={}",
+                    o.backend));
+  if (o.perStep && o.labels.empty())
+    die("--per-step needs --labels (it reports accuracy per step)");
+  if (o.perStep && o.adaptive)
+    die("--per-step and --adaptive-exit exclude each other (every sample must "
+        "run every step)");
   return o;
 }
 
@@ -212,6 +227,7 @@ int main(int argc, char **argv) {
                                 : rt::Mode::Auto;
   ro.seed = o.seed;
   ro.sampleSpikes = o.sampleSpikes && !o.json.empty();
+  ro.stepPredictions = o.perStep;
   auto t0 = std::chrono::steady_clock::now();
   auto lastPrint = t0;
   bool printed = false, tty = isatty(2);
@@ -259,6 +275,21 @@ int main(int argc, char **argv) {
     std::printf("accuracy: %.4f (%lld/%lld)\n",
                 count ? double(correct) / count : 0.0,
                 static_cast<long long>(correct), static_cast<long long>(count));
+  // --per-step: the fraction correct if every sample stopped after step t + 1.
+  std::vector<double> stepAccuracy;
+  if (o.perStep) {
+    stepAccuracy.assign(res.steps, 0.0);
+    for (int t = 0; t < res.steps; ++t) {
+      int64_t c = 0;
+      for (int64_t r = 0; r < count; ++r)
+        c += res.stepPredictions[r * res.steps + t] == labels[r];
+      stepAccuracy[t] = count ? double(c) / count : 0.0;
+    }
+    std::string line;
+    for (double a : stepAccuracy)
+      line += fmt::format(" {:.4f}", a);
+    std::printf("accuracy per step:%s\n", line.c_str());
+  }
   std::printf("throughput: %.1f samples/s (%.3f s)\n", throughput,
               res.wallSeconds);
   std::printf("mean steps executed: %.3f\n", meanSteps);
@@ -294,6 +325,8 @@ int main(int argc, char **argv) {
     } else {
       j["accuracy"] = nullptr;
     }
+    if (o.perStep)
+      j["accuracy_per_step"] = stepAccuracy;
     j["predictions"] = res.predictions;
     j["steps_executed"] = res.stepsExecuted;
     j["mean_steps_executed"] = meanSteps;
