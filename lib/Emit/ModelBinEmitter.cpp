@@ -244,6 +244,19 @@ LogicalResult buildModelBin(NetworkOp network, const ImportedModelInfo &source,
         row->add_mean(value);
     }
   }
+  if (ArrayAttr table = network.getGammaHistogramAttr()) {
+    for (GammaHistogramAttr entry : table.getAsRange<GammaHistogramAttr>()) {
+      modelbin::GammaHistogram *row = model.add_gamma_histogram();
+      row->set_layer(entry.getLayer().str());
+      row->set_lo(entry.getRange()[0]);
+      row->set_hi(entry.getRange()[1]);
+      ArrayRef<int64_t> counts = entry.getCounts().asArrayRef();
+      row->set_bins(
+          static_cast<int32_t>(counts.size() / network.getNumSteps()));
+      for (int64_t count : counts)
+        row->add_counts(static_cast<int32_t>(count));
+    }
+  }
   return Emitter(network, model).run();
 }
 

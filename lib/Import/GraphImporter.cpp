@@ -487,6 +487,7 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
       fileLoc, symbol, opBuilder.getFunctionType({inputType}, {}),
       facts.numSteps, /*early_exit_step=*/nullptr,
       /*early_exit_threshold=*/nullptr, /*gamma_mean=*/nullptr,
+      /*gamma_histogram=*/nullptr,
       /*sym_visibility=*/nullptr, /*arg_attrs=*/nullptr,
       /*res_attrs=*/nullptr);
   Block *body =

@@ -12,6 +12,8 @@
 
 #include "snnc/Mapping/Network.h"
 
+#include "snnc/runtime/GammaTables.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -149,8 +151,16 @@ bool Builder::run() {
         return false;
     }
   }
+  if (!modelbin::checkGammaTables(model, &error))
+    return false;
   for (const modelbin::GammaMean &g : model.gamma_mean())
     net.gammaMean.push_back({g.layer(), {g.mean().begin(), g.mean().end()}});
+  for (const modelbin::GammaHistogram &h : model.gamma_histogram())
+    net.gammaHistograms.push_back({h.layer(),
+                                   h.lo(),
+                                   h.hi(),
+                                   h.bins(),
+                                   {h.counts().begin(), h.counts().end()}});
   if (net.populations.size() < 2) {
     error = "the model has no mapped neuron layer";
     return false;

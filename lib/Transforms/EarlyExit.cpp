@@ -4,12 +4,14 @@
 // falls over time; once every layer's mean stays below a threshold, later
 // steps carry no information. Since gamma is a trained constant, the step
 // after which that holds is known before any input: this pass computes it,
-// records the mean-gamma table for reports, and sets `early_exit_step`.
+// records the mean-gamma table and a gamma histogram per layer and step for
+// reports (paper Figs. 4 and 6), and sets `early_exit_step`.
 //
 //===----------------------------------------------------------------------===//
 
 #include "snnc/Dialect/SNN/IR/SNNAttrUtils.h"
 #include "snnc/Transforms/Passes.h"
+#include "snnc/runtime/GammaTables.h"
 
 #include "mlir/IR/Builders.h"
 #include "llvm/ADT/StringSet.h"
@@ -27,26 +29,42 @@ using namespace snnc::snn;
 
 namespace {
 
+/// Bins of the recorded gamma histograms: enough to show the rise and fall
+/// of the distribution (Fig. 6) in a few hundred numbers per layer.
+constexpr int64_t kHistogramBins = 20;
+
 struct LayerGamma {
   std::string name;
   SmallVector<float> mean; // [T]
 };
 
-/// The smallest t such that every layer's mean is below `threshold` at every
-/// step t' >= t; num_steps when never; at least 1.
 int64_t computeExitStep(ArrayRef<LayerGamma> layers, int64_t steps,
                         double threshold) {
-  if (layers.empty())
-    return steps;
-  int64_t exit = steps;
-  for (int64_t t = steps - 1; t >= 0; --t) {
-    bool quiet = llvm::all_of(
-        layers, [&](const LayerGamma &l) { return l.mean[t] < threshold; });
-    if (!quiet)
-      break;
-    exit = t;
-  }
-  return std::max<int64_t>(exit, 1);
+  return modelbin::earlyExitStep(
+      layers.size(), steps, threshold,
+      [&](size_t l, int64_t t) { return layers[l].mean[t]; });
+}
+
+/// Channels per bin at every step ([T, kHistogramBins]) over the range of
+/// all of the layer's gammas.
+GammaHistogramAttr histogramOf(MLIRContext *context, StringRef name,
+                               ArrayRef<float> gamma, int64_t steps) {
+  auto [lo, hi] = std::minmax_element(gamma.begin(), gamma.end());
+  float low = *lo, high = *hi;
+  int64_t channels = int64_t(gamma.size()) / steps;
+  SmallVector<int64_t> counts(steps * kHistogramBins, 0);
+  for (int64_t t = 0; t < steps; ++t)
+    for (int64_t c = 0; c < channels; ++c) {
+      double position = high > low ? (double(gamma[t * channels + c]) - low) /
+                                         (double(high) - low) * kHistogramBins
+                                   : 0.0;
+      int64_t bin =
+          std::min<int64_t>(kHistogramBins - 1, static_cast<int64_t>(position));
+      ++counts[t * kHistogramBins + bin];
+    }
+  return GammaHistogramAttr::get(context, StringAttr::get(context, name),
+                                 DenseF32ArrayAttr::get(context, {low, high}),
+                                 DenseI64ArrayAttr::get(context, counts));
 }
 
 std::string formatTable(ArrayRef<LayerGamma> layers, int64_t steps,
@@ -79,6 +97,7 @@ struct EarlyExitPass : public snnc::impl::SNNEarlyExitBase<EarlyExitPass> {
     NetworkOp network = getOperation();
     int64_t steps = network.getNumSteps();
     SmallVector<LayerGamma> layers;
+    SmallVector<Attribute> histograms;
     WalkResult walk = network.walk([&](BNTTOp bntt) {
       FailureOr<F32Values> gamma = F32Values::get(bntt.getGamma());
       if (failed(gamma)) {
@@ -93,6 +112,8 @@ struct EarlyExitPass : public snnc::impl::SNNEarlyExitBase<EarlyExitPass> {
           sum += (*gamma)[t * channels + c];
         layer.mean.push_back(static_cast<float>(sum / channels));
       }
+      histograms.push_back(histogramOf(network.getContext(), layer.name,
+                                       gamma->values(), steps));
       layers.push_back(std::move(layer));
       return WalkResult::advance();
     });
@@ -120,6 +141,9 @@ struct EarlyExitPass : public snnc::impl::SNNEarlyExitBase<EarlyExitPass> {
                                           b.getStringAttr(layer.name),
                                           b.getDenseF32ArrayAttr(layer.mean)));
     network.setGammaMeanAttr(b.getArrayAttr(table));
+    // Already folded: the recorded histograms stay as they are.
+    if (!histograms.empty() || !network.getGammaHistogramAttr())
+      network.setGammaHistogramAttr(b.getArrayAttr(histograms));
     network.setEarlyExitThresholdAttr(b.getF64FloatAttr(threshold));
     if (apply)
       network.setEarlyExitStepAttr(b.getI64IntegerAttr(exit));

@@ -122,6 +122,9 @@ std::string dumpModel(const mb::Model &m, const Network &net,
   for (const auto &g : net.gammaMean)
     s += fmt::format("gamma_mean {} t0={} t{}={}\n", g.first, g.second.front(),
                      net.steps - 1, g.second.back());
+  for (const mb::GammaHistogram &h : m.gamma_histogram())
+    s += fmt::format("gamma_histogram {} bins={} range=[{}, {}]\n", h.layer(),
+                     h.bins(), h.lo(), h.hi());
   return s;
 }
 

@@ -11,6 +11,7 @@
 //===----------------------------------------------------------------------===//
 #include "Preparer.h"
 
+#include "snnc/runtime/GammaTables.h"
 #include "snnc/runtime/ModelFile.h"
 
 #include <algorithm>
@@ -268,19 +269,12 @@ bool Preparer::run() {
         "model.output_layer: READOUT shape has rank {}, expected rank 1 "
         "[classes]",
         net.layers[net.output].shape.size()));
-  for (int i = 0; i < m.gamma_mean_size(); ++i) {
-    const mb::GammaMean &g = m.gamma_mean(i);
-    if (g.mean_size() != net.steps)
-      return fail(
-          fmt::format("model.gamma_mean[{}] '{}': {} values, expected T = {}",
-                      i, g.layer(), g.mean_size(), net.steps));
-    for (float v : g.mean())
-      if (!std::isfinite(v))
-        return fail(fmt::format("model.gamma_mean[{}] '{}': non-finite value",
-                                i, g.layer()));
+  std::string tableError;
+  if (!mb::checkGammaTables(m, &tableError))
+    return fail(tableError);
+  for (const mb::GammaMean &g : m.gamma_mean())
     net.gammaMean.emplace_back(
         g.layer(), std::vector<float>(g.mean().begin(), g.mean().end()));
-  }
   return true;
 }
 

@@ -13,6 +13,9 @@
 // CHECK-LABEL: snn.network @two_layers
 // CHECK-SAME: early_exit_step = 4 : i64
 // CHECK-SAME: early_exit_threshold = 1.000000e-01 : f64
+// The histograms span each layer's gamma range in 20 bins; at step 0 both of
+// bntt9's channels (0.5) fall in bin floor((0.5 + 0.2) / 1.2 * 20) = 11.
+// CHECK-SAME: gamma_histogram = [#snn.gamma_histogram<"bntt9", [-2.000000e-01, 1.000000e+00], [{{(0, ){11}2}}, {{(0, ){8}0}}, {{[0-9, ]*}}]>, #snn.gamma_histogram<"bntt10", [0.000000e+00, 3.000000e-01], [{{[0-9, ]*}}]>]
 // CHECK-SAME: gamma_mean = [#snn.gamma<"bntt9", [5.000000e-01, 9.000000e-01, 2.000000e-01, 7.500000e-02, 0.000000e+00, 5.000000e-02]>, #snn.gamma<"bntt10", [2.000000e-01, 3.000000e-01, 1.500000e-01, 1.200000e-01, 5.000000e-02, 0.000000e+00]>]
 // T13-LABEL: snn.network @two_layers
 // T13-SAME: early_exit_step = 3 : i64
@@ -61,6 +64,7 @@ snn.network @all_quiet(%x: tensor<1xf32>) -> tensor<1xf32> attributes {num_steps
 // layers get stable generated names.
 // CHECK-LABEL: snn.network @loud_last
 // CHECK-SAME: early_exit_step = 3 : i64
+// CHECK-SAME: gamma_histogram = [#snn.gamma_histogram<"bntt_0", [5.000000e-02, 5.000000e-01], [1, {{(0, ){19}1}}, {{(0, ){38}1}}]>]
 // CHECK-SAME: gamma_mean = [#snn.gamma<"bntt_0", [5.000000e-02, 5.000000e-02, 5.000000e-01]>]
 snn.network @loud_last(%x: tensor<1xf32>) -> tensor<1xf32> attributes {num_steps = 3 : i64} {
   %a = snn.bntt %x {gamma = dense<[[0.05], [0.05], [0.5]]> : tensor<3x1xf32>, mean = dense<0.0> : tensor<3x1xf32>, var = dense<1.0> : tensor<3x1xf32>, epsilon = 1.0e-4 : f32} : tensor<1xf32> -> tensor<1xf32>

@@ -63,6 +63,37 @@ TEST(Validate, ModelFields) {
              "model.gamma_mean[0]");
 }
 
+TEST(Validate, GammaHistogram) {
+  // The test model has T = 6; a valid row has 6 x bins counts.
+  auto row = [](mb::Model &m, int bins, int counts) {
+    mb::GammaHistogram *h = m.add_gamma_histogram();
+    h->set_layer("bntt1");
+    h->set_lo(-0.5f);
+    h->set_hi(1.5f);
+    h->set_bins(bins);
+    for (int k = 0; k < counts; ++k)
+      h->add_counts(1);
+    return h;
+  };
+  rt::Network net;
+  std::string err;
+  mb::Model ok = smallConvNet(7);
+  row(ok, 4, 24);
+  EXPECT_TRUE(rt::prepareNetwork(ok, &net, &err)) << err;
+  EXPECT_MSG(rejects([&](mb::Model &m) { row(m, 0, 0); }),
+             "model.gamma_histogram[0] 'bntt1': bins = 0, expected 1..1024");
+  EXPECT_MSG(rejects([&](mb::Model &m) { row(m, 4, 23); }),
+             "model.gamma_histogram[0] 'bntt1': 23 counts, expected T x bins "
+             "= 24");
+  EXPECT_MSG(rejects([&](mb::Model &m) { row(m, 4, 24)->set_counts(5, -2); }),
+             "model.gamma_histogram[0] 'bntt1': count 5 is -2, expected >= 0");
+  EXPECT_MSG(rejects([&](mb::Model &m) { row(m, 4, 24)->set_lo(2.0f); }),
+             "model.gamma_histogram[0] 'bntt1': range [2, 1.5], expected "
+             "finite lo <= hi");
+  EXPECT_MSG(rejects([&](mb::Model &m) { row(m, 4, 24)->set_hi(INFINITY); }),
+             "expected finite lo <= hi");
+}
+
 TEST(Validate, TableSizeMismatch) {
   std::string e = rejects([](mb::Model &m) {
     setTensor(m.mutable_layers(2)->mutable_lif()->mutable_leak(), {5, 6},

@@ -78,6 +78,14 @@ struct Network {
     std::vector<double> mean;
   };
   std::vector<Gamma> gammaMean;
+  /// Channels per gamma bin at every step of one BNTT layer (paper Fig. 6).
+  struct GammaHistogram {
+    std::string layer;
+    double lo = 0, hi = 0;
+    int bins = 0;
+    std::vector<int> counts; // [T, bins]
+  };
+  std::vector<GammaHistogram> gammaHistograms;
 
   int find(const std::string &name) const;
 };

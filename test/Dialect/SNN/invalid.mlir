@@ -42,6 +42,37 @@ snn.network @gamma_twice(%x: tensor<4xf32>) -> tensor<4xf32> attributes {num_ste
 
 // -----
 
+// expected-error @+1 {{gamma_histogram entry 'bntt1' needs a range [lo, hi] with lo <= hi}}
+snn.network @histogram_range(%x: tensor<4xf32>) -> tensor<4xf32> attributes {num_steps = 1 : i64, gamma_histogram = [#snn.gamma_histogram<"bntt1", [1.0, 0.5], [1, 0]>]} {
+  %r = snn.readout %x : tensor<4xf32> -> tensor<4xf32>
+  snn.output %r : tensor<4xf32>
+}
+
+// -----
+
+// expected-error @+1 {{gamma_histogram entry 'bntt1' has 3 counts, expected num_steps = 2 x bins}}
+snn.network @histogram_counts(%x: tensor<4xf32>) -> tensor<4xf32> attributes {num_steps = 2 : i64, gamma_histogram = [#snn.gamma_histogram<"bntt1", [0.0, 1.0], [1, 0, 1]>]} {
+  %r = snn.readout %x : tensor<4xf32> -> tensor<4xf32>
+  snn.output %r : tensor<4xf32>
+}
+
+// -----
+
+// expected-error @+1 {{gamma_histogram entry 'bntt1' has a negative count}}
+snn.network @histogram_negative(%x: tensor<4xf32>) -> tensor<4xf32> attributes {num_steps = 1 : i64, gamma_histogram = [#snn.gamma_histogram<"bntt1", [0.0, 1.0], [2, -1]>]} {
+  %r = snn.readout %x : tensor<4xf32> -> tensor<4xf32>
+  snn.output %r : tensor<4xf32>
+}
+
+// -----
+
+// expected-error @+1 {{gamma_histogram lists layer 'bntt1' twice; layer names must be unique}}
+snn.network @histogram_twice(%x: tensor<4xf32>) -> tensor<4xf32> attributes {num_steps = 1 : i64, gamma_histogram = [#snn.gamma_histogram<"bntt1", [0.0, 1.0], [1]>, #snn.gamma_histogram<"bntt1", [0.0, 1.0], [1]>]} {
+  %r = snn.readout %x : tensor<4xf32> -> tensor<4xf32>
+  snn.output %r : tensor<4xf32>
+}
+// -----
+
 // expected-error @+1 {{'snn.network' op attribute 'gamma_mean' failed to satisfy constraint: mean gamma per BNTT layer}}
 snn.network @gamma_not_a_table(%x: tensor<4xf32>) -> tensor<4xf32> attributes {num_steps = 1 : i64, gamma_mean = [array<f32: 1.0>]} {
   %r = snn.readout %x : tensor<4xf32> -> tensor<4xf32>

@@ -70,8 +70,9 @@ snn.network @resource_weights(%x: tensor<2xf32>) -> tensor<2xf32> attributes {nu
 // The early-exit attributes, with the mean-gamma table in network order.
 // CHECK-LABEL: snn.network @exit_attrs
 // CHECK-SAME: early_exit_step = 1 : i64
+// CHECK-SAME: gamma_histogram = [#snn.gamma_histogram<"bntt2", [5.000000e-02, 5.000000e-01], [0, 3, 3, 0]>]
 // CHECK-SAME: gamma_mean = [#snn.gamma<"bntt2", [5.000000e-01, 5.000000e-02]>, #snn.gamma<"bntt1", [2.500000e-01, 0.000000e+00]>]
-snn.network @exit_attrs(%x: tensor<2xf32>) -> tensor<2xf32> attributes {num_steps = 2 : i64, early_exit_step = 1 : i64, early_exit_threshold = 0.1 : f64, gamma_mean = [#snn.gamma<"bntt2", [0.5, 0.05]>, #snn.gamma<"bntt1", [0.25, 0.0]>]} {
+snn.network @exit_attrs(%x: tensor<2xf32>) -> tensor<2xf32> attributes {num_steps = 2 : i64, early_exit_step = 1 : i64, early_exit_threshold = 0.1 : f64, gamma_mean = [#snn.gamma<"bntt2", [0.5, 0.05]>, #snn.gamma<"bntt1", [0.25, 0.0]>], gamma_histogram = [#snn.gamma_histogram<"bntt2", [0.05, 0.5], [0, 3, 3, 0]>]} {
   %r = snn.readout %x : tensor<2xf32> -> tensor<2xf32>
   snn.output %r : tensor<2xf32>
 }

@@ -71,6 +71,25 @@ def SNN_LayerGammaAttr : AttrDef<SNN_Dialect, "LayerGamma"> {
   let assemblyFormat = "`<` $layer `,` $mean `>`";
 }
 
+def SNN_GammaHistogramAttr : AttrDef<SNN_Dialect, "GammaHistogram"> {
+  let mnemonic = "gamma_histogram";
+  let summary = "histogram of one BNTT layer's gamma_t at every time step";
+  let description = [{
+    The name of a BNTT layer, the range `[lo, hi]` of its gamma values and,
+    for every step t and bin b, the number of channels whose gamma_t falls in
+    bin b (`counts` is row-major `[num_steps, bins]`; bins are equal parts of
+    the range, the last one closed). The data of the paper's Fig. 6.
+
+    ```mlir
+    #snn.gamma_histogram<"bntt1", [-0.1, 1.2], [0, 3, 1, 0, 4, 0]>
+    ```
+  }];
+  let parameters = (ins "::mlir::StringAttr":$layer,
+                        "::mlir::DenseF32ArrayAttr":$range,
+                        "::mlir::DenseI64ArrayAttr":$counts);
+  let assemblyFormat = "`<` $layer `,` $range `,` $counts `>`";
+}
+
 def SNN_SpikeType : TypeDef<SNN_Dialect, "Spike"> {
   let mnemonic = "spike";
   let summary = "a binary (or signed ternary) spike";

@@ -58,6 +58,28 @@ LogicalResult NetworkOp::verify() {
                << "' twice; layer names must be unique";
     }
   }
+  if (ArrayAttr table = getGammaHistogramAttr()) {
+    llvm::StringSet<> seen;
+    for (GammaHistogramAttr entry : table.getAsRange<GammaHistogramAttr>()) {
+      StringRef layer = entry.getLayer().getValue();
+      ArrayRef<float> range = entry.getRange().asArrayRef();
+      if (range.size() != 2 || !(range[0] <= range[1]))
+        return emitOpError("gamma_histogram entry '")
+               << layer << "' needs a range [lo, hi] with lo <= hi";
+      int64_t counts = entry.getCounts().size();
+      if (counts == 0 || counts % steps != 0)
+        return emitOpError("gamma_histogram entry '")
+               << layer << "' has " << counts
+               << " counts, expected num_steps = " << steps << " x bins";
+      if (llvm::any_of(entry.getCounts().asArrayRef(),
+                       [](int64_t c) { return c < 0; }))
+        return emitOpError("gamma_histogram entry '")
+               << layer << "' has a negative count";
+      if (!seen.insert(layer).second)
+        return emitOpError("gamma_histogram lists layer '")
+               << layer << "' twice; layer names must be unique";
+    }
+  }
   Block &body = getBody().front();
   if (body.getNumArguments() != getFunctionType().getNumInputs())
     return emitOpError("body has ")

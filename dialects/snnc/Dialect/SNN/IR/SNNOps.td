@@ -29,11 +29,15 @@ def SNN_NetworkOp : SNN_Op<"network", [
     by `snn.readout` ops, whose value is defined after the last executed step.
 
     `gamma_mean` (set by `snn-early-exit`) lists, in network order, each BNTT
-    layer's mean gamma over channels at every step (`#snn.gamma`), kept for
-    reports after the BNTT ops are folded away.
+    layer's mean gamma over channels at every step (`#snn.gamma`), and
+    `gamma_histogram` the distribution of gamma over channels at every step
+    (`#snn.gamma_histogram`); both are kept for reports after the BNTT ops are
+    folded away.
 
     Rules: `num_steps >= 1`; `1 <= early_exit_step <= num_steps`; every
     `gamma_mean` entry has num_steps values and a layer name of its own;
+    every `gamma_histogram` entry has a range `[lo, hi]` with lo <= hi,
+    num_steps x bins counts >= 0 (bins >= 1) and a layer name of its own;
     exactly one block whose terminator is `snn.output`; results come from
     `snn.readout`.
 
@@ -52,6 +56,8 @@ def SNN_NetworkOp : SNN_Op<"network", [
                        OptionalAttr<F64Attr>:$early_exit_threshold,
                        OptionalAttr<TypedArrayAttrBase<SNN_LayerGammaAttr,
                            "mean gamma per BNTT layer">>:$gamma_mean,
+                       OptionalAttr<TypedArrayAttrBase<SNN_GammaHistogramAttr,
+                           "gamma histogram per BNTT layer">>:$gamma_histogram,
                        OptionalAttr<StrAttr>:$sym_visibility,
                        OptionalAttr<DictArrayAttr>:$arg_attrs,
                        OptionalAttr<DictArrayAttr>:$res_attrs);
