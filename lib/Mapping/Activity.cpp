@@ -18,6 +18,8 @@
 
 #include "snnc/Mapping/Activity.h"
 
+#include "snnc/runtime/GammaTables.h"
+
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
@@ -108,6 +110,17 @@ bool readProfile(const std::string &path, const Network &net, Profile *profile,
   }
   if (j.contains("accuracy") && j["accuracy"].is_number())
     profile->accuracy = j["accuracy"].get<double>();
+  if (j.contains("accuracy_per_step")) {
+    const auto &acc = j["accuracy_per_step"];
+    if (!acc.is_array() || acc.size() > size_t(net.numSteps))
+      return fail("accuracy_per_step",
+                  fmt::format("expected at most {} values", net.numSteps));
+    for (const auto &v : acc) {
+      if (!v.is_number() || v.get<double>() < 0 || v.get<double>() > 1)
+        return fail("accuracy_per_step", "values must be numbers in [0, 1]");
+      profile->accuracyPerStep.push_back(v.get<double>());
+    }
+  }
   return true;
 }
 
@@ -172,6 +185,8 @@ void estimateActivity(const Network &net, const Profile *profile,
   Activity &a = *activity;
   a = Activity();
   a.measured = profile != nullptr;
+  if (profile)
+    a.accuracyPerStep = profile->accuracyPerStep;
   a.steps = T;
   a.spikes.assign(n, std::vector<double>(T, 0.0));
   a.synops.resize(n);
@@ -298,6 +313,28 @@ void estimateActivity(const Network &net, const Profile *profile,
   a.notes.push_back("active neuron updates estimated as neurons receiving at "
                     "least one input spike (independent inputs at the layer "
                     "rates) or spiking; the rest are inactive updates");
+}
+
+std::vector<ExitPoint> exitSweep(const Network &net, const Activity &a) {
+  double largest = 0;
+  for (const Network::Gamma &g : net.gammaMean)
+    for (double m : g.mean)
+      largest = std::max(largest, m);
+  std::vector<ExitPoint> points;
+  if (largest <= 0)
+    return points;
+  constexpr int kThresholds = 40;
+  for (int k = 1; k <= kThresholds; ++k) {
+    ExitPoint p;
+    p.threshold = largest * 1.05 * k / kThresholds;
+    p.exitStep = int(modelbin::earlyExitStep(
+        net.gammaMean.size(), net.numSteps, p.threshold,
+        [&](size_t l, int64_t t) { return net.gammaMean[l].mean[t]; }));
+    if (size_t(p.exitStep) <= a.accuracyPerStep.size())
+      p.accuracy = a.accuracyPerStep[p.exitStep - 1];
+    points.push_back(p);
+  }
+  return points;
 }
 
 } // namespace mapping

@@ -4,13 +4,17 @@
 // core utilisation map on the mesh, the energy breakdown per layer, energy
 // per step with T_exit, and the paper-style figures from the compile and run
 // data (mean gamma_t per BNTT layer with the exit threshold and T_exit, as in
-// Kim & Panda Fig. 4; spikes per layer per step, Fig. 1C; spike rate per
-// layer, Fig. 5). The page is XHTML so that XML tools can check it; every
-// text that comes from the model goes through escape().
+// Kim & Panda Fig. 4; gamma histograms per layer and step, Fig. 6; the
+// early-exit step and its accuracy against the threshold, Fig. 7; spikes per
+// layer per step, Fig. 1C; spike rate per layer, Fig. 5). The page is XHTML so
+// that XML tools can check it; every text that comes from the model goes
+// through escape(). The chart primitives are in Svg.cpp.
 //
 //===----------------------------------------------------------------------===//
 
 #include "snnc/Mapping/Pipeline.h"
+
+#include "Svg.h"
 
 #include "snnc/runtime/ModelFile.h"
 
@@ -24,38 +28,7 @@ namespace snnc {
 namespace mapping {
 namespace {
 
-const char *const kPalette[] = {"#4e79a7", "#f28e2b", "#e15759", "#76b7b2",
-                                "#59a14f", "#edc948", "#b07aa1", "#ff9da7",
-                                "#9c755f", "#bab0ac"};
-
-std::string color(size_t i) { return kPalette[i % 10]; }
-
-std::string escape(const std::string &s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-    case '&':
-      out += "&amp;";
-      break;
-    case '<':
-      out += "&lt;";
-      break;
-    case '>':
-      out += "&gt;";
-      break;
-    case '"':
-      out += "&quot;";
-      break;
-    default:
-      // XML 1.0 forbids most control characters.
-      if (static_cast<unsigned char>(c) >= 0x20 || c == '\n' || c == '\t')
-        out += c;
-    }
-  }
-  return out;
-}
-
-std::string num(double v) { return fmt::format("{:.4g}", v); }
+using namespace svg;
 
 /// A unit that keeps axis numbers between 1 and 1000: (pJ per unit, name).
 std::pair<double, const char *> energyUnit(double maxPj) {
@@ -64,179 +37,6 @@ std::pair<double, const char *> energyUnit(double maxPj) {
   if (maxPj >= 1e3)
     return {1e3, "nJ"};
   return {1, "pJ"};
-}
-
-struct Series {
-  std::string name;
-  std::vector<double> values;
-};
-
-constexpr double kWidth = 640, kHeight = 360, kLeft = 70, kRight = 150,
-                 kTop = 40, kBottom = 50;
-
-std::string svgOpen(const std::string &title, double w = kWidth,
-                    double h = kHeight) {
-  return fmt::format(
-      "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{0}\" height=\"{1}\" "
-      "viewBox=\"0 0 {0} {1}\" font-family=\"sans-serif\" font-size=\"12\">\n"
-      "<title>{2}</title>\n<rect width=\"{0}\" height=\"{1}\" "
-      "fill=\"white\"/>\n"
-      "<text x=\"{3}\" y=\"22\" font-size=\"15\" "
-      "text-anchor=\"middle\">{2}</text>\n",
-      w, h, escape(title), w / 2);
-}
-
-/// Axes with a few ticks; returns the mapping of data to pixels.
-struct Frame {
-  double x0, x1, y0, y1;
-  double px(double x) const {
-    return kLeft + (x - x0) / (x1 - x0) * (kWidth - kLeft - kRight);
-  }
-  double py(double y) const {
-    return kHeight - kBottom -
-           (y - y0) / (y1 - y0) * (kHeight - kTop - kBottom);
-  }
-};
-
-std::string axes(const Frame &f, const std::string &xLabel,
-                 const std::string &yLabel, bool integerX) {
-  std::string s;
-  s += fmt::format("<line x1=\"{0}\" y1=\"{1}\" x2=\"{2}\" y2=\"{1}\" "
-                   "stroke=\"black\"/>\n",
-                   kLeft, kHeight - kBottom, kWidth - kRight);
-  s += fmt::format("<line x1=\"{0}\" y1=\"{1}\" x2=\"{0}\" y2=\"{2}\" "
-                   "stroke=\"black\"/>\n",
-                   kLeft, kTop, kHeight - kBottom);
-  // Round y ticks (1, 2, 2.5 or 5 times a power of ten) read better than
-  // quarters of the data range.
-  double raw = (f.y1 - f.y0) / 4;
-  double magnitude = std::pow(10.0, std::floor(std::log10(raw)));
-  double step = magnitude;
-  for (double factor : {1.0, 2.0, 2.5, 5.0, 10.0})
-    if (factor * magnitude >= raw) {
-      step = factor * magnitude;
-      break;
-    }
-  for (double y = std::ceil(f.y0 / step) * step; y <= f.y1 + 1e-9 * step;
-       y += step)
-    s += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>\n",
-                     kLeft - 6, f.py(y) + 4, num(std::abs(y) < 1e-12 ? 0 : y));
-  for (int i = 0; i <= 4; ++i) {
-    double x = f.x0 + (f.x1 - f.x0) * i / 4;
-    if (integerX)
-      x = std::round(x);
-    s += fmt::format(
-        "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>\n", f.px(x),
-        kHeight - kBottom + 16, num(x));
-  }
-  s += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>\n",
-                   (kLeft + kWidth - kRight) / 2, kHeight - 12, escape(xLabel));
-  s += fmt::format("<text x=\"16\" y=\"{0}\" text-anchor=\"middle\" "
-                   "transform=\"rotate(-90 16 {0})\">{1}</text>\n",
-                   (kTop + kHeight - kBottom) / 2, escape(yLabel));
-  return s;
-}
-
-std::string legend(const std::vector<std::string> &names) {
-  std::string s;
-  for (size_t i = 0; i < names.size(); ++i) {
-    double y = kTop + 10 + 18.0 * i;
-    s += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"12\" height=\"12\" "
-                     "fill=\"{}\"/>\n<text x=\"{}\" y=\"{}\">{}</text>\n",
-                     kWidth - kRight + 12, y - 10, color(i),
-                     kWidth - kRight + 30, y, escape(names[i]));
-  }
-  return s;
-}
-
-/// Lines over steps 1..T; optional horizontal and vertical markers.
-std::string lineChart(const std::string &title, const std::string &yLabel,
-                      const std::vector<Series> &series, double hLine,
-                      const std::string &hLabel, double vLine,
-                      const std::string &vLabel) {
-  double lo = 0, hi = 0;
-  size_t steps = 1;
-  for (const Series &s : series)
-    for (double v : s.values) {
-      hi = std::max(hi, v);
-      lo = std::min(lo, v);
-      steps = std::max(steps, s.values.size());
-    }
-  if (!hLabel.empty())
-    hi = std::max(hi, hLine);
-  if (hi <= lo)
-    hi = lo + 1;
-  Frame f{1, std::max<double>(2, double(steps)), lo, hi * 1.05};
-  std::string s = svgOpen(title) + axes(f, "time step", yLabel, true);
-  std::vector<std::string> names;
-  for (size_t i = 0; i < series.size(); ++i) {
-    std::string points;
-    for (size_t t = 0; t < series[i].values.size(); ++t)
-      points += fmt::format("{:.1f},{:.1f} ", f.px(double(t + 1)),
-                            f.py(series[i].values[t]));
-    s += fmt::format("<polyline fill=\"none\" stroke=\"{}\" stroke-width=\"2\" "
-                     "points=\"{}\"/>\n",
-                     color(i), points);
-    names.push_back(series[i].name);
-  }
-  if (!hLabel.empty())
-    s += fmt::format(
-        "<line x1=\"{0}\" y1=\"{1}\" x2=\"{2}\" y2=\"{1}\" "
-        "stroke=\"gray\" stroke-dasharray=\"6 4\"/>\n<text x=\"{3}\" "
-        "y=\"{4}\" fill=\"gray\">{5}</text>\n",
-        kLeft, f.py(hLine), kWidth - kRight, kLeft + 4, f.py(hLine) - 4,
-        escape(hLabel));
-  if (!vLabel.empty())
-    s += fmt::format(
-        "<line x1=\"{0}\" y1=\"{1}\" x2=\"{0}\" y2=\"{2}\" "
-        "stroke=\"black\" stroke-dasharray=\"2 3\"/>\n<text x=\"{3}\" "
-        "y=\"{4}\" text-anchor=\"end\">{5}</text>\n",
-        f.px(vLine), kTop, kHeight - kBottom, f.px(vLine) - 4, kTop + 12,
-        escape(vLabel));
-  return s + legend(names) + "</svg>\n";
-}
-
-/// One bar per category, each stacked from `parts` (same length each).
-std::string stackedBars(const std::string &title, const std::string &yLabel,
-                        const std::vector<std::string> &categories,
-                        const std::vector<Series> &parts) {
-  double hi = 0;
-  for (size_t c = 0; c < categories.size(); ++c) {
-    double sum = 0;
-    for (const Series &p : parts)
-      sum += p.values[c];
-    hi = std::max(hi, sum);
-  }
-  if (hi <= 0)
-    hi = 1;
-  Frame f{0, double(std::max<size_t>(1, categories.size())), 0, hi * 1.05};
-  std::string s = svgOpen(title) + axes(f, "", yLabel, false);
-  // The numeric x ticks are meaningless for categories: cover them.
-  s += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"20\" "
-                   "fill=\"white\"/>\n",
-                   kLeft - 20, kHeight - kBottom + 2,
-                   kWidth - kRight - kLeft + 40);
-  double slot = (kWidth - kLeft - kRight) / f.x1;
-  std::vector<std::string> names;
-  for (size_t c = 0; c < categories.size(); ++c) {
-    double base = 0;
-    for (size_t i = 0; i < parts.size(); ++i) {
-      double v = parts[i].values[c];
-      s += fmt::format(
-          "<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" "
-          "height=\"{:.1f}\" fill=\"{}\"><title>{}: {}</title></rect>\n",
-          kLeft + slot * (c + 0.15), f.py(base + v), slot * 0.7,
-          f.py(base) - f.py(base + v), color(i), escape(parts[i].name), num(v));
-      base += v;
-    }
-    s += fmt::format("<text x=\"{:.1f}\" y=\"{}\" text-anchor=\"middle\">{}"
-                     "</text>\n",
-                     kLeft + slot * (c + 0.5), kHeight - kBottom + 16,
-                     escape(categories[c]));
-  }
-  for (const Series &p : parts)
-    names.push_back(p.name);
-  return s + (parts.size() > 1 ? legend(names) : "") + "</svg>\n";
 }
 
 /// Chips side by side; each tile a square of core cells coloured by layer,
@@ -294,6 +94,58 @@ std::string meshMap(const Network &net, const MapResult &r) {
                    "compartment utilisation</text>\n",
                    h - 6);
   return s + "</svg>\n";
+}
+
+/// Fig. 6 (gamma histograms per layer and step) and Fig. 7 (the early-exit
+/// step, and the accuracy there when the profile has it, against the gamma
+/// threshold), from the gamma tables that snnc recorded before folding.
+void addGammaFigures(const Network &net, const Activity &a,
+                     std::vector<std::pair<std::string, std::string>> *figures,
+                     std::vector<std::string> *notes) {
+  const int T = net.numSteps;
+  std::vector<HeatPanel> panels;
+  for (const Network::GammaHistogram &h : net.gammaHistograms)
+    panels.push_back({h.layer, h.lo, h.hi, T, h.bins,
+                      std::vector<double>(h.counts.begin(), h.counts.end())});
+  if (!panels.empty())
+    figures->push_back(
+        {"gamma_histogram.svg",
+         heatMaps("Distribution of gamma_t over channels per BNTT layer "
+                  "(Fig. 6)",
+                  "gamma value (each step's row scaled to its largest bin)",
+                  "time step", panels)});
+  std::vector<ExitPoint> sweep = exitSweep(net, a);
+  if (sweep.empty())
+    return;
+  std::vector<double> thresholds, known;
+  Series exitSteps{"T_exit", {}}, accuracy{"accuracy", {}};
+  for (const ExitPoint &p : sweep) {
+    thresholds.push_back(p.threshold);
+    exitSteps.values.push_back(p.exitStep);
+    if (p.accuracy >= 0) {
+      known.push_back(p.threshold);
+      accuracy.values.push_back(100 * p.accuracy);
+    }
+  }
+  std::string compiled =
+      fmt::format("compiled: {}", num(net.earlyExitThreshold));
+  figures->push_back(
+      {"exit.svg",
+       xyChart("Early-exit step against the gamma threshold (Fig. 7)",
+               "gamma threshold", "T_exit (steps)", thresholds, {exitSteps},
+               false, 0, "", net.earlyExitThreshold, compiled)});
+  if (known.empty()) {
+    notes->push_back("Fig. 7 accuracy: the profile has no accuracy per step; "
+                     "make it with snnc-run --full --per-step --labels FILE "
+                     "--json RUN.json.");
+    return;
+  }
+  figures->push_back(
+      {"exit_accuracy.svg",
+       xyChart("Accuracy at the early-exit step against the gamma threshold "
+               "(Fig. 7)",
+               "gamma threshold", "accuracy (%)", known, {accuracy}, false, 0,
+               "", net.earlyExitThreshold, compiled)});
 }
 
 bool writeFile(const std::string &path, const std::string &text,
@@ -367,6 +219,9 @@ bool writeReport(const std::string &dir, const Network &net, const MapResult &r,
                  fmt::format("exit threshold {}", num(net.earlyExitThreshold)),
                  exit, fmt::format("T_exit = {}", exit))});
 
+  std::vector<std::string> notes;
+  addGammaFigures(net, a, &figures, &notes);
+
   std::vector<Series> spikes;
   std::vector<std::string> spiking;
   Series rates{"spike rate", {}};
@@ -403,6 +258,8 @@ bool writeReport(const std::string &dir, const Network &net, const MapResult &r,
   html += fmt::format("<h1>snnc-map: {} on {}</h1>\n<pre>{}</pre>\n",
                       escape(net.modelName), escape(r.hw.name),
                       escape(summaryText(net, r)));
+  for (const std::string &note : notes)
+    html += fmt::format("<p>{}</p>\n", escape(note));
   for (const auto &[name, svg] : figures) {
     html += fmt::format("<h2>{}</h2>\n<div>\n", escape(name));
     html += svg + "</div>\n";

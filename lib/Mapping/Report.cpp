@@ -161,6 +161,13 @@ Json resultToJson(const Network &net, const MapResult &r) {
   j["placement_cost_pj_per_step"] = {{"initial", m.placementCostInitial},
                                      {"final", m.placementCostFinal}};
   const EnergyReport &e = r.energy;
+  Json sweep = Json::array();
+  for (const ExitPoint &p : exitSweep(net, r.activity))
+    sweep.push_back(
+        {{"threshold", p.threshold},
+         {"exit_step", p.exitStep},
+         {"accuracy", p.accuracy >= 0 ? Json(p.accuracy) : Json(nullptr)}});
+  j["early_exit_sweep"] = sweep;
   j["at_T"] = costToJson(net, e.atT);
   j["at_T_exit"] = costToJson(net, e.atExit);
   Json steps = Json::array();

@@ -28,6 +28,9 @@ struct Profile {
   std::map<std::string, std::vector<double>> spikes; ///< summed over samples
   std::map<std::string, double> synapticEvents;      ///< summed over samples
   double accuracy = -1;                              ///< < 0: unknown
+  /// Accuracy if stopped after step 1, 2, ... (snnc-run --per-step); empty
+  /// when the run did not record it.
+  std::vector<double> accuracyPerStep;
 };
 
 /// Reads `snnc-run --json` output and checks it against the network: every
@@ -49,6 +52,8 @@ struct Activity {
   std::vector<std::vector<std::vector<double>>> runtimeEvents;
   /// [population][t]: neurons updated with input or a spike this step.
   std::vector<std::vector<double>> activeUpdates;
+  /// The profile's accuracy after each step (Profile::accuracyPerStep).
+  std::vector<double> accuracyPerStep;
   std::vector<std::string> notes;
 
   /// Mean spikes per neuron per step over the first `steps` steps.
@@ -59,6 +64,19 @@ struct Activity {
 /// population spikes at `defaultRate` per neuron per step).
 void estimateActivity(const Network &net, const Profile *profile,
                       double defaultRate, Activity *activity);
+
+/// One point of the paper's Fig. 7: the early-exit step that a gamma threshold
+/// gives, and the profile's accuracy after that many steps (< 0: unknown).
+struct ExitPoint {
+  double threshold = 0;
+  int exitStep = 0;
+  double accuracy = -1;
+};
+
+/// The early-exit step (and accuracy, from Activity::accuracyPerStep) at 40
+/// evenly spaced thresholds up to 1.05 x the largest mean gamma; empty when
+/// the model has no gamma table or no positive mean.
+std::vector<ExitPoint> exitSweep(const Network &net, const Activity &activity);
 
 } // namespace mapping
 } // namespace snnc

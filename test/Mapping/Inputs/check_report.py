@@ -24,9 +24,11 @@ def main(folder):
     assert root.tagName == "html" and root.getAttribute("xmlns") == XHTML
     inline = page.getElementsByTagName("svg")
     assert len(inline) == len(svgs), (len(inline), len(svgs))
-    titles = [t.firstChild.data for t in page.getElementsByTagName("title") if t.firstChild]
+    # A figure's title is the <title> child of its <svg>; those inside shapes are tooltips.
+    titles = [t.firstChild.data for svg in inline for t in svg.childNodes
+              if t.nodeType == t.ELEMENT_NODE and t.tagName == "title" and t.firstChild]
     print(f"report ok: {len(svgs)} svg files, {len(inline)} inline figures")
-    for t in titles[1:]:
+    for t in titles:
         print(f"figure: {t}")
 
 
