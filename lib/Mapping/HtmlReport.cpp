@@ -212,6 +212,14 @@ bool writeReport(const std::string &dir, const Network &net, const MapResult &r,
   std::vector<Series> gammas;
   for (const Network::Gamma &g : net.gammaMean)
     gammas.push_back({g.layer, g.mean});
+  // Fig. 4's lower panel: the exit rule compares this curve to the threshold.
+  if (gammas.size() > 1) {
+    Series largest{"max over layers", std::vector<double>(T, -1e300), true};
+    for (const Network::Gamma &g : net.gammaMean)
+      for (int t = 0; t < T; ++t)
+        largest.values[t] = std::max(largest.values[t], g.mean[t]);
+    gammas.push_back(std::move(largest));
+  }
   figures.push_back(
       {"gamma.svg",
        lineChart("Mean BNTT gamma_t per layer (Fig. 4)", "mean gamma_t", gammas,

@@ -152,9 +152,10 @@ std::string xyChart(const std::string &title, const std::string &xLabel,
     for (size_t k = 0; k < series[i].values.size() && k < xs.size(); ++k)
       points +=
           fmt::format("{:.1f},{:.1f} ", f.px(xs[k]), f.py(series[i].values[k]));
-    s += fmt::format("<polyline fill=\"none\" stroke=\"{}\" stroke-width=\"2\" "
-                     "points=\"{}\"/>\n",
-                     color(i), points);
+    s += fmt::format(
+        "<polyline fill=\"none\" stroke=\"{}\" stroke-width=\"2\"{} "
+        "points=\"{}\"/>\n",
+        color(i), series[i].dashed ? " stroke-dasharray=\"5 3\"" : "", points);
     names.push_back(series[i].name);
   }
   if (!hLabel.empty())

@@ -19,6 +19,7 @@ namespace svg {
 struct Series {
   std::string name;
   std::vector<double> values;
+  bool dashed = false; ///< line charts: a derived curve drawn over the others
 };
 
 constexpr double kWidth = 640, kHeight = 360, kLeft = 70, kRight = 150,
