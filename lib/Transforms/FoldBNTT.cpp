@@ -181,18 +181,18 @@ struct FoldBNTTPass : public snnc::impl::SNNFoldBNTTBase<FoldBNTTPass> {
       auto lif = bntt->hasOneUse() ? dyn_cast<LIFOp>(*bntt->getUsers().begin())
                                    : LIFOp();
       if (!lif) {
-        bntt.emitRemark("not folded: its result does not feed exactly one "
-                        "snn.lif; it stays a per-step channel affine map");
+        bntt.emitWarning("not folded: its result does not feed exactly one "
+                         "snn.lif; it stays a per-step channel affine map");
         continue;
       }
       if (isSpikeTensor(bntt.getInput().getType())) {
-        bntt.emitRemark("not folded: its input is a spike train, and a LIF "
-                        "integrates graded (f32) input");
+        bntt.emitWarning("not folded: its input is a spike train, and a LIF "
+                         "integrates graded (f32) input");
         continue;
       }
       if (lif.hasTables()) {
-        bntt.emitRemark("not folded: the following snn.lif already has "
-                        "per-step tables");
+        bntt.emitWarning("not folded: the following snn.lif already has "
+                         "per-step tables");
         continue;
       }
       BNTTFolder folder(bntt, lif, mode);

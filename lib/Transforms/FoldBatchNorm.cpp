@@ -65,8 +65,8 @@ struct FoldBatchNormPass
       Operation *producer = bn.getInput().getDefiningOp();
       if (!producer || !producer->hasOneUse() ||
           !isa<Conv2DOp, DenseOp>(producer)) {
-        bn.emitRemark("not folded: its input is not a conv2d/dense used only "
-                      "by it; it stays a per-channel affine map");
+        bn.emitWarning("not folded: its input is not a conv2d/dense used only "
+                       "by it; it stays a per-channel affine map");
         continue;
       }
       if (auto conv = dyn_cast<Conv2DOp>(producer))

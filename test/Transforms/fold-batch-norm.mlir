@@ -30,7 +30,7 @@ snn.network @conv_bn(%x: tensor<1x2x2xf32>) -> tensor<8xf32> attributes {num_ste
 // -----
 
 // A batch norm directly on the input cannot fold; it stays.
-// REMARK: remark: not folded: its input is not a conv2d/dense used only by it
+// REMARK: warning: not folded: its input is not a conv2d/dense used only by it
 // CHECK-LABEL: snn.network @input_bn
 // CHECK: snn.batch_norm
 snn.network @input_bn(%x: tensor<2xf32>) -> tensor<2xf32> attributes {num_steps = 1 : i64} {

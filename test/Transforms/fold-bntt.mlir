@@ -41,7 +41,7 @@ snn.network @fold(%x: tensor<2xf32>) -> tensor<2xf32> attributes {num_steps = 3 
 // A BNTT that does not feed a LIF stays, with a remark saying why.
 // EXACT-LABEL: snn.network @not_before_lif
 // EXACT: snn.bntt
-// REMARK: remark: not folded: its result does not feed exactly one snn.lif
+// REMARK: warning: not folded: its result does not feed exactly one snn.lif
 snn.network @not_before_lif(%x: tensor<2xf32>) -> tensor<2xf32> attributes {num_steps = 1 : i64} {
   %b = snn.bntt %x {gamma = dense<1.0> : tensor<1x2xf32>, mean = dense<0.0> : tensor<1x2xf32>, var = dense<1.0> : tensor<1x2xf32>, epsilon = 1.0e-4 : f32} : tensor<2xf32> -> tensor<2xf32>
   %r = snn.readout %b : tensor<2xf32> -> tensor<2xf32>

@@ -69,9 +69,13 @@ cl::opt<bool> noEarlyExit("no-early-exit",
                           cl::desc("Run all num_steps steps by default"),
                           cl::cat(category));
 cl::opt<bool> verbose("v",
-                      cl::desc("Print stage timings and the mean-gamma "
-                               "table"),
+                      cl::desc("Print stage timings, the mean-gamma table and "
+                               "the folding remarks"),
                       cl::cat(category));
+
+/// Remarks (folding details: gamma <= 0 entries, what paper mode neglects)
+/// not printed without -v; one line at the end says how many.
+unsigned hiddenRemarks = 0;
 
 /// "file" or "file:line:col" for a diagnostic's location.
 std::string describe(Location loc, bool &named, std::string &nodeName) {
@@ -98,9 +102,13 @@ LogicalResult printDiagnostic(Diagnostic &diag) {
   std::string where = describe(diag.getLocation(), named, node);
   std::string message = diag.str();
   const char *severity = "error";
-  if (diag.getSeverity() == DiagnosticSeverity::Remark)
+  if (diag.getSeverity() == DiagnosticSeverity::Remark) {
+    if (!verbose) {
+      ++hiddenRemarks;
+      return success();
+    }
     severity = "remark";
-  else if (diag.getSeverity() == DiagnosticSeverity::Warning)
+  } else if (diag.getSeverity() == DiagnosticSeverity::Warning)
     severity = "warning";
   else if (diag.getSeverity() == DiagnosticSeverity::Note)
     severity = "note";
@@ -256,5 +264,11 @@ int main(int argc, char **argv) {
       argc, argv,
       "snnc: compile a BNTT spiking network (snnc ONNX profile v1) for the "
       "snnc runtime\n\n  snnc model.onnx -o model.bin\n");
-  return run();
+  int status = run();
+  if (hiddenRemarks)
+    llvm::errs() << "snnc: " << hiddenRemarks << " folding remark"
+                 << (hiddenRemarks == 1 ? "" : "s")
+                 << " (gamma <= 0 entries, paper-mode approximations); -v "
+                    "prints them\n";
+  return status;
 }
