@@ -3,7 +3,8 @@
 // `snnc-rt-testgen OUTDIR` writes valid synthetic models (a small conv net and
 // an MLP, the same as the unit tests build) and hostile ones that each break
 // one rule: framing (truncated, bad magic, version, CRC) and content with a
-// valid CRC (NaN weight, input index, table size, shape overflow). The CLI
+// valid CRC (NaN weight, input index, table size, shape overflow, a gamma
+// histogram one count short). The CLI
 // tests run snnc-run on them; the valid ones seed the loader fuzzer's corpus.
 //
 //===----------------------------------------------------------------------===//
@@ -95,5 +96,23 @@ int main(int argc, char **argv) {
   m = conv;
   m.mutable_layers(7)->set_shape(0, std::numeric_limits<int64_t>::max());
   ok = ok && write(d, "hugeshape.bin", m);
+
+  // The gamma report tables (T = 6): valid, then a histogram one count short.
+  m = conv;
+  mb::GammaMean *mean = m.add_gamma_mean();
+  mean->set_layer("bntt2");
+  mb::GammaHistogram *histogram = m.add_gamma_histogram();
+  histogram->set_layer("bntt2");
+  histogram->set_lo(-0.25f);
+  histogram->set_hi(1.0f);
+  histogram->set_bins(3);
+  for (int t = 0; t < 6; ++t) {
+    mean->add_mean(1.0f - 0.15f * t);
+    for (int b = 0; b < 3; ++b)
+      histogram->add_counts(b == t % 3 ? 6 : 0);
+  }
+  ok = ok && write(d, "conv-gamma.bin", m);
+  histogram->mutable_counts()->RemoveLast();
+  ok = ok && write(d, "badhistogram.bin", m);
   return ok ? 0 : 1;
 }

@@ -114,6 +114,9 @@ for line in ["  num_steps: 6", "  early_exit_step: 4", "  input_shape: [1, 12, 1
              "    threshold: [6, 6] t0=[1, 1, 1, 1, ...] t5=[1, 1, 1, 1, ...]",
              "layer 11 READOUT readout11 inputs=[10] shape=[10] binary=0 params=0"]:
     check(line + "\n" in p.stdout, f"--dump has line {line!r}", p)
+p = run(M("conv-gamma.bin"), "--dump")
+for line in ["gamma_mean bntt2 t0=1 t5=0.25", "gamma_histogram bntt2 bins=3 range=[-0.25, 1]"]:
+    check(line + "\n" in p.stdout, f"--dump of the gamma tables has line {line!r}", p)
 
 # --- bad models ---------------------------------------------------------------------------
 for name, text in [("truncated.bin", "payload_size"), ("short.bin", "32-byte header"),
@@ -122,7 +125,10 @@ for name, text in [("truncated.bin", "payload_size"), ("short.bin", "32-byte hea
                    ("nan.bin", "conv2d.weight: element 1 is nan"),
                    ("badindex.bin", "inputs: index 9 out of range"),
                    ("tablesize.bin", "lif.threshold: shape [3, 6], expected [6, 6]"),
-                   ("hugeshape.bin", "out of range"), ("missing.bin", "cannot open")]:
+                   ("hugeshape.bin", "out of range"),
+                   ("badhistogram.bin",
+                    "model.gamma_histogram[0] 'bntt2': 17 counts, expected T x bins = 18"),
+                   ("missing.bin", "cannot open")]:
     expect_error([M(name), "--input", M("x.npy"), "--json", M("bad.json")], text, name)
     expect_error([M(name), "--input", M("x.npy")], M(name), name + " names the file")
     check(not os.path.exists(M("bad.json")), f"{name}: no json written")
