@@ -17,8 +17,9 @@ RUN, GEN, WORK = sys.argv[1:4]
 failures = []
 
 
-def run(*args):
-    return subprocess.run([RUN, *args], capture_output=True, text=True, timeout=60)
+def run(*args, env=None):
+    return subprocess.run([RUN, *args], capture_output=True, text=True, timeout=60,
+                          env=None if env is None else {**os.environ, **env})
 
 
 def check(cond, what, proc=None):
@@ -79,6 +80,17 @@ for extra in (["--threads", "1", "--mode=event"], ["--threads", "3", "--mode", "
     key = (j2["predictions"], j2["spikes"], j2["outputs"])
     check(ref is None or key == ref, f"results independent of {extra}")
     ref = key
+
+# The baseline kernels (SSE2 on x86-64; what a CPU without AVX2 runs) give the same bits.
+p = run(M("conv.bin"), "--input", M("x.npy"), "--json", out, "--outputs", "--full",
+        env={"SNNC_KERNELS": "baseline"})
+check(p.returncode == 0, "run with SNNC_KERNELS=baseline", p)
+base = json.load(open(out))
+run(M("conv.bin"), "--input", M("x.npy"), "--json", out, "--outputs", "--full")
+best = json.load(open(out))
+check((base["predictions"], base["spikes"], base["outputs"], base["synaptic_events"])
+      == (best["predictions"], best["spikes"], best["outputs"], best["synaptic_events"]),
+      "baseline and best kernels give identical results")
 
 p = run(M("conv.bin"), "--input", M("x.npy"), "--full", "--json", out)
 check(p.returncode == 0 and json.load(open(out))["steps"] == 6, "--full runs T steps", p)
