@@ -3,9 +3,10 @@
 // runNetwork() gives each worker thread its own workspace (one buffer set per
 // layer, allocated once) and lets the workers pull sample indices from an
 // atomic counter. One sample runs its steps; in each step every layer runs once
-// in topological order. A synaptic layer runs event-driven when its input's
-// event list is available (or forced with Mode::Event) and dense otherwise; in
-// Mode::Auto it falls back to dense when the input is nearly all non-zero.
+// in topological order. A synaptic layer (and an average pool of spikes) runs
+// event-driven unless Mode::Dense is asked for; every layer such a consumer
+// reads keeps an event list. In Mode::Auto a nearly all non-zero input is read
+// densely instead.
 // With RunOptions::stepPredictions a sample's prediction is recorded after
 // every step (the readout divided by the steps so far, as at the end). Counts
 // are accumulated per worker in int64 and summed at the end, so they do not
@@ -82,8 +83,12 @@ public:
         b.state.assign(L.numel, 0.0f);
       if (L.kind == Kind::Encode)
         b.aux.assign(L.numel, 0.0f);
-      bool synaptic = L.kind == Kind::Conv2d || L.kind == Kind::Dense;
-      if (synaptic && opt.mode != Mode::Dense)
+      // Consumers that read event lists: synaptic layers, and average pools
+      // of spikes (which scatter them).
+      bool readsEvents =
+          L.kind == Kind::Conv2d || L.kind == Kind::Dense ||
+          (L.kind == Kind::AvgPool && net.layers[L.inputs[0]].binary);
+      if (readsEvents && opt.mode != Mode::Dense)
         wantEvents[L.inputs[0]] = true;
     }
     for (size_t l = 0; l < n; ++l) {

@@ -258,6 +258,43 @@ TEST(Executor, PoolsMatchNaiveReference) {
       }
 }
 
+TEST(Executor, AvgPoolOfMaxPooledSpikes) {
+  // A max pool passes spikes on as spikes but keeps no event list of its own
+  // unless a consumer asks for one: the average pool's scatter path must.
+  ModelBuilder b({2, 8, 8}, 1, 1);
+  int x = b.encode(true);
+  x = b.pool(x, false, {2, 2}, {2, 2});
+  x = b.pool(x, true, {2, 2}, {2, 2});
+  x = b.flatten(x);
+  b.readout(x);
+  rt::Network net = prepare(b.m);
+  std::vector<float> img = images(5, 1, 128);
+  for (float &v : img)
+    v = std::round(v * 2.0f - 1.0f); // -1, 0 or 1: passed through unchanged
+  rt::RunResult event = run(net, img, 1, rt::Mode::Event);
+  rt::RunResult autoMode = run(net, img, 1, rt::Mode::Auto);
+  rt::RunResult dense = run(net, img, 1, rt::Mode::Dense);
+  EXPECT_EQ(event.outputs, dense.outputs);
+  EXPECT_EQ(autoMode.outputs, dense.outputs);
+  for (int64_t c = 0; c < 2; ++c)
+    for (int64_t y = 0; y < 2; ++y)
+      for (int64_t z = 0; z < 2; ++z) {
+        double sum = 0;
+        for (int64_t a = 0; a < 2; ++a)
+          for (int64_t e = 0; e < 2; ++e) {
+            float m = -INFINITY;
+            for (int64_t i = 0; i < 2; ++i)
+              for (int64_t j = 0; j < 2; ++j)
+                m = std::max(
+                    m,
+                    img[(c * 8 + 4 * y + 2 * a + i) * 8 + 4 * z + 2 * e + j]);
+            sum += m;
+          }
+        EXPECT_EQ(dense.outputs[(c * 2 + y) * 2 + z], float(sum / 4))
+            << c << "," << y << "," << z;
+      }
+}
+
 TEST(Executor, EventDenseAutoAreBitIdentical) {
   for (uint32_t seed : {1u, 2u, 3u}) {
     rt::Network net = prepare(smallConvNet(seed, 12, 12, 8, 5, seed != 2));
