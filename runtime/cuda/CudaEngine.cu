@@ -203,6 +203,12 @@ __global__ void settleKernel(Ctx c, DLayer R, int t, int remaining,
   }
 }
 
+__global__ void predictKernel(Ctx c, DLayer R, int t) {
+  int n = blockIdx.x * blockDim.x + threadIdx.x;
+  if (n < c.n)
+    predictOp(c, R, n, t);
+}
+
 __global__ void initKernel(Ctx c) {
   int n = blockIdx.x * blockDim.x + threadIdx.x;
   if (n < c.n) {
@@ -317,6 +323,12 @@ public:
         return false;
       spikesCap = nsp;
     }
+    size_t npred = c.recordPredictions ? size_t(c.n) * c.steps : 0;
+    if (npred > predictionsCap) {
+      if (!alloc(&predictions, npred, error))
+        return false;
+      predictionsCap = npred;
+    }
     c.fparams = fparams;
     c.iparams = iparams;
     c.fa = fa;
@@ -325,6 +337,7 @@ public:
     c.active = active;
     c.done = done;
     c.spikes = spikes;
+    c.predictions = predictions;
     c.syn = syn;
     c.adLo = adLo;
     c.adHi = adHi;
@@ -381,6 +394,10 @@ public:
                                                         eps);
   }
 
+  void predict(const DLayer &R, int t) override {
+    predictKernel<<<(c.n + 127) / 128, 128, 0, stream>>>(c, R, t);
+  }
+
   bool endChunk(const Plan &plan, ChunkResult *r, std::string *error) override {
     SNNC_CUDA_TRY(cudaGetLastError());
     const DLayer &R = plan.layers[plan.output];
@@ -388,6 +405,7 @@ public:
     r->done.resize(c.n);
     r->spikes.resize(size_t(c.n) * c.lifs * c.steps);
     r->syn.resize(size_t(synLayers) * c.n);
+    r->predictions.resize(c.recordPredictions ? size_t(c.n) * c.steps : 0);
     SNNC_CUDA_TRY(cudaMemcpyAsync(r->acc.data(), fa + R.state,
                                   r->acc.size() * 4, cudaMemcpyDeviceToHost,
                                   stream));
@@ -399,6 +417,10 @@ public:
                                     cudaMemcpyDeviceToHost, stream));
     SNNC_CUDA_TRY(cudaMemcpyAsync(r->syn.data(), syn, r->syn.size() * 8,
                                   cudaMemcpyDeviceToHost, stream));
+    if (!r->predictions.empty())
+      SNNC_CUDA_TRY(cudaMemcpyAsync(r->predictions.data(), predictions,
+                                    r->predictions.size() * 4,
+                                    cudaMemcpyDeviceToHost, stream));
     SNNC_CUDA_TRY(cudaStreamSynchronize(stream));
     return true;
   }
@@ -411,11 +433,12 @@ private:
   Ctx c;
   int chunk = 0, synLayers = 0;
   int64_t inputNumel = 0, floatArena = 0, intArena = 0;
-  size_t spikesCap = 0;
+  size_t spikesCap = 0, predictionsCap = 0;
   const float *fparams = nullptr;
   const int32_t *iparams = nullptr;
   float *fa = nullptr, *input = nullptr;
-  int32_t *ia = nullptr, *active = nullptr, *done = nullptr, *spikes = nullptr;
+  int32_t *ia = nullptr, *active = nullptr, *done = nullptr, *spikes = nullptr,
+          *predictions = nullptr;
   unsigned long long *syn = nullptr;
   const double *adLo = nullptr, *adHi = nullptr, *adMag = nullptr;
 };

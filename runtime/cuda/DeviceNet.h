@@ -90,6 +90,7 @@ struct Ctx {
   int32_t *active = nullptr;         // [N]: 1 while the sample runs
   int32_t *done = nullptr;           // [N]: steps executed
   int32_t *spikes = nullptr;         // [N][lifs][steps]
+  int32_t *predictions = nullptr;    // [N][steps] with recordPredictions
   unsigned long long *syn = nullptr; // [synaptic layers][N]
   const double *adLo = nullptr, *adHi = nullptr, *adMag = nullptr; // [K]
   int32_t n = 0;           // samples in this chunk
@@ -100,6 +101,7 @@ struct Ctx {
   int32_t mode = ModeAuto;
   float denseFraction = 0.875f; // Auto: dense path above this input density
   uint64_t seed = 0;
+  int32_t recordPredictions = 0; // RunOptions::stepPredictions
 };
 
 SNNC_HD float fmulRn(float a, float b) {

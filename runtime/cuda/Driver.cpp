@@ -5,12 +5,12 @@
 // last activations, [I][KH][KW][O/g] convolution weights, [in][out] dense
 // weights, kernel footprints), adds the per-tap output-position class used by
 // the convolution event kernel, and sizes the arenas. runWithEngine() checks
-// the options like runNetwork (and rejects stepPredictions, a CPU-only
-// option), splits the batch into chunks, drives an Engine through the steps
-// (every layer once per step, in order, the event list of a synaptic layer's
-// input compacted right after it is produced, the adaptive exit test after
-// each step) and assembles the RunResult exactly as the CPU executor does. It
-// also holds the backend dispatch of Backend.h.
+// the options like runNetwork, splits the batch into chunks, drives an Engine
+// through the steps (every layer once per step, in order, the event list of a
+// synaptic layer's input compacted right after it is produced, the per-step
+// prediction and the adaptive exit test after each step) and assembles the
+// RunResult exactly as the CPU executor does. It also holds the backend
+// dispatch of Backend.h.
 //
 //===----------------------------------------------------------------------===//
 #include "Engine.h"
@@ -152,10 +152,6 @@ bool runWithEngine(Engine &engine, const Network &net, const Batch &batch,
   int steps = 0;
   if (!checkRunRequest(net, batch, opt, &steps, error))
     return false;
-  if (opt.stepPredictions) {
-    *error = "per-step predictions are supported by the cpu backend only";
-    return false;
-  }
   auto start = std::chrono::steady_clock::now();
   Plan plan;
   if (!buildPlan(net, &plan, error))
@@ -177,6 +173,8 @@ bool runWithEngine(Engine &engine, const Network &net, const Batch &batch,
   out->outputs.assign(count * K, 0.0f);
   if (opt.sampleSpikes)
     out->sampleSpikes.assign(count * plan.lifs * steps, 0);
+  if (opt.stepPredictions)
+    out->stepPredictions.assign(count * steps, 0);
   std::vector<std::vector<int64_t>> spikes(plan.lifs,
                                            std::vector<int64_t>(steps, 0));
   std::vector<int64_t> syn(plan.synLayers, 0);
@@ -205,6 +203,7 @@ bool runWithEngine(Engine &engine, const Network &net, const Batch &batch,
                                        : ModeAuto;
     c.denseFraction = denseFraction();
     c.seed = opt.seed;
+    c.recordPredictions = opt.stepPredictions;
     if (!engine.beginChunk(batch.data + first * batch.numel, c, error))
       return false;
     for (int t = 0; t < steps; ++t) {
@@ -237,6 +236,8 @@ bool runWithEngine(Engine &engine, const Network &net, const Batch &batch,
         if (plan.wantEvents[l])
           engine.compact(L);
       }
+      if (opt.stepPredictions)
+        engine.predict(Ls[plan.output], t);
       if (adaptive && t + 1 < steps)
         engine.settle(Ls[plan.output], t, steps - (t + 1), eps);
     }
@@ -250,6 +251,9 @@ bool runWithEngine(Engine &engine, const Network &net, const Batch &batch,
         o[k] = r.acc[i * K + k] / static_cast<float>(r.done[i]);
       out->predictions[row] = argmaxFirst(o, K);
       out->stepsExecuted[row] = r.done[i];
+      if (opt.stepPredictions)
+        std::copy_n(r.predictions.begin() + int64_t(i) * steps, steps,
+                    out->stepPredictions.begin() + row * steps);
       out->neuronUpdates += lifNeurons * r.done[i];
       for (int li = 0; li < plan.lifs; ++li)
         for (int t = 0; t < steps; ++t) {

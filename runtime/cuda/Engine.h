@@ -49,6 +49,7 @@ struct ChunkResult {
   std::vector<int32_t> done;           // [n] steps executed
   std::vector<int32_t> spikes;         // [n][lifs][steps]
   std::vector<unsigned long long> syn; // [synLayers][n]
+  std::vector<int32_t> predictions;    // [n][steps] with recordPredictions
 };
 
 class Engine {
@@ -74,6 +75,8 @@ public:
                            int t) = 0;
   virtual void lif(const DLayer &L, const DLayer &P, int t) = 0;
   virtual void settle(const DLayer &R, int t, int remaining, double eps) = 0;
+  /// Records every sample's prediction after step t (Ctx::recordPredictions).
+  virtual void predict(const DLayer &R, int t) = 0;
   /// Waits for the chunk and copies its results.
   virtual bool endChunk(const Plan &plan, ChunkResult *out,
                         std::string *error) = 0;

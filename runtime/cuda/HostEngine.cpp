@@ -54,6 +54,7 @@ public:
     std::fill(done.begin(), done.end(), c.steps);
     std::fill(syn.begin(), syn.end(), 0ull);
     spikes.assign(int64_t(c.n) * c.lifs * c.steps, 0);
+    predictions.assign(c.recordPredictions ? int64_t(c.n) * c.steps : 0, 0);
     c.fparams = fparams.data();
     c.iparams = iparams.data();
     c.fa = fa.data();
@@ -62,6 +63,7 @@ public:
     c.active = active.data();
     c.done = done.data();
     c.spikes = spikes.data();
+    c.predictions = predictions.data();
     c.syn = syn.data();
     c.adLo = adLo.data();
     c.adHi = adHi.data();
@@ -152,11 +154,17 @@ public:
       }
   }
 
+  void predict(const DLayer &R, int t) override {
+    for (int n = 0; n < c.n; ++n)
+      predictOp(c, R, n, t);
+  }
+
   bool endChunk(const Plan &plan, ChunkResult *r, std::string *) override {
     const DLayer &R = plan.layers[plan.output];
     r->acc.assign(fa.begin() + R.state, fa.begin() + R.state + c.n * R.numel);
     r->done.assign(done.begin(), done.begin() + c.n);
     r->spikes = spikes;
+    r->predictions = predictions;
     r->syn.assign(syn.begin(), syn.begin() + int64_t(plan.synLayers) * c.n);
     return true;
   }
@@ -168,7 +176,7 @@ private:
   int64_t inputNumel = 0;
   Ctx c;
   std::vector<float> fparams, fa, input;
-  std::vector<int32_t> iparams, ia, active, done, spikes;
+  std::vector<int32_t> iparams, ia, active, done, spikes, predictions;
   std::vector<unsigned long long> syn;
   std::vector<double> adLo, adHi, adMag;
 };

@@ -276,6 +276,23 @@ SNNC_HD int lifOp(const Ctx &c, const DLayer &L, const DLayer &P, int n,
 }
 
 /// --adaptive-exit test of sample n after a step, `remaining` steps left of
+/// The class sample n would be given if the run stopped after step t + 1:
+/// the first largest readout sum / (t + 1), as the CPU executor computes it.
+SNNC_HD void predictOp(const Ctx &c, const DLayer &R, int n, int t) {
+  const float *acc = c.fa + R.state + static_cast<int64_t>(n) * R.numel;
+  const float steps = static_cast<float>(t + 1);
+  int32_t best = 0;
+  float bestValue = fdivRn(acc[0], steps);
+  for (int64_t k = 1; k < R.numel; ++k) {
+    float v = fdivRn(acc[k], steps);
+    if (v > bestValue) {
+      best = static_cast<int32_t>(k);
+      bestValue = v;
+    }
+  }
+  c.predictions[static_cast<int64_t>(n) * c.steps + t] = best;
+}
+
 /// `total` (the CPU executor's Worker::settled, operation for operation).
 SNNC_HD bool settledOp(const Ctx &c, const DLayer &R, int n, int remaining,
                        int total, double eps) {

@@ -43,8 +43,7 @@ const char *kUsage =
     "By default the model runs T_exit\n"
     "steps; --steps N runs N, --full runs T; --adaptive-exit "
     "stops a sample as soon as its top-1\n"
-    "class can no longer change. --per-step (cpu backend, needs --labels, not "
-    "with\n"
+    "class can no longer change. --per-step (needs --labels, not with\n"
     "--adaptive-exit) also prints the accuracy if every sample stopped after "
     "step 1, 2, ...\n";
 
@@ -162,10 +161,6 @@ Options parseArgs(int argc, char **argv) {
     die("--full and --steps exclude each other");
   if (!o.dump && o.input.empty())
     die("no --input file given (see --help)");
-  if (o.perStep && backend != rt::Backend::Cpu)
-    die(fmt::format("--per-step is supported by --backend=cpu only, not "
-                    "--backend={}",
-                    o.backend));
   if (o.perStep && o.labels.empty())
     die("--per-step needs --labels (it reports accuracy per step)");
   if (o.perStep && o.adaptive)

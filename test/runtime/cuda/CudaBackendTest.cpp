@@ -48,6 +48,7 @@ rt::RunResult run(rt::Backend be, const rt::Network &net,
   o.adaptive = r.adaptive;
   o.seed = r.seed;
   o.sampleSpikes = true;
+  o.stepPredictions = !r.adaptive; // recorded whenever the options allow it
   rt::Batch b{x.data(), count, net.inputNumel, r.first};
   rt::RunResult res;
   std::string err;
@@ -81,6 +82,7 @@ void expectIdentical(const rt::RunResult &a, const rt::RunResult &b,
   }
   EXPECT_EQ(a.synapticEvents, b.synapticEvents) << what;
   EXPECT_EQ(a.sampleSpikes, b.sampleSpikes) << what;
+  EXPECT_EQ(a.stepPredictions, b.stepPredictions) << what;
   EXPECT_EQ(a.neuronUpdates, b.neuronUpdates) << what;
 }
 
@@ -160,6 +162,7 @@ void compareAll(rt::Backend be, const std::string &tag) {
       r.steps = seed == 2 ? 8 : 0;
       rt::RunResult cpu = run(rt::Backend::Cpu, net, x, 61, r);
       rt::RunResult gpu = run(be, net, x, 61, r);
+      EXPECT_EQ(gpu.stepPredictions.size(), size_t(61 * cpu.steps));
       expectIdentical(cpu, gpu,
                       tag + " conv seed " + std::to_string(seed) + " mode " +
                           std::to_string(int(m)));
@@ -249,11 +252,12 @@ TEST(CudaBackend, BadOptionsAreRejected) {
   std::string err;
   EXPECT_FALSE(rt::runNetworkCudaEmulated(net, b, o, &r, &err));
   EXPECT_NE(err.find("out of range"), std::string::npos) << err;
-  // Per-step predictions are a CPU-backend option.
+  // Per-step predictions exclude adaptive exit, as on the CPU.
   o.steps = 0;
   o.stepPredictions = true;
+  o.adaptive = true;
   EXPECT_FALSE(rt::runNetworkCudaEmulated(net, b, o, &r, &err));
-  EXPECT_NE(err.find("cpu backend only"), std::string::npos) << err;
+  EXPECT_NE(err.find("exclude adaptive exit"), std::string::npos) << err;
 }
 
 TEST(CudaBackend, DeviceEqualsCpuBackend) {

@@ -20,7 +20,7 @@ import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 KEYS = ["predictions", "steps_executed", "outputs", "spikes", "sample_spikes", "synaptic_events",
-        "neuron_updates", "steps", "accuracy"]
+        "neuron_updates", "steps", "accuracy", "accuracy_per_step"]
 
 
 def main():
@@ -66,7 +66,7 @@ def main():
             print(f"SKIPPED: {name}: {probe.stderr.strip()}")
             return 77
 
-    configs = [("full", ["--full"]), ("T_exit", [])]
+    configs = [("full", ["--full", "--per-step"]), ("T_exit", [])]
     if not a.quick:
         configs += [("full-event", ["--full", "--mode=event"]),
                     ("full-dense", ["--full", "--mode=dense"]),
