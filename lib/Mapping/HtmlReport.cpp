@@ -99,7 +99,7 @@ std::string meshMap(const Network &net, const MapResult &r) {
 /// Fig. 6 (gamma histograms per layer and step) and Fig. 7 (the early-exit
 /// step, and the accuracy there when the profile has it, against the gamma
 /// threshold), from the gamma tables that snnc recorded before folding.
-void addGammaFigures(const Network &net, const Activity &a,
+void addGammaFigures(const Network &net, const std::vector<ExitPoint> &sweep,
                      std::vector<std::pair<std::string, std::string>> *figures,
                      std::vector<std::string> *notes) {
   const int T = net.numSteps;
@@ -114,7 +114,6 @@ void addGammaFigures(const Network &net, const Activity &a,
                   "(Fig. 6)",
                   "gamma value (each step's row scaled to its largest bin)",
                   "time step", panels)});
-  std::vector<ExitPoint> sweep = exitSweep(net, a);
   if (sweep.empty())
     return;
   std::vector<double> thresholds, known;
@@ -228,7 +227,7 @@ bool writeReport(const std::string &dir, const Network &net, const MapResult &r,
                  exit, fmt::format("T_exit = {}", exit))});
 
   std::vector<std::string> notes;
-  addGammaFigures(net, a, &figures, &notes);
+  addGammaFigures(net, r.exitSweep, &figures, &notes);
 
   std::vector<Series> spikes;
   std::vector<std::string> spiking;

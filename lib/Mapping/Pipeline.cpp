@@ -40,6 +40,7 @@ bool runMapping(const Network &net, const HardwareModel &hw,
       !partitionNetwork(net, hw, &result->mapping, error))
     return false;
   estimateActivity(net, profile, defaultRate, &result->activity);
+  result->exitSweep = exitSweep(net, result->activity);
   std::vector<double> rates(net.populations.size());
   for (size_t p = 0; p < rates.size(); ++p)
     rates[p] = result->activity.rate(net, int(p), net.numSteps);

@@ -162,7 +162,7 @@ Json resultToJson(const Network &net, const MapResult &r) {
                                      {"final", m.placementCostFinal}};
   const EnergyReport &e = r.energy;
   Json sweep = Json::array();
-  for (const ExitPoint &p : exitSweep(net, r.activity))
+  for (const ExitPoint &p : r.exitSweep)
     sweep.push_back(
         {{"threshold", p.threshold},
          {"exit_step", p.exitStep},

@@ -30,6 +30,7 @@ struct MapResult {
   Mapping mapping;
   Activity activity;
   EnergyReport energy;
+  std::vector<ExitPoint> exitSweep; ///< paper Fig. 7 (exitSweep())
 };
 
 /// Builds the network of `model` for `hw` (folded or relay pooling), then
