@@ -22,6 +22,8 @@
 #include <onnx/onnx_pb.h>
 
 #include <optional>
+#include "snnc/Support/Limits.h"
+
 #include <string>
 
 namespace snnc::import {
@@ -30,9 +32,10 @@ namespace snnc::import {
 constexpr int64_t kMinIRVersion = 3, kMaxIRVersion = 8;
 constexpr int64_t kMinOpset = 13, kMaxOpset = 17;
 constexpr int64_t kSNNCDomainVersion = 1;
-constexpr int64_t kMaxNumSteps = 100000;
-/// Largest element count of one tensor (keeps sizes far from overflow).
-constexpr int64_t kMaxElements = int64_t(1) << 31;
+/// T and tensor sizes: the runtime's limits (snnc/Support/Limits.h), so the
+/// importer never accepts what model.bin could not hold.
+constexpr int64_t kMaxNumSteps = limits::kMaxSteps;
+constexpr int64_t kMaxElements = limits::kMaxParameterElements;
 constexpr const char *kSNNCDomain = "ai.snnc";
 
 /// A float initializer: its dims and a view of its values (raw_data or

@@ -7,6 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "snnc/runtime/ModelFile.h"
+#include "snnc/Support/OutputFile.h"
 
 #include <zlib.h>
 
@@ -134,36 +135,7 @@ bool parseModel(const void *data, size_t size, Model *m, std::string *error) {
 
 bool writeFileAtomically(const std::string &path, const std::string &bytes,
                          std::string *error) {
-  std::string tmp = path + ".tmp." + std::to_string(::getpid());
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0)
-    return fail(error, path + ": cannot create temporary file " + tmp + ": " +
-                           std::strerror(errno));
-  size_t done = 0;
-  while (done < bytes.size()) {
-    ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n <= 0) {
-      std::string why = std::strerror(errno);
-      ::close(fd);
-      ::unlink(tmp.c_str());
-      return fail(error, path + ": write failed: " + why);
-    }
-    done += static_cast<size_t>(n);
-  }
-  if (::fsync(fd) != 0 || ::close(fd) != 0) {
-    std::string why = std::strerror(errno);
-    ::unlink(tmp.c_str());
-    return fail(error, path + ": write failed: " + why);
-  }
-  if (::rename(tmp.c_str(), path.c_str()) != 0) {
-    std::string why = std::strerror(errno);
-    ::unlink(tmp.c_str());
-    return fail(error,
-                path + ": cannot rename temporary file into place: " + why);
-  }
-  return true;
+  return support::writeOutputFile(path, bytes, error);
 }
 
 bool writeModelFile(const Model &m, const std::string &path,

@@ -14,6 +14,7 @@
 #ifndef SNNC_RUNTIME_NETWORK_H
 #define SNNC_RUNTIME_NETWORK_H
 
+#include "snnc/Support/Limits.h"
 #include "snnc/modelbin/model.pb.h"
 
 #include <cstdint>
@@ -38,16 +39,15 @@ enum class Kind {
 
 const char *kindName(Kind k);
 
-/// Limits that keep a hostile file from requesting absurd allocations.
-constexpr int64_t kMaxSteps = 1 << 16;
-constexpr int64_t kMaxLayers = 4096;
-constexpr int64_t kMaxDim = 1 << 24;
-constexpr int64_t kMaxNumel = int64_t(1) << 26; // per tensor
-constexpr int64_t kMaxTotalNumel = int64_t(1)
-                                   << 28; // all activations of one sample
-constexpr int64_t kMaxKernel = 1 << 12;
-constexpr int64_t kMaxTaps = int64_t(1)
-                             << 27; // conv: input positions x kernel taps
+/// Limits that keep a hostile file from requesting absurd allocations (the
+/// one copy lives in snnc/Support/Limits.h, shared with compiler and mapper).
+using limits::kMaxDim;
+using limits::kMaxKernel;
+using limits::kMaxLayers;
+using limits::kMaxNumel;
+using limits::kMaxSteps;
+using limits::kMaxTaps;
+using limits::kMaxTotalNumel;
 
 struct Layer {
   std::string name;

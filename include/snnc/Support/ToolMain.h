@@ -1,0 +1,25 @@
+//===- ToolMain.h - the guarded main shared by every snnc tool ------------===//
+//
+// runToolMain runs a tool's body and turns anything that escapes it into a
+// one-line diagnostic and a documented exit code (ExitCodes.h) instead of an
+// abort: std::bad_alloc, any other exception, and unknown throws. Tools whose
+// code may throw on bad input should catch and report it themselves; what
+// reaches this guard is a bug, so it says so.
+//
+//===----------------------------------------------------------------------===//
+#ifndef SNNC_SUPPORT_TOOLMAIN_H
+#define SNNC_SUPPORT_TOOLMAIN_H
+
+#include <functional>
+
+namespace snnc {
+namespace support {
+
+/// Calls `body` and returns its exit status, or kExitInternal with a message
+/// on stderr (prefixed by `tool`) when it throws.
+int runToolMain(const char *tool, const std::function<int()> &body) noexcept;
+
+} // namespace support
+} // namespace snnc
+
+#endif // SNNC_SUPPORT_TOOLMAIN_H
