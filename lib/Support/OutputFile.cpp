@@ -15,6 +15,7 @@
 #include <cerrno>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
 #include <random>
@@ -250,7 +251,10 @@ bool writeOutputFile(const std::string &path, const std::string &bytes,
   std::string dir = folderOf(path), tempName;
   int slot = -1;
   bool anonymous = true;
-  int fd = ::open(dir.c_str(), O_TMPFILE | O_WRONLY | O_CLOEXEC, 0644);
+  // SNNC_OUTPUT_NO_TMPFILE=1 forces the named path (tests exercise both).
+  int fd = std::getenv("SNNC_OUTPUT_NO_TMPFILE")
+               ? -1
+               : ::open(dir.c_str(), O_TMPFILE | O_WRONLY | O_CLOEXEC, 0644);
   if (fd < 0) {
     anonymous = false;
     fd = createNamedTemp(path, &tempName);

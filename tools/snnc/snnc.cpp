@@ -4,7 +4,10 @@
 // snn-dialect .mlir file), runs the deployment pipeline (early exit, batch
 // norm and BNTT folding) and writes model.bin, the imported or deployed IR,
 // or a JSON summary. Output files appear whole or not at all; every error is
-// a diagnostic naming the file or node, with exit status 1.
+// a diagnostic naming the file or node, with the exit codes of
+// snnc/Support/ExitCodes.h (1 invalid input, 2 usage, 4 internal). What it
+// writes passes the runtime's own validator first, so snnc-run never rejects
+// a model.bin that snnc wrote.
 //
 //===----------------------------------------------------------------------===//
 
@@ -13,7 +16,14 @@
 #include "snnc/Import/ONNXImporter.h"
 #include "snnc/Transforms/Passes.h"
 
+#include "snnc/Support/ExitCodes.h"
+#include "snnc/Support/Limits.h"
+#include "snnc/Support/MlirNesting.h"
+#include "snnc/Support/OutputFile.h"
+#include "snnc/Support/ToolMain.h"
+#include "snnc/Support/Version.h"
 #include "snnc/runtime/ModelFile.h"
+#include "snnc/runtime/Network.h"
 
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/MLIRContext.h"
@@ -119,19 +129,19 @@ LogicalResult printDiagnostic(Diagnostic &diag) {
   return success();
 }
 
-/// Writes `text` to the output (stdout for "-"), via a renamed temp file.
+/// Writes `text` to the output ("-" = stdout) atomically; see OutputFile.h.
 bool writeOutput(const std::string &path, const std::string &text) {
-  if (path == "-") {
-    llvm::outs() << text;
-    llvm::outs().flush();
-    return true;
-  }
   std::string error;
-  if (!snnc::modelbin::writeFileAtomically(path, text, &error)) {
+  if (!snnc::support::writeOutputFile(path, text, &error)) {
     llvm::errs() << "snnc: error: " << error << "\n";
     return false;
   }
   return true;
+}
+
+/// Exit status of a write: 0, or 1 (the output path cannot be written).
+int writeStatus(const std::string &path, const std::string &text) {
+  return writeOutput(path, text) ? snnc::kExitOk : snnc::kExitInvalidInput;
 }
 
 std::string printIR(ModuleOp module) {
@@ -154,6 +164,14 @@ OwningOpRef<ModuleOp> loadInput(MLIRContext &context,
   }
   info.fileName = llvm::sys::path::filename(inputPath).str();
   info.sha256 = snnc::sha256Hex((*buffer)->getBuffer());
+  // MLIR's parser recurses once per nesting level: bound the depth first, so
+  // a deeply nested attribute is an error, not a stack overflow.
+  std::string nestingError;
+  if (!snnc::checkMlirNesting((*buffer)->getBuffer(), inputPath,
+                              snnc::kMaxMlirNesting, &nestingError)) {
+    llvm::errs() << nestingError << "\n";
+    return nullptr;
+  }
   llvm::SourceMgr sources;
   sources.AddNewSourceBuffer(std::move(*buffer), llvm::SMLoc());
   return parseSourceFile<ModuleOp>(sources, &context);
@@ -182,10 +200,27 @@ int run() {
   if (inputPath.empty()) {
     llvm::errs() << "snnc: error: no input file (usage: snnc MODEL.onnx -o "
                     "model.bin; see --help)\n";
-    return 1;
+    return snnc::kExitUsage;
+  }
+  if (outputPath.getNumOccurrences() > 0 && outputPath.empty()) {
+    llvm::errs() << "snnc: error: -o: the output path is empty (give a file "
+                    "name, or '-' for standard output)\n";
+    return snnc::kExitUsage;
   }
   if (outputPath.empty())
     outputPath.setValue(emitKind == EmitKind::Bin ? "model.bin" : "-");
+  if (!std::isfinite(exitThreshold) || exitThreshold < 0) {
+    llvm::errs() << "snnc: error: --early-exit-threshold=" << exitThreshold
+                 << ": expected a finite value >= 0\n";
+    return snnc::kExitUsage;
+  }
+  {
+    std::string error;
+    if (!snnc::support::checkOutputPath(outputPath, &error)) {
+      llvm::errs() << "snnc: error: " << error << "\n";
+      return snnc::kExitInvalidInput;
+    }
+  }
 
   MLIRContext context;
   context.loadDialect<snnc::snn::SNNDialect>();
@@ -196,10 +231,10 @@ int run() {
   snnc::ImportedModelInfo info;
   OwningOpRef<ModuleOp> module = loadInput(context, info);
   if (!module)
-    return 1;
+    return snnc::kExitInvalidInput;
   timer.done("imported");
   if (emitKind == EmitKind::MLIR)
-    return writeOutput(outputPath, printIR(*module)) ? 0 : 1;
+    return writeStatus(outputPath, printIR(*module));
 
   PassManager pm(&context);
   snnc::DeployPipelineOptions options;
@@ -208,21 +243,33 @@ int run() {
   options.earlyExit = !noEarlyExit;
   snnc::buildSNNDeployPipeline(pm, options);
   if (failed(pm.run(*module)))
-    return 1;
+    return snnc::kExitInvalidInput;
   timer.done("folded");
   if (emitKind == EmitKind::DeployedMLIR)
-    return writeOutput(outputPath, printIR(*module)) ? 0 : 1;
+    return writeStatus(outputPath, printIR(*module));
 
   auto networks = module->getOps<snnc::snn::NetworkOp>();
   if (std::distance(networks.begin(), networks.end()) != 1) {
     emitError(module->getLoc()) << "expected exactly one snn.network";
-    return 1;
+    return snnc::kExitInvalidInput;
   }
   snnc::snn::NetworkOp network = *networks.begin();
   snnc::modelbin::Model model;
   const char *mode = foldMode == snnc::FoldMode::Exact ? "exact" : "paper";
   if (failed(snnc::buildModelBin(network, info, mode, model)))
-    return 1;
+    return snnc::kExitInvalidInput;
+  // The runtime's validator has the last word on what snnc writes.
+  {
+    snnc::rt::Network prepared;
+    std::string error;
+    if (!snnc::rt::prepareNetwork(model, &prepared, &error)) {
+      llvm::errs() << inputPath
+                   << ": error: the compiled network breaks a model.bin rule "
+                      "of the runtime: "
+                   << error << "\n";
+      return snnc::kExitInvalidInput;
+    }
+  }
   if (verbose)
     for (const auto &row : model.gamma_mean()) {
       llvm::errs() << "snnc: mean gamma " << row.layer() << ":";
@@ -231,44 +278,51 @@ int run() {
       llvm::errs() << "\n";
     }
   if (emitKind == EmitKind::Summary)
-    return writeOutput(outputPath, snnc::renderSummaryJSON(model)) ? 0 : 1;
+    return writeStatus(outputPath, snnc::renderSummaryJSON(model));
 
   std::string bytes, error;
   if (!snnc::modelbin::serializeModel(model, &bytes, &error)) {
-    llvm::errs() << "snnc: error: " << error << "\n";
-    return 1;
+    llvm::errs() << inputPath << ": error: " << error << "\n";
+    return snnc::kExitInvalidInput;
   }
   if (!writeOutput(outputPath, bytes))
-    return 1;
-  timer.done("wrote model.bin");
+    return snnc::kExitInvalidInput;
+  timer.done(outputPath == "-" ? "wrote model.bin to standard output"
+                               : ("wrote " + outputPath).c_str());
   if (outputPath != "-")
     llvm::errs() << "snnc: wrote " << outputPath << " (" << model.layers_size()
                  << " layers, T = " << model.num_steps()
                  << ", early exit after " << model.early_exit_step()
                  << " steps, " << mode << " fold, " << bytes.size()
                  << " bytes)\n";
-  return 0;
+  return snnc::kExitOk;
 }
 
 } // namespace
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
-  cl::SetVersionPrinter([](llvm::raw_ostream &os) {
-    os << "snnc 0.1.0 (MLIR " << LLVM_VERSION_STRING << ")\n";
+  return snnc::support::runToolMain("snnc", [&]() -> int {
+    cl::SetVersionPrinter([](llvm::raw_ostream &os) {
+      os << "snnc " << SNNC_VERSION << " (git " << SNNC_GIT_REVISION
+         << ", MLIR " << LLVM_VERSION_STRING << ", model.bin format "
+         << snnc::modelbin::kFormatVersion << ")\n";
+    });
+    mlir::registerAsmPrinterCLOptions();
+    mlir::registerMLIRContextCLOptions();
+    cl::HideUnrelatedOptions({&category, &llvm::getColorCategory()});
+    if (!cl::ParseCommandLineOptions(
+            argc, argv,
+            "snnc: compile a BNTT spiking network (snnc ONNX profile v1) for "
+            "the snnc runtime\n\n  snnc model.onnx -o model.bin\n",
+            &llvm::errs()))
+      return snnc::kExitUsage;
+    int status = run();
+    if (hiddenRemarks)
+      llvm::errs() << "snnc: " << hiddenRemarks << " folding remark"
+                   << (hiddenRemarks == 1 ? "" : "s")
+                   << " (gamma <= 0 entries, paper-mode approximations); -v "
+                      "prints them\n";
+    return status;
   });
-  mlir::registerAsmPrinterCLOptions();
-  mlir::registerMLIRContextCLOptions();
-  cl::HideUnrelatedOptions({&category, &llvm::getColorCategory()});
-  cl::ParseCommandLineOptions(
-      argc, argv,
-      "snnc: compile a BNTT spiking network (snnc ONNX profile v1) for the "
-      "snnc runtime\n\n  snnc model.onnx -o model.bin\n");
-  int status = run();
-  if (hiddenRemarks)
-    llvm::errs() << "snnc: " << hiddenRemarks << " folding remark"
-                 << (hiddenRemarks == 1 ? "" : "s")
-                 << " (gamma <= 0 entries, paper-mode approximations); -v "
-                    "prints them\n";
-  return status;
 }
