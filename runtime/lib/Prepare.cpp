@@ -56,7 +56,13 @@ namespace detail {
 bool Preparer::layer(int i, const mb::Layer &pl) {
   Layer L;
   L.name = pl.name();
-  where = fmt::format("layer {} '{}'", i, L.name);
+  // A hostile name must not flood the message: quote at most 64 bytes.
+  bool longName = L.name.size() > size_t(limits::kMaxNameLength);
+  where = fmt::format("layer {} '{}{}'", i, L.name.substr(0, 64),
+                      L.name.size() > 64 ? "..." : "");
+  if (longName)
+    return fail(fmt::format("name: {} bytes, expected at most {}",
+                            L.name.size(), limits::kMaxNameLength));
   if (!mb::Layer::Kind_IsValid(pl.kind()))
     return fail(fmt::format("kind: {} is not a layer kind, expected 0..9",
                             static_cast<int>(pl.kind())));

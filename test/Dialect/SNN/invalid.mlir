@@ -684,3 +684,37 @@ snn.network @readout_shape(%x: tensor<4xf32>, %z: tensor<4xf32>) -> tensor<4xf32
 // expected-error @+1 {{expected 'signed'}}
 snn.network @bad_spike(%x: tensor<4x!snn.spike<unsigned>>) -> tensor<4xf32> attributes {num_steps = 1 : i64} {
 }
+
+// -----
+
+// expected-error @+1 {{num_steps must be <= 65536 (snnc/Support/Limits.h), got 65537}}
+snn.network @too_many_steps(%x: tensor<4xf32>) -> tensor<4xf32> attributes {num_steps = 65537 : i64} {
+  %r = snn.readout %x : tensor<4xf32> -> tensor<4xf32>
+  snn.output %r : tensor<4xf32>
+}
+
+// -----
+
+// expected-error @+1 {{gamma_mean lists layer 'nosuch', which is not a snn.bntt op of this network}}
+snn.network @gamma_names_missing_layer(%x: tensor<2xf32>) -> tensor<2xf32> attributes {num_steps = 1 : i64, gamma_mean = [#snn.gamma<"nosuch", [1.0]>]} {
+  %a = snn.bntt %x {gamma = dense<1.0> : tensor<1x2xf32>, mean = dense<0.0> : tensor<1x2xf32>, var = dense<1.0> : tensor<1x2xf32>, epsilon = 1.0e-4 : f32} : tensor<2xf32> -> tensor<2xf32> loc("bntt1")
+  %r = snn.readout %a : tensor<2xf32> -> tensor<2xf32>
+  snn.output %r : tensor<2xf32>
+}
+
+// -----
+
+// expected-error @+1 {{gamma_histogram lists layer 'nosuch', which is not a snn.bntt op of this network}}
+snn.network @histogram_names_missing_layer(%x: tensor<2xf32>) -> tensor<2xf32> attributes {num_steps = 1 : i64, gamma_histogram = [#snn.gamma_histogram<"nosuch", [0.0, 1.0], [1]>]} {
+  %a = snn.bntt %x {gamma = dense<1.0> : tensor<1x2xf32>, mean = dense<0.0> : tensor<1x2xf32>, var = dense<1.0> : tensor<1x2xf32>, epsilon = 1.0e-4 : f32} : tensor<2xf32> -> tensor<2xf32> loc("bntt1")
+  %r = snn.readout %a : tensor<2xf32> -> tensor<2xf32>
+  snn.output %r : tensor<2xf32>
+}
+
+// -----
+
+// expected-error @+1 {{gamma_mean entry names a layer of 0 bytes, expected 1..1024}}
+snn.network @gamma_empty_name(%x: tensor<4xf32>) -> tensor<4xf32> attributes {num_steps = 1 : i64, gamma_mean = [#snn.gamma<"", [1.0]>]} {
+  %r = snn.readout %x : tensor<4xf32> -> tensor<4xf32>
+  snn.output %r : tensor<4xf32>
+}

@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "snnc/Dialect/SNN/IR/SNNOps.h"
+#include "snnc/Support/Limits.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/OpImplementation.h"
@@ -35,10 +36,36 @@ void NetworkOp::print(OpAsmPrinter &printer) {
       getArgAttrsAttrName(), getResAttrsAttrName());
 }
 
+/// The gamma tables name BNTT layers. Before folding, the layers they name
+/// must exist in the network; after folding (no BNTT left) only their names
+/// are kept, and those obey the one name-length limit.
+static LogicalResult verifyGammaLayerName(NetworkOp network, StringRef table,
+                                          StringRef layer,
+                                          const llvm::StringSet<> &bntts) {
+  if (layer.empty() ||
+      layer.size() > static_cast<size_t>(snnc::limits::kMaxNameLength))
+    return network.emitOpError(table)
+           << " entry names a layer of " << layer.size()
+           << " bytes, expected 1.." << snnc::limits::kMaxNameLength;
+  if (!bntts.empty() && !bntts.contains(layer))
+    return network.emitOpError(table)
+           << " lists layer '" << layer
+           << "', which is not a snn.bntt op of this network";
+  return success();
+}
+
 LogicalResult NetworkOp::verify() {
   int64_t steps = getNumSteps();
   if (steps < 1)
     return emitOpError("num_steps must be >= 1, got ") << steps;
+  if (steps > snnc::limits::kMaxSteps)
+    return emitOpError("num_steps must be <= ")
+           << snnc::limits::kMaxSteps << " (snnc/Support/Limits.h), got "
+           << steps;
+  llvm::StringSet<> bntts;
+  if (getGammaMeanAttr() || getGammaHistogramAttr())
+    for (BNTTOp op : getBody().front().getOps<BNTTOp>())
+      bntts.insert(getLayerName(op));
   if (std::optional<int64_t> exit = getEarlyExitStep()) {
     if (*exit < 1 || *exit > steps)
       return emitOpError("early_exit_step must be in [1, num_steps = ")
@@ -47,6 +74,9 @@ LogicalResult NetworkOp::verify() {
   if (ArrayAttr table = getGammaMeanAttr()) {
     llvm::StringSet<> seen;
     for (LayerGammaAttr entry : table.getAsRange<LayerGammaAttr>()) {
+      if (failed(verifyGammaLayerName(*this, "gamma_mean",
+                                      entry.getLayer().getValue(), bntts)))
+        return failure();
       if (entry.getMean().size() != steps)
         return emitOpError("gamma_mean entry '")
                << entry.getLayer().getValue() << "' has "
@@ -62,6 +92,8 @@ LogicalResult NetworkOp::verify() {
     llvm::StringSet<> seen;
     for (GammaHistogramAttr entry : table.getAsRange<GammaHistogramAttr>()) {
       StringRef layer = entry.getLayer().getValue();
+      if (failed(verifyGammaLayerName(*this, "gamma_histogram", layer, bntts)))
+        return failure();
       ArrayRef<float> range = entry.getRange().asArrayRef();
       if (range.size() != 2 || !(range[0] <= range[1]))
         return emitOpError("gamma_histogram entry '")
