@@ -93,6 +93,37 @@ struct Options {
        outputs = false, sampleSpikes = false, perStep = false;
 };
 
+/// A number in [0, 1] (--min-accuracy), or a usage error.
+double fractionValue(const std::string &flag, const std::string &v) {
+  char *end = nullptr;
+  double d = v.empty() ? NAN : std::strtod(v.c_str(), &end);
+  if (v.empty() || *end || !(d >= 0 && d <= 1))
+    die(fmt::format("option {}: '{}' is not a number in [0, 1]", flag, v));
+  return d;
+}
+
+/// Rules between flags (usage errors, exit 2).
+void checkOptions(const Options &o) {
+  if (o.model.empty())
+    die("no model file given (see --help)");
+  rt::Backend backend;
+  if (!rt::parseBackend(o.backend, &backend))
+    die(fmt::format("--backend={}: expected cpu, cuda or cuda-emu", o.backend));
+  if (o.mode != "auto" && o.mode != "event" && o.mode != "dense")
+    die(fmt::format("--mode={}: expected auto, event or dense", o.mode));
+  if (o.full && o.steps)
+    die("--full and --steps exclude each other");
+  if (!o.dump && o.input.empty())
+    die("no --input file given (see --help)");
+  if (o.perStep && o.labels.empty())
+    die("--per-step needs --labels (it reports accuracy per step)");
+  if (o.minAccuracy >= 0 && o.labels.empty())
+    die("--min-accuracy needs --labels (it gates on the accuracy)");
+  if (o.perStep && o.adaptive)
+    die("--per-step and --adaptive-exit exclude each other (every sample must "
+        "run every step)");
+}
+
 Options parseArgs(int argc, char **argv) {
   Options o;
   for (int i = 1; i < argc; ++i) {
@@ -141,14 +172,7 @@ Options parseArgs(int argc, char **argv) {
       o.maxInputBytes = static_cast<uint64_t>(
           intValue(1, int64_t(limits::kMaxInputBytesOverride)));
     } else if (a == "--min-accuracy") {
-      std::string v = value();
-      char *end = nullptr;
-      double d = v.empty() ? NAN : std::strtod(v.c_str(), &end);
-      if (v.empty() || *end || !(d >= 0 && d <= 1))
-        die(fmt::format("option --min-accuracy: '{}' is not a number in [0, "
-                        "1]",
-                        v));
-      o.minAccuracy = d;
+      o.minAccuracy = fractionValue(a, value());
     } else if (a == "--threads") {
       o.threads = intValue(1, 1024);
     } else if (a == "--steps") {
@@ -188,24 +212,7 @@ Options parseArgs(int argc, char **argv) {
       die(fmt::format("unexpected argument '{}' (one model file expected)", a));
     }
   }
-  if (o.model.empty())
-    die("no model file given (see --help)");
-  rt::Backend backend;
-  if (!rt::parseBackend(o.backend, &backend))
-    die(fmt::format("--backend={}: expected cpu, cuda or cuda-emu", o.backend));
-  if (o.mode != "auto" && o.mode != "event" && o.mode != "dense")
-    die(fmt::format("--mode={}: expected auto, event or dense", o.mode));
-  if (o.full && o.steps)
-    die("--full and --steps exclude each other");
-  if (!o.dump && o.input.empty())
-    die("no --input file given (see --help)");
-  if (o.perStep && o.labels.empty())
-    die("--per-step needs --labels (it reports accuracy per step)");
-  if (o.minAccuracy >= 0 && o.labels.empty())
-    die("--min-accuracy needs --labels (it gates on the accuracy)");
-  if (o.perStep && o.adaptive)
-    die("--per-step and --adaptive-exit exclude each other (every sample must "
-        "run every step)");
+  checkOptions(o);
   return o;
 }
 
