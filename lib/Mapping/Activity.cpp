@@ -19,108 +19,157 @@
 #include "snnc/Mapping/Activity.h"
 
 #include "snnc/runtime/GammaTables.h"
+#include "snnc/runtime/RunReport.h"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <cmath>
-#include <fstream>
-#include <sstream>
 
 namespace snnc {
 namespace mapping {
 
-bool readProfile(const std::string &path, const Network &net, Profile *profile,
-                 std::string *error) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    *error = fmt::format("{}: cannot read profile", path);
-    return false;
+namespace {
+
+bool fail(std::string *error, const std::string &msg) {
+  *error = msg;
+  return false;
+}
+
+/// The run report's model identity against the model being mapped.
+bool checkIdentity(const std::string &path, const rt::RunReport &r,
+                   const rt::ModelIdentity *model, Profile *profile,
+                   std::string *error) {
+  if (!r.model.known) {
+    profile->notes.push_back(fmt::format(
+        "the profile {} records no model identity (written by an older "
+        "snnc-run, or by hand): it was not checked to come from this model; "
+        "rerun snnc-run --json to record it",
+        path));
+    return true;
   }
-  std::ostringstream text;
-  text << in.rdbuf();
-  nlohmann::json j = nlohmann::json::parse(text.str(), nullptr, false);
-  if (j.is_discarded() || !j.is_object()) {
-    *error = fmt::format("{}: not a valid JSON object", path);
-    return false;
-  }
-  auto fail = [&](const std::string &field, const std::string &rule) {
-    *error = fmt::format("{}: {}: {}", path, field, rule);
-    return false;
+  if (!model || model->sameModel(r.model))
+    return true;
+  return fail(error,
+              fmt::format("{}: model: the profile was measured on '{}' ({}) "
+                          "but the model is '{}' ({}); rerun snnc-run on this "
+                          "model",
+                          path, r.model.path, r.model.describe(), model->path,
+                          model->describe()));
+}
+
+/// Per-step spike counts of every LIF layer: names, lengths, and at most one
+/// spike per neuron per step and sample executed.
+bool readSpikes(const rt::RunReport &r, const Network &net, Profile *profile,
+                std::string *error) {
+  auto bad = [&](const std::string &field, const std::string &rule) {
+    return fail(error, fmt::format("{}: {}: {}", profile->file, field, rule));
   };
-  *profile = Profile();
-  profile->file = path;
-  if (!j.contains("samples") || !j["samples"].is_number_integer() ||
-      j["samples"].get<int64_t>() < 1)
-    return fail("samples", "expected an integer >= 1");
-  profile->samples = j["samples"].get<int64_t>();
-  if (j.contains("num_steps") && j["num_steps"] != net.numSteps)
-    return fail("num_steps", fmt::format("the profile was measured with T = {} "
-                                         "but the model has T = {}",
-                                         j["num_steps"].dump(), net.numSteps));
-  if (!j.contains("spikes") || !j["spikes"].is_object())
-    return fail("spikes", "expected an object of per-step spike counts");
-  if (!j.contains("synaptic_events") || !j["synaptic_events"].is_object())
-    return fail("synaptic_events", "expected an object of event counts");
-  size_t longest = 0;
-  for (auto &[name, counts] : j["spikes"].items()) {
+  double stepsRun = -1; // sum of steps executed over samples, when known
+  if (r.stepsExecuted.size() == size_t(r.samples)) {
+    stepsRun = 0;
+    for (int s : r.stepsExecuted)
+      stepsRun += s;
+  }
+  for (const auto &[name, counts] : r.spikes) {
     int p = net.find(name);
     if (p < 0 || net.populations[p].kind != PopulationKind::Spiking)
-      return fail("spikes." + name, "not a LIF layer of the model");
-    if (!counts.is_array() || counts.empty() ||
-        counts.size() > size_t(net.numSteps))
-      return fail(
-          "spikes." + name,
-          fmt::format("expected 1 to {} per-step counts", net.numSteps));
+      return bad("spikes." + name, "not a LIF layer of the model");
+    if (counts.empty() || counts.size() > size_t(net.numSteps))
+      return bad("spikes." + name,
+                 fmt::format("expected 1 to {} per-step counts", net.numSteps));
+    double neurons = double(net.populations[p].size()), total = 0;
     std::vector<double> v;
-    for (const auto &c : counts) {
-      if (!c.is_number() || c.get<double>() < 0)
-        return fail("spikes." + name, "counts must be numbers >= 0");
-      v.push_back(c.get<double>());
+    for (size_t t = 0; t < counts.size(); ++t) {
+      double c = double(counts[t]);
+      if (c > neurons * double(r.samples))
+        return bad("spikes." + name,
+                   fmt::format("{} spikes at step {} exceed {} neurons x {} "
+                               "samples",
+                               counts[t], t, neurons, r.samples));
+      total += c;
+      v.push_back(c);
     }
-    longest = std::max(longest, v.size());
+    if (stepsRun >= 0 && total > neurons * stepsRun)
+      return bad("spikes." + name,
+                 fmt::format("{} spikes exceed {} neurons x {} steps executed",
+                             total, neurons, stepsRun));
     profile->spikes[name] = std::move(v);
   }
   for (const Population &pop : net.populations)
     if (pop.kind == PopulationKind::Spiking && !profile->spikes.count(pop.name))
-      return fail("spikes",
-                  fmt::format("no counts for LIF layer '{}'", pop.name));
-  for (auto &[name, count] : j["synaptic_events"].items()) {
+      return bad("spikes",
+                 fmt::format("no counts for LIF layer '{}'", pop.name));
+  return true;
+}
+
+/// Synaptic events: weight layers of the model, at most the layer's
+/// multiply-accumulates per step and sample.
+bool readEvents(const rt::RunReport &r, const Network &net, int budget,
+                Profile *profile, std::string *error) {
+  for (const auto &[name, count] : r.synapticEvents) {
     bool known = false;
+    int64_t macs = 0;
     for (const Population &pop : net.populations)
       for (const Projection &p : pop.inputs)
-        known |= p.synapseLayer == name;
+        if (p.synapseLayer == name) {
+          known = true;
+          macs = std::max(macs, p.macs);
+        }
     if (!known)
-      return fail("synaptic_events." + name,
-                  "not a CONV2D or DENSE layer of the model");
-    if (!count.is_number() || count.get<double>() < 0)
-      return fail("synaptic_events." + name, "expected a number >= 0");
-    profile->synapticEvents[name] = count.get<double>();
+      return fail(error, fmt::format("{}: synaptic_events.{}: not a CONV2D or "
+                                     "DENSE layer of the model",
+                                     profile->file, name));
+    double most = double(macs) * double(r.samples) * double(budget);
+    if (macs > 0 && double(count) > most)
+      return fail(error, fmt::format("{}: synaptic_events.{}: {} events "
+                                     "exceed {} multiply-accumulates x {} "
+                                     "samples x {} steps",
+                                     profile->file, name, count, macs,
+                                     r.samples, budget));
+    profile->synapticEvents[name] = double(count);
   }
-  profile->steps = int(longest);
-  if (j.contains("steps") && j["steps"].is_number_integer())
-    profile->steps = std::max(profile->steps, j["steps"].get<int>());
-  profile->meanStepsExecuted = double(longest);
-  if (j.contains("mean_steps_executed")) {
-    if (!j["mean_steps_executed"].is_number() ||
-        j["mean_steps_executed"].get<double>() <= 0)
-      return fail("mean_steps_executed", "expected a number > 0");
-    profile->meanStepsExecuted = j["mean_steps_executed"].get<double>();
-  }
-  if (j.contains("accuracy") && j["accuracy"].is_number())
-    profile->accuracy = j["accuracy"].get<double>();
-  if (j.contains("accuracy_per_step")) {
-    const auto &acc = j["accuracy_per_step"];
-    if (!acc.is_array() || acc.size() > size_t(net.numSteps))
-      return fail("accuracy_per_step",
-                  fmt::format("expected at most {} values", net.numSteps));
-    for (const auto &v : acc) {
-      if (!v.is_number() || v.get<double>() < 0 || v.get<double>() > 1)
-        return fail("accuracy_per_step", "values must be numbers in [0, 1]");
-      profile->accuracyPerStep.push_back(v.get<double>());
-    }
-  }
+  return true;
+}
+
+} // namespace
+
+bool readProfile(const std::string &path, const Network &net, Profile *profile,
+                 std::string *error, const rt::ModelIdentity *model) {
+  rt::RunReport r;
+  if (!rt::readRunReport(path, &r, error))
+    return false;
+  *profile = Profile();
+  profile->file = path;
+  if (r.status != "ok")
+    return fail(error, fmt::format("{}: status: the run failed ({}); rerun "
+                                   "snnc-run",
+                                   path, r.error));
+  if (!checkIdentity(path, r, model, profile, error))
+    return false;
+  profile->samples = r.samples;
+  if (r.numSteps && r.numSteps != net.numSteps)
+    return fail(error, fmt::format("{}: num_steps: the profile was measured "
+                                   "with T = {} but the model has T = {}",
+                                   path, r.numSteps, net.numSteps));
+  if (!readSpikes(r, net, profile, error))
+    return false;
+  size_t longest = 0;
+  for (const auto &s : profile->spikes)
+    longest = std::max(longest, s.second.size());
+  profile->steps = std::max(int(longest), std::min(r.steps, net.numSteps));
+  if (!readEvents(r, net, profile->steps, profile, error))
+    return false;
+  profile->meanStepsExecuted =
+      r.meanStepsExecuted > 0 ? r.meanStepsExecuted : double(longest);
+  if (r.hasAccuracy)
+    profile->accuracy = r.accuracy;
+  if (r.accuracyPerStep.size() > size_t(net.numSteps))
+    return fail(error, fmt::format("{}: accuracy_per_step: expected at most "
+                                   "{} values",
+                                   path, net.numSteps));
+  profile->accuracyPerStep = r.accuracyPerStep;
   return true;
 }
 
@@ -185,8 +234,10 @@ void estimateActivity(const Network &net, const Profile *profile,
   Activity &a = *activity;
   a = Activity();
   a.measured = profile != nullptr;
-  if (profile)
+  if (profile) {
     a.accuracyPerStep = profile->accuracyPerStep;
+    a.notes = profile->notes;
+  }
   a.steps = T;
   a.spikes.assign(n, std::vector<double>(T, 0.0));
   a.synops.resize(n);

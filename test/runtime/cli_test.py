@@ -2,9 +2,12 @@
 """snnc-run command-line tests: valid runs, --json/--dump, and every kind of bad input.
 
 usage: cli_test.py SNNC_RUN SNNC_RT_TESTGEN WORKDIR
-Each bad input must give exit code 1 (not a crash or signal), a message naming the file and
-rule on stderr, and no output file.
+Each bad input must give its exit code (include/snnc/Support/ExitCodes.h: 1 bad model or data
+file or output path, 2 bad flag, 3 --min-accuracy not met; never a crash or signal), a message
+naming the file and rule on stderr, and with --json a run report whose status is "error" (or no
+file at all when the flags or the output path itself are bad).
 """
+import gzip
 import json
 import os
 import shutil
@@ -29,9 +32,9 @@ def check(cond, what, proc=None):
         print("FAIL:", what + extra)
 
 
-def expect_error(args, text, name):
+def expect_error(args, text, name, code=1):
     p = run(*args)
-    check(p.returncode == 1, f"{name}: exit code 1 expected", p)
+    check(p.returncode == code, f"{name}: exit code {code} expected", p)
     check(text in p.stderr, f"{name}: stderr should contain {text!r}", p)
     check("error:" in p.stderr, f"{name}: stderr should say error", p)
 
@@ -143,7 +146,11 @@ for name, text in [("truncated.bin", "payload_size"), ("short.bin", "32-byte hea
                    ("missing.bin", "cannot open")]:
     expect_error([M(name), "--input", M("x.npy"), "--json", M("bad.json")], text, name)
     expect_error([M(name), "--input", M("x.npy")], M(name), name + " names the file")
-    check(not os.path.exists(M("bad.json")), f"{name}: no json written")
+    # The run report is written on failure too: status "error", the message, no statistics.
+    jb = json.load(open(M("bad.json")))
+    check(jb["status"] == "error" and text in jb["error"] and "predictions" not in jb,
+          f"{name}: json has status error and the message")
+    os.remove(M("bad.json"))
 
 # --- bad inputs and options ---------------------------------------------------------------
 for args, text, name in [
@@ -154,24 +161,105 @@ for args, text, name in [
     (["--input", M("nothing.npy")], "cannot open", "missing input"),
     (["--input", M("x.npy"), "--labels", M("y_short.npy")], "3 labels for 9 samples", "few labels"),
     (["--input", M("x.npy"), "--labels", M("x.npy")], "labels must be integers", "float labels"),
-    (["--input", M("x.npy"), "--steps", "7"], "the model has T = 6 steps", "steps > T"),
-    (["--input", M("x.npy"), "--steps", "0"], "not an integer in 1..", "steps 0"),
-    (["--input", M("x.npy"), "--threads", "x"], "--threads", "bad threads"),
-    (["--input", M("x.npy"), "--seed", "-1"], "--seed", "negative seed"),
-    (["--input", M("x.npy"), "--backend=tpu"], "--backend=tpu", "unknown backend"),
-    (["--input", M("x.npy"), "--mode=sparse"], "--mode=sparse", "bad mode"),
-    (["--input", M("x.npy"), "--bogus"], "unknown option", "unknown option"),
-    (["--input", M("x.npy"), "--full", "--steps", "2"], "exclude", "full and steps"),
-    (["--input", M("x.npy"), "--per-step"], "--per-step needs --labels", "per-step without labels"),
-    (["--input", M("x.npy"), "--labels", M("y.npy"), "--per-step", "--adaptive-exit"],
-     "--per-step and --adaptive-exit exclude each other", "per-step with adaptive exit"),
-    ([], "no --input", "no input"),
     (["--input", M("x.npy"), "--json", "/nonexistent-dir/out.json"], "/nonexistent-dir/out.json",
      "unwritable json"),
 ]:
     expect_error([M("conv.bin"), *args], text, name)
+for args, text, name in [
+    (["--input", M("x.npy"), "--steps", "7"], "the model has T = 6 steps", "steps > T"),
+    (["--input", M("x.npy"), "--steps", "0"], "not an integer in 1..", "steps 0"),
+    (["--input", M("x.npy"), "--limit", "0"], "--limit: '0' is not an integer in 1..", "limit 0"),
+    (["--input", M("x.npy"), "--limit", "-3"], "--limit: '-3'", "negative limit"),
+    (["--input", M("x.npy"), "--limit"], "option --limit needs a value", "limit without value"),
+    (["--input", M("x.npy"), "--threads", "x"], "--threads", "bad threads"),
+    (["--input", M("x.npy"), "--seed", "-1"], "--seed", "negative seed"),
+    (["--input", M("x.npy"), "--max-input-bytes", "0"], "--max-input-bytes", "max-input-bytes 0"),
+    (["--input", M("x.npy"), "--backend=tpu"], "--backend=tpu", "unknown backend"),
+    (["--input", M("x.npy"), "--backend=gpu"], "--backend=gpu: expected cpu, cuda or cuda-emu",
+     "backend gpu"),
+    (["--input", M("x.npy"), "--mode=sparse"], "--mode=sparse", "bad mode"),
+    (["--input", M("x.npy"), "--bogus"], "unknown option", "unknown option"),
+    (["--input", M("x.npy"), "--full", "--steps", "2"], "exclude", "full and steps"),
+    (["--input", M("x.npy"), "--per-step"], "--per-step needs --labels", "per-step without labels"),
+    (["--input", M("x.npy"), "--min-accuracy", "0.5"], "--min-accuracy needs --labels",
+     "min-accuracy without labels"),
+    (["--input", M("x.npy"), "--labels", M("y.npy"), "--min-accuracy", "1.5"],
+     "--min-accuracy: '1.5' is not a number in [0, 1]", "min-accuracy out of range"),
+    (["--input", M("x.npy"), "--labels", M("y.npy"), "--per-step", "--adaptive-exit"],
+     "--per-step and --adaptive-exit exclude each other", "per-step with adaptive exit"),
+    ([], "no --input", "no input"),
+]:
+    expect_error([M("conv.bin"), *args], text, name, code=2)
 p = run()
-check(p.returncode == 1 and "no model file" in p.stderr, "no arguments", p)
+check(p.returncode == 2 and "no model file" in p.stderr, "no arguments", p)
+
+# --- hostile data files: exit 1, the file and the rule named ---------------------------------
+for bad in (-1, 99, 2 ** 62):
+    y = np.zeros(9, np.int64)
+    y[4] = bad
+    np.save(M("y_bad.npy"), y)
+    expect_error([M("conv.bin"), "--input", M("x.npy"), "--labels", M("y_bad.npy")],
+                 f"y_bad.npy: label 4 is {bad}, expected 0..9 (the model has 10 classes)",
+                 f"label {bad}")
+with open(M("x.npy"), "rb") as f:
+    raw_x = f.read()
+with open(M("x_junk.npy.gz"), "wb") as f:
+    f.write(gzip.compress(raw_x) + b"junk")
+expect_error([M("conv.bin"), "--input", M("x_junk.npy.gz")], "trailing garbage after the gzip",
+             "gz with trailing garbage")
+with open(M("x.npy.gz"), "wb") as f:
+    f.write(gzip.compress(raw_x))
+p = run(M("conv.bin"), "--input", M("x.npy.gz"), "--json", out)
+check(p.returncode == 0 and json.load(open(out))["samples"] == 9, "gzip .npy input", p)
+hdr = b"{'descr': '<f4', 'fortran_order': False, 'shape': (0, 9999999999999, 9999999999999), }"
+with open(M("x_shape.npy"), "wb") as f:
+    f.write(b"\x93NUMPY\x01\x00" + len(hdr).to_bytes(2, "little") + hdr)
+expect_error([M("conv.bin"), "--input", M("x_shape.npy")], "too large", "overflowing shape")
+with open(M("x_rank.idx"), "wb") as f:
+    f.write(bytes([0, 0, 8, 255]) + b"\xff" * 1020)
+expect_error([M("conv.bin"), "--input", M("x_rank.idx")], "255 dimensions, at most 8", "idx rank 255")
+# A header claiming 10^6 samples, 3 present: --limit 2 reads two; without, the byte limit (set
+# low here) refuses the request before reading.
+with open(M("x_claim.idx"), "wb") as f:
+    f.write(bytes([0, 0, 8, 2]) + (10 ** 6).to_bytes(4, "big") + (144).to_bytes(4, "big")
+            + bytes(3 * 144))
+p = run(M("conv.bin"), "--input", M("x_claim.idx"), "--limit", "2", "--json", out)
+check(p.returncode == 1 and "truncated" in p.stderr, "uncompressed file checked against its size", p)
+with open(M("x_claim.idx.gz"), "wb") as f:
+    f.write(gzip.compress(open(M("x_claim.idx"), "rb").read()))
+p = run(M("conv.bin"), "--input", M("x_claim.idx.gz"), "--limit", "2", "--json", out)
+check(p.returncode == 0 and json.load(open(out))["samples"] == 2, "--limit 2 of a gz claiming 10^6", p)
+expect_error([M("conv.bin"), "--input", M("x_claim.idx.gz"), "--max-input-bytes", "100000"],
+             "needs more than the input limit of 100000 bytes", "byte limit")
+
+# --- the output path is checked before anything is read ----------------------------------------
+expect_error([M("conv.bin"), "--input", M("nothing.npy"), "--json", M("nodir/r.json")],
+             "the output folder", "json folder checked first")
+p = run(M("conv.bin"), "--input", M("nothing.npy"), "--json", M("nodir/r.json"))
+check("nothing.npy" not in p.stderr, "json path checked before the input is opened", p)
+
+# --- run report: identity, status, version, --min-accuracy -----------------------------------
+p = run(M("conv.bin"), "--input", M("x.npy"), "--labels", M("y.npy"), "--json", out)
+j = json.load(open(out))
+with open(M("conv.bin"), "rb") as f:
+    head = f.read(32)
+check(j["schema_version"] == 1 and j["status"] == "ok", "json schema_version and status", p)
+check(j["model"]["crc32"] == int.from_bytes(head[24:28], "little")
+      and j["model"]["payload_bytes"] == int.from_bytes(head[16:24], "little")
+      and j["model"]["num_steps"] == 6 and j["model"]["layers"][1] == "conv1",
+      "json model identity from the model.bin header", p)
+acc = j["accuracy"]
+p = run(M("conv.bin"), "--input", M("x.npy"), "--labels", M("y.npy"), "--min-accuracy", str(acc))
+check(p.returncode == 0, "--min-accuracy at the accuracy passes", p)
+p = run(M("conv.bin"), "--input", M("x.npy"), "--labels", M("y.npy"), "--json", out,
+        "--min-accuracy", str(min(1.0, acc + 0.01)))
+check(p.returncode == 3 and "--min-accuracy" in p.stderr and json.load(open(out))["status"] == "ok",
+      "--min-accuracy above the accuracy exits 3, the report is still written", p)
+p = run("--version")
+check(p.returncode == 0 and p.stdout.startswith("snnc-run 0.") and "model.bin format version 1" in p.stdout
+      and "CPU kernels: " in p.stdout, "--version", p)
+p = run("--version", env={"SNNC_KERNELS": "baseline"})
+check("CPU kernels: baseline" in p.stdout, "--version names the kernels chosen", p)
 leftovers = [f for f in os.listdir(WORK) if ".tmp." in f]
 check(not leftovers, f"no temporary files left: {leftovers}")
 

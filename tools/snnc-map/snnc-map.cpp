@@ -167,7 +167,10 @@ int main(int argc, char **argv) {
   }
 
   Profile profile;
-  if (!o.profile.empty() && !readProfile(o.profile, net, &profile, &error))
+  snnc::rt::ModelIdentity identity;
+  if (!o.profile.empty() &&
+      (!snnc::rt::readModelIdentity(o.model, model, &identity, &error) ||
+       !readProfile(o.profile, net, &profile, &error, &identity)))
     return fail(error);
   const Profile *measured = o.profile.empty() ? nullptr : &profile;
 

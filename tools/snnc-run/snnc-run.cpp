@@ -4,8 +4,9 @@
 // validates the model, reads samples and labels, runs them on the CPU executor
 // and prints accuracy (with --per-step also per exit step), throughput, mean
 // steps executed and spikes per sample; --json writes the full statistics
-// (atomically) and --dump prints the model readably. Every error names the
-// file and rule and exits with code 1.
+// (atomically, a RunReport: RunReport.h) and --dump prints the model readably.
+// Every error names the file and rule; exit codes follow ExitCodes.h (bad
+// flag 2, bad model or data file 1, --min-accuracy not met 3, bug 4).
 //
 //===----------------------------------------------------------------------===//
 #include "snnc/runtime/Backend.h"
@@ -13,11 +14,18 @@
 #include "snnc/runtime/Input.h"
 #include "snnc/runtime/ModelFile.h"
 #include "snnc/runtime/Network.h"
+#include "snnc/runtime/RunReport.h"
+#include "snnc/runtime/Version.h"
+
+#include "snnc/Support/ExitCodes.h"
+#include "snnc/Support/OutputFile.h"
+#include "snnc/Support/ToolMain.h"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -35,8 +43,11 @@ const char *kUsage =
     "[--adaptive-exit] [--json OUT]\n"
     "                [--outputs] [--sample-spikes] [--per-step] "
     "[--backend=cpu|cuda|cuda-emu]\n"
-    "                [--mode=auto|event|dense] [--quiet]\n"
+    "                [--mode=auto|event|dense] [--quiet] "
+    "[--max-input-bytes N]\n"
+    "                [--min-accuracy A]\n"
     "       snnc-run MODEL.bin --dump\n"
+    "       snnc-run --version\n"
     "Runs a compiled spiking network on a data set (IDX, "
     "IDX.gz or .npy) and prints accuracy,\n"
     "throughput, mean steps executed and spikes per sample. "
@@ -45,11 +56,20 @@ const char *kUsage =
     "stops a sample as soon as its top-1\n"
     "class can no longer change. --per-step (needs --labels, not with\n"
     "--adaptive-exit) also prints the accuracy if every sample stopped after "
-    "step 1, 2, ...\n";
+    "step 1, 2, ...\n"
+    "--min-accuracy A (needs --labels) exits with 3 when the accuracy is below "
+    "A.\n"
+    "Exit codes: 0 ok, 1 bad model/data file or output path, 2 bad flag, 3 "
+    "--min-accuracy not met, 4 internal error.\n";
 
-[[noreturn]] void die(const std::string &msg) {
+void printError(const std::string &msg) {
   std::fprintf(stderr, "snnc-run: error: %s\n", msg.c_str());
-  std::exit(1);
+}
+
+/// A bad flag, flag value or argument: exit code 2 before anything is read.
+[[noreturn]] void die(const std::string &msg) {
+  printError(msg);
+  std::exit(kExitUsage);
 }
 
 bool parseInt(const std::string &s, int64_t lo, int64_t hi, int64_t *out) {
@@ -67,10 +87,42 @@ bool parseInt(const std::string &s, int64_t lo, int64_t hi, int64_t *out) {
 struct Options {
   std::string model, input, labels, json, backend = "cpu", mode = "auto";
   int64_t limit = -1, threads = 0, steps = 0;
-  uint64_t seed = 0;
+  uint64_t seed = 0, maxInputBytes = limits::kMaxInputBytes;
+  double minAccuracy = -1; // < 0: no gate
   bool full = false, adaptive = false, dump = false, quiet = false,
        outputs = false, sampleSpikes = false, perStep = false;
 };
+
+/// A number in [0, 1] (--min-accuracy), or a usage error.
+double fractionValue(const std::string &flag, const std::string &v) {
+  char *end = nullptr;
+  double d = v.empty() ? NAN : std::strtod(v.c_str(), &end);
+  if (v.empty() || *end || !(d >= 0 && d <= 1))
+    die(fmt::format("option {}: '{}' is not a number in [0, 1]", flag, v));
+  return d;
+}
+
+/// Rules between flags (usage errors, exit 2).
+void checkOptions(const Options &o) {
+  if (o.model.empty())
+    die("no model file given (see --help)");
+  rt::Backend backend;
+  if (!rt::parseBackend(o.backend, &backend))
+    die(fmt::format("--backend={}: expected cpu, cuda or cuda-emu", o.backend));
+  if (o.mode != "auto" && o.mode != "event" && o.mode != "dense")
+    die(fmt::format("--mode={}: expected auto, event or dense", o.mode));
+  if (o.full && o.steps)
+    die("--full and --steps exclude each other");
+  if (!o.dump && o.input.empty())
+    die("no --input file given (see --help)");
+  if (o.perStep && o.labels.empty())
+    die("--per-step needs --labels (it reports accuracy per step)");
+  if (o.minAccuracy >= 0 && o.labels.empty())
+    die("--min-accuracy needs --labels (it gates on the accuracy)");
+  if (o.perStep && o.adaptive)
+    die("--per-step and --adaptive-exit exclude each other (every sample must "
+        "run every step)");
+}
 
 Options parseArgs(int argc, char **argv) {
   Options o;
@@ -103,6 +155,11 @@ Options parseArgs(int argc, char **argv) {
     if (a == "--help" || a == "-h") {
       std::fputs(kUsage, stdout);
       std::exit(0);
+    } else if (a == "--version") {
+      std::fputs(rt::versionText("snnc-run").c_str(), stdout);
+      std::printf("CUDA backend: %s\n",
+                  rt::cudaBackendBuilt() ? "built" : "not built");
+      std::exit(0);
     } else if (a == "--input") {
       o.input = value();
     } else if (a == "--labels") {
@@ -110,7 +167,12 @@ Options parseArgs(int argc, char **argv) {
     } else if (a == "--json") {
       o.json = value();
     } else if (a == "--limit") {
-      o.limit = intValue(0, INT64_MAX);
+      o.limit = intValue(1, limits::kMaxSamples);
+    } else if (a == "--max-input-bytes") {
+      o.maxInputBytes = static_cast<uint64_t>(
+          intValue(1, int64_t(limits::kMaxInputBytesOverride)));
+    } else if (a == "--min-accuracy") {
+      o.minAccuracy = fractionValue(a, value());
     } else if (a == "--threads") {
       o.threads = intValue(1, 1024);
     } else if (a == "--steps") {
@@ -150,68 +212,50 @@ Options parseArgs(int argc, char **argv) {
       die(fmt::format("unexpected argument '{}' (one model file expected)", a));
     }
   }
-  if (o.model.empty())
-    die("no model file given (see --help)");
-  rt::Backend backend;
-  if (!rt::parseBackend(o.backend, &backend))
-    die(fmt::format("--backend={}: expected cpu or cuda", o.backend));
-  if (o.mode != "auto" && o.mode != "event" && o.mode != "dense")
-    die(fmt::format("--mode={}: expected auto, event or dense", o.mode));
-  if (o.full && o.steps)
-    die("--full and --steps exclude each other");
-  if (!o.dump && o.input.empty())
-    die("no --input file given (see --help)");
-  if (o.perStep && o.labels.empty())
-    die("--per-step needs --labels (it reports accuracy per step)");
-  if (o.perStep && o.adaptive)
-    die("--per-step and --adaptive-exit exclude each other (every sample must "
-        "run every step)");
+  checkOptions(o);
   return o;
 }
 
-} // namespace
-
-int main(int argc, char **argv) {
-  // Protobuf's own parse diagnostics (e.g. invalid UTF-8 in a string) become
-  // one note line; the error that follows names the file and the rule.
-  google::protobuf::SetLogHandler([](google::protobuf::LogLevel, const char *,
-                                     int, const std::string &msg) {
-    std::fprintf(stderr, "snnc-run: note: protobuf: %s\n", msg.c_str());
-  });
-  Options o = parseArgs(argc, argv);
-  modelbin::Model pm;
-  std::string err;
-  if (!modelbin::readModelFile(o.model, &pm, &err))
-    die(err);
-  rt::Network net;
-  if (!rt::prepareNetwork(pm, &net, &err))
-    die(o.model + ": " + err);
-  if (o.dump) {
-    std::string bytes;
-    modelbin::serializeModel(pm, &bytes, &err);
-    std::fputs(rt::dumpModel(pm, net, bytes.size()).c_str(), stdout);
-    if (o.input.empty())
-      return 0;
+/// Prints the run's summary lines (stdout).
+void printSummary(const Options &o, const rt::Network &net,
+                  const rt::RunReport &r) {
+  std::string where = r.backend == "cpu" ? fmt::format("{} threads", r.threads)
+                                         : fmt::format("backend {}", r.backend);
+  std::printf("model: %s (T=%d, T_exit=%d), %lld samples, %d steps%s, mode %s, "
+              "%s\n",
+              o.model.c_str(), net.steps, net.exitStep,
+              static_cast<long long>(r.samples), r.steps,
+              o.adaptive ? " (adaptive exit)" : "", o.mode.c_str(),
+              where.c_str());
+  if (r.hasAccuracy)
+    std::printf("accuracy: %.4f (%lld/%lld)\n", r.accuracy,
+                static_cast<long long>(r.correct),
+                static_cast<long long>(r.samples));
+  if (!r.accuracyPerStep.empty()) {
+    std::string line;
+    for (double a : r.accuracyPerStep)
+      line += fmt::format(" {:.4f}", a);
+    std::printf("accuracy per step:%s\n", line.c_str());
   }
-  if (o.steps > net.steps)
-    die(fmt::format("--steps {}: the model has T = {} steps", o.steps,
-                    net.steps));
-
-  rt::Samples samples;
-  if (!rt::readSamples(o.input, net.inputNumel, &samples, &err))
-    die(err);
-  int64_t count = samples.count;
-  if (o.limit >= 0 && o.limit < count)
-    count = o.limit;
-  std::vector<int64_t> labels;
-  if (!o.labels.empty()) {
-    if (!rt::readLabels(o.labels, &labels, &err))
-      die(err);
-    if (static_cast<int64_t>(labels.size()) < count)
-      die(fmt::format("{}: {} labels for {} samples", o.labels, labels.size(),
-                      count));
+  std::printf("throughput: %.1f samples/s (%.3f s)\n", r.samplesPerSecond,
+              r.wallSeconds);
+  std::printf("mean steps executed: %.3f\n", r.meanStepsExecuted);
+  int64_t totalSpikes = 0;
+  std::string per;
+  double count = double(r.samples);
+  for (const auto &sp : r.spikes) {
+    int64_t n = 0;
+    for (int64_t v : sp.second)
+      n += v;
+    totalSpikes += n;
+    per += fmt::format(" {}={:.1f}", sp.first, count ? double(n) / count : 0.0);
   }
+  std::printf("spikes per sample: %.1f (%s)\n",
+              count ? double(totalSpikes) / count : 0.0,
+              per.empty() ? "" : per.c_str() + 1);
+}
 
+rt::RunOptions runOptions(const Options &o, const rt::Network &net) {
   rt::RunOptions ro;
   ro.steps = o.full ? net.steps : static_cast<int>(o.steps);
   ro.adaptive = o.adaptive;
@@ -223,143 +267,139 @@ int main(int argc, char **argv) {
   ro.seed = o.seed;
   ro.sampleSpikes = o.sampleSpikes && !o.json.empty();
   ro.stepPredictions = o.perStep;
-  auto t0 = std::chrono::steady_clock::now();
-  auto lastPrint = t0;
+  return ro;
+}
+
+/// A progress line on stderr once a run takes longer than 1.5 s.
+struct Progress {
+  std::chrono::steady_clock::time_point t0 = std::chrono::steady_clock::now(),
+                                        last = t0;
   bool printed = false, tty = isatty(2);
+  int64_t count = 0;
+
+  void operator()(int64_t done) {
+    auto now = std::chrono::steady_clock::now();
+    double since = std::chrono::duration<double>(now - t0).count();
+    double gap = std::chrono::duration<double>(now - last).count();
+    if (since < 1.5 || gap < (tty ? 0.25 : 2.0))
+      return;
+    last = now;
+    printed = true;
+    std::fprintf(stderr, "%s[snnc-run] %lld/%lld samples, %.0f samples/s%s",
+                 tty ? "\r" : "", static_cast<long long>(done),
+                 static_cast<long long>(count), done / since, tty ? "" : "\n");
+  }
+};
+
+/// Loads, reads, runs and summarizes into `r`; returns an exit code (with
+/// `error` set when it is not 0).
+int runModel(const Options &o, rt::RunReport *r, std::string *error) {
+  modelbin::Model pm;
+  if (!modelbin::readModelFile(o.model, &pm, error))
+    return kExitInvalidInput;
+  rt::Network net;
+  if (!rt::prepareNetwork(pm, &net, error)) {
+    *error = o.model + ": " + *error;
+    return kExitInvalidInput;
+  }
+  if (!rt::readModelIdentity(o.model, pm, &r->model, error))
+    return kExitInvalidInput;
+  r->numSteps = net.steps;
+  r->earlyExitStep = net.exitStep;
+  if (o.dump) {
+    std::string bytes;
+    modelbin::serializeModel(pm, &bytes, error);
+    std::fputs(rt::dumpModel(pm, net, bytes.size()).c_str(), stdout);
+    if (o.input.empty())
+      return kExitOk;
+  }
+  if (o.steps > net.steps) {
+    *error = fmt::format("--steps {}: the model has T = {} steps", o.steps,
+                         net.steps);
+    return kExitUsage;
+  }
+  rt::ReadOptions ro;
+  ro.limit = o.limit;
+  ro.maxBytes = o.maxInputBytes;
+  rt::Samples samples;
+  if (!rt::readSamples(o.input, net.inputNumel, &samples, error, ro))
+    return kExitInvalidInput;
+  std::vector<int64_t> labels;
+  int64_t classes = net.layers[net.output].numel;
+  if (!o.labels.empty() &&
+      !rt::readLabels(o.labels, classes, samples.count, &labels, error, ro))
+    return kExitInvalidInput;
+
+  rt::RunOptions opt = runOptions(o, net);
+  r->threads = opt.threads;
+  Progress progress;
+  progress.count = samples.count;
   if (!o.quiet)
-    ro.progress = [&](int64_t done) {
-      auto now = std::chrono::steady_clock::now();
-      double since = std::chrono::duration<double>(now - t0).count();
-      double gap = std::chrono::duration<double>(now - lastPrint).count();
-      if (since < 1.5 || gap < (tty ? 0.25 : 2.0))
-        return;
-      lastPrint = now;
-      printed = true;
-      std::fprintf(stderr, "%s[snnc-run] %lld/%lld samples, %.0f samples/s%s",
-                   tty ? "\r" : "", static_cast<long long>(done),
-                   static_cast<long long>(count), done / since,
-                   tty ? "" : "\n");
-    };
-  rt::Batch batch{samples.values.data(), count, samples.numel, 0};
+    opt.progress = [&](int64_t done) { progress(done); };
+  rt::Batch batch{samples.values.data(), samples.count, samples.numel, 0};
   rt::RunResult res;
   rt::Backend backend = rt::Backend::Cpu;
   rt::parseBackend(o.backend, &backend);
-  if (!rt::runNetworkOn(backend, net, batch, ro, &res, &err))
-    die(err);
-  if (printed && tty)
+  if (!rt::runNetworkOn(backend, net, batch, opt, &res, error))
+    return kExitInvalidInput;
+  if (progress.printed && progress.tty)
     std::fputc('\n', stderr);
+  rt::summarize(res, labels, o.outputs, opt.sampleSpikes, r);
+  printSummary(o, net, *r);
+  return kExitOk;
+}
 
-  int64_t correct = 0;
-  for (int64_t r = 0; r < count && !labels.empty(); ++r)
-    correct += res.predictions[r] == labels[r];
-  double meanSteps = 0;
-  for (int s : res.stepsExecuted)
-    meanSteps += s;
-  meanSteps = count ? meanSteps / count : 0;
-  double throughput = res.wallSeconds > 0 ? count / res.wallSeconds : 0;
-
-  std::printf("model: %s (T=%d, T_exit=%d), %lld samples, %d steps%s, mode %s, "
-              "%s\n",
-              o.model.c_str(), net.steps, net.exitStep,
-              static_cast<long long>(count), res.steps,
-              o.adaptive ? " (adaptive exit)" : "", o.mode.c_str(),
-              backend == rt::Backend::Cpu
-                  ? fmt::format("{} threads", ro.threads).c_str()
-                  : fmt::format("backend {}", o.backend).c_str());
-  if (!labels.empty())
-    std::printf("accuracy: %.4f (%lld/%lld)\n",
-                count ? double(correct) / count : 0.0,
-                static_cast<long long>(correct), static_cast<long long>(count));
-  // --per-step: the fraction correct if every sample stopped after step t + 1.
-  std::vector<double> stepAccuracy;
-  if (o.perStep) {
-    stepAccuracy.assign(res.steps, 0.0);
-    for (int t = 0; t < res.steps; ++t) {
-      int64_t c = 0;
-      for (int64_t r = 0; r < count; ++r)
-        c += res.stepPredictions[r * res.steps + t] == labels[r];
-      stepAccuracy[t] = count ? double(c) / count : 0.0;
-    }
-    std::string line;
-    for (double a : stepAccuracy)
-      line += fmt::format(" {:.4f}", a);
-    std::printf("accuracy per step:%s\n", line.c_str());
+int realMain(int argc, char **argv) {
+  // Protobuf's own parse diagnostics (e.g. invalid UTF-8 in a string) become
+  // one note line; the error that follows names the file and the rule.
+  google::protobuf::SetLogHandler([](google::protobuf::LogLevel, const char *,
+                                     int, const std::string &msg) {
+    std::fprintf(stderr, "snnc-run: note: protobuf: %s\n", msg.c_str());
+  });
+  Options o = parseArgs(argc, argv);
+  std::string err;
+  // Every output path is checked before the (possibly long) run.
+  if (!o.json.empty() &&
+      !support::checkOutputPath(o.json, &err, /*allowStdout=*/false)) {
+    printError(err);
+    return kExitInvalidInput;
   }
-  std::printf("throughput: %.1f samples/s (%.3f s)\n", throughput,
-              res.wallSeconds);
-  std::printf("mean steps executed: %.3f\n", meanSteps);
-  int64_t totalSpikes = 0;
-  std::string per;
-  for (const auto &sp : res.spikes) {
-    int64_t n = 0;
-    for (int64_t v : sp.second)
-      n += v;
-    totalSpikes += n;
-    per += fmt::format(" {}={:.1f}", sp.first, count ? double(n) / count : 0.0);
+  rt::RunReport report;
+  report.model.path = o.model;
+  report.input = o.input;
+  report.labels = o.labels;
+  report.adaptiveExit = o.adaptive;
+  report.mode = o.mode;
+  report.backend = o.backend;
+  report.kernels = o.backend == "cpu" ? rt::kernelIsa() : "";
+  report.seed = o.seed;
+  int rc = runModel(o, &report, &err);
+  if (rc == kExitOk && o.dump && o.input.empty())
+    return kExitOk;
+  if (rc != kExitOk) {
+    printError(err);
+    report.status = "error";
+    report.error = err;
   }
-  std::printf("spikes per sample: %.1f (%s)\n",
-              count ? double(totalSpikes) / count : 0.0,
-              per.empty() ? "" : per.c_str() + 1);
-
   if (!o.json.empty()) {
-    nlohmann::ordered_json j;
-    j["model"] = o.model;
-    j["input"] = o.input;
-    j["samples"] = count;
-    j["num_steps"] = net.steps;
-    j["early_exit_step"] = net.exitStep;
-    j["steps"] = res.steps;
-    j["adaptive_exit"] = o.adaptive;
-    j["mode"] = o.mode;
-    j["threads"] = ro.threads;
-    j["backend"] = o.backend;
-    j["seed"] = o.seed;
-    if (!labels.empty()) {
-      j["accuracy"] = count ? double(correct) / count : 0.0;
-      j["correct"] = correct;
-    } else {
-      j["accuracy"] = nullptr;
+    std::string werr;
+    if (!support::writeOutputFile(o.json, rt::toJson(report).dump(1) + "\n",
+                                  &werr)) {
+      printError(werr);
+      return rc != kExitOk ? rc : kExitInvalidInput;
     }
-    if (o.perStep)
-      j["accuracy_per_step"] = stepAccuracy;
-    j["predictions"] = res.predictions;
-    j["steps_executed"] = res.stepsExecuted;
-    j["mean_steps_executed"] = meanSteps;
-    nlohmann::ordered_json sp = nlohmann::ordered_json::object();
-    for (const auto &s : res.spikes)
-      sp[s.first] = s.second;
-    j["spikes"] = sp;
-    nlohmann::ordered_json se = nlohmann::ordered_json::object();
-    for (const auto &s : res.synapticEvents)
-      se[s.first] = s.second;
-    j["synaptic_events"] = se;
-    j["neuron_updates"] = res.neuronUpdates;
-    j["wall_seconds"] = res.wallSeconds;
-    j["samples_per_second"] = throughput;
-    if (o.outputs) {
-      nlohmann::ordered_json outs = nlohmann::ordered_json::array();
-      for (int64_t r = 0; r < count; ++r)
-        outs.push_back(
-            std::vector<float>(res.outputs.begin() + r * res.classes,
-                               res.outputs.begin() + (r + 1) * res.classes));
-      j["outputs"] = outs;
-    }
-    if (o.sampleSpikes) {
-      // LIF name -> [sample][step]
-      nlohmann::ordered_json ss = nlohmann::ordered_json::object();
-      size_t lifs = res.spikes.size();
-      for (size_t k = 0; k < lifs; ++k) {
-        nlohmann::ordered_json rows = nlohmann::ordered_json::array();
-        for (int64_t r = 0; r < count; ++r) {
-          auto first = res.sampleSpikes.begin() + (r * lifs + k) * res.steps;
-          rows.push_back(std::vector<int32_t>(first, first + res.steps));
-        }
-        ss[res.spikes[k].first] = rows;
-      }
-      j["sample_spikes"] = ss;
-    }
-    if (!modelbin::writeFileAtomically(o.json, j.dump(1) + "\n", &err))
-      die(err);
   }
-  return 0;
+  if (rc == kExitOk && o.minAccuracy >= 0 && report.accuracy < o.minAccuracy) {
+    printError(fmt::format("--min-accuracy: accuracy {:.4f} is below the "
+                           "required {:.4f}",
+                           report.accuracy, o.minAccuracy));
+    return kExitConstraint;
+  }
+  return rc;
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  return support::runToolMain("snnc-run", [&] { return realMain(argc, argv); });
 }

@@ -5,13 +5,15 @@
 // and how many neuron updates are "active". A Profile is the JSON written by
 // `snnc-run --json`; Activity turns it (or, without one, a default spike
 // rate) into those per-step numbers and records every approximation it made
-// in `notes`, which the report prints.
+// in `notes`, which the report prints. The JSON schema is the runtime's
+// (snnc/runtime/RunReport.h).
 //
 //===----------------------------------------------------------------------===//
 #ifndef SNNC_MAPPING_ACTIVITY_H
 #define SNNC_MAPPING_ACTIVITY_H
 
 #include "snnc/Mapping/Network.h"
+#include "snnc/runtime/RunReport.h"
 
 #include <map>
 #include <string>
@@ -31,13 +33,20 @@ struct Profile {
   /// Accuracy if stopped after step 1, 2, ... (snnc-run --per-step); empty
   /// when the run did not record it.
   std::vector<double> accuracyPerStep;
+  /// What could not be checked (e.g. no model identity), for the report.
+  std::vector<std::string> notes;
 };
 
-/// Reads `snnc-run --json` output and checks it against the network: every
-/// LIF population must be present, every name must be a LIF (spikes) or
-/// weight layer (synaptic_events) of the model, counts must be >= 0.
+/// Reads `snnc-run --json` output (rt::RunReport) and checks it against the
+/// network: the run succeeded, it was measured on `model` when given (the
+/// identity snnc-run records; a report without one is accepted with a note),
+/// every LIF population is present, every name is a LIF (spikes) or weight
+/// layer (synaptic_events) of the model, and counts are integers >= 0 and
+/// possible: spikes per step at most neurons x samples and in all at most
+/// neurons x steps executed, events at most the layer's MACs x samples x
+/// steps.
 bool readProfile(const std::string &path, const Network &net, Profile *profile,
-                 std::string *error);
+                 std::string *error, const rt::ModelIdentity *model = nullptr);
 
 struct Activity {
   bool measured = false;

@@ -61,8 +61,16 @@ constexpr int64_t kMaxSweepValues = 10000;
 constexpr int64_t kMaxSamples = int64_t(1) << 31;
 /// Dimensions of an input array (.npy or IDX).
 constexpr int64_t kMaxInputRank = 8;
-/// Bytes of an input file after decompression, unless overridden.
-constexpr uint64_t kMaxInputBytes = uint64_t(4) << 30;
+/// Bytes one input read may need (rows x elements x max(element size, 4):
+/// the data inflated and the float32 values kept), unless --max-input-bytes
+/// overrides it. Keeps a hostile file's cost around 1 GiB of memory.
+constexpr uint64_t kMaxInputBytes = uint64_t(1) << 30;
+/// Largest --max-input-bytes accepted.
+constexpr uint64_t kMaxInputBytesOverride = uint64_t(64) << 30;
+/// Bytes of a .npy header (the dict); numpy itself writes a few hundred.
+constexpr uint64_t kMaxNpyHeaderBytes = uint64_t(1) << 20;
+/// Any one dimension of an input array (checked before shape products).
+constexpr int64_t kMaxInputDim = int64_t(1) << 40;
 
 } // namespace limits
 } // namespace snnc

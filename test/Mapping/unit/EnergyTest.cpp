@@ -143,19 +143,89 @@ TEST(Activity, ProfileErrorsNameTheField) {
       {R"({"samples": 1, "spikes": {}, "synaptic_events": {}})",
        "no counts for LIF layer 'LIF2'"},
       {R"({"samples": 1, "spikes": {"LIF2": [-1]}, "synaptic_events": {}})",
-       "counts must be numbers >= 0"},
+       "counts must be integers >= 0"},
       {R"({"samples": 1, "num_steps": 7, "spikes": {"LIF2": [1]},
            "synaptic_events": {}})",
        "num_steps: the profile was measured with T = 7"},
       {R"({"samples": 0})", "samples: expected an integer >= 1"},
+      // Impossible counts: more spikes than neurons x samples in a step, or
+      // than neurons x steps executed; huge or fractional numbers; more
+      // events than the layer's MACs x samples x steps.
+      {R"({"samples": 1, "spikes": {"LIF2": [3]}, "synaptic_events": {}})",
+       "spikes.LIF2: 3 spikes at step 0 exceed 2 neurons x 1 samples"},
+      {R"({"samples": 1, "spikes": {"LIF2": [1e308]}, "synaptic_events": {}})",
+       "spikes.LIF2: counts must be integers >= 0"},
+      {R"({"samples": 1, "spikes": {"LIF2": [0.5]}, "synaptic_events": {}})",
+       "spikes.LIF2: counts must be integers >= 0"},
+      {R"({"samples": 1, "steps_executed": [1], "spikes": {"LIF2": [2, 2]},
+           "synaptic_events": {}})",
+       "spikes.LIF2: 4 spikes exceed 2 neurons x 1 steps executed"},
+      {R"({"samples": 1, "steps": 1, "spikes": {"LIF2": [1]},
+           "synaptic_events": {"DENSE1": 9}})",
+       "synaptic_events.DENSE1: 9 events exceed 8 multiply-accumulates x 1 "
+       "samples x 1 steps"},
+      {R"({"samples": 1, "spikes": {"LIF2": [1]},
+           "synaptic_events": {"DENSE1": -4}})",
+       "synaptic_events.DENSE1: expected an integer >= 0"},
+      // Schema: failed runs, missing identity, newer files.
+      {R"({"schema_version": 1, "status": "error", "error": "boom",
+           "model": {"crc32": 1, "payload_bytes": 2, "num_steps": 2,
+                     "layers": []}})",
+       "status: the run failed (boom)"},
+      {R"({"schema_version": 1, "samples": 1, "spikes": {"LIF2": [1]},
+           "synaptic_events": {}})",
+       "model: expected the model identity"},
+      {R"({"schema_version": 2})", "schema_version: 2 is newer"},
       {R"([1, 2)", "not a valid JSON object"},
   };
   for (const Case &c : cases) {
     Profile profile;
     EXPECT_FALSE(
-        readProfile(writeTemp("bad.json", c.json), net, &profile, &error));
+        readProfile(writeTemp("bad.json", c.json), net, &profile, &error))
+        << c.expected;
     EXPECT_NE(error.find(c.expected), std::string::npos) << error;
   }
+}
+
+TEST(Activity, ProfileModelIdentity) {
+  Network net;
+  std::string error;
+  ASSERT_TRUE(buildNetwork(tinyNet(), &net, &error)) << error;
+  rt::ModelIdentity model;
+  model.known = true;
+  model.path = "this.bin";
+  model.crc32 = 0xabcd;
+  model.payloadBytes = 100;
+  model.numSteps = 2;
+  model.layers = {"ENCODE0", "DENSE1", "LIF2", "DENSE3", "READOUT4"};
+  auto profile = [](const std::string &crc) {
+    return writeTemp("id.json", R"({"schema_version": 1, "status": "ok",
+        "model": {"path": "other.bin", "crc32": )" +
+                                    crc + R"(, "payload_bytes": 100,
+          "num_steps": 2, "layers": ["ENCODE0", "DENSE1", "LIF2", "DENSE3",
+          "READOUT4"]},
+        "samples": 1, "spikes": {"LIF2": [1, 1]}, "synaptic_events": {}})");
+  };
+  Profile p;
+  EXPECT_TRUE(readProfile(profile("43981"), net, &p, &error, &model)) << error;
+  EXPECT_TRUE(p.notes.empty());
+  EXPECT_FALSE(readProfile(profile("43982"), net, &p, &error, &model));
+  EXPECT_NE(error.find("the profile was measured on 'other.bin' (crc32 "
+                       "0x0000abce, 100 payload bytes, T = 2, 5 layers) but "
+                       "the model is 'this.bin' (crc32 0x0000abcd"),
+            std::string::npos)
+      << error;
+  // A run.json from before the identity: accepted, with a note that the
+  // report carries.
+  std::string legacy =
+      writeTemp("legacy.json", R"({"model": "old.bin", "samples": 1,
+          "spikes": {"LIF2": [1, 1]}, "synaptic_events": {}})");
+  ASSERT_TRUE(readProfile(legacy, net, &p, &error, &model)) << error;
+  ASSERT_EQ(p.notes.size(), 1u);
+  EXPECT_NE(p.notes[0].find("records no model identity"), std::string::npos);
+  Activity a;
+  estimateActivity(net, &p, 0.5, &a);
+  EXPECT_EQ(a.notes[0], p.notes[0]);
 }
 
 } // namespace

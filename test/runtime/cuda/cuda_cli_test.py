@@ -3,9 +3,9 @@
 
 usage: cuda_cli_test.py SNNC_RUN SNNC_RT_TESTGEN WORKDIR
 On the synthetic conv model of snnc-rt-testgen: --backend=cuda-emu (the CUDA backend's algorithm
-on the host) gives the JSON of --backend=cpu; an unknown backend is rejected with exit code 1;
+on the host) gives the JSON of --backend=cpu; an unknown backend is rejected with exit code 2;
 --backend=cuda either gives the cpu results (a GPU is present) or exits with code 1 and one line
-"no CUDA device" / "built without CUDA" (no crash, no JSON written).
+"no CUDA device" / "built without CUDA" (no crash; the JSON report says status "error").
 """
 import json
 import os
@@ -65,8 +65,8 @@ for extra in ([], ["--full"], ["--full", "--mode=event"], ["--steps", "3", "--mo
     print(f"cuda-emu vs cpu {extra}: checked")
 
 p = run(M("conv.bin"), "--input", M("x.npy"), "--backend=tpu")
-check(p.returncode == 1 and "--backend=tpu" in p.stderr and "error:" in p.stderr,
-      "unknown backend: exit 1 with a message", p)
+check(p.returncode == 2 and "--backend=tpu" in p.stderr and "error:" in p.stderr,
+      "unknown backend: exit 2 (usage) with a message", p)
 
 p, gpu, out = results("cuda", "--full")
 if p.returncode == 0:
@@ -79,7 +79,8 @@ else:
     msg = p.stderr.strip()
     check(("no CUDA device" in msg or "built without CUDA" in msg) and msg.count("\n") == 0
           and msg.startswith("snnc-run: error:"), "cuda without a device: one clear line", p)
-    check(not os.path.exists(out), "cuda without a device: no json written")
+    check(os.path.exists(out) and json.load(open(out))["status"] == "error",
+          "cuda without a device: the json report says status error")
     print(f"SKIPPED (no CUDA device here): --backend=cuda says: {msg}")
 
 if failures:
