@@ -1,6 +1,7 @@
 //===- Version.cpp - what this runtime build is ---------------------------===//
 //
-// See Version.h. SNNC_VERSION comes from CMake's project(VERSION).
+// See Version.h. SNNC_VERSION and SNNC_GIT_REVISION come from the generated
+// snnc/Support/Version.h (CMake's project version, git at configure time).
 //
 //===----------------------------------------------------------------------===//
 #include "snnc/runtime/Version.h"
@@ -8,11 +9,9 @@
 #include "Kernels.h"
 #include "snnc/runtime/ModelFile.h"
 
-#include <fmt/format.h>
+#include "snnc/Support/Version.h"
 
-#ifndef SNNC_VERSION
-#define SNNC_VERSION "unknown"
-#endif
+#include <fmt/format.h>
 
 namespace snnc {
 namespace rt {
@@ -22,9 +21,10 @@ const char *snncVersion() { return SNNC_VERSION; }
 const char *kernelIsa() { return detail::kernels().isa; }
 
 std::string versionText(const char *tool) {
-  return fmt::format("{} {}\nmodel.bin format version {}\nCPU kernels: {}\n",
-                     tool, snncVersion(), modelbin::kFormatVersion,
-                     kernelIsa());
+  return fmt::format("{} {} (git {})\nmodel.bin format version {}\nCPU "
+                     "kernels: {}\n",
+                     tool, snncVersion(), SNNC_GIT_REVISION,
+                     modelbin::kFormatVersion, kernelIsa());
 }
 
 } // namespace rt
