@@ -169,13 +169,40 @@ std::string Partitioner::singleNeuronDiagnostic(int popIndex,
                      pop.name, hw.name, have, what, inputs, key, limit);
 }
 
+/// The neuron with the most synaptic sources. A neuron's usage is
+/// sum over projections of rows(h) x cols(w) x channels (the channel factor
+/// does not depend on the neuron), so the search is over (h, w) only.
+/// The corner neuron is not enough: with padding it reads fewer sources
+/// than the neurons in the middle.
+Core worstNeuron(const Network &net, int popIndex) {
+  const Population &pop = net.populations[popIndex];
+  Core worst{popIndex, 0, 1, 0, 1, 0, 1, CoreUsage()};
+  int64_t most = -1;
+  auto count = [](const DimensionMap &m, bool allToAll, int64_t t) {
+    return int64_t(m.sources[allToAll ? 0 : t].size());
+  };
+  for (int64_t h = 0; h < pop.height; ++h)
+    for (int64_t w = 0; w < pop.width; ++w) {
+      int64_t sum = 0;
+      for (const Projection &p : pop.inputs)
+        sum += count(p.rows, p.allToAll, h) * count(p.cols, p.allToAll, w) *
+               (p.allToAll ? net.populations[p.source].channels
+                           : p.inChannelsPerGroup);
+      if (sum > most) {
+        most = sum;
+        worst.h0 = h, worst.h1 = h + 1, worst.w0 = w, worst.w1 = w + 1;
+      }
+    }
+  return worst;
+}
+
 bool Partitioner::partition(int popIndex, int64_t neuronCap,
                             std::vector<Core> *cores, PopulationMapping *pm) {
   const Population &pop = net.populations[popIndex];
-  Core one{popIndex, 0, 1, 0, 1, 0, 1, CoreUsage()};
+  CoreUsage single = usageOf(pop, worstNeuron(net, popIndex));
   int64_t have, limit;
-  if (!violation(usageOf(pop, one), &have, &limit).empty()) {
-    error = singleNeuronDiagnostic(popIndex, usageOf(pop, one));
+  if (!violation(single, &have, &limit).empty()) {
+    error = singleNeuronDiagnostic(popIndex, single);
     return false;
   }
   struct Candidate {
@@ -228,7 +255,12 @@ bool Partitioner::partition(int popIndex, int64_t neuronCap,
       pm->blockW = cand.tw;
     }
   }
-  // The 1x1x1 candidate always fits once the single-neuron check passed.
+  // The 1x1x1 candidate always fits once the worst single neuron fits; if
+  // that reasoning is ever wrong, say so instead of failing silently.
+  if (bestCores < 0)
+    error = fmt::format("internal: layer '{}' on {}: no block shape of at most "
+                        "{} neurons fits although its largest neuron does",
+                        pop.name, hw.name, neuronCap);
   return bestCores >= 0;
 }
 
