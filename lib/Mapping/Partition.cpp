@@ -15,6 +15,8 @@
 
 #include "snnc/Mapping/Mapping.h"
 
+#include "snnc/Support/Limits.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -212,11 +214,17 @@ bool Partitioner::partition(int popIndex, int64_t neuronCap,
   for (int64_t tc : blockSizes(pop.channels))
     for (int64_t th : blockSizes(pop.height))
       for (int64_t tw : blockSizes(pop.width))
-        if (tc * th * tw <= neuronCap)
-          candidates.push_back(
-              {tc, th, tw,
-               ceilDiv(pop.channels, tc) * ceilDiv(pop.height, th) *
-                   ceilDiv(pop.width, tw)});
+        if (int64_t n = ceilDiv(pop.channels, tc) * ceilDiv(pop.height, th) *
+                        ceilDiv(pop.width, tw);
+            tc * th * tw <= neuronCap && n <= limits::kMaxCores)
+          candidates.push_back({tc, th, tw, n});
+  if (candidates.empty()) {
+    error = fmt::format("layer '{}' cannot be mapped on {}: blocks of at most "
+                        "{} neurons need more than {} cores (the mapper's "
+                        "limit)",
+                        pop.name, hw.name, neuronCap, limits::kMaxCores);
+    return false;
+  }
   // Deterministic order: fewest cores first, then the generation order.
   std::sort(candidates.begin(), candidates.end(),
             [](const Candidate &a, const Candidate &b) {
@@ -434,6 +442,12 @@ bool Partitioner::run() {
       std::max({ceilDiv(neurons, hw.compartments),
                 ceilDiv(bits, hw.synapseMemoryBytes * 8),
                 ceilDiv(fanoutNeurons, hw.fanoutAxons), int64_t(1)});
+  if (int64_t(mapping.cores.size()) > limits::kMaxCores) {
+    error = fmt::format("the network needs {} cores on {}, more than the "
+                        "mapper's limit of {}",
+                        mapping.cores.size(), hw.name, limits::kMaxCores);
+    return false;
+  }
   int64_t chips = ceilDiv(int64_t(mapping.cores.size()), hw.coresPerChip());
   if (chips > hw.maxChips) {
     error = fmt::format("the network needs {} cores = {} chips of {} but "
