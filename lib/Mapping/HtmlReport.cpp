@@ -16,13 +16,12 @@
 
 #include "Svg.h"
 
-#include "snnc/runtime/ModelFile.h"
+#include "snnc/Support/OutputFile.h"
 
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <cmath>
-#include <sys/stat.h>
 
 namespace snnc {
 namespace mapping {
@@ -164,20 +163,25 @@ void addGammaFigures(const Network &net, const std::vector<ExitPoint> &sweep,
                "", net.earlyExitThreshold, compiled)});
 }
 
+/// The (already escaped) title of an SVG made by svgOpen.
+std::string figureTitle(const std::string &svg) {
+  size_t open = svg.find("<title>"), close = svg.find("</title>");
+  if (open == std::string::npos || close == std::string::npos || close < open)
+    return "figure";
+  return svg.substr(open + 7, close - open - 7);
+}
+
 bool writeFile(const std::string &path, const std::string &text,
                std::string *error) {
-  return modelbin::writeFileAtomically(path, text, error);
+  return support::writeOutputFile(path, text, error);
 }
 
 } // namespace
 
 bool writeReport(const std::string &dir, const Network &net, const MapResult &r,
                  std::string *error) {
-  struct stat st;
-  if (stat(dir.c_str(), &st) != 0 && mkdir(dir.c_str(), 0777) != 0) {
-    *error = fmt::format("{}: cannot create the report folder", dir);
+  if (!support::ensureOutputFolder(dir, error))
     return false;
-  }
   const Activity &a = r.activity;
   const int T = net.numSteps, exit = net.earlyExitStep;
   std::vector<std::pair<std::string, std::string>> figures;
@@ -257,13 +261,14 @@ bool writeReport(const std::string &dir, const Network &net, const MapResult &r,
     rates.values.push_back(a.rate(net, int(p), T));
   }
   std::string source = a.measured ? "measured" : "assumed";
-  figures.push_back(
-      {"spikes.svg",
-       lineChart(fmt::format("Spikes per layer per step, per inference, {} "
-                             "(Fig. 1C)",
-                             source),
-                 "spikes", spikes, 0, "", exit,
-                 fmt::format("T_exit = {}", exit))});
+  for (bool logY : {false, true})
+    figures.push_back(
+        {logY ? "spikes_log.svg" : "spikes.svg",
+         lineChart(fmt::format("Spikes per layer per step, per inference, {} "
+                               "(Fig. 1C{})",
+                               source, logY ? ", log scale" : ""),
+                   "spikes", spikes, 0, "", exit,
+                   fmt::format("T_exit = {}", exit), logY)});
   figures.push_back(
       {"rate.svg",
        stackedBars(
@@ -288,8 +293,9 @@ bool writeReport(const std::string &dir, const Network &net, const MapResult &r,
   for (const std::string &note : notes)
     html += fmt::format("<p>{}</p>\n", escape(note));
   for (const auto &[name, svg] : figures) {
-    html += fmt::format("<h2>{}</h2>\n<div>\n", escape(name));
-    html += svg + "</div>\n";
+    html += fmt::format("<h2>{}</h2>\n<div>\n", figureTitle(svg));
+    html += svg + fmt::format("<p><a href=\"{0}\">{0}</a></p>\n</div>\n",
+                              escape(name));
   }
   html += "</body>\n</html>\n";
   for (const auto &[name, svg] : figures)
