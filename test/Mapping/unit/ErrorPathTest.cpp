@@ -166,3 +166,33 @@ TEST(ErrorPath, EveryNetworkFailureNamesTheLayer) {
 }
 
 } // namespace
+
+namespace {
+
+/// VGG11 for CIFAR-100 (3x32x32, average pooling as in the BNTT paper),
+/// zero weights: the shapes are what the mapper reads.
+modelbin::Model vgg11() {
+  ModelBuilder b({3, 32, 32}, 4, 3);
+  int x = b.encode();
+  const int64_t plan[] = {64,  -1,  128, -1,  256, 256, -1,
+                          512, 512, -1,  512, 512, -1};
+  for (int64_t channels : plan)
+    x = channels < 0 ? b.avgPool(x, 2, 2)
+                     : b.lif(b.conv(x, channels, 3, 1, 1), true);
+  x = b.lif(b.dense(b.flatten(x), 512), true);
+  b.readout(b.dense(x, 100));
+  return b.model();
+}
+
+TEST(ErrorPath, Vgg11OnLoihi2NamesTheLayerThatDoesNotFit) {
+  HardwareModel hw;
+  std::string error;
+  ASSERT_TRUE(loadHardware("loihi2", {SNNC_SOURCE_HW_DIR}, &hw, &error))
+      << error;
+  // conv 3x3 pad 1 after pool 2x2 over 256 channels: 6 x 6 x 256 = 9216
+  // sources inside, 4 x 4 x 256 = 4096 at the corner; a core has 8192.
+  expectNames(mapError(vgg11(), hw), "layer 'LIF13'",
+              "needs 9216 fan-in axons");
+}
+
+} // namespace
