@@ -11,9 +11,14 @@
 
 #include "snnc/Mapping/Hardware.h"
 
+#include "snnc/Support/Limits.h"
+
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdlib>
 #include <fstream>
@@ -34,7 +39,8 @@ struct Field {
   const char *section;
   const char *key;
   FieldType type;
-  double minimum; // inclusive lower bound for numbers
+  double minimum; // inclusive bounds (snnc/Support/Limits.h)
+  double maximum;
   int64_t HardwareModel::*integer = nullptr;
   double HardwareModel::*number = nullptr;
   bool HardwareModel::*boolean = nullptr;
@@ -45,26 +51,27 @@ struct Field {
 };
 
 Field integerField(const char *section, const char *key,
-                   int64_t HardwareModel::*member, double minimum) {
-  Field f{section, key, FieldType::Integer, minimum};
+                   int64_t HardwareModel::*member, int64_t minimum,
+                   int64_t maximum) {
+  Field f{section, key, FieldType::Integer, double(minimum), double(maximum)};
   f.integer = member;
   return f;
 }
 Field numberField(const char *section, const char *key,
                   double HardwareModel::*member) {
-  Field f{section, key, FieldType::Number, 0};
+  Field f{section, key, FieldType::Number, 0, limits::kMaxEventCost};
   f.number = member;
   return f;
 }
 Field boolField(const char *section, const char *key,
                 bool HardwareModel::*member) {
-  Field f{section, key, FieldType::Boolean, 0};
+  Field f{section, key, FieldType::Boolean, 0, 1};
   f.boolean = member;
   return f;
 }
 Field costField(const char *section, const char *key,
                 double EventCosts::*member, bool isLatency) {
-  Field f{section, key, FieldType::Number, 0};
+  Field f{section, key, FieldType::Number, 0, limits::kMaxEventCost};
   f.cost = member;
   f.isLatency = isLatency;
   return f;
@@ -73,22 +80,26 @@ Field costField(const char *section, const char *key,
 const std::vector<Field> &chipFields() {
   static const std::vector<Field> fields = [] {
     using H = HardwareModel;
+    using namespace limits;
+    const int64_t cap = kMaxCoreCapacity, bits = kMaxWeightBits;
     std::vector<Field> v = {
-        integerField("mesh", "tiles_x", &H::tilesX, 1),
-        integerField("mesh", "tiles_y", &H::tilesY, 1),
-        integerField("mesh", "cores_per_tile", &H::coresPerTile, 1),
-        integerField("mesh", "max_chips", &H::maxChips, 1),
-        integerField("core", "compartments", &H::compartments, 1),
-        integerField("core", "fanin_axons", &H::faninAxons, 1),
-        integerField("core", "fanout_axons", &H::fanoutAxons, 1),
-        integerField("core", "synapse_memory_bytes", &H::synapseMemoryBytes, 1),
-        integerField("core", "max_weight_bits", &H::maxWeightBits, 1),
-        integerField("core", "weight_bits", &H::weightBits, 1),
-        integerField("core", "sign_bits", &H::signBits, 0),
+        integerField("mesh", "tiles_x", &H::tilesX, 1, kMaxMeshDim),
+        integerField("mesh", "tiles_y", &H::tilesY, 1, kMaxMeshDim),
+        integerField("mesh", "cores_per_tile", &H::coresPerTile, 1,
+                     kMaxCoresPerTile),
+        integerField("mesh", "max_chips", &H::maxChips, 1, kMaxChips),
+        integerField("core", "compartments", &H::compartments, 1, cap),
+        integerField("core", "fanin_axons", &H::faninAxons, 1, cap),
+        integerField("core", "fanout_axons", &H::fanoutAxons, 1, cap),
+        integerField("core", "synapse_memory_bytes", &H::synapseMemoryBytes, 1,
+                     cap),
+        integerField("core", "max_weight_bits", &H::maxWeightBits, 1, bits),
+        integerField("core", "weight_bits", &H::weightBits, 1, bits),
+        integerField("core", "sign_bits", &H::signBits, 0, bits),
         integerField("core", "synapse_overhead_bits", &H::synapseOverheadBits,
-                     0),
+                     0, bits),
         boolField("core", "conv_weight_sharing", &H::convWeightSharing),
-        integerField("core", "table_entries", &H::tableEntries, 1),
+        integerField("core", "table_entries", &H::tableEntries, 1, cap),
         boolField("core", "graded_spikes", &H::gradedSpikes),
         boolField("mapping", "fold_pooling", &H::foldPooling),
         numberField("latency_ns", "barrier_min", &H::barrierMinNs),
@@ -140,12 +151,21 @@ bool assign(HardwareModel *hw, const Field &f, const nlohmann::json &value,
     hw->*(f.boolean) = value.get<bool>();
     return true;
   case FieldType::Integer: {
-    if (!value.is_number_integer() ||
-        value.get<int64_t>() < int64_t(f.minimum)) {
+    // Integral floats (1e3) are integers too; bounds are checked on the
+    // double before any conversion can overflow.
+    double d = value.is_number() ? value.get<double>() : 0.5;
+    if (!value.is_number() || !std::isfinite(d) || d != std::floor(d) ||
+        d < f.minimum) {
       *error = fmt::format("expected an integer >= {}", int64_t(f.minimum));
       return false;
     }
-    hw->*(f.integer) = value.get<int64_t>();
+    if (d > f.maximum) {
+      *error =
+          fmt::format("{:.0f} exceeds the limit {}", d, int64_t(f.maximum));
+      return false;
+    }
+    hw->*(f.integer) =
+        value.is_number_integer() ? value.get<int64_t>() : int64_t(d);
     return true;
   }
   case FieldType::Number: {
@@ -155,6 +175,10 @@ bool assign(HardwareModel *hw, const Field &f, const nlohmann::json &value,
       return false;
     }
     double v = value.get<double>();
+    if (v > f.maximum) {
+      *error = fmt::format("{:g} exceeds the limit {:g}", v, f.maximum);
+      return false;
+    }
     if (f.cost)
       *costSlot(hw, f) = v;
     else
@@ -265,6 +289,27 @@ bool parseHardware(const std::string &text, const std::string &origin,
 bool validateHardware(const HardwareModel &hw, std::string *error) {
   if (hw.isBaseline)
     return true;
+  // Fields built in code (tests, sweeps) are checked like file fields.
+  for (const Field &f : chipFields()) {
+    if (f.type != FieldType::Integer)
+      continue;
+    int64_t v = hw.*(f.integer);
+    if (double(v) < f.minimum || double(v) > f.maximum) {
+      *error = fmt::format("{}: {} is outside [{}, {}]", f.path(), v,
+                           int64_t(f.minimum), int64_t(f.maximum));
+      return false;
+    }
+  }
+  int64_t perChip = 0;
+  if (__builtin_mul_overflow(hw.tilesX, hw.tilesY, &perChip) ||
+      __builtin_mul_overflow(perChip, hw.coresPerTile, &perChip) ||
+      perChip > limits::kMaxCores) {
+    *error =
+        fmt::format("mesh: tiles_x x tiles_y x cores_per_tile = {} x {} "
+                    "x {} cores per chip exceeds the limit {}",
+                    hw.tilesX, hw.tilesY, hw.coresPerTile, limits::kMaxCores);
+    return false;
+  }
   if (hw.weightBits > hw.maxWeightBits) {
     *error = fmt::format("core.weight_bits: {} exceeds core.max_weight_bits {}",
                          hw.weightBits, hw.maxWeightBits);
@@ -331,41 +376,158 @@ std::vector<std::string> parameterKeys() {
   return keys;
 }
 
-bool overrideParameter(HardwareModel *hw, const std::string &key,
-                       const std::string &value, std::string *error) {
-  // Short keys ("compartments") are accepted when they are unambiguous.
+namespace {
+
+/// Edit distance, for "did you mean" suggestions.
+size_t distance(const std::string &a, const std::string &b) {
+  std::vector<size_t> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j)
+    row[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t diagonal = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1,
+                         diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+/// The field `key` names: "section.key", or a bare key when unambiguous.
+const Field *findField(const std::string &key, std::string *error) {
   const Field *match = nullptr;
   int matches = 0;
   for (const Field &f : chipFields()) {
-    if (f.path() == key) {
-      match = &f;
-      matches = 1;
-      break;
-    }
+    if (f.path() == key)
+      return &f;
     if (key == f.key) {
       match = &f;
       ++matches;
     }
   }
-  if (!match || matches > 1) {
-    *error = fmt::format("--sweep: {} parameter '{}' (use one of: {})",
-                         matches > 1 ? "ambiguous" : "unknown", key,
-                         fmt::format("{}", fmt::join(parameterKeys(), ", ")));
-    return false;
+  if (matches == 1)
+    return match;
+  std::string keys = fmt::format("{}", fmt::join(parameterKeys(), ", "));
+  if (matches > 1) {
+    *error = fmt::format("ambiguous parameter '{}' (use section.key: {})", key,
+                         keys);
+    return nullptr;
   }
+  const Field *closest = nullptr;
+  size_t best = 0;
+  for (const Field &f : chipFields())
+    for (const std::string &name : {f.path(), std::string(f.key)})
+      if (size_t d = distance(key, name); !closest || d < best) {
+        closest = &f;
+        best = d;
+      }
+  std::string hint;
+  if (closest && best <= std::max<size_t>(2, key.size() / 3))
+    hint = fmt::format("did you mean '{}'? ", closest->path());
+  *error = fmt::format("unknown parameter '{}' ({}valid parameters: {})", key,
+                       hint, keys);
+  return nullptr;
+}
+
+/// Parses `value` for field `f` into `hw`.
+bool assignText(HardwareModel *hw, const Field &f, const std::string &value,
+                std::string *error) {
   nlohmann::json parsed =
       nlohmann::json::parse(value, nullptr, /*allow_exceptions=*/false);
   std::string why;
-  if (parsed.is_discarded() || !assign(hw, *match, parsed, &why)) {
-    *error = fmt::format("--sweep: {}={}: {}", match->path(), value,
+  if (parsed.is_discarded() || !assign(hw, f, parsed, &why)) {
+    *error = fmt::format("{}={}: {}", f.path(), value,
                          why.empty() ? "not a JSON value" : why);
     return false;
   }
-  if (!validateHardware(*hw, &why)) {
-    *error = fmt::format("--sweep: {}={}: {}", match->path(), value, why);
+  return true;
+}
+
+} // namespace
+
+bool checkParameter(const std::string &key, const std::string &value,
+                    std::string *path, std::string *canonical,
+                    std::string *error) {
+  const Field *f = findField(key, error);
+  HardwareModel scratch;
+  if (!f || !assignText(&scratch, *f, value, error))
+    return false;
+  *path = f->path();
+  switch (f->type) {
+  case FieldType::Boolean:
+    *canonical = scratch.*(f->boolean) ? "true" : "false";
+    break;
+  case FieldType::Integer:
+    *canonical = fmt::format("{}", scratch.*(f->integer));
+    break;
+  case FieldType::Number:
+    *canonical = fmt::format("{}", f->cost ? *costSlot(&scratch, *f)
+                                           : scratch.*(f->number));
+    break;
+  }
+  return true;
+}
+
+bool overrideParameter(HardwareModel *hw, const std::string &key,
+                       const std::string &value, std::string *error,
+                       bool validate) {
+  const Field *f = findField(key, error);
+  if (!f || !assignText(hw, *f, value, error))
+    return false;
+  std::string why;
+  if (validate && !validateHardware(*hw, &why)) {
+    *error = fmt::format("{}={}: {}", f->path(), value, why);
     return false;
   }
   return true;
+}
+
+bool validBaselineName(const std::string &name) {
+  if (name.empty() || name.size() > 64 || name[0] == '.')
+    return false;
+  for (char c : name)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '-' &&
+        c != '.')
+      return false;
+  return true;
+}
+
+bool loadBaseline(const HardwareModel &chip,
+                  const std::vector<std::string> &searchPath,
+                  HardwareModel *baseline, std::string *error) {
+  const std::string &name = chip.baselineName;
+  if (!validBaselineName(name)) {
+    *error = fmt::format("{}: baseline: '{}' is not a hardware name (letters, "
+                         "digits, '_', '-', '.'; no path separators; found "
+                         "as NAME.json next to the chip file or in the "
+                         "hardware folders)",
+                         chip.file, name);
+    return false;
+  }
+  std::vector<std::string> dirs = searchPath;
+  dirs.insert(dirs.begin(), directoryOf(chip.file));
+  std::string text;
+  for (const std::string &dir : dirs) {
+    std::string path = dir + "/" + name + ".json";
+    if (!readText(path, &text))
+      continue;
+    if (!parseHardware(text, path, baseline, error))
+      return false;
+    if (!baseline->isBaseline) {
+      *error = fmt::format("{}: baseline '{}' ({}) is not of kind "
+                           "\"baseline\"",
+                           chip.file, name, path);
+      return false;
+    }
+    return true;
+  }
+  *error = fmt::format("{}: baseline: unknown hardware '{}' (no {}.json next "
+                       "to the chip file or in {})",
+                       chip.file, name, name, fmt::join(searchPath, ", "));
+  return false;
 }
 
 } // namespace mapping

@@ -16,19 +16,21 @@
 
 #include "Svg.h"
 
-#include "snnc/runtime/ModelFile.h"
+#include "snnc/Support/OutputFile.h"
 
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <cmath>
-#include <sys/stat.h>
 
 namespace snnc {
 namespace mapping {
 namespace {
 
 using namespace svg;
+
+/// Meshes with more tiles than this show only the tiles in use.
+constexpr int64_t kMaxDrawnTiles = 4096;
 
 /// A unit that keeps axis numbers between 1 and 1000: (pJ per unit, name).
 std::pair<double, const char *> energyUnit(double maxPj) {
@@ -47,17 +49,30 @@ std::string meshMap(const Network &net, const MapResult &r) {
   int cellsY = int((hw.coresPerTile + cellsX - 1) / cellsX);
   double cell = 14, gap = 4;
   double tileW = cellsX * cell + gap, tileH = cellsY * cell + gap;
-  int tilesX = int(hw.tilesX * r.mapping.chips);
+  int64_t tilesX = hw.tilesX * r.mapping.chips, tilesY = hw.tilesY;
+  std::string shown;
+  if (tilesX * tilesY > kMaxDrawnTiles) {
+    // A huge mesh: draw the tiles in use, not a million empty squares.
+    int64_t usedX = 1, usedY = 1;
+    for (const Core &c : r.mapping.cores) {
+      usedX = std::max<int64_t>(usedX, c.tileX + 1);
+      usedY = std::max<int64_t>(usedY, c.tileY + 1);
+    }
+    shown = fmt::format(" (showing {} x {} of {} x {} tiles)", usedX, usedY,
+                        tilesX, tilesY);
+    tilesX = usedX;
+    tilesY = usedY;
+  }
   double w = std::max(kWidth, 40 + tilesX * tileW + 160);
-  double h = std::max(160.0, 70 + hw.tilesY * tileH + 20);
+  double h = std::max(160.0, 70 + tilesY * tileH + 20);
   std::string s =
       svgOpen(fmt::format("Core utilisation on {} ({} cores, {} "
-                          "chip{})",
+                          "chip{}){}",
                           hw.name, r.mapping.cores.size(), r.mapping.chips,
-                          r.mapping.chips > 1 ? "s" : ""),
+                          r.mapping.chips > 1 ? "s" : "", shown),
               w, h);
-  for (int x = 0; x < tilesX; ++x)
-    for (int y = 0; y < hw.tilesY; ++y)
+  for (int64_t x = 0; x < tilesX; ++x)
+    for (int64_t y = 0; y < tilesY; ++y)
       s += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" "
                        "fill=\"#f0f0f0\" stroke=\"#cccccc\"/>\n",
                        20 + x * tileW, 50 + y * tileH, tileW - gap / 2,
@@ -76,11 +91,12 @@ std::string meshMap(const Network &net, const MapResult &r) {
         escape(net.populations[c.population].name), c.usage.compartments,
         100 * util, c.usage.faninAxons, c.usage.fanoutAxons);
   }
-  for (int chip = 1; chip < r.mapping.chips; ++chip)
+  for (int chip = 1; chip < r.mapping.chips && chip * hw.tilesX < tilesX;
+       ++chip)
     s += fmt::format("<line x1=\"{0}\" y1=\"45\" x2=\"{0}\" y2=\"{1}\" "
                      "stroke=\"black\"/>\n",
                      20 + chip * hw.tilesX * tileW - gap / 2,
-                     55 + hw.tilesY * tileH);
+                     55 + tilesY * tileH);
   double lx = 30 + tilesX * tileW;
   int row = 0;
   for (const PopulationMapping &pm : r.mapping.populations)
@@ -147,20 +163,25 @@ void addGammaFigures(const Network &net, const std::vector<ExitPoint> &sweep,
                "", net.earlyExitThreshold, compiled)});
 }
 
+/// The (already escaped) title of an SVG made by svgOpen.
+std::string figureTitle(const std::string &svg) {
+  size_t open = svg.find("<title>"), close = svg.find("</title>");
+  if (open == std::string::npos || close == std::string::npos || close < open)
+    return "figure";
+  return svg.substr(open + 7, close - open - 7);
+}
+
 bool writeFile(const std::string &path, const std::string &text,
                std::string *error) {
-  return modelbin::writeFileAtomically(path, text, error);
+  return support::writeOutputFile(path, text, error);
 }
 
 } // namespace
 
 bool writeReport(const std::string &dir, const Network &net, const MapResult &r,
                  std::string *error) {
-  struct stat st;
-  if (stat(dir.c_str(), &st) != 0 && mkdir(dir.c_str(), 0777) != 0) {
-    *error = fmt::format("{}: cannot create the report folder", dir);
+  if (!support::ensureOutputFolder(dir, error))
     return false;
-  }
   const Activity &a = r.activity;
   const int T = net.numSteps, exit = net.earlyExitStep;
   std::vector<std::pair<std::string, std::string>> figures;
@@ -240,13 +261,14 @@ bool writeReport(const std::string &dir, const Network &net, const MapResult &r,
     rates.values.push_back(a.rate(net, int(p), T));
   }
   std::string source = a.measured ? "measured" : "assumed";
-  figures.push_back(
-      {"spikes.svg",
-       lineChart(fmt::format("Spikes per layer per step, per inference, {} "
-                             "(Fig. 1C)",
-                             source),
-                 "spikes", spikes, 0, "", exit,
-                 fmt::format("T_exit = {}", exit))});
+  for (bool logY : {false, true})
+    figures.push_back(
+        {logY ? "spikes_log.svg" : "spikes.svg",
+         lineChart(fmt::format("Spikes per layer per step, per inference, {} "
+                               "(Fig. 1C{})",
+                               source, logY ? ", log scale" : ""),
+                   "spikes", spikes, 0, "", exit,
+                   fmt::format("T_exit = {}", exit), logY)});
   figures.push_back(
       {"rate.svg",
        stackedBars(
@@ -257,19 +279,23 @@ bool writeReport(const std::string &dir, const Network &net, const MapResult &r,
       "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE html>\n"
       "<html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"en\">\n<head>\n"
       "<meta charset=\"UTF-8\"/>\n";
-  html += fmt::format("<title>snnc-map: {} on {}</title>\n",
-                      escape(net.modelName), escape(r.hw.name));
+  html +=
+      fmt::format("<title>snnc-map: {} on {}</title>\n",
+                  escape(r.modelLabel.empty() ? net.modelName : r.modelLabel),
+                  escape(r.hw.name));
   html += "<style>body{font-family:sans-serif;max-width:1100px;margin:auto}"
           "pre{background:#f6f6f6;padding:8px;white-space:pre-wrap}</style>\n"
           "</head>\n<body>\n";
-  html += fmt::format("<h1>snnc-map: {} on {}</h1>\n<pre>{}</pre>\n",
-                      escape(net.modelName), escape(r.hw.name),
-                      escape(summaryText(net, r)));
+  html +=
+      fmt::format("<h1>snnc-map: {} on {}</h1>\n<pre>{}</pre>\n",
+                  escape(r.modelLabel.empty() ? net.modelName : r.modelLabel),
+                  escape(r.hw.name), escape(summaryText(net, r)));
   for (const std::string &note : notes)
     html += fmt::format("<p>{}</p>\n", escape(note));
   for (const auto &[name, svg] : figures) {
-    html += fmt::format("<h2>{}</h2>\n<div>\n", escape(name));
-    html += svg + "</div>\n";
+    html += fmt::format("<h2>{}</h2>\n<div>\n", figureTitle(svg));
+    html += svg + fmt::format("<p><a href=\"{0}\">{0}</a></p>\n</div>\n",
+                              escape(name));
   }
   html += "</body>\n</html>\n";
   for (const auto &[name, svg] : figures)

@@ -112,7 +112,16 @@ private:
     error = fmt::format("{}: {}", describe(model.layers(index), index), what);
     return false;
   }
+  /// A valid topology the mapper cannot turn into synapses.
+  bool unsupported(int index, const std::string &what) {
+    isUnsupported = true;
+    return fail(index, what);
+  }
 
+public:
+  bool isUnsupported = false;
+
+private:
   const modelbin::Model &model;
   Network &net;
   std::string &error;
@@ -221,7 +230,7 @@ bool Builder::addPopulation(int index, PopulationKind kind) {
 bool Builder::traceSynapses(int index, Population &target, int depth) {
   const Layer &layer = model.layers(index);
   if (depth > 64)
-    return fail(index, "too many layers between two neuron layers");
+    return unsupported(index, "too many layers between two neuron layers");
   switch (layer.kind()) {
   case Layer::CHANNEL_AFFINE: {
     // A non-folded batch norm: its per-step scale/shift are table state.
@@ -238,7 +247,8 @@ bool Builder::traceSynapses(int index, Population &target, int depth) {
   case Layer::DENSE:
     break;
   default:
-    return fail(index, fmt::format("feeds neuron layer '{}' without synapses "
+    return unsupported(index,
+                       fmt::format("feeds neuron layer '{}' without synapses "
                                    "(expected CONV2D or DENSE)",
                                    target.name));
   }
@@ -328,7 +338,7 @@ bool Builder::traceSource(int index, Projection &proj, DimensionMap *rows,
                           DimensionMap *cols, int depth) {
   const Layer &layer = model.layers(index);
   if (depth > 64)
-    return fail(index, "too many layers between two neuron layers");
+    return unsupported(index, "too many layers between two neuron layers");
   switch (layer.kind()) {
   case Layer::LIF:
   case Layer::ENCODE: {
@@ -341,7 +351,8 @@ bool Builder::traceSource(int index, Projection &proj, DimensionMap *rows,
   }
   case Layer::FLATTEN: {
     if (!proj.allToAll)
-      return fail(index, "a flatten feeding a convolution is not supported");
+      return unsupported(index,
+                         "a flatten feeding a convolution is not supported");
     int64_t in[3];
     const Layer &inLayer = model.layers(layer.inputs(0));
     if (!shape3(inLayer, layer.inputs(0), in, &error))
@@ -384,10 +395,11 @@ bool Builder::traceSource(int index, Projection &proj, DimensionMap *rows,
     return traceSource(layer.inputs(0), proj, rows, cols, depth + 1);
   }
   case Layer::MAX_POOL2D:
-    return fail(index, "max pooling cannot be folded into synapses (it is not "
-                       "linear); not supported by the mapper");
+    return unsupported(index, "max pooling cannot be folded into synapses (it "
+                              "is not linear); not supported by the mapper");
   default:
-    return fail(index, fmt::format("synapse layer '{}' reads a {} layer; the "
+    return unsupported(index,
+                       fmt::format("synapse layer '{}' reads a {} layer; the "
                                    "mapper needs a spiking source (LIF or "
                                    "ENCODE, optionally through average pooling "
                                    "and flatten)",
@@ -462,10 +474,14 @@ int Network::find(const std::string &name) const {
 }
 
 bool buildNetwork(const modelbin::Model &model, Network *net,
-                  std::string *error, bool relayPooling) {
+                  std::string *error, bool relayPooling, bool *unsupported) {
   *net = Network();
   net->relayPooling = relayPooling;
-  return Builder(model, net, error).run();
+  Builder builder(model, net, error);
+  bool ok = builder.run();
+  if (unsupported)
+    *unsupported = !ok && builder.isUnsupported;
+  return ok;
 }
 
 } // namespace mapping

@@ -15,6 +15,8 @@
 
 #include "snnc/Mapping/Mapping.h"
 
+#include "snnc/Support/Limits.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -169,13 +171,40 @@ std::string Partitioner::singleNeuronDiagnostic(int popIndex,
                      pop.name, hw.name, have, what, inputs, key, limit);
 }
 
+/// The neuron with the most synaptic sources. A neuron's usage is
+/// sum over projections of rows(h) x cols(w) x channels (the channel factor
+/// does not depend on the neuron), so the search is over (h, w) only.
+/// The corner neuron is not enough: with padding it reads fewer sources
+/// than the neurons in the middle.
+Core worstNeuron(const Network &net, int popIndex) {
+  const Population &pop = net.populations[popIndex];
+  Core worst{popIndex, 0, 1, 0, 1, 0, 1, CoreUsage()};
+  int64_t most = -1;
+  auto count = [](const DimensionMap &m, bool allToAll, int64_t t) {
+    return int64_t(m.sources[allToAll ? 0 : t].size());
+  };
+  for (int64_t h = 0; h < pop.height; ++h)
+    for (int64_t w = 0; w < pop.width; ++w) {
+      int64_t sum = 0;
+      for (const Projection &p : pop.inputs)
+        sum += count(p.rows, p.allToAll, h) * count(p.cols, p.allToAll, w) *
+               (p.allToAll ? net.populations[p.source].channels
+                           : p.inChannelsPerGroup);
+      if (sum > most) {
+        most = sum;
+        worst.h0 = h, worst.h1 = h + 1, worst.w0 = w, worst.w1 = w + 1;
+      }
+    }
+  return worst;
+}
+
 bool Partitioner::partition(int popIndex, int64_t neuronCap,
                             std::vector<Core> *cores, PopulationMapping *pm) {
   const Population &pop = net.populations[popIndex];
-  Core one{popIndex, 0, 1, 0, 1, 0, 1, CoreUsage()};
+  CoreUsage single = usageOf(pop, worstNeuron(net, popIndex));
   int64_t have, limit;
-  if (!violation(usageOf(pop, one), &have, &limit).empty()) {
-    error = singleNeuronDiagnostic(popIndex, usageOf(pop, one));
+  if (!violation(single, &have, &limit).empty()) {
+    error = singleNeuronDiagnostic(popIndex, single);
     return false;
   }
   struct Candidate {
@@ -185,11 +214,17 @@ bool Partitioner::partition(int popIndex, int64_t neuronCap,
   for (int64_t tc : blockSizes(pop.channels))
     for (int64_t th : blockSizes(pop.height))
       for (int64_t tw : blockSizes(pop.width))
-        if (tc * th * tw <= neuronCap)
-          candidates.push_back(
-              {tc, th, tw,
-               ceilDiv(pop.channels, tc) * ceilDiv(pop.height, th) *
-                   ceilDiv(pop.width, tw)});
+        if (int64_t n = ceilDiv(pop.channels, tc) * ceilDiv(pop.height, th) *
+                        ceilDiv(pop.width, tw);
+            tc * th * tw <= neuronCap && n <= limits::kMaxCores)
+          candidates.push_back({tc, th, tw, n});
+  if (candidates.empty()) {
+    error = fmt::format("layer '{}' cannot be mapped on {}: blocks of at most "
+                        "{} neurons need more than {} cores (the mapper's "
+                        "limit)",
+                        pop.name, hw.name, neuronCap, limits::kMaxCores);
+    return false;
+  }
   // Deterministic order: fewest cores first, then the generation order.
   std::sort(candidates.begin(), candidates.end(),
             [](const Candidate &a, const Candidate &b) {
@@ -228,7 +263,12 @@ bool Partitioner::partition(int popIndex, int64_t neuronCap,
       pm->blockW = cand.tw;
     }
   }
-  // The 1x1x1 candidate always fits once the single-neuron check passed.
+  // The 1x1x1 candidate always fits once the worst single neuron fits; if
+  // that reasoning is ever wrong, say so instead of failing silently.
+  if (bestCores < 0)
+    error = fmt::format("internal: layer '{}' on {}: no block shape of at most "
+                        "{} neurons fits although its largest neuron does",
+                        pop.name, hw.name, neuronCap);
   return bestCores >= 0;
 }
 
@@ -402,6 +442,12 @@ bool Partitioner::run() {
       std::max({ceilDiv(neurons, hw.compartments),
                 ceilDiv(bits, hw.synapseMemoryBytes * 8),
                 ceilDiv(fanoutNeurons, hw.fanoutAxons), int64_t(1)});
+  if (int64_t(mapping.cores.size()) > limits::kMaxCores) {
+    error = fmt::format("the network needs {} cores on {}, more than the "
+                        "mapper's limit of {}",
+                        mapping.cores.size(), hw.name, limits::kMaxCores);
+    return false;
+  }
   int64_t chips = ceilDiv(int64_t(mapping.cores.size()), hw.coresPerChip());
   if (chips > hw.maxChips) {
     error = fmt::format("the network needs {} cores = {} chips of {} but "

@@ -12,8 +12,6 @@
 
 #include <fmt/format.h>
 
-#include <sstream>
-
 namespace snnc {
 namespace mapping {
 
@@ -59,113 +57,39 @@ bool runMapping(const modelbin::Model &model, const HardwareModel &hw,
   return runMapping(net, hw, baseline, profile, defaultRate, result, error);
 }
 
-bool parseSweepAxis(const std::string &text, const HardwareModel &hw,
-                    SweepAxis *axis, std::string *error) {
-  size_t eq = text.find('=');
-  if (eq == std::string::npos || eq == 0 || eq + 1 == text.size()) {
-    *error = fmt::format("--sweep '{}': expected key=v1,v2,...", text);
-    return false;
+std::string modelLabel(const std::string &modelPath,
+                       const std::string &sourceName) {
+  size_t slash = modelPath.find_last_of('/');
+  std::string label =
+      slash == std::string::npos ? modelPath : modelPath.substr(slash + 1);
+  if (label == "model.bin" && slash != std::string::npos && slash > 0) {
+    size_t parent = modelPath.find_last_of('/', slash - 1);
+    label = modelPath.substr(parent == std::string::npos ? 0 : parent + 1);
   }
-  axis->key = text.substr(0, eq);
-  axis->values.clear();
-  std::stringstream values(text.substr(eq + 1));
-  std::string value;
-  while (std::getline(values, value, ','))
-    axis->values.push_back(value);
-  if (text.back() == ',')
-    axis->values.push_back("");
-  for (const std::string &v : axis->values) {
-    if (v.empty()) {
-      *error = fmt::format("--sweep '{}': empty value", text);
-      return false;
-    }
-    // Each value must be valid on its own (type, range); cross-field rules
-    // such as weight_bits <= max_weight_bits are per point, in the CSV.
-    HardwareModel probe = hw;
-    probe.maxWeightBits = INT64_MAX / 4;
-    probe.barrierMaxNs = 1e300;
-    std::string why;
-    if (!overrideParameter(&probe, axis->key, v, &why) &&
-        why.find("exceeds") == std::string::npos) {
-      *error = why;
-      return false;
-    }
-  }
-  return true;
+  if (!sourceName.empty() && sourceName != label)
+    label += fmt::format(" (from {})", sourceName);
+  return label;
 }
 
-namespace {
-
-std::string csvField(const std::string &s) {
-  if (s.find_first_of(",\"\n") == std::string::npos)
-    return s;
-  std::string quoted = "\"";
-  for (char c : s)
-    quoted +=
-        c == '"' ? std::string("\"\"") : std::string(1, c == '\n' ? ' ' : c);
-  return quoted + "\"";
-}
-
-} // namespace
-
-std::string runSweep(const modelbin::Model &model, const HardwareModel &hw,
-                     const HardwareModel &baseline, const Profile *profile,
-                     double defaultRate, const std::vector<SweepAxis> &axes) {
-  std::string csv;
-  for (const SweepAxis &axis : axes)
-    csv += csvField(axis.key) + ",";
-  csv += "status,cores,lower_bound,chips,max_compartment_util,"
-         "energy_T_uJ,energy_Texit_uJ,latency_T_us,latency_Texit_us,"
-         "synops_pJ,updates_pJ,routing_pJ,static_pJ,ann_ratio_Texit,reason\n";
-  std::vector<size_t> index(axes.size(), 0);
-  for (bool done = false; !done;) {
-    HardwareModel point = hw;
-    std::string reason, row;
-    bool ok = true;
-    for (size_t a = 0; a < axes.size(); ++a) {
-      const std::string &v = axes[a].values[index[a]];
-      row += csvField(v) + ",";
-      if (ok && !overrideParameter(&point, axes[a].key, v, &reason))
-        ok = false;
-    }
-    MapResult r;
-    if (ok)
-      ok =
-          runMapping(model, point, baseline, profile, defaultRate, &r, &reason);
-    if (ok) {
-      const InferenceCost &T = r.energy.atT, &X = r.energy.atExit;
-      double util = 0;
-      for (const Core &c : r.mapping.cores)
-        util = std::max(util, double(c.usage.compartments) /
-                                  double(point.compartments));
-      double ratio =
-          X.snnBaselinePj > 0 ? r.energy.annBaselinePj / X.snnBaselinePj : 0;
-      row += fmt::format(
-          "ok,{},{},{},{:.4f},{:.6g},{:.6g},{:.6g},{:.6g},{:.6g},"
-          "{:.6g},{:.6g},{:.6g},{:.6g},",
-          r.mapping.cores.size(), r.mapping.lowerBound, r.mapping.chips, util,
-          T.energy.total() * 1e-6, X.energy.total() * 1e-6, T.latencyNs * 1e-3,
-          X.latencyNs * 1e-3, X.energy.synops,
-          X.energy.updatesActive + X.energy.updatesInactive, X.energy.routing,
-          X.energy.staticBarrier, ratio);
-    } else {
-      row += "unmappable,,,,,,,,,,,,,,";
-      row += csvField(reason);
-    }
-    csv += row + "\n";
-    done = axes.empty();
-    // Odometer over the axes, last axis fastest.
-    size_t a = axes.size();
-    while (a > 0) {
-      --a;
-      if (++index[a] < axes[a].values.size())
-        break;
-      index[a] = 0;
-      if (a == 0)
-        done = true;
-    }
-  }
-  return csv;
+std::string checkGates(const Gates &g, const MapResult &r) {
+  const InferenceCost &x = r.energy.atExit;
+  int64_t cores = int64_t(r.mapping.cores.size());
+  double energyUj = x.energy.total() * 1e-6, latencyMs = x.latencyNs * 1e-6;
+  if (g.maxCores >= 0 && cores > g.maxCores)
+    return fmt::format("gate --max-cores {}: the mapping needs {} cores",
+                       g.maxCores, cores);
+  if (g.maxChips >= 0 && r.mapping.chips > g.maxChips)
+    return fmt::format("gate --max-chips {}: the mapping needs {} chips",
+                       g.maxChips, r.mapping.chips);
+  if (g.maxEnergyUj >= 0 && energyUj > g.maxEnergyUj)
+    return fmt::format("gate --max-energy-uj {}: {:.6g} uJ per inference at "
+                       "T_exit = {}",
+                       g.maxEnergyUj, energyUj, x.steps);
+  if (g.maxLatencyMs >= 0 && latencyMs > g.maxLatencyMs)
+    return fmt::format("gate --max-latency-ms {}: {:.6g} ms per inference at "
+                       "T_exit = {}",
+                       g.maxLatencyMs, latencyMs, x.steps);
+  return "";
 }
 
 } // namespace mapping

@@ -14,10 +14,14 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <vector>
 
 namespace snnc {
 namespace mapping {
 namespace {
+
+/// Free positions the local search may move cores into, at least.
+constexpr int64_t kSpareSlots = 4096;
 
 struct Position {
   int chip, tileX, tileY, slot;
@@ -63,7 +67,12 @@ void placeCores(const Network &net, const HardwareModel &hw,
                 const std::vector<double> &spikeRate, Mapping *mapping) {
   std::vector<Core> &cores = mapping->cores;
   int n = int(cores.size());
-  int64_t slots = int64_t(mapping->chips) * hw.coresPerChip();
+  // Candidate positions: those of the chips in use, but never more than a
+  // few thousand beyond the cores themselves, so that memory and time follow
+  // what is mapped, not the mesh (a 1024 x 1024 tile chip holding ten cores
+  // must not allocate a million slots).
+  int64_t slots = std::min(int64_t(mapping->chips) * hw.coresPerChip(),
+                           int64_t(n) + std::max<int64_t>(n, kSpareSlots));
   // position -> core (-1 = free); core -> position.
   std::vector<int> coreAt(size_t(slots), -1), positionOfCore(n);
   for (int c = 0; c < n; ++c) {

@@ -78,6 +78,8 @@ Json resultToJson(const Network &net, const MapResult &r) {
   const Mapping &m = r.mapping;
   Json j;
   j["model"] = net.modelName;
+  if (!r.modelLabel.empty())
+    j["model_label"] = r.modelLabel;
   j["hardware"] = hw.name;
   j["hardware_file"] = hw.file;
   j["num_steps"] = net.numSteps;
@@ -200,7 +202,8 @@ std::string summaryText(const Network &net, const MapResult &r) {
   const EnergyReport &e = r.energy;
   std::string s;
   s += fmt::format("snnc-map: {} on {} (T = {}, T_exit = {}, activity: {})\n",
-                   net.modelName, r.hw.name, net.numSteps, net.earlyExitStep,
+                   r.modelLabel.empty() ? net.modelName : r.modelLabel,
+                   r.hw.name, net.numSteps, net.earlyExitStep,
                    r.activity.measured ? "measured profile" : "default rate");
   s += fmt::format("cores: {} (lower bound {}; {} if cores could mix layers), "
                    "chips: {}\n",

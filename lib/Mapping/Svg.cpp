@@ -1,7 +1,7 @@
 //===- Svg.cpp - hand-written SVG charts for the snnc-map report ----------===//
 //
-// The chart primitives of Svg.h. Axes get a few round ticks; colours come
-// from a ten-colour palette that stays distinguishable in print.
+// The chart primitives of Svg.h. Axes get round ticks (1-2-5 steps); colours
+// come from a ten-colour palette that stays distinguishable in print.
 //
 //===----------------------------------------------------------------------===//
 #include "Svg.h"
@@ -21,16 +21,34 @@ const char *const kPalette[] = {"#4e79a7", "#f28e2b", "#e15759", "#76b7b2",
                                 "#9c755f", "#bab0ac"};
 
 /// Axes with a few ticks; returns the mapping of data to pixels.
+/// With logY, y0 and y1 are decades (log10) and py takes data values.
 struct Frame {
   double x0, x1, y0, y1;
+  bool logY = false;
   double px(double x) const {
     return kLeft + (x - x0) / (x1 - x0) * (kWidth - kLeft - kRight);
   }
   double py(double y) const {
+    double v = logY ? std::log10(y) : y;
     return kHeight - kBottom -
-           (y - y0) / (y1 - y0) * (kHeight - kTop - kBottom);
+           (v - y0) / (y1 - y0) * (kHeight - kTop - kBottom);
   }
 };
+
+std::string yTicks(const Frame &f) {
+  std::string s;
+  auto label = [&](double y) {
+    s += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>\n",
+                     kLeft - 6, f.py(y) + 4, num(y));
+  };
+  if (f.logY)
+    for (double d = std::ceil(f.y0); d <= f.y1 + 1e-9; ++d)
+      label(std::pow(10.0, d));
+  else
+    for (double y : niceTicks(f.y0, f.y1, 5))
+      label(y);
+  return s;
+}
 
 std::string axes(const Frame &f, const std::string &xLabel,
                  const std::string &yLabel, bool integerX) {
@@ -41,28 +59,12 @@ std::string axes(const Frame &f, const std::string &xLabel,
   s += fmt::format("<line x1=\"{0}\" y1=\"{1}\" x2=\"{0}\" y2=\"{2}\" "
                    "stroke=\"black\"/>\n",
                    kLeft, kTop, kHeight - kBottom);
-  // Round y ticks (1, 2, 2.5 or 5 times a power of ten) read better than
-  // quarters of the data range.
-  double raw = (f.y1 - f.y0) / 4;
-  double magnitude = std::pow(10.0, std::floor(std::log10(raw)));
-  double step = magnitude;
-  for (double factor : {1.0, 2.0, 2.5, 5.0, 10.0})
-    if (factor * magnitude >= raw) {
-      step = factor * magnitude;
-      break;
-    }
-  for (double y = std::ceil(f.y0 / step) * step; y <= f.y1 + 1e-9 * step;
-       y += step)
-    s += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>\n",
-                     kLeft - 6, f.py(y) + 4, num(std::abs(y) < 1e-12 ? 0 : y));
-  for (int i = 0; i <= 4; ++i) {
-    double x = f.x0 + (f.x1 - f.x0) * i / 4;
-    if (integerX)
-      x = std::round(x);
+  s += yTicks(f);
+  std::vector<double> xs = niceTicks(f.x0, f.x1, 6, integerX);
+  for (double x : xs)
     s += fmt::format(
         "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>\n", f.px(x),
         kHeight - kBottom + 16, num(x));
-  }
   s += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>\n",
                    (kLeft + kWidth - kRight) / 2, kHeight - 12, escape(xLabel));
   s += fmt::format("<text x=\"16\" y=\"{0}\" text-anchor=\"middle\" "
@@ -112,7 +114,30 @@ std::string escape(const std::string &s) {
   return out;
 }
 
-std::string num(double v) { return fmt::format("{:.4g}", v); }
+std::string num(double v) {
+  return fmt::format("{:.4g}", std::abs(v) < 1e-12 ? 0.0 : v);
+}
+
+std::vector<double> niceTicks(double lo, double hi, int maxTicks,
+                              bool integer) {
+  if (!(hi > lo) || !std::isfinite(lo) || !std::isfinite(hi))
+    return {lo};
+  double raw = (hi - lo) / std::max(1, maxTicks - 1);
+  double magnitude = std::pow(10.0, std::floor(std::log10(raw)));
+  double step = 10 * magnitude;
+  for (double factor : {1.0, 2.0, 5.0})
+    if (factor * magnitude >= raw) {
+      step = factor * magnitude;
+      break;
+    }
+  if (integer)
+    step = std::max(1.0, std::round(step));
+  std::vector<double> ticks;
+  for (double k = std::ceil(lo / step - 1e-9); k * step <= hi + 1e-9 * step;
+       ++k)
+    ticks.push_back(k * step);
+  return ticks;
+}
 
 std::string svgOpen(const std::string &title, double w, double h) {
   return fmt::format(
@@ -125,11 +150,10 @@ std::string svgOpen(const std::string &title, double w, double h) {
       w, h, escape(title), w / 2);
 }
 
-std::string xyChart(const std::string &title, const std::string &xLabel,
-                    const std::string &yLabel, const std::vector<double> &xs,
-                    const std::vector<Series> &series, bool integerX,
-                    double hLine, const std::string &hLabel, double vLine,
-                    const std::string &vLabel) {
+namespace {
+
+Frame linearFrame(const std::vector<Series> &series, double hLine,
+                  const std::string &hLabel) {
   double lo = 0, hi = 0;
   for (const Series &s : series)
     for (double v : s.values) {
@@ -140,25 +164,66 @@ std::string xyChart(const std::string &title, const std::string &xLabel,
     hi = std::max(hi, hLine);
   if (hi <= lo)
     hi = lo + 1;
+  return {0, 1, lo, hi * 1.05};
+}
+
+/// Whole decades around the positive values (at least one decade).
+Frame logFrame(const std::vector<Series> &series) {
+  double lo = 0, hi = 0;
+  for (const Series &s : series)
+    for (double v : s.values)
+      if (v > 0) {
+        lo = lo > 0 ? std::min(lo, v) : v;
+        hi = std::max(hi, v);
+      }
+  if (hi <= 0)
+    lo = hi = 1;
+  double d0 = std::floor(std::log10(lo)), d1 = std::ceil(std::log10(hi));
+  if (d1 <= d0)
+    d1 = d0 + 1;
+  Frame f{0, 1, d0, d1};
+  f.logY = true;
+  return f;
+}
+
+} // namespace
+
+std::string xyChart(const std::string &title, const std::string &xLabel,
+                    const std::string &yLabel, const std::vector<double> &xs,
+                    const std::vector<Series> &series, bool integerX,
+                    double hLine, const std::string &hLabel, double vLine,
+                    const std::string &vLabel, bool logY) {
   double x0 = xs.empty() ? 0 : *std::min_element(xs.begin(), xs.end());
   double x1 = xs.empty() ? 1 : *std::max_element(xs.begin(), xs.end());
   if (x1 <= x0)
     x1 = x0 + 1;
-  Frame f{x0, x1, lo, hi * 1.05};
+  Frame f = logY ? logFrame(series) : linearFrame(series, hLine, hLabel);
+  f.x0 = x0;
+  f.x1 = x1;
   std::string s = svgOpen(title) + axes(f, xLabel, yLabel, integerX);
   std::vector<std::string> names;
   for (size_t i = 0; i < series.size(); ++i) {
-    std::string points;
-    for (size_t k = 0; k < series[i].values.size() && k < xs.size(); ++k)
-      points +=
-          fmt::format("{:.1f},{:.1f} ", f.px(xs[k]), f.py(series[i].values[k]));
-    s += fmt::format(
-        "<polyline fill=\"none\" stroke=\"{}\" stroke-width=\"2\"{} "
-        "points=\"{}\"/>\n",
-        color(i), series[i].dashed ? " stroke-dasharray=\"5 3\"" : "", points);
+    // A log axis has no zero: a zero value breaks the line there.
+    std::vector<std::string> segments(1);
+    for (size_t k = 0; k < series[i].values.size() && k < xs.size(); ++k) {
+      double v = series[i].values[k];
+      if (logY && !(v > 0)) {
+        if (!segments.back().empty())
+          segments.emplace_back();
+        continue;
+      }
+      segments.back() += fmt::format("{:.1f},{:.1f} ", f.px(xs[k]), f.py(v));
+    }
+    for (const std::string &points : segments)
+      if (!points.empty())
+        s += fmt::format(
+            "<polyline fill=\"none\" stroke=\"{}\" stroke-width=\"2\"{} "
+            "points=\"{}\"/>\n",
+            color(i), series[i].dashed ? " stroke-dasharray=\"5 3\"" : "",
+            points);
     names.push_back(series[i].name);
   }
-  if (!hLabel.empty())
+  if (!hLabel.empty() && (!logY || hLine > 0))
     s += fmt::format(
         "<line x1=\"{0}\" y1=\"{1}\" x2=\"{2}\" y2=\"{1}\" "
         "stroke=\"gray\" stroke-dasharray=\"6 4\"/>\n<text x=\"{3}\" "
@@ -178,7 +243,7 @@ std::string xyChart(const std::string &title, const std::string &xLabel,
 std::string lineChart(const std::string &title, const std::string &yLabel,
                       const std::vector<Series> &series, double hLine,
                       const std::string &hLabel, double vLine,
-                      const std::string &vLabel) {
+                      const std::string &vLabel, bool logY) {
   size_t steps = 2;
   for (const Series &s : series)
     steps = std::max(steps, s.values.size());
@@ -186,7 +251,7 @@ std::string lineChart(const std::string &title, const std::string &yLabel,
   for (size_t t = 1; t <= steps; ++t)
     xs.push_back(double(t));
   return xyChart(title, "time step", yLabel, xs, series, true, hLine, hLabel,
-                 vLine, vLabel);
+                 vLine, vLabel, logY);
 }
 
 /// One bar per category, each stacked from `parts` (same length each).
@@ -275,9 +340,14 @@ std::string heatMaps(const std::string &title, const std::string &xLabel,
                        "</text>\n",
                        x - 3, top + (r + 0.8) * cellH, r + 1);
     double bottom = top + p.rows * cellH + 14;
-    s += fmt::format("<text x=\"{}\" y=\"{}\">{}</text>\n<text x=\"{}\" "
-                     "y=\"{}\" text-anchor=\"end\">{}</text>\n",
-                     x, bottom, num(p.x0), x + panelW, bottom, num(p.x1));
+    for (double t : niceTicks(p.x0, p.x1, 4)) {
+      double tx = x + (t - p.x0) / (p.x1 - p.x0) * panelW;
+      s += fmt::format("<line x1=\"{0:.1f}\" y1=\"{1}\" x2=\"{0:.1f}\" "
+                       "y2=\"{2}\" stroke=\"black\"/>\n<text x=\"{0:.1f}\" "
+                       "y=\"{3}\" text-anchor=\"middle\">{4}</text>\n",
+                       tx, top + p.rows * cellH, top + p.rows * cellH + 4,
+                       bottom, num(t));
+    }
   }
   s += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}"
                    "</text>\n",

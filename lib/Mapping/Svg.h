@@ -29,24 +29,29 @@ constexpr double kWidth = 640, kHeight = 360, kLeft = 70, kRight = 150,
 std::string color(size_t i);
 /// XML-escapes `s` and drops the control characters XML 1.0 forbids.
 std::string escape(const std::string &s);
-/// A number with 4 significant digits.
+/// A number with 4 significant digits (no "-0").
 std::string num(double v);
+/// Round tick values in [lo, hi]: multiples of 1, 2 or 5 x 10^k, at most
+/// about `maxTicks` of them; `integer` keeps the step a whole number.
+std::vector<double> niceTicks(double lo, double hi, int maxTicks,
+                              bool integer = false);
 /// The opening of an SVG document of w x h pixels with a centred title.
 std::string svgOpen(const std::string &title, double w = kWidth,
                     double h = kHeight);
 
 /// Lines of `series` over the points `xs`; optional horizontal and vertical
-/// markers (drawn when their label is not empty).
+/// markers (drawn when their label is not empty). `logY`: a log10 y axis
+/// over whole decades with a tick per decade; values <= 0 break the line.
 std::string xyChart(const std::string &title, const std::string &xLabel,
                     const std::string &yLabel, const std::vector<double> &xs,
                     const std::vector<Series> &series, bool integerX,
                     double hLine, const std::string &hLabel, double vLine,
-                    const std::string &vLabel);
+                    const std::string &vLabel, bool logY = false);
 /// xyChart over time steps 1..T.
 std::string lineChart(const std::string &title, const std::string &yLabel,
                       const std::vector<Series> &series, double hLine,
                       const std::string &hLabel, double vLine,
-                      const std::string &vLabel);
+                      const std::string &vLabel, bool logY = false);
 /// One bar per category, each stacked from `parts` (same length each).
 std::string stackedBars(const std::string &title, const std::string &yLabel,
                         const std::vector<std::string> &categories,

@@ -3,209 +3,280 @@
 // Command-line front end of the SNNMapping library: reads model.bin, a
 // hardware description and optionally an `snnc-run --json` profile, then
 // prints the mapping summary and writes the JSON result, the HTML/SVG report
-// or (with --sweep) a CSV with one row per hardware variant. Every input is
-// checked before any output is written; outputs are written through a
-// temporary file and a rename; any error is one line on stderr and exit 1.
+// or (with --sweep) a CSV with one row per hardware variant. Output paths are
+// checked before any work; outputs are written through a temporary file and
+// a rename. Exit codes (snnc/Support/ExitCodes.h): 1 invalid input file, 2
+// usage, 3 does not fit or a gate failed, 4 internal. With --json the result
+// file is written on every failure after the options were parsed, with its
+// status and message.
 //
 //===----------------------------------------------------------------------===//
 
-#include "snnc/Mapping/Pipeline.h"
+#include "Options.h"
 
+#include "snnc/Support/ExitCodes.h"
+#include "snnc/Support/Limits.h"
+#include "snnc/Support/OutputFile.h"
+#include "snnc/Support/ToolMain.h"
 #include "snnc/runtime/ModelFile.h"
+#include "snnc/runtime/RunReport.h"
 
 #include <fmt/format.h>
 
-#include <cmath>
 #include <cstdio>
-#include <cstdlib>
+#include <fcntl.h>
 #include <string>
+#include <unistd.h>
 #include <vector>
 
+#ifndef SNNC_VERSION
+#define SNNC_VERSION "unknown"
+#endif
+
+using namespace snnc;
 using namespace snnc::mapping;
 
 namespace {
 
-const char *const kUsage =
-    "usage: snnc-map MODEL.bin [--hw NAME|FILE] [--profile RUN.json]\n"
-    "                [--json OUT] [--report DIR] [--default-rate R]\n"
-    "                [--set key=value]... [--sweep key=v1,v2,...]... "
-    "[--csv OUT] [--quiet]\n"
-    "\n"
-    "Maps the network of MODEL.bin (written by snnc) onto the cores of a\n"
-    "Loihi-class chip and estimates energy and latency per inference.\n"
-    "  --hw NAME|FILE     hardware description: hw/NAME.json (loihi1, loihi2)\n"
-    "                     or a path; default loihi1\n"
-    "  --profile RUN.json measured activity from snnc-run --json (use --full)\n"
-    "  --default-rate R   spikes per neuron per step without a profile (0.1)\n"
-    "  --set key=value    override one hardware parameter\n"
-    "  --sweep key=v,...  map once per value (repeat for a cartesian product)\n"
-    "                     and write CSV to --csv OUT or stdout\n"
-    "  --json OUT         the full result as JSON\n"
-    "  --report DIR       DIR/index.html with SVG figures\n"
-    "Parameters for --set/--sweep: see docs/mapping.md (e.g. compartments,\n"
-    "weight_bits, tiles_x, fanin_axons, conv_weight_sharing).\n";
-
-int fail(const std::string &message) {
-  std::fprintf(stderr, "snnc-map: error: %s\n", message.c_str());
-  return 1;
-}
-
-struct Options {
-  std::string model, hw = "loihi1", profile, json, report, csv;
-  double defaultRate = 0.1;
-  std::vector<std::string> sets, sweeps;
-  bool quiet = false;
+/// Why the run stopped (kExitOk: it did not).
+struct Outcome {
+  int code = kExitOk;
+  std::string message;
 };
 
-bool parseArgs(int argc, char **argv, Options *o, std::string *error) {
-  for (int i = 1; i < argc; ++i) {
-    std::string a = argv[i];
-    auto value = [&](std::string *out) {
-      if (i + 1 >= argc) {
-        *error = a + ": missing value";
-        return false;
-      }
-      *out = argv[++i];
-      return true;
-    };
-    std::string v;
-    if (a == "--help" || a == "-h") {
-      std::fputs(kUsage, stdout);
-      std::exit(0);
-    } else if (a == "--hw") {
-      if (!value(&o->hw))
-        return false;
-    } else if (a == "--profile") {
-      if (!value(&o->profile))
-        return false;
-    } else if (a == "--json") {
-      if (!value(&o->json))
-        return false;
-    } else if (a == "--report") {
-      if (!value(&o->report))
-        return false;
-    } else if (a == "--csv") {
-      if (!value(&o->csv))
-        return false;
-    } else if (a == "--set" || a == "--sweep") {
-      if (!value(&v))
-        return false;
-      (a == "--set" ? o->sets : o->sweeps).push_back(v);
-    } else if (a == "--default-rate") {
-      if (!value(&v))
-        return false;
-      char *end = nullptr;
-      o->defaultRate = std::strtod(v.c_str(), &end);
-      if (end == v.c_str() || *end || !std::isfinite(o->defaultRate) ||
-          o->defaultRate < 0 || o->defaultRate > 1) {
-        *error = "--default-rate: expected a number in [0, 1]";
-        return false;
-      }
-    } else if (a == "--quiet") {
-      o->quiet = true;
-    } else if (!a.empty() && a[0] == '-') {
-      *error = fmt::format("unknown option '{}' (see --help)", a);
-      return false;
-    } else if (o->model.empty()) {
-      o->model = a;
-    } else {
-      *error = fmt::format("unexpected argument '{}'", a);
-      return false;
+Outcome failWith(int code, std::string message) {
+  return {code, std::move(message)};
+}
+
+const char *statusName(int code, bool overGate) {
+  switch (code) {
+  case kExitOk:
+    return "ok";
+  case kExitInvalidInput:
+    return "invalid_input";
+  case kExitUsage:
+    return "usage";
+  case kExitConstraint:
+    return overGate ? "over_gate" : "unmappable";
+  default:
+    return "internal";
+  }
+}
+
+/// The --json document: status and message first, then the result if any.
+std::string statusJson(const Outcome &o, bool overGate,
+                       const MapResult *result) {
+  nlohmann::ordered_json j;
+  j["status"] = statusName(o.code, overGate);
+  j["exit_code"] = o.code;
+  j["message"] = o.message;
+  if (result) {
+    nlohmann::ordered_json full = resultToJson(result->net, *result);
+    for (auto &[key, value] : full.items())
+      j[key] = value;
+  }
+  return j.dump(1) + "\n";
+}
+
+Outcome checkOutputs(const Options &o) {
+  std::string error;
+  for (const std::string *path : {&o.json, &o.csv})
+    if (!path->empty() && !support::checkOutputPath(*path, &error))
+      return failWith(kExitInvalidInput, error);
+  if (!o.report.empty() &&
+      !support::checkOutputPath(o.report + "/index.html", &error) &&
+      !support::checkOutputPath(o.report, &error, /*allowStdout=*/false))
+    return failWith(kExitInvalidInput,
+                    fmt::format("--report {}: {}", o.report, error));
+  return {};
+}
+
+struct Inputs {
+  modelbin::Model model;
+  HardwareModel hw, baseline;
+  Profile profile;
+  const Profile *measured = nullptr;
+  std::vector<SweepAxis> axes;
+};
+
+Outcome readInputs(const Options &o, const char *argv0, Inputs *in) {
+  std::string error;
+  if (!modelbin::readModelFile(o.model, &in->model, &error))
+    return failWith(kExitInvalidInput, error);
+  Network net;
+  bool unsupported = false;
+  if (!buildNetwork(in->model, &net, &error, false, &unsupported))
+    return failWith(unsupported ? kExitConstraint : kExitInvalidInput,
+                    o.model + ": " + error);
+  std::vector<std::string> searchPath = hardwareSearchPath(argv0);
+  if (!loadHardware(o.hw, searchPath, &in->hw, &error))
+    return failWith(kExitInvalidInput, error);
+  if (in->hw.isBaseline)
+    return failWith(kExitUsage,
+                    fmt::format("{}: '{}' is a baseline technology, not a "
+                                "chip; it is used for the ANN comparison",
+                                in->hw.file, in->hw.name));
+  if (!loadBaseline(in->hw, searchPath, &in->baseline, &error))
+    return failWith(kExitInvalidInput, error);
+  for (const std::string &set : o.sets) {
+    size_t eq = set.find('=');
+    if (eq == std::string::npos)
+      return failWith(kExitUsage,
+                      fmt::format("--set '{}': expected key=value", set));
+    if (!overrideParameter(&in->hw, set.substr(0, eq), set.substr(eq + 1),
+                           &error))
+      return failWith(kExitUsage, "--set: " + error);
+  }
+  if (!o.profile.empty()) {
+    // The profile must come from a run of this very model.bin.
+    snnc::rt::ModelIdentity identity;
+    if (!snnc::rt::readModelIdentity(o.model, in->model, &identity, &error) ||
+        !readProfile(o.profile, net, &in->profile, &error, &identity))
+      return failWith(kExitInvalidInput, error);
+    in->measured = &in->profile;
+  }
+  in->axes.resize(o.sweeps.size());
+  for (size_t i = 0; i < o.sweeps.size(); ++i)
+    if (!parseSweepAxis(o.sweeps[i], &in->axes[i], &error))
+      return failWith(kExitUsage, error);
+  int64_t points = 0;
+  int64_t cap = o.maxPoints > 0 ? o.maxPoints : limits::kDefaultSweepPoints;
+  if (!in->axes.empty() && !checkSweep(in->axes, cap, &points, &error))
+    return failWith(kExitUsage, error);
+  return {};
+}
+
+/// Streams rows to stdout, or to OUT.partial while the sweep runs and then
+/// atomically to OUT.
+Outcome runSweepRows(const Options &o, const Inputs &in) {
+  std::string csv, error;
+  int partial = -1;
+  std::string partialPath = o.csv + ".partial";
+  if (!o.csv.empty()) {
+    partial =
+        ::open(partialPath.c_str(),
+               O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+    if (partial < 0)
+      return failWith(kExitInvalidInput,
+                      fmt::format("{}: cannot write", partialPath));
+  }
+  SweepOptions so;
+  so.gates = o.gates;
+  so.onLine = [&](const std::string &line) {
+    if (partial < 0) {
+      std::fputs(line.c_str(), stdout);
+      std::fflush(stdout);
+      return;
     }
+    csv += line;
+    if (::write(partial, line.data(), line.size()) < 0)
+      error = partialPath + ": write failed";
+  };
+  bool tty = ::isatty(STDERR_FILENO);
+  if (o.progress || tty)
+    so.onProgress = [&, lastDecile = int64_t(-1)](int64_t done, int64_t total,
+                                                  int64_t failed) mutable {
+      if (tty) {
+        std::fprintf(stderr, "\rsnnc-map: sweep point %lld/%lld (%lld not ok)",
+                     (long long)done, (long long)total, (long long)failed);
+        if (done == total)
+          std::fputc('\n', stderr);
+      } else if (done * 10 / total != lastDecile) {
+        lastDecile = done * 10 / total;
+        std::fprintf(stderr, "snnc-map: sweep point %lld/%lld (%lld not ok)\n",
+                     (long long)done, (long long)total, (long long)failed);
+      }
+    };
+  SweepTotals totals = runSweep(in.model, in.hw, in.baseline, in.measured,
+                                o.defaultRate, in.axes, so);
+  if (partial >= 0) {
+    ::close(partial);
+    if (!error.empty() || !support::writeOutputFile(o.csv, csv, &error))
+      return failWith(kExitInvalidInput, error);
+    ::unlink(partialPath.c_str());
+    if (!o.quiet)
+      std::printf("snnc-map: wrote %s\n", o.csv.c_str());
   }
-  if (o->model.empty()) {
-    *error = "no model.bin given (see --help)";
-    return false;
+  if (o.failOnUnmappable && totals.failed > 0)
+    return failWith(kExitConstraint,
+                    fmt::format("--fail-on-unmappable: {} of {} sweep points "
+                                "are not ok (see the status and reason "
+                                "columns)",
+                                totals.failed, totals.points));
+  return {};
+}
+
+/// The single mapping: summary, --json, --report and the gates.
+Outcome runSingle(const Options &o, const Inputs &in, bool *overGate,
+                  MapResult *result) {
+  std::string error;
+  if (!runMapping(in.model, in.hw, in.baseline, in.measured, o.defaultRate,
+                  result, &error))
+    return failWith(error.rfind("internal:", 0) == 0 ? kExitInternal
+                                                     : kExitConstraint,
+                    error);
+  result->modelLabel = modelLabel(o.model, in.model.source_name());
+  Outcome outcome;
+  if (std::string gate = checkGates(o.gates, *result); !gate.empty()) {
+    *overGate = true;
+    outcome = failWith(kExitConstraint, gate);
   }
-  if (!o->csv.empty() && o->sweeps.empty()) {
-    *error = "--csv needs --sweep";
-    return false;
+  if (!o.json.empty() &&
+      !support::writeOutputFile(o.json, statusJson(outcome, *overGate, result),
+                                &error))
+    return failWith(kExitInvalidInput, error);
+  if (!o.report.empty() && !writeReport(o.report, result->net, *result, &error))
+    return failWith(kExitInvalidInput, error);
+  if (!o.quiet && o.sweeps.empty())
+    std::fputs(summaryText(result->net, *result).c_str(), stdout);
+  return outcome;
+}
+
+int run(int argc, char **argv) {
+  Options o;
+  std::string error;
+  if (!parseOptions(argc, argv, &o, &error)) {
+    std::fprintf(stderr, "snnc-map: error: %s\n", error.c_str());
+    return kExitUsage;
   }
-  return true;
+  if (o.help) {
+    std::fputs(kUsage, stdout);
+    return kExitOk;
+  }
+  if (o.version) {
+    std::printf("snnc-map %s (model.bin format %u)\n", SNNC_VERSION,
+                unsigned(modelbin::kFormatVersion));
+    return kExitOk;
+  }
+  Outcome outcome = checkOutputs(o);
+  if (outcome.code != kExitOk) {
+    std::fprintf(stderr, "snnc-map: error: %s\n", outcome.message.c_str());
+    return outcome.code;
+  }
+  Inputs in;
+  MapResult result;
+  bool overGate = false, jsonWritten = false;
+  outcome = readInputs(o, argv[0], &in);
+  if (outcome.code == kExitOk && !in.axes.empty())
+    outcome = runSweepRows(o, in);
+  if (outcome.code == kExitOk &&
+      (in.axes.empty() || !o.json.empty() || !o.report.empty())) {
+    outcome = runSingle(o, in, &overGate, &result);
+    jsonWritten = outcome.code == kExitOk || overGate;
+  }
+  if (outcome.code == kExitOk)
+    return kExitOk;
+  if (!o.json.empty() && !jsonWritten &&
+      !support::writeOutputFile(o.json, statusJson(outcome, false, nullptr),
+                                &error))
+    std::fprintf(stderr, "snnc-map: error: %s\n", error.c_str());
+  std::fflush(stdout); // the summary and "wrote" lines come first
+  std::fprintf(stderr, "snnc-map: error: %s\n", outcome.message.c_str());
+  return outcome.code;
 }
 
 } // namespace
 
 int main(int argc, char **argv) {
-  Options o;
-  std::string error;
-  if (!parseArgs(argc, argv, &o, &error))
-    return fail(error);
-
-  snnc::modelbin::Model model;
-  if (!snnc::modelbin::readModelFile(o.model, &model, &error))
-    return fail(error);
-  Network net;
-  if (!buildNetwork(model, &net, &error))
-    return fail(o.model + ": " + error);
-
-  std::vector<std::string> searchPath = hardwareSearchPath(argv[0]);
-  HardwareModel hw, baseline;
-  if (!loadHardware(o.hw, searchPath, &hw, &error))
-    return fail(error);
-  if (hw.isBaseline)
-    return fail(fmt::format("{}: '{}' is a baseline technology, not a chip; "
-                            "it is used for the ANN comparison",
-                            hw.file, hw.name));
-  // The baseline is looked up next to the chip file first.
-  std::vector<std::string> baselinePath = searchPath;
-  size_t slash = hw.file.rfind('/');
-  baselinePath.insert(baselinePath.begin(), slash == std::string::npos
-                                                ? "."
-                                                : hw.file.substr(0, slash));
-  if (!loadHardware(hw.baselineName, baselinePath, &baseline, &error))
-    return fail(fmt::format("{}: baseline: {}", hw.file, error));
-  if (!baseline.isBaseline)
-    return fail(fmt::format("{}: baseline '{}' is not of kind \"baseline\"",
-                            hw.file, hw.baselineName));
-  for (const std::string &set : o.sets) {
-    size_t eq = set.find('=');
-    if (eq == std::string::npos)
-      return fail(fmt::format("--set '{}': expected key=value", set));
-    if (!overrideParameter(&hw, set.substr(0, eq), set.substr(eq + 1), &error))
-      return fail(error);
-  }
-
-  Profile profile;
-  snnc::rt::ModelIdentity identity;
-  if (!o.profile.empty() &&
-      (!snnc::rt::readModelIdentity(o.model, model, &identity, &error) ||
-       !readProfile(o.profile, net, &profile, &error, &identity)))
-    return fail(error);
-  const Profile *measured = o.profile.empty() ? nullptr : &profile;
-
-  if (!o.sweeps.empty()) {
-    std::vector<SweepAxis> axes(o.sweeps.size());
-    for (size_t i = 0; i < o.sweeps.size(); ++i)
-      if (!parseSweepAxis(o.sweeps[i], hw, &axes[i], &error))
-        return fail(error);
-    std::string csv =
-        runSweep(model, hw, baseline, measured, o.defaultRate, axes);
-    if (o.csv.empty()) {
-      std::fputs(csv.c_str(), stdout);
-    } else {
-      if (!snnc::modelbin::writeFileAtomically(o.csv, csv, &error))
-        return fail(error);
-      if (!o.quiet)
-        std::printf("snnc-map: wrote %s\n", o.csv.c_str());
-    }
-    if (o.json.empty() && o.report.empty())
-      return 0;
-  }
-
-  MapResult result;
-  if (!runMapping(model, hw, baseline, measured, o.defaultRate, &result,
-                  &error))
-    return fail(error);
-  const Network &mapped = result.net;
-  if (!o.json.empty()) {
-    std::string text = resultToJson(mapped, result).dump(1) + "\n";
-    if (!snnc::modelbin::writeFileAtomically(o.json, text, &error))
-      return fail(error);
-  }
-  if (!o.report.empty() && !writeReport(o.report, mapped, result, &error))
-    return fail(error);
-  if (!o.quiet && o.sweeps.empty())
-    std::fputs(summaryText(mapped, result).c_str(), stdout);
-  return 0;
+  return support::runToolMain("snnc-map", [&] { return run(argc, argv); });
 }

@@ -60,7 +60,14 @@ struct HardwareModel {
   double barrierMinNs = 0, barrierMaxNs = 0; ///< per-step synchronisation
   double staticPowerMwPerChip = 0;
 
-  int64_t coresPerChip() const { return tilesX * tilesY * coresPerTile; }
+  /// Saturates instead of overflowing; validateHardware bounds it.
+  int64_t coresPerChip() const {
+    int64_t n = 0;
+    if (__builtin_mul_overflow(tilesX, tilesY, &n) ||
+        __builtin_mul_overflow(n, coresPerTile, &n))
+      return INT64_MAX;
+    return n;
+  }
   int64_t bitsPerSynapse() const {
     return weightBits + signBits + synapseOverheadBits;
   }
@@ -82,14 +89,36 @@ bool loadHardware(const std::string &nameOrPath,
                   std::string *error);
 
 /// Sets the parameter `key` (a short key such as "compartments" or
-/// "energy.synop") to `value`, checking its type and range.
+/// "energy_pj.synop") to `value`, checking its type and range (the bounds of
+/// snnc/Support/Limits.h) and the cross-field rules. Errors name the
+/// parameter but no flag ("core.compartments=-4: expected ..."), or list
+/// the valid parameters and the closest one to an unknown key.
+/// With `validate` false the cross-field rules are left to the caller (a
+/// sweep point sets all its values first, then validates once).
 bool overrideParameter(HardwareModel *hw, const std::string &key,
-                       const std::string &value, std::string *error);
+                       const std::string &value, std::string *error,
+                       bool validate = true);
+
+/// Checks `value` for parameter `key` on its own (type and range, no
+/// cross-field rules); gives the parameter's full "section.key" and the
+/// value in canonical form (so that "4" and "4.0" compare equal).
+bool checkParameter(const std::string &key, const std::string &value,
+                    std::string *path, std::string *canonical,
+                    std::string *error);
+
+/// Loads the baseline technology `chip.baselineName` names. The name is a
+/// hardware name, never a path: NAME.json is looked up next to the chip
+/// file, then in `searchPath`; the file must be of kind "baseline".
+bool loadBaseline(const HardwareModel &chip,
+                  const std::vector<std::string> &searchPath,
+                  HardwareModel *baseline, std::string *error);
 
 /// All keys accepted by overrideParameter, for help and error texts.
 std::vector<std::string> parameterKeys();
 
-/// Checks cross-field rules (weight bits within the maximum, barrier range).
+/// Checks every integer's bounds (Limits.h), the cores per chip (with
+/// overflow-safe arithmetic) and cross-field rules (weight bits within the
+/// maximum, barrier range).
 bool validateHardware(const HardwareModel &hw, std::string *error);
 
 } // namespace mapping

@@ -94,8 +94,11 @@ struct Network {
 /// when the topology has something that cannot become synapses (max pooling,
 /// two weight layers without a neuron between them). `relayPooling` maps
 /// average pooling layers as relay populations instead of folding them.
+/// `*unsupported` (optional) tells a valid topology the mapper cannot map
+/// (max pooling, two weight layers in a row) from a malformed model.
 bool buildNetwork(const modelbin::Model &model, Network *net,
-                  std::string *error, bool relayPooling = false);
+                  std::string *error, bool relayPooling = false,
+                  bool *unsupported = nullptr);
 
 } // namespace mapping
 } // namespace snnc

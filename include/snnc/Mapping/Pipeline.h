@@ -17,6 +17,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cstdint>
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -31,7 +33,16 @@ struct MapResult {
   Activity activity;
   EnergyReport energy;
   std::vector<ExitPoint> exitSweep; ///< paper Fig. 7 (exitSweep())
+  /// How the summary and report name the model (modelLabel()); empty: the
+  /// model's source file name.
+  std::string modelLabel;
 };
+
+/// A name for the model in titles: the model.bin file (with its folder when
+/// the file name is the generic "model.bin") and the source it was compiled
+/// from, e.g. "vgg11.bin (from vgg11.onnx)".
+std::string modelLabel(const std::string &modelPath,
+                       const std::string &sourceName);
 
 /// Builds the network of `model` for `hw` (folded or relay pooling), then
 /// partitions, places and costs it. `profile` may be null.
@@ -44,17 +55,52 @@ bool runMapping(const Network &net, const HardwareModel &hw,
                 const HardwareModel &baseline, const Profile *profile,
                 double defaultRate, MapResult *result, std::string *error);
 
-/// One --sweep argument: "key=v1,v2,...".
+/// Budgets a mapping must meet (--max-cores etc.); negative = no gate.
+/// Energy and latency are per inference at T_exit, the steps the runtime
+/// executes.
+struct Gates {
+  int64_t maxCores = -1, maxChips = -1;
+  double maxEnergyUj = -1, maxLatencyMs = -1;
+};
+/// The first gate `r` violates, as a message naming it; "" if none.
+std::string checkGates(const Gates &gates, const MapResult &r);
+
+/// One --sweep argument: "key=v1,v2,...". The key is stored as the full
+/// "section.key"; values are checked on their own (type, range) and must be
+/// distinct.
 struct SweepAxis {
   std::string key;
   std::vector<std::string> values;
 };
-bool parseSweepAxis(const std::string &text, const HardwareModel &hw,
-                    SweepAxis *axis, std::string *error);
+bool parseSweepAxis(const std::string &text, SweepAxis *axis,
+                    std::string *error);
 
-/// Runs every point of the cartesian product of `axes` and returns the CSV
-/// text. A point that cannot be mapped is a row with status "unmappable"
-/// and the reason, not an error.
+/// Checks the axes together: no parameter swept twice, and the number of
+/// points (the product of the axis sizes, overflow-safe) within
+/// `maxPoints`. Gives the number of points.
+bool checkSweep(const std::vector<SweepAxis> &axes, int64_t maxPoints,
+                int64_t *points, std::string *error);
+
+struct SweepOptions {
+  Gates gates;
+  /// Called with the CSV header, then with each row as its point finishes.
+  std::function<void(const std::string &line)> onLine;
+  /// Called after each point: points done, total, points not ok.
+  std::function<void(int64_t done, int64_t total, int64_t failed)> onProgress;
+};
+struct SweepTotals {
+  int64_t points = 0, failed = 0; ///< failed: unmappable or over a gate
+};
+
+/// Runs every point of the cartesian product of `axes` (last axis fastest).
+/// A point that cannot be mapped is a row with status "unmappable" and the
+/// reason, one over a gate a row "over_gate" with its numbers and the gate;
+/// neither is an error.
+SweepTotals runSweep(const modelbin::Model &model, const HardwareModel &hw,
+                     const HardwareModel &baseline, const Profile *profile,
+                     double defaultRate, const std::vector<SweepAxis> &axes,
+                     const SweepOptions &options);
+/// The same, returning the whole CSV text.
 std::string runSweep(const modelbin::Model &model, const HardwareModel &hw,
                      const HardwareModel &baseline, const Profile *profile,
                      double defaultRate, const std::vector<SweepAxis> &axes);

@@ -50,6 +50,10 @@ constexpr int64_t kMaxChips = 1 << 16;
 constexpr int64_t kMaxCores = int64_t(1) << 22;
 /// Neurons, axons or synapses-per-core style capacities of one core.
 constexpr int64_t kMaxCoreCapacity = int64_t(1) << 30;
+/// Bits of one stored weight field (weight, sign, per-synapse overhead).
+constexpr int64_t kMaxWeightBits = 64;
+/// Energy (pJ), latency (ns) or static power (mW) of one hardware event.
+constexpr double kMaxEventCost = 1e12;
 /// Points of one sweep unless --max-points raises it (up to kMaxSweepPoints).
 constexpr int64_t kDefaultSweepPoints = 10000;
 constexpr int64_t kMaxSweepPoints = 1000000;

@@ -264,10 +264,10 @@ TEST(Report, EscapesNamesAndWritesEveryFigure) {
   EXPECT_EQ(html.find("a<&>"), std::string::npos);
   EXPECT_NE(html.find("a&lt;&amp;&gt;&quot;b"), std::string::npos);
   EXPECT_NE(html.find("model&lt;1&gt;"), std::string::npos);
-  EXPECT_EQ(count(html, "<svg "), 6u);
-  EXPECT_EQ(count(html, "</svg>"), 6u);
-  for (const char *figure :
-       {"mesh", "energy", "energy_steps", "gamma", "spikes", "rate"}) {
+  EXPECT_EQ(count(html, "<svg "), 7u);
+  EXPECT_EQ(count(html, "</svg>"), 7u);
+  for (const char *figure : {"mesh", "energy", "energy_steps", "gamma",
+                             "spikes", "spikes_log", "rate"}) {
     std::string svg = readAll(dir + "/" + figure + ".svg");
     EXPECT_EQ(svg.rfind("<?xml", 0), 0u) << figure;
     EXPECT_EQ(count(svg, "<svg "), 1u) << figure;

@@ -126,12 +126,12 @@ TEST(Hardware, OverridesAndSweepAxes) {
   EXPECT_NE(error.find("exceeds core.max_weight_bits"), std::string::npos);
 
   SweepAxis axis;
-  EXPECT_TRUE(parseSweepAxis("weight_bits=1,2,4,8", hw, &axis, &error));
+  EXPECT_TRUE(parseSweepAxis("weight_bits=1,2,4,8", &axis, &error));
   EXPECT_EQ(axis.values.size(), 4u);
   for (const char *bad :
        {"weight_bits", "=1,2", "weight_bits=", "weight_bits=1,,2",
         "weight_bits=1,", "tiles_x=a", "nope=1"})
-    EXPECT_FALSE(parseSweepAxis(bad, hw, &axis, &error)) << bad;
+    EXPECT_FALSE(parseSweepAxis(bad, &axis, &error)) << bad;
 }
 
 } // namespace

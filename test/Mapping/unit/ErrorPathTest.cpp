@@ -1,0 +1,198 @@
+//===- ErrorPathTest.cpp - every mapper failure says what and where -------===//
+//
+// A failing mapping must never report an empty message: each error path of
+// buildNetwork, partitionNetwork and runMapping is driven here, and its text
+// must name the layer (or the hardware parameter) that caused it. The first
+// test is the VGG11 regression: a padded convolution whose corner neuron
+// fits a core but whose inner neurons do not produced "error: " with no text.
+//
+//===----------------------------------------------------------------------===//
+
+#include "MappingTestUtil.h"
+
+#include "snnc/Mapping/Pipeline.h"
+
+#include <gtest/gtest.h>
+
+using namespace snnc;
+using namespace snnc::mapping;
+using namespace snnc::mapping::testing;
+
+namespace {
+
+/// Maps `model` on `hw`; returns the error ("" when it mapped).
+std::string mapError(const modelbin::Model &model, const HardwareModel &hw) {
+  HardwareModel baseline;
+  baseline.isBaseline = true;
+  MapResult r;
+  std::string error;
+  if (runMapping(model, hw, baseline, nullptr, 0.1, &r, &error))
+    return "";
+  EXPECT_FALSE(error.empty()) << "a failure without a message";
+  return error;
+}
+
+void expectNames(const std::string &error, const std::string &what,
+                 const std::string &detail) {
+  EXPECT_NE(error.find(what), std::string::npos) << error;
+  EXPECT_NE(error.find(detail), std::string::npos) << error;
+}
+
+TEST(ErrorPath, InnerNeuronOfAPaddedConvNeedsMoreFanInThanTheCorner) {
+  // conv 3x3, pad 1 over 4 channels: the corner neuron reads 2x2x4 = 16
+  // sources, every inner neuron 3x3x4 = 36. A core with 20 axons fits the
+  // corner only.
+  ModelBuilder b({4, 8, 8}, 2, 2);
+  b.readout(b.dense(b.flatten(b.lif(b.conv(b.encode(), 2, 3, 1, 1))), 2));
+  HardwareModel hw = smallChip();
+  hw.faninAxons = 20;
+  expectNames(mapError(b.model(), hw), "layer 'LIF2'", "needs 36 fan-in axons");
+}
+
+TEST(ErrorPath, FoldedPoolBeforeAPaddedConv) {
+  // The VGG pattern: pool 2x2 then conv 3x3 pad 1 is a 6x6 window inside
+  // and 4x4 at the corner: 36 x 2 = 72 sources, corner 32.
+  ModelBuilder b({2, 8, 8}, 2, 2);
+  int x = b.lif(b.conv(b.encode(), 2, 3, 1, 1));
+  x = b.lif(b.conv(b.avgPool(x, 2, 2), 2, 3, 1, 1));
+  b.readout(b.dense(b.flatten(x), 2));
+  HardwareModel hw = smallChip();
+  hw.faninAxons = 40;
+  expectNames(mapError(b.model(), hw), "layer 'LIF5'", "needs 72 fan-in axons");
+}
+
+TEST(ErrorPath, InnerNeuronNeedsMoreSynapticMemory) {
+  ModelBuilder b({4, 8, 8}, 2, 2);
+  b.readout(b.dense(b.flatten(b.lif(b.conv(b.encode(), 2, 3, 1, 1))), 2));
+  HardwareModel hw = smallChip();
+  hw.convWeightSharing = false;
+  hw.synapseMemoryBytes = 30; // corner 16 x 9 bits = 18 B, inner 36 x 9 = 41
+  expectNames(mapError(b.model(), hw), "layer 'LIF2'",
+              "needs 41 bytes of synaptic memory");
+}
+
+TEST(ErrorPath, EveryPartitionAndRunMappingFailureNamesItsCause) {
+  ModelBuilder b({1, 6, 6}, 3, 2);
+  int x = b.lif(b.conv(b.encode(), 2, 3, 1, 1), true);
+  b.readout(b.dense(b.flatten(b.avgPool(x, 2, 2)), 3));
+  struct Case {
+    const char *what;
+    void (*edit)(HardwareModel &);
+    const char *layerOrParameter, *detail;
+  } cases[] = {
+      {"fan-in", [](HardwareModel &h) { h.faninAxons = 4; }, "layer 'LIF2'",
+       "fan-in axons"},
+      {"memory", [](HardwareModel &h) { h.synapseMemoryBytes = 2; }, "layer '",
+       "synaptic memory"},
+      {"tables", [](HardwareModel &h) { h.tableEntries = 2; }, "layer 'LIF2'",
+       "per-step table entries"},
+      {"fan-out",
+       [](HardwareModel &h) {
+         h.compartments = 1;
+         h.fanoutAxons = 1;
+       },
+       "layer 'LIF2'", "fan-out axons"},
+      {"chips",
+       [](HardwareModel &h) {
+         h.compartments = 1;
+         h.maxChips = 1;
+       },
+       "mesh.max_chips", "cores"},
+      {"weight bits", [](HardwareModel &h) { h.weightBits = 9; },
+       "core.weight_bits", "max_weight_bits"},
+      {"barrier",
+       [](HardwareModel &h) {
+         h.barrierMinNs = 10;
+         h.barrierMaxNs = 1;
+       },
+       "latency_ns.barrier_max", "barrier_min"},
+      {"relays",
+       [](HardwareModel &h) {
+         h.foldPooling = false;
+         h.gradedSpikes = false;
+       },
+       "layer 'AVG_POOL2D3'", "graded"},
+  };
+  for (const Case &c : cases) {
+    HardwareModel hw = smallChip();
+    c.edit(hw);
+    SCOPED_TRACE(c.what);
+    expectNames(mapError(b.model(), hw), c.layerOrParameter, c.detail);
+  }
+}
+
+TEST(ErrorPath, EveryNetworkFailureNamesTheLayer) {
+  auto buildError = [](const modelbin::Model &m) {
+    Network net;
+    std::string error;
+    EXPECT_FALSE(buildNetwork(m, &net, &error));
+    EXPECT_FALSE(error.empty());
+    return error;
+  };
+  {
+    ModelBuilder b({1, 8, 8}, 2, 2);
+    int x = b.lif(b.conv(b.encode(), 2, 3, 1, 1));
+    b.readout(b.dense(b.flatten(b.maxPool(x, 2, 2)), 2));
+    expectNames(buildError(b.model()), "'AVG_POOL2D3' (MAX_POOL2D)",
+                "max pooling");
+  }
+  {
+    // Two weight layers without a neuron layer between them.
+    ModelBuilder b({4}, 2, 2);
+    b.readout(b.dense(b.dense(b.encode(), 3), 2));
+    expectNames(buildError(b.model()), "'DENSE1'", "spiking source");
+  }
+  {
+    ModelBuilder b({4}, 2, 2);
+    b.readout(b.dense(b.lif(b.dense(b.encode(), 3)), 2));
+    modelbin::Model m = b.model();
+    m.mutable_layers(2)->mutable_lif()->mutable_threshold()->set_shape(1, 7);
+    expectNames(buildError(m), "'LIF2'", "LIF table shape");
+  }
+  {
+    ModelBuilder b({4}, 2, 2);
+    b.readout(b.dense(b.lif(b.dense(b.encode(), 3)), 2));
+    modelbin::Model m = b.model();
+    m.mutable_layers(3)->mutable_dense()->mutable_weight()->set_shape(1, 5);
+    expectNames(buildError(m), "'DENSE3'", "dense weight does not match");
+  }
+  {
+    ModelBuilder b({4}, 2, 2);
+    b.readout(b.dense(b.lif(b.dense(b.encode(), 3)), 2));
+    modelbin::Model m = b.model();
+    m.set_early_exit_step(5);
+    expectNames(buildError(m), "early_exit_step 5", "T_exit <= T");
+  }
+}
+
+} // namespace
+
+namespace {
+
+/// VGG11 for CIFAR-100 (3x32x32, average pooling as in the BNTT paper),
+/// zero weights: the shapes are what the mapper reads.
+modelbin::Model vgg11() {
+  ModelBuilder b({3, 32, 32}, 4, 3);
+  int x = b.encode();
+  const int64_t plan[] = {64,  -1,  128, -1,  256, 256, -1,
+                          512, 512, -1,  512, 512, -1};
+  for (int64_t channels : plan)
+    x = channels < 0 ? b.avgPool(x, 2, 2)
+                     : b.lif(b.conv(x, channels, 3, 1, 1), true);
+  x = b.lif(b.dense(b.flatten(x), 512), true);
+  b.readout(b.dense(x, 100));
+  return b.model();
+}
+
+TEST(ErrorPath, Vgg11OnLoihi2NamesTheLayerThatDoesNotFit) {
+  HardwareModel hw;
+  std::string error;
+  ASSERT_TRUE(loadHardware("loihi2", {SNNC_SOURCE_HW_DIR}, &hw, &error))
+      << error;
+  // conv 3x3 pad 1 after pool 2x2 over 256 channels: 6 x 6 x 256 = 9216
+  // sources inside, 4 x 4 x 256 = 4096 at the corner; a core has 8192.
+  expectNames(mapError(vgg11(), hw), "layer 'LIF13'",
+              "needs 9216 fan-in axons");
+}
+
+} // namespace
