@@ -13,6 +13,7 @@
 #include "snnc/runtime/Input.h"
 #include "snnc/runtime/ModelFile.h"
 #include "snnc/runtime/Network.h"
+#include "snnc/runtime/Preprocess.h"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -35,7 +36,8 @@ const char *kUsage =
     "[--adaptive-exit] [--json OUT]\n"
     "                [--outputs] [--sample-spikes] [--per-step] "
     "[--backend=cpu|cuda|cuda-emu]\n"
-    "                [--mode=auto|event|dense] [--quiet]\n"
+    "                [--mode=auto|event|dense] [--layout=auto|nchw|nhwc] "
+    "[--quiet]\n"
     "       snnc-run MODEL.bin --dump\n"
     "Runs a compiled spiking network on a data set (IDX, "
     "IDX.gz or .npy) and prints accuracy,\n"
@@ -65,7 +67,8 @@ bool parseInt(const std::string &s, int64_t lo, int64_t hi, int64_t *out) {
 }
 
 struct Options {
-  std::string model, input, labels, json, backend = "cpu", mode = "auto";
+  std::string model, input, labels, json, backend = "cpu", mode = "auto",
+                                          layout = "auto";
   int64_t limit = -1, threads = 0, steps = 0;
   uint64_t seed = 0;
   bool full = false, adaptive = false, dump = false, quiet = false,
@@ -142,6 +145,8 @@ Options parseArgs(int argc, char **argv) {
       o.backend = value();
     } else if (a == "--mode") {
       o.mode = value();
+    } else if (a == "--layout") {
+      o.layout = value();
     } else if (a.rfind("-", 0) == 0) {
       die(fmt::format("unknown option '{}' (see --help)", a));
     } else if (o.model.empty()) {
@@ -198,7 +203,11 @@ int main(int argc, char **argv) {
                     net.steps));
 
   rt::Samples samples;
-  if (!rt::readSamples(o.input, net.inputNumel, &samples, &err))
+  rt::Layout layout;
+  if (!rt::parseLayout(o.layout, &layout))
+    die(fmt::format("--layout={}: expected auto, nchw or nhwc", o.layout));
+  if (!rt::readSamples(o.input, net.inputNumel, &samples, &err) ||
+      !rt::arrangeSamples(&samples, net.inputShape, layout, o.input, &err))
     die(err);
   int64_t count = samples.count;
   if (o.limit >= 0 && o.limit < count)
