@@ -168,7 +168,6 @@ def write(model, path, **kw):
 
 
 def main(argv):
-    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python"))
     from snncref.export import load_onnx
     src, dst = argv[0], argv[1]
     exit_step = int(argv[argv.index("--early-exit-step") + 1]) if "--early-exit-step" in argv else None

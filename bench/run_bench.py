@@ -34,8 +34,11 @@ if os.path.exists(_JE) and "jemalloc" not in os.environ.get("LD_PRELOAD", ""):
     os.environ.setdefault("MALLOC_CONF", "dirty_decay_ms:-1,muzzy_decay_ms:-1")
     os.execv(sys.executable, [sys.executable] + sys.argv)
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, os.path.join(ROOT, "python"))
-sys.path.insert(0, os.path.join(ROOT, "bench"))
+try:
+    import snncref  # noqa: F401
+except ImportError:
+    sys.exit("snncref is not importable: `pip install -e python` (in a virtualenv) "
+             "or run with PYTHONPATH=python")
 
 import numpy as np  # noqa: E402
 import torch  # noqa: E402

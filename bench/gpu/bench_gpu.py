@@ -52,7 +52,6 @@ def torch_rate(onnx_path, x, steps, batch, n):
         return None, f"torch not importable ({e})"
     if not torch.cuda.is_available():
         return None, "torch.cuda.is_available() is false (CPU-only torch?)"
-    sys.path.insert(0, os.path.join(ROOT, "python"))
     try:
         from snncref.export import load_onnx
     except ImportError as e:

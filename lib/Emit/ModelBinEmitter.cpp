@@ -72,6 +72,18 @@ void setAffine(modelbin::ChannelAffine *affine, ArrayRef<int64_t> shape,
   setTensor(affine->mutable_shift(), shape, shift);
 }
 
+/// The encoder's per-channel input normalisation, when the model has one.
+void setNormalisation(modelbin::Encoder *encoder,
+                      std::optional<ArrayRef<float>> mean,
+                      std::optional<ArrayRef<float>> std) {
+  if (!mean || !std)
+    return;
+  for (float v : *mean)
+    encoder->add_mean(v);
+  for (float v : *std)
+    encoder->add_std(v);
+}
+
 class Emitter {
 public:
   Emitter(NetworkOp network, modelbin::Model &model)
@@ -98,12 +110,15 @@ LogicalResult Emitter::emit(Operation *op, modelbin::Layer *layer) {
         encoder->set_kind(modelbin::Encoder::POISSON);
         encoder->set_scale(encode.getScaleAttr().getValueAsDouble());
         encoder->set_signed_(encode.getIsSigned());
+        setNormalisation(encoder, encode.getMean(), encode.getStd());
         return success();
       })
-      .Case([&](DirectEncodeOp) {
+      .Case([&](DirectEncodeOp encode) {
         layer->set_kind(L::ENCODE);
         layer->mutable_encoder()->set_kind(modelbin::Encoder::DIRECT);
         layer->mutable_encoder()->set_scale(1.0f);
+        setNormalisation(layer->mutable_encoder(), encode.getMean(),
+                         encode.getStd());
         return success();
       })
       .Case([&](Conv2DOp conv) {
@@ -153,7 +168,11 @@ LogicalResult Emitter::emit(Operation *op, modelbin::Layer *layer) {
         layer->set_kind(L::CHANNEL_AFFINE);
         setAffine(layer->mutable_affine(),
                   cast<ShapedType>(bntt.getGamma().getType()).getShape(),
-                  F32Values::get(bntt.getGamma())->values(), std::nullopt,
+                  F32Values::get(bntt.getGamma())->values(),
+                  bntt.getBeta()
+                      ? std::optional<ArrayRef<float>>(
+                            F32Values::get(*bntt.getBeta())->values())
+                      : std::nullopt,
                   F32Values::get(bntt.getMean())->values(),
                   F32Values::get(bntt.getVar())->values(),
                   bntt.getEpsilonAttr().getValueAsDouble());

@@ -174,6 +174,9 @@ SNNC_ATTR_GETTER(int64_t, intAttr, INT, static_cast<int64_t>(attr->i()))
 SNNC_ATTR_GETTER(SmallVector<int64_t>, intsAttr, INTS,
                  SmallVector<int64_t>(attr->ints().begin(), attr->ints().end()))
 SNNC_ATTR_GETTER(std::string, stringAttr, STRING, attr->s())
+SNNC_ATTR_GETTER(SmallVector<float>, floatsAttr, FLOATS,
+                 SmallVector<float>(attr->floats().begin(),
+                                    attr->floats().end()))
 #undef SNNC_ATTR_GETTER
 
 ElementsAttr GraphImporter::weightAttr(ArrayRef<int64_t> shape,

@@ -21,8 +21,8 @@
 
 #include <onnx/onnx_pb.h>
 
-#include <optional>
 #include "snnc/Support/Limits.h"
+#include <optional>
 
 #include <string>
 
@@ -58,6 +58,14 @@ struct ModelFacts {
 /// failure is reported at `fileLoc`.
 mlir::LogicalResult checkModel(const onnx::ModelProto &model,
                                mlir::Location fileLoc, ModelFacts &facts);
+
+/// For a model without the ai.snnc domain: "; this looks like a plain ONNX
+/// export ..." naming what it holds and pointing to the converter and the
+/// profile docs (appended to the missing-profile error); "" otherwise.
+std::string describeForeignModel(const onnx::ModelProto &model);
+
+/// True when `bytes` start with the model.bin magic.
+bool looksLikeModelBin(llvm::StringRef bytes);
 
 /// Reads an initializer as f32 (or int64 for shape tensors via
 /// readInt64Tensor), checking dims, element type and data length.
@@ -123,6 +131,9 @@ public:
            std::optional<llvm::SmallVector<int64_t>> fallback);
   mlir::FailureOr<std::string> stringAttr(llvm::StringRef name,
                                           std::optional<std::string> fallback);
+  mlir::FailureOr<llvm::SmallVector<float>>
+  floatsAttr(llvm::StringRef name,
+             std::optional<llvm::SmallVector<float>> fallback);
 
   /// A weight attribute over `values` with `shape`, a resource blob when
   /// large (named after the node and `what`).

@@ -168,7 +168,8 @@ static LogicalResult checkMetadata(const onnx::ModelProto &model, Location loc,
   auto profile = props.find("snnc.profile");
   if (profile == props.end())
     return emitError(loc) << "metadata_props lacks 'snnc.profile'; an snnc "
-                             "model declares snnc.profile = \"1\"";
+                             "model declares snnc.profile = \"1\""
+                          << describeForeignModel(model);
   if (profile->second != "1")
     return emitError(loc) << "unknown snnc.profile '" << profile->second
                           << "'; snnc reads profile \"1\"";

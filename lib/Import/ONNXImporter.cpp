@@ -49,6 +49,12 @@ OwningOpRef<ModuleOp> importONNXBuffer(StringRef bytes, bool isText,
       return emitError(fileLoc)
                  << "not valid ONNX text syntax: " << status.ErrorMessage(),
              nullptr;
+  } else if (import::looksLikeModelBin(bytes)) {
+    return emitError(fileLoc)
+               << "this is a compiled model.bin, not an ONNX model; run it "
+                  "with snnc-run (snnc-run "
+               << llvm::sys::path::filename(bufferName) << " --input ...)",
+           nullptr;
   } else {
     google::protobuf::io::CodedInputStream stream(
         reinterpret_cast<const uint8_t *>(bytes.data()),

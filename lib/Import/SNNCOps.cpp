@@ -29,32 +29,52 @@ FailureOr<Value> analogInput(GraphImporter &g) {
   return encoded.getInput();
 }
 
+/// The optional per-channel normalisation (attributes mean, std) of an
+/// encoder; the op's verifier checks the values.
+LogicalResult normalisation(GraphImporter &g, DenseF32ArrayAttr *mean,
+                            DenseF32ArrayAttr *std) {
+  auto m = g.floatsAttr("mean", SmallVector<float>());
+  auto s = g.floatsAttr("std", SmallVector<float>());
+  if (failed(m) || failed(s))
+    return failure();
+  if (m->empty() != s->empty())
+    return g.error() << "attributes 'mean' and 'std' must be given together";
+  if (!m->empty()) {
+    *mean = g.builder().getDenseF32ArrayAttr(*m);
+    *std = g.builder().getDenseF32ArrayAttr(*s);
+  }
+  return success();
+}
+
 LogicalResult importPoissonEncode(GraphImporter &g) {
   FailureOr<Value> x = analogInput(g);
   auto scale = g.floatAttr("scale", 1.0f);
   auto isSigned = g.intAttr("signed", 1);
-  if (failed(x) || failed(scale) || failed(isSigned))
+  DenseF32ArrayAttr mean, std;
+  if (failed(x) || failed(scale) || failed(isSigned) ||
+      failed(normalisation(g, &mean, &std)))
     return failure();
   if (*isSigned != 0 && *isSigned != 1)
     return g.error() << "attribute 'signed' must be 0 or 1, got " << *isSigned;
   OpBuilder &b = g.builder();
   auto type = RankedTensorType::get(typeOf(*x).getShape(),
                                     SpikeType::get(g.context(), *isSigned));
-  return g.finish(
-      b.create<PoissonEncodeOp>(g.loc(), type, *x, b.getF32FloatAttr(*scale),
-                                *isSigned ? b.getUnitAttr() : UnitAttr()));
+  return g.finish(b.create<PoissonEncodeOp>(
+      g.loc(), type, *x, b.getF32FloatAttr(*scale),
+      *isSigned ? b.getUnitAttr() : UnitAttr(), mean, std));
 }
 
 LogicalResult importDirectEncode(GraphImporter &g) {
   FailureOr<Value> x = analogInput(g);
-  if (failed(x))
+  DenseF32ArrayAttr mean, std;
+  if (failed(x) || failed(normalisation(g, &mean, &std)))
     return failure();
   return g.finish(
-      g.builder().create<DirectEncodeOp>(g.loc(), x->getType(), *x));
+      g.builder().create<DirectEncodeOp>(g.loc(), x->getType(), *x, mean, std));
 }
 
 LogicalResult importBNTT(GraphImporter &g) {
-  if (failed(g.expectArity(4, 4, 1)))
+  if (failed(g.expectArity(4, 5, 1)))
     return failure();
   FailureOr<Value> x = g.activation(0);
   auto epsilon = g.floatAttr("epsilon", 1e-4f);
@@ -63,9 +83,10 @@ LogicalResult importBNTT(GraphImporter &g) {
   if (typeOf(*x).getRank() < 1)
     return g.error() << "input has no channel dimension";
   int64_t table[] = {g.numSteps(), typeOf(*x).getDimSize(0)};
-  SmallVector<ElementsAttr, 3> params;
-  const char *names[] = {"scale", "mean", "var"};
-  for (int i = 1; i <= 3; ++i) {
+  SmallVector<ElementsAttr, 4> params;
+  const char *names[] = {"scale", "mean", "var", "bias"};
+  int count = g.hasInput(4) ? 4 : 3;
+  for (int i = 1; i <= count; ++i) {
     if (!g.isConstant(i))
       return g.error() << names[i - 1] << " (input " << i
                        << ") must be an initializer of shape [T, C]";
@@ -86,7 +107,8 @@ LogicalResult importBNTT(GraphImporter &g) {
   OpBuilder &b = g.builder();
   return g.finish(b.create<BNTTOp>(
       g.loc(), RankedTensorType::get(typeOf(*x).getShape(), b.getF32Type()), *x,
-      params[0], params[1], params[2], b.getF32FloatAttr(*epsilon)));
+      params[0], params[1], params[2], b.getF32FloatAttr(*epsilon),
+      count == 4 ? params[3] : ElementsAttr()));
 }
 
 LogicalResult importLIF(GraphImporter &g) {
@@ -132,8 +154,8 @@ const OpEntry kSNNCOps[] = {
      1,
      1,
      importPoissonEncode,
-     {"scale", "signed"}},
-    {kSNNCDomain, "DirectEncode", 1, 1, importDirectEncode, {}},
+     {"scale", "signed", "mean", "std"}},
+    {kSNNCDomain, "DirectEncode", 1, 1, importDirectEncode, {"mean", "std"}},
     {kSNNCDomain, "BNTT", 1, 1, importBNTT, {"epsilon"}},
     {kSNNCDomain, "LIF", 1, 1, importLIF, {"leak", "threshold", "reset"}},
     {kSNNCDomain, "Readout", 1, 1, importReadout, {}},

@@ -1,9 +1,9 @@
 //===- StandardOps.cpp - default-domain ONNX ops of profile v1 ------------===//
 //
-// Conv, Gemm, MatMul, Add, AveragePool, MaxPool, Flatten, Reshape and
-// BatchNormalization, each mapped to its snn op with per-sample shapes (the
-// batch dimension of ONNX is dropped). Attributes inconsistent with the
-// shapes are reported here; value rules are left to the op verifiers.
+// Conv, Gemm, MatMul, Add, AveragePool, GlobalAveragePool, MaxPool, Flatten,
+// Reshape and BatchNormalization, each mapped to its snn op with per-sample
+// shapes (the batch dimension of ONNX is dropped). Attributes inconsistent with
+// the shapes are reported here; value rules are left to the op verifiers.
 //
 //===----------------------------------------------------------------------===//
 
@@ -330,6 +330,23 @@ LogicalResult importMaxPool(GraphImporter &g) {
   return importPool<MaxPool2DOp>(g, false);
 }
 
+/// GlobalAveragePool: an average pool whose kernel is the whole H x W extent
+/// (nn.AdaptiveAvgPool2d((1, 1)) exports as this), output [C, 1, 1].
+LogicalResult importGlobalAveragePool(GraphImporter &g) {
+  if (failed(g.expectArity(1, 1, 1)))
+    return failure();
+  FailureOr<Value> x = imageInput(g);
+  if (failed(x))
+    return failure();
+  ArrayRef<int64_t> shape = shapeOf(*x);
+  OpBuilder &b = g.builder();
+  auto type = RankedTensorType::get({shape[0], 1, 1}, b.getF32Type());
+  return g.finish(b.create<AvgPool2DOp>(
+      g.loc(), type, *x, b.getDenseI64ArrayAttr({shape[1], shape[2]}),
+      b.getDenseI64ArrayAttr({1, 1}), b.getDenseI64ArrayAttr({0, 0, 0, 0}),
+      b.getBoolAttr(false)));
+}
+
 LogicalResult buildFlatten(GraphImporter &g, Value x) {
   auto type = cast<ShapedType>(x.getType());
   OpBuilder &b = g.builder();
@@ -480,6 +497,12 @@ const OpEntry kStandardOps[] = {
      importAveragePool,
      {"auto_pad", "ceil_mode", "count_include_pad", "kernel_shape", "pads",
       "strides"}},
+    {"",
+     "GlobalAveragePool",
+     kMinOpset,
+     kMaxOpset,
+     importGlobalAveragePool,
+     {}},
     {"",
      "MaxPool",
      kMinOpset,

@@ -3,9 +3,10 @@
 // BNTT at step t scales its input by k_t = gamma_t / sqrt(var_t + eps) after
 // subtracting mean_t. Feeding a LIF, that is the same as a LIF without BNTT
 // whose state is measured in units of |k_t|: per-step threshold theta/|k_t|,
-// leak ratio leak*|k_{t-1}|/|k_t|, bias -sign(k_t)*mean_t and input gain
-// sign(k_t) (docs/folding.md derives it, including gamma <= 0). The `paper`
-// mode keeps only the threshold (eq. 15) and reports what it neglects.
+// leak ratio leak*|k_{t-1}|/|k_t|, bias -sign(k_t)*mean_t + beta_t/|k_t| (the
+// optional beta folds like the mean) and input gain sign(k_t) (docs/folding.md
+// derives it, including gamma <= 0). The `paper` mode keeps only the
+// threshold (eq. 15) and warns with the largest bias it neglects.
 //
 //===----------------------------------------------------------------------===//
 
@@ -60,7 +61,8 @@ private:
   LIFOp lif;
   FoldMode mode;
   SmallVector<StepChannel> nonPositive;
-  double maxNeglectedBias = 0.0; // |mean * k| / theta, paper mode
+  double maxNeglectedBias = 0.0; // |beta - mean * k| / theta, paper mode
+  int64_t worstStep = 0, worstChannel = 0;
   double minLeakRatio = INFINITY, maxLeakRatio = 0.0;
 };
 
@@ -68,6 +70,9 @@ LogicalResult BNTTFolder::compute(int64_t steps, FoldTables &tables) {
   F32Values gamma = *F32Values::get(bntt.getGamma());
   F32Values mean = *F32Values::get(bntt.getMean());
   F32Values var = *F32Values::get(bntt.getVar());
+  std::optional<F32Values> beta;
+  if (bntt.getBeta())
+    beta = *F32Values::get(*bntt.getBeta());
   double eps = bntt.getEpsilonAttr().getValueAsDouble();
   double theta = lif.getThresholdAttr().getValueAsDouble();
   double leak = lif.getLeakAttr().getValueAsDouble();
@@ -95,24 +100,29 @@ LogicalResult BNTTFolder::compute(int64_t steps, FoldTables &tables) {
       double ratio = previousScale > 0 ? previousScale / scale : 1.0;
       previousScale = scale;
 
+      double shift = beta ? static_cast<double>((*beta)[i]) : 0.0;
       double threshold, stepLeak, bias;
       if (mode == FoldMode::Exact) {
         threshold = theta / scale;
         stepLeak = leak * ratio;
-        bias = gain == 0.0 ? 0.0 : -gain * mean[i];
+        bias = (gain == 0.0 ? 0.0 : -gain * mean[i]) + shift / scale;
       } else {
         threshold = silent ? kNeverFires : theta / scale;
         stepLeak = leak;
         bias = 0.0;
-        if (!silent)
-          maxNeglectedBias =
-              std::max(maxNeglectedBias, std::fabs(mean[i] * k) / theta);
+        double neglected = std::fabs(shift - mean[i] * k) / theta;
+        if (!silent && neglected > maxNeglectedBias) {
+          maxNeglectedBias = neglected;
+          worstStep = t;
+          worstChannel = c;
+        }
         if (t > 0 && !silent) {
           minLeakRatio = std::min(minLeakRatio, ratio);
           maxLeakRatio = std::max(maxLeakRatio, ratio);
         }
       }
-      if (!(threshold <= FLT_MAX) || !(stepLeak <= FLT_MAX))
+      if (!(threshold <= FLT_MAX) || !(stepLeak <= FLT_MAX) ||
+          !(std::fabs(bias) <= FLT_MAX))
         return lif.emitOpError("folding '")
                << getLayerName(bntt) << "' overflows float at channel " << c
                << ", step " << t << " (threshold " << formatNumber(threshold)
@@ -152,14 +162,18 @@ void BNTTFolder::reportPaperApproximation() {
   std::string text;
   llvm::raw_string_ostream os(text);
   os << "paper-mode fold of '" << getLayerName(bntt)
-     << "' neglects the BNTT mean (up to "
+     << "' is approximate: it neglects the BNTT mean"
+     << (bntt.getBeta() ? " and beta" : "") << " (up to "
      << llvm::format("%.3g", maxNeglectedBias)
-     << " thresholds per step) and keeps the leak unchanged where exact "
-        "folding scales it by k_{t-1}/k_t";
+     << " thresholds of input per step, at step " << worstStep << ", channel "
+     << worstChannel
+     << ") and keeps the leak unchanged where exact folding scales it by "
+        "k_{t-1}/k_t";
   if (maxLeakRatio > 0.0)
     os << " (in [" << llvm::format("%.3g", minLeakRatio) << ", "
        << llvm::format("%.3g", maxLeakRatio) << "])";
-  lif.emitRemark(text);
+  os << "; the default --fold=exact is exact";
+  lif.emitWarning(text);
 }
 
 ElementsAttr tableAttr(LIFOp lif, int64_t steps, ArrayRef<float> values,

@@ -28,7 +28,11 @@ import torch
 import torch.nn as nn
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-sys.path.insert(0, os.path.join(ROOT, "python"))
+try:
+    import snncref  # noqa: F401
+except ImportError:
+    sys.exit("snncref is not importable: `pip install -e python` (in a virtualenv) "
+             "or run with PYTHONPATH=python")
 
 from snncref import data, golden  # noqa: E402
 from snncref.export import export_onnx  # noqa: E402

@@ -45,6 +45,18 @@ def uniform(seed, sample_index, t, num_steps, num_elements):
     return u[0] if scalar_t else u
 
 
+def normalize(x, mean=None, std=None):
+    """Per-channel input normalisation before encoding: (x - mean[c]) / std[c] in float32, channel
+    axis 1 (the model's dim 0). mean/std None -> x unchanged."""
+    x = np.asarray(x, dtype=np.float32)
+    if mean is None:
+        return x
+    shape = (1, -1) + (1,) * (x.ndim - 2)
+    m = np.asarray(mean, np.float32).reshape(shape)
+    s = np.asarray(std, np.float32).reshape(shape)
+    return ((x - m) / s).astype(np.float32)
+
+
 def poisson_encode(x, sample_index, t, num_steps, seed=0, scale=1.0, signed=1):
     """Spikes (float32, values -1/0/1) for input x [N, ...] at step t (int or array of steps).
 

@@ -9,7 +9,7 @@ import torch
 import torch.nn as nn
 from onnx import TensorProto, helper, numpy_helper
 
-from .layers import BNTT, LIF, Readout, StaticBN
+from .layers import BNTT, LIF, GlobalAvgPool, Readout, StaticBN
 from .models import SNN
 
 IR_VERSION = 8
@@ -30,7 +30,7 @@ def _layer_shapes(model):
     with torch.no_grad():
         h = torch.zeros((1, 1) + tuple(model.input_shape))
         for name, m in model.layers.items():
-            if isinstance(m, (nn.Conv2d, nn.Linear, nn.AvgPool2d, nn.MaxPool2d, nn.Flatten)):
+            if isinstance(m, (nn.Conv2d, nn.Linear, nn.AvgPool2d, nn.MaxPool2d, nn.Flatten, GlobalAvgPool)):
                 h = m(h.reshape((1,) + tuple(h.shape[2:]))).unsqueeze(0)
             else:
                 h = m(h)
@@ -60,11 +60,20 @@ def to_onnx(model, input_shape=None, num_steps=None):
         return helper.make_tensor_value_info(name, TensorProto.FLOAT, ["N"] + list(shape))
 
     enc = model.encoder_cfg
+    norm = {}
+    if enc.get("mean") is not None:
+        C = in_shape[0]
+        if len(enc["mean"]) != C or len(enc.get("std") or []) != C:
+            raise ValueError(f"encoder mean/std need {C} values (input channels)")
+        if not all(s > 0 for s in enc["std"]):
+            raise ValueError("encoder std must be > 0")
+        norm = dict(mean=[float(v) for v in enc["mean"]], std=[float(v) for v in enc["std"]])
     if enc["kind"] == "poisson":
         nodes.append(helper.make_node("PoissonEncode", ["input"], ["encode"], name="encode", domain=SNNC_DOMAIN,
-                                      scale=float(enc.get("scale", 1.0)), signed=int(enc.get("signed", 1))))
+                                      scale=float(enc.get("scale", 1.0)), signed=int(enc.get("signed", 1)), **norm))
     else:
-        nodes.append(helper.make_node("DirectEncode", ["input"], ["encode"], name="encode", domain=SNNC_DOMAIN))
+        nodes.append(helper.make_node("DirectEncode", ["input"], ["encode"], name="encode", domain=SNNC_DOMAIN,
+                                      **norm))
     vinfo.append(vi("encode", in_shape))
     prev = "encode"
     names = list(model.layers.keys())
@@ -90,6 +99,8 @@ def to_onnx(model, input_shape=None, num_steps=None):
                 raise ValueError(f"{name}: BNTT has {m.num_steps} steps, export asked for {T}")
             ins = [prev, init(name + ".scale", m.weight[:T]), init(name + ".mean", m.running_mean[:T]),
                    init(name + ".var", m.running_var[:T])]
+            if m.bias is not None:
+                ins.append(init(name + ".bias", m.bias[:T]))
             node = helper.make_node("BNTT", ins, [out], name=name, domain=SNNC_DOMAIN, epsilon=float(m.eps))
         elif isinstance(m, StaticBN):
             ins = [prev, init(name + ".scale", m.weight), init(name + ".bias", m.bias),
@@ -109,6 +120,8 @@ def to_onnx(model, input_shape=None, num_steps=None):
                 node = helper.make_node("AveragePool", [prev], [out], name=name, count_include_pad=1, **attrs)
             else:
                 node = helper.make_node("MaxPool", [prev], [out], name=name, **attrs)
+        elif isinstance(m, GlobalAvgPool):
+            node = helper.make_node("GlobalAveragePool", [prev], [out], name=name)
         elif isinstance(m, nn.Flatten):
             if m.start_dim != 1 or m.end_dim != -1:
                 raise ValueError(f"{name}: only Flatten(1) is supported")
@@ -162,11 +175,12 @@ def load_onnx(path_or_proto):
     layers, enc = [], None
     for n in g.node:
         a = _attrs(n)
+        norm = {"mean": list(a["mean"]), "std": list(a["std"])} if "mean" in a else {}
         if n.op_type == "PoissonEncode":
-            enc = {"kind": "poisson", "scale": float(a.get("scale", 1.0)), "signed": int(a.get("signed", 1))}
+            enc = {"kind": "poisson", "scale": float(a.get("scale", 1.0)), "signed": int(a.get("signed", 1)), **norm}
             continue
         if n.op_type == "DirectEncode":
-            enc = {"kind": "direct"}
+            enc = {"kind": "direct", **norm}
             continue
         if n.op_type == "Conv":
             w = W[n.input[1]]
@@ -179,7 +193,7 @@ def load_onnx(path_or_proto):
             m = nn.Linear(w.shape[1], w.shape[0], bias=len(n.input) > 2 and n.input[2] != "")
         elif n.op_type == "BNTT":
             C = W[n.input[1]].shape[1]
-            m = BNTT(C, W[n.input[1]].shape[0], eps=a.get("epsilon", 1e-4))
+            m = BNTT(C, W[n.input[1]].shape[0], eps=a.get("epsilon", 1e-4), bias=len(n.input) > 4)
         elif n.op_type == "BatchNormalization":
             m = StaticBN(W[n.input[1]].shape[0], eps=a.get("epsilon", 1e-5))
         elif n.op_type == "LIF":
@@ -189,6 +203,8 @@ def load_onnx(path_or_proto):
             p = a.get("pads", [0, 0, 0, 0])
             cls = nn.AvgPool2d if n.op_type == "AveragePool" else nn.MaxPool2d
             m = cls(tuple(a["kernel_shape"]), tuple(a.get("strides", [1, 1])), (p[0], p[1]))
+        elif n.op_type == "GlobalAveragePool":
+            m = GlobalAvgPool()
         elif n.op_type == "Flatten":
             m = nn.Flatten(1)
         elif n.op_type == "Readout":
@@ -204,12 +220,16 @@ def load_onnx(path_or_proto):
                 m.weight.copy_(W[n.input[1]])
                 m.running_mean.copy_(W[n.input[2]])
                 m.running_var.copy_(W[n.input[3]])
+                if m.bias is not None:
+                    m.bias.copy_(W[n.input[4]])
             elif isinstance(m, StaticBN):
                 m.weight.copy_(W[n.input[1]])
                 m.bias.copy_(W[n.input[2]])
                 m.running_mean.copy_(W[n.input[3]])
                 m.running_var.copy_(W[n.input[4]])
         layers.append((n.name, m))
+    if enc is None:
+        enc = {"kind": "direct"}
     model = SNN(meta.get("snnc.model_name", g.name), None, in_dims, T, layers, enc,
                 proto.doc_string.replace("snnc profile v1: ", ""))
     return model.eval()

@@ -128,16 +128,20 @@ class Interpreter:
         x = ins[0]
         if node.domain == "ai.snnc":
             if op == "PoissonEncode":
+                x = encoder.normalize(x, a.get("mean"), a.get("std"))
                 return encoder.poisson_encode(x, sample_index, t, self.num_steps, seed,
                                               a.get("scale", 1.0), a.get("signed", 1))
             if op == "DirectEncode":
-                return x
+                return encoder.normalize(x, a.get("mean"), a.get("std"))
             if op == "BNTT":
                 scale, mean, var = ins[1][t], ins[2][t], ins[3][t]
                 eps = F32(a.get("epsilon", 1e-4))
                 k = (scale / np.sqrt(var + eps)).astype(F32)
                 shape = (1, -1) + (1,) * (x.ndim - 2)
-                return ((x - mean.reshape(shape)) * k.reshape(shape)).astype(F32)
+                y = ((x - mean.reshape(shape)) * k.reshape(shape)).astype(F32)
+                if len(ins) > 4 and ins[4] is not None:
+                    y = (y + ins[4][t].reshape(shape)).astype(F32)
+                return y
             if op == "LIF":
                 leak, thr = F32(a["leak"]), F32(a.get("threshold", 1.0))
                 u = state.get(node.name)
@@ -175,6 +179,9 @@ class Interpreter:
             return pool2d(x, a, "avg")
         if op == "MaxPool":
             return pool2d(x, a, "max")
+        if op == "GlobalAveragePool":
+            s = x.reshape(x.shape[:2] + (-1,)).sum(-1, dtype=F32)
+            return (s / F32(x.shape[2] * x.shape[3])).astype(F32).reshape(x.shape[:2] + (1, 1))
         if op == "Flatten":
             ax = a.get("axis", 1)
             return x.reshape(int(np.prod(x.shape[:ax])), -1)

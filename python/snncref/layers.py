@@ -5,7 +5,7 @@ running the one-step graph T times because the network is feed-forward between s
 LIF membranes and the readout accumulator carry state.
 
 Canonical float32 evaluation order (the numpy interpreter uses the same order, bit for bit):
-  BNTT (eval):   a_t = gamma_t / sqrt(var_t + eps);  y = (x - mean_t) * a_t
+  BNTT (eval):   a_t = gamma_t / sqrt(var_t + eps);  y = (x - mean_t) * a_t  (+ beta_t if present)
   BN (eval):     a = gamma / sqrt(var + eps);        y = (x - mean) * a + beta
   LIF:           u = leak * u + x;  s = (u > threshold);  soft: u = u - threshold * s;  hard: u = u * (1 - s)
   Readout:       acc = acc + x (t = 0..steps-1, in order);  y = acc / steps
@@ -37,18 +37,21 @@ class SurrogateSpike(torch.autograd.Function):
 
 
 class BNTT(nn.Module):
-    """Batch norm through time: per-step running mean/var and scale gamma_t, no beta.
+    """Batch norm through time: per-step running mean/var and scale gamma_t, no beta (the paper's
+    form) unless bias=True (a per-step beta [T, C], profile BNTT's optional fifth input).
 
-    weight [T, C] = gamma (init 1), running_mean [T, C] (init 0), running_var [T, C] (init 1).
+    weight [T, C] = gamma (init 1), running_mean [T, C] (init 0), running_var [T, C] (init 1),
+    bias [T, C] (init 0) or None.
     """
 
-    def __init__(self, num_channels, num_steps, eps=1e-4, momentum=0.1):
+    def __init__(self, num_channels, num_steps, eps=1e-4, momentum=0.1, bias=False):
         super().__init__()
         self.num_channels = num_channels
         self.num_steps = num_steps
         self.eps = eps
         self.momentum = momentum
         self.weight = nn.Parameter(torch.ones(num_steps, num_channels))
+        self.bias = nn.Parameter(torch.zeros(num_steps, num_channels)) if bias else None
         self.register_buffer("running_mean", torch.zeros(num_steps, num_channels))
         self.register_buffer("running_var", torch.ones(num_steps, num_channels))
 
@@ -58,13 +61,24 @@ class BNTT(nn.Module):
         if self.training:
             outs = []
             for t, xt in enumerate(x.unbind(0)):
-                outs.append(F.batch_norm(xt, self.running_mean[t], self.running_var[t],
-                                         self.weight[t], None, True, self.momentum, self.eps))
+                outs.append(F.batch_norm(xt, self.running_mean[t], self.running_var[t], self.weight[t],
+                                         None if self.bias is None else self.bias[t], True,
+                                         self.momentum, self.eps))
             return torch.stack(outs, 0)
         eps = torch.tensor(self.eps, dtype=torch.float32)  # float32 epsilon, as stored in ONNX
         a = self.weight[:S] / torch.sqrt(self.running_var[:S] + eps)
         shape = (S, 1, -1) + (1,) * (x.dim() - 3)
-        return (x - self.running_mean[:S].reshape(shape)) * a.reshape(shape)
+        y = (x - self.running_mean[:S].reshape(shape)) * a.reshape(shape)
+        return y if self.bias is None else y + self.bias[:S].reshape(shape)
+
+
+class GlobalAvgPool(nn.Module):
+    """ONNX GlobalAveragePool: [N, C, H, W] -> [N, C, 1, 1], the mean over each channel's H x W
+    (nn.AdaptiveAvgPool2d((1, 1)) of the official VGG11). Sum in row-major order, then / (H*W)."""
+
+    def forward(self, x):
+        s = x.reshape(x.shape[:2] + (-1,)).sum(-1)
+        return (s / torch.full_like(s, float(x.shape[2] * x.shape[3]))).reshape(x.shape[:2] + (1, 1))
 
 
 class StaticBN(nn.Module):

@@ -10,9 +10,9 @@ import torch
 import torch.nn as nn
 
 from . import encoder
-from .layers import BNTT, LIF, Readout, StaticBN
+from .layers import BNTT, LIF, GlobalAvgPool, Readout, StaticBN
 
-SPATIAL = (nn.Conv2d, nn.Linear, nn.AvgPool2d, nn.MaxPool2d, nn.Flatten)
+SPATIAL = (nn.Conv2d, nn.Linear, nn.AvgPool2d, nn.MaxPool2d, nn.Flatten, GlobalAvgPool)
 
 
 class SNN(nn.Module):
@@ -54,6 +54,7 @@ class SNN(nn.Module):
         """Deterministic encoding of numpy input x [N, ...] -> torch [S, N, ...] (S = steps or T)."""
         steps = self.num_steps if steps is None else steps
         cfg = self.encoder_cfg
+        x = encoder.normalize(x, cfg.get("mean"), cfg.get("std"))
         if cfg["kind"] == "direct":
             return torch.from_numpy(np.ascontiguousarray(np.broadcast_to(x, (steps,) + x.shape)))
         s = encoder.poisson_encode(x, sample_index, np.arange(steps), self.num_steps, seed,
@@ -63,6 +64,9 @@ class SNN(nn.Module):
     def encode_random(self, x, generator):
         """Training-time encoding with torch's RNG (same distribution as the hash encoder)."""
         cfg = self.encoder_cfg
+        if cfg.get("mean") is not None:
+            shape = (1, -1) + (1,) * (x.dim() - 2)
+            x = (x - torch.tensor(cfg["mean"]).reshape(shape)) / torch.tensor(cfg["std"]).reshape(shape)
         if cfg["kind"] == "direct":
             return x.unsqueeze(0).expand((self.num_steps,) + tuple(x.shape))
         u = torch.rand((self.num_steps,) + tuple(x.shape), generator=generator)

@@ -191,6 +191,12 @@ bool runWithEngine(Engine &engine, const Network &net, const Batch &batch,
   }
   const DLayer *Ls = plan.layers.data();
   const DLayer none;
+  const Layer *encode = nullptr;
+  for (const Layer &L : net.layers)
+    if (L.kind == Kind::Encode && !L.normMean.empty())
+      encode = &L;
+  std::vector<float> normalised(
+      encode ? size_t(plan.chunk) * size_t(batch.numel) : 0);
   for (int64_t first = 0; first < count; first += plan.chunk) {
     Ctx c;
     c.n = static_cast<int32_t>(std::min<int64_t>(plan.chunk, count - first));
@@ -204,7 +210,14 @@ bool runWithEngine(Engine &engine, const Network &net, const Batch &batch,
     c.denseFraction = denseFraction();
     c.seed = opt.seed;
     c.recordPredictions = opt.stepPredictions;
-    if (!engine.beginChunk(batch.data + first * batch.numel, c, error))
+    const float *x = batch.data + first * batch.numel;
+    if (!normalised.empty()) { // the encoder's input normalisation, host side
+      for (int64_t k = 0; k < int64_t(c.n) * batch.numel; ++k)
+        normalised[k] =
+            normaliseInput(*encode, (k % batch.numel) / encode->spatial, x[k]);
+      x = normalised.data();
+    }
+    if (!engine.beginChunk(x, c, error))
       return false;
     for (int t = 0; t < steps; ++t) {
       for (size_t l = 0; l < plan.layers.size(); ++l) {

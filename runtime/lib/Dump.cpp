@@ -82,6 +82,10 @@ std::string dumpModel(const mb::Model &m, const Network &net,
       s += fmt::format("    encoder: {} scale={} signed={}\n",
                        L.poisson ? "POISSON" : "DIRECT", L.encScale,
                        L.encSigned ? 1 : 0);
+      if (!L.normMean.empty())
+        s += fmt::format("    normalise: mean=[{}] std=[{}]\n",
+                         fmt::join(L.normMean, ", "),
+                         fmt::join(L.normStd, ", "));
       break;
     case Kind::Conv2d:
       s += fmt::format(

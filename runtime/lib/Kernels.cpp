@@ -155,7 +155,7 @@ void encodeSetup(const Layer &L, const float *x, Buf &b) {
   int64_t C = L.channels, S = L.spatial;
   for (int64_t s = 0; s < S; ++s)
     for (int64_t c = 0; c < C; ++c)
-      b.aux[s * C + c] = x[c * S + s];
+      b.aux[s * C + c] = normaliseInput(L, c, x[c * S + s]);
 }
 
 int64_t encodeStep(const Layer &L, uint64_t seed, uint64_t sample, int t, int T,

@@ -59,6 +59,26 @@ std::string hex32(uint64_t v) {
   return buf;
 }
 
+/// Format version 2 = version 1 plus the encoder's input normalisation
+/// (encoder.mean/std). Files without it stay version 1, so older runtimes keep
+/// reading them, and refuse (instead of silently mis-encoding) files with it.
+bool usesNormalisation(const Model &m) {
+  for (const Layer &l : m.layers())
+    if (l.has_encoder() && (l.encoder().mean_size() || l.encoder().std_size()))
+      return true;
+  return false;
+}
+
+/// An ONNX ModelProto starts with field 1 (ir_version, a small varint) and
+/// then one of its string/message fields (producer_name, graph, opset_import,
+/// ...): enough to tell a user who passes an .onnx file what to do.
+bool looksLikeOnnx(const unsigned char *p, size_t size) {
+  static const unsigned char next[] = {0x12, 0x1a, 0x22, 0x28, 0x32,
+                                       0x3a, 0x42, 0x72, 0x7a};
+  return size >= 3 && p[0] == 0x08 && p[1] > 0 && p[1] < 0x80 &&
+         std::memchr(next, p[2], sizeof(next)) != nullptr;
+}
+
 } // namespace
 
 bool parsePayload(const void *data, size_t size, Model *m, std::string *error) {
@@ -85,7 +105,8 @@ bool serializeModel(const Model &m, std::string *out, std::string *error) {
     return fail(
         error, "model: protobuf serialization failed (missing required data?)");
   std::memcpy(bytes, kMagic, 8);
-  putLE(bytes + 8, kFormatVersion, 4);
+  putLE(bytes + 8,
+        usesNormalisation(m) ? kFormatVersionNormalised : kFormatVersion, 4);
   putLE(bytes + 12, kHeaderSize, 4);
   putLE(bytes + 16, payloadSize, 8);
   putLE(bytes + 24, crc32Of(bytes + kHeaderSize, payloadSize), 4);
@@ -100,12 +121,17 @@ bool parseModel(const void *data, size_t size, Model *m, std::string *error) {
                            " bytes, expected at least the 32-byte header");
   if (std::memcmp(p, kMagic, 8) != 0)
     return fail(
-        error,
-        "header: magic (bytes 0-7) is not \"SNNCMBIN\": not a model.bin file");
+        error, looksLikeOnnx(p, size)
+                   ? "this looks like an ONNX model, not a compiled model.bin: "
+                     "compile it first (snnc MODEL.onnx -o model.bin), then "
+                     "run model.bin"
+                   : "header: magic (bytes 0-7) is not \"SNNCMBIN\": not a "
+                     "model.bin file");
   uint64_t version = getLE(p + 8, 4);
-  if (version != kFormatVersion)
+  if (version != kFormatVersion && version != kFormatVersionNormalised)
     return fail(error, "header: format_version is " + std::to_string(version) +
-                           ", expected 1 (this runtime reads version 1 only)");
+                           ", expected 1 or 2 (this runtime reads versions 1 "
+                           "and 2)");
   uint64_t headerSize = getLE(p + 12, 4);
   if (headerSize != kHeaderSize)
     return fail(error, "header: header_size is " + std::to_string(headerSize) +
@@ -130,7 +156,12 @@ bool parseModel(const void *data, size_t size, Model *m, std::string *error) {
     return fail(error, "header: payload CRC-32 is " + hex32(crc) +
                            ", header says " + hex32(expectCrc) +
                            " (corrupt file)");
-  return parsePayload(p + kHeaderSize, payloadSize, m, error);
+  if (!parsePayload(p + kHeaderSize, payloadSize, m, error))
+    return false;
+  if (version == kFormatVersion && usesNormalisation(*m))
+    return fail(error, "header: format_version 1 with an input normalisation "
+                       "(encoder.mean/std), which needs version 2");
+  return true;
 }
 
 bool writeFileAtomically(const std::string &path, const std::string &bytes,

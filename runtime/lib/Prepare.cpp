@@ -35,6 +35,29 @@ const char *kindName(Kind k) {
 
 namespace {
 
+/// The encoder's optional input normalisation (encoder.mean, encoder.std):
+/// both empty, or `channels` values each, finite, std > 0. Returns "" or the
+/// problem.
+std::string readNormalisation(const mb::Encoder &e, int64_t channels,
+                              Layer *L) {
+  if (e.mean_size() == 0 && e.std_size() == 0)
+    return "";
+  if (e.mean_size() != channels || e.std_size() != channels)
+    return fmt::format("encoder.mean/std: {} and {} values, expected both "
+                       "empty or {} (one per input channel)",
+                       e.mean_size(), e.std_size(), channels);
+  for (int64_t c = 0; c < channels; ++c) {
+    float m = e.mean(static_cast<int>(c)), s = e.std(static_cast<int>(c));
+    if (!std::isfinite(m) || !std::isfinite(s) || !(s > 0))
+      return fmt::format("encoder.mean/std: channel {} has mean {}, std {}; "
+                         "expected finite values and std > 0",
+                         c, m, s);
+  }
+  L->normMean.assign(e.mean().begin(), e.mean().end());
+  L->normStd.assign(e.std().begin(), e.std().end());
+  return "";
+}
+
 bool expectedBinary(const Layer &L, const std::vector<Layer> &layers) {
   switch (L.kind) {
   case Kind::Encode:
@@ -105,6 +128,10 @@ bool Preparer::layer(int i, const mb::Layer &pl) {
       return fail(fmt::format("encoder.scale: {}, expected a finite value > 0",
                               L.encScale));
     shape = net.inputShape;
+    if (std::string bad =
+            readNormalisation(e, shape.empty() ? 1 : shape[0], &L);
+        !bad.empty())
+      return fail(bad);
     L.bounded = L.poisson;
     L.lo = L.encSigned ? -1.0f : 0.0f;
     L.hi = 1.0f;

@@ -26,7 +26,7 @@
 // PAPER-SAME: threshold_table = dense<{{\[\[}}2.000000e+00, 1.000000e+00], [4.000000e+00, 2.000000e+00], [3.40282347E+38, 5.000000e-01]]> : tensor<3x2xf32>
 // REMARK: remark: BNTT layer 'bn1' has 2 (step, channel) entries with gamma <= 0 (or too small to scale): a zero gamma gates the input off at that step (only stored potential can fire), a negative gamma flips the input's sign (gain -1); first: (step 1, channel 1, gamma -1) (step 2, channel 0, gamma 0)
 // PAPER-REMARK: (the channel cannot fire)
-// PAPER-REMARK: remark: paper-mode fold of 'bn1' neglects the BNTT mean (up to 1.2 thresholds per step) and keeps the leak unchanged where exact folding scales it by k_{t-1}/k_t (in [0.25, 2])
+// PAPER-REMARK: warning: paper-mode fold of 'bn1' is approximate: it neglects the BNTT mean (up to 1.2 thresholds of input per step, at step 2, channel 1) and keeps the leak unchanged where exact folding scales it by k_{t-1}/k_t (in [0.25, 2]); the default --fold=exact is exact
 snn.network @fold(%x: tensor<2xf32>) -> tensor<2xf32> attributes {num_steps = 3 : i64} {
   %b = snn.bntt %x {gamma = dense<[[1.0, 2.0], [0.5, -1.0], [0.0, 4.0]]> : tensor<3x2xf32>,
                     mean = dense<[[0.1, 0.2], [0.3, 0.4], [0.5, 0.6]]> : tensor<3x2xf32>,

@@ -19,8 +19,11 @@ import sys
 import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-sys.path.insert(0, os.path.join(ROOT, "test", "Import", "Inputs"))
-import make_model as mm  # noqa: E402
+import importlib.util  # noqa: E402
+
+_spec = importlib.util.spec_from_file_location("make_model", os.path.join(ROOT, "test", "Import", "Inputs", "make_model.py"))
+mm = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(mm)
 import onnx  # noqa: E402
 from onnx import helper  # noqa: E402
 

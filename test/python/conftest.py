@@ -1,9 +1,7 @@
 import os
-import sys
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-sys.path.insert(0, os.path.join(ROOT, "python"))
+import torch
 
-import torch  # noqa: E402
+# snncref comes from PYTHONPATH=python (ctest sets it) or an installed package (pip install -e python).
 
 torch.set_num_threads(int(os.environ.get("SNNC_TEST_THREADS", "2")))

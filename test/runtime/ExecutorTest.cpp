@@ -474,3 +474,25 @@ TEST(Executor, StepPredictionsRejectAdaptiveExit) {
   EXPECT_FALSE(rt::runNetwork(net, b, o, &r, &err));
   EXPECT_NE(err.find("adaptive exit"), std::string::npos) << err;
 }
+
+// The encoder's input normalisation (encoder.mean/std): a raw sample run
+// through a normalising model gives bit for bit what the normalised sample
+// gives without it ((x - mean) / std in float32, as the reference).
+TEST(Executor, InputNormalisationEqualsPreNormalisedInput) {
+  mb::Model plain = smallConvNet(5, 12, 12, 6, 6, true);
+  mb::Model norm = plain;
+  norm.mutable_layers(0)->mutable_encoder()->add_mean(0.3f);
+  norm.mutable_layers(0)->mutable_encoder()->add_std(0.7f);
+  rt::Network a = prepare(plain), b = prepare(norm);
+  std::vector<float> raw = images(5, 10, a.inputNumel, 0.1f), pre(raw);
+  for (float &v : pre)
+    v = (v - 0.3f) / 0.7f;
+  expectSameResults(run(a, pre, 10), run(b, raw, 10));
+  mb::Model bad = norm;
+  bad.mutable_layers(0)->mutable_encoder()->set_std(0, 0.0f);
+  rt::Network n;
+  std::string err;
+  EXPECT_FALSE(rt::prepareNetwork(bad, &n, &err));
+  EXPECT_NE(err.find("expected finite values and std > 0"), std::string::npos)
+      << err;
+}

@@ -72,7 +72,7 @@ int main(int argc, char **argv) {
   b[0] = 'X';
   ok = ok && writeBytes(d, "badmagic.bin", b);
   b = bytes;
-  b[8] = 2;
+  b[8] = 3;
   ok = ok && writeBytes(d, "badversion.bin", b);
   b = bytes;
   b[b.size() - 5] ^= 1;

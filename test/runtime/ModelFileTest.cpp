@@ -118,8 +118,33 @@ TEST(ModelFile, BadMagic) {
 
 TEST(ModelFile, BadVersion) {
   std::string b = validBytes();
-  putLE(b, 8, 2, 4);
-  EXPECT_NE(parseError(b).find("format_version is 2, expected 1"),
+  putLE(b, 8, 3, 4);
+  EXPECT_NE(parseError(b).find("format_version is 3, expected 1 or 2"),
+            std::string::npos);
+}
+
+// The encoder's input normalisation makes the file version 2 (older runtimes
+// refuse it instead of encoding raw values); version 1 may not carry it.
+TEST(ModelFile, NormalisationIsVersion2) {
+  modelbin::Model m = smallConvNet(1);
+  m.mutable_layers(0)->mutable_encoder()->add_mean(0.5f);
+  m.mutable_layers(0)->mutable_encoder()->add_std(0.25f);
+  std::string b, err;
+  ASSERT_TRUE(modelbin::serializeModel(m, &b, &err)) << err;
+  EXPECT_EQ(b[8], 2);
+  modelbin::Model back;
+  ASSERT_TRUE(modelbin::parseModel(b.data(), b.size(), &back, &err)) << err;
+  EXPECT_EQ(back.layers(0).encoder().mean(0), 0.5f);
+  putLE(b, 8, 1, 4);
+  EXPECT_NE(parseError(b).find("format_version 1 with an input normalisation"),
+            std::string::npos);
+}
+
+TEST(ModelFile, OnnxBytesSayCompileFirst) {
+  // ir_version 8, then producer_name "x": how every ONNX file starts.
+  std::string onnx = std::string("\x08\x08\x12\x01x") + std::string(40, '\0');
+  EXPECT_NE(parseError(onnx).find("this looks like an ONNX model, not a "
+                                  "compiled model.bin: compile it first"),
             std::string::npos);
 }
 

@@ -112,7 +112,6 @@ def main():
     ok &= exact_dl <= 1e-4
 
     if a.full_test:
-        sys.path.insert(0, os.path.join(ROOT, "python"))
         from snncref import data
         x, y = data.load(info["dataset"], "test")
         np.save(os.path.join(a.work, "test-x.npy"), np.ascontiguousarray(x, np.float32))

@@ -14,6 +14,7 @@
 #include "snnc/runtime/Input.h"
 #include "snnc/runtime/ModelFile.h"
 #include "snnc/runtime/Network.h"
+#include "snnc/runtime/Preprocess.h"
 #include "snnc/runtime/RunReport.h"
 #include "snnc/runtime/Version.h"
 
@@ -43,9 +44,9 @@ const char *kUsage =
     "[--adaptive-exit] [--json OUT]\n"
     "                [--outputs] [--sample-spikes] [--per-step] "
     "[--backend=cpu|cuda|cuda-emu]\n"
-    "                [--mode=auto|event|dense] [--quiet] "
-    "[--max-input-bytes N]\n"
-    "                [--min-accuracy A]\n"
+    "                [--mode=auto|event|dense] [--layout=auto|nchw|nhwc] "
+    "[--quiet]\n"
+    "                [--max-input-bytes N] [--min-accuracy A]\n"
     "       snnc-run MODEL.bin --dump\n"
     "       snnc-run --version\n"
     "Runs a compiled spiking network on a data set (IDX, "
@@ -86,6 +87,7 @@ bool parseInt(const std::string &s, int64_t lo, int64_t hi, int64_t *out) {
 
 struct Options {
   std::string model, input, labels, json, backend = "cpu", mode = "auto";
+  rt::Layout layout = rt::Layout::Auto;
   int64_t limit = -1, threads = 0, steps = 0;
   uint64_t seed = 0, maxInputBytes = limits::kMaxInputBytes;
   double minAccuracy = -1; // < 0: no gate
@@ -204,6 +206,10 @@ Options parseArgs(int argc, char **argv) {
       o.backend = value();
     } else if (a == "--mode") {
       o.mode = value();
+    } else if (a == "--layout") {
+      std::string v = value();
+      if (!rt::parseLayout(v, &o.layout))
+        die(fmt::format("--layout={}: expected auto, nchw or nhwc", v));
     } else if (a.rfind("-", 0) == 0) {
       die(fmt::format("unknown option '{}' (see --help)", a));
     } else if (o.model.empty()) {
@@ -322,7 +328,8 @@ int runModel(const Options &o, rt::RunReport *r, std::string *error) {
   ro.limit = o.limit;
   ro.maxBytes = o.maxInputBytes;
   rt::Samples samples;
-  if (!rt::readSamples(o.input, net.inputNumel, &samples, error, ro))
+  if (!rt::readSamples(o.input, net.inputNumel, &samples, error, ro) ||
+      !rt::arrangeSamples(&samples, net.inputShape, o.layout, o.input, error))
     return kExitInvalidInput;
   std::vector<int64_t> labels;
   int64_t classes = net.layers[net.output].numel;

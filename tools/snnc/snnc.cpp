@@ -83,8 +83,8 @@ cl::opt<bool> verbose("v",
                                "the folding remarks"),
                       cl::cat(category));
 
-/// Remarks (folding details: gamma <= 0 entries, what paper mode neglects)
-/// not printed without -v; one line at the end says how many.
+/// Remarks (folding details: gamma <= 0 entries) are not printed without -v;
+/// one line at the end says how many. What paper mode neglects is a warning.
 unsigned hiddenRemarks = 0;
 
 /// "file" or "file:line:col" for a diagnostic's location.
@@ -321,8 +321,7 @@ int main(int argc, char **argv) {
     if (hiddenRemarks)
       llvm::errs() << "snnc: " << hiddenRemarks << " folding remark"
                    << (hiddenRemarks == 1 ? "" : "s")
-                   << " (gamma <= 0 entries, paper-mode approximations); -v "
-                      "prints them\n";
+                   << " (gamma <= 0 entries); -v prints them\n";
     return status;
   });
 }

@@ -239,6 +239,47 @@ def constant_bad(m):
     set_attr(m, "shape_const", "value_float", 1.0)
 
 
+def normalised(m, mean=(0.5,), std=(0.25,)):
+    """Valid: per-channel input normalisation on the encoder (attributes mean, std)."""
+    set_attr(m, "encode", "mean", list(mean))
+    set_attr(m, "encode", "std", list(std))
+
+
+def bntt_beta(m):
+    """Valid: BNTT with the optional fifth input beta [T, C]."""
+    m.graph.initializer.append(tensor("bntt1.bias", [[0.25, -0.5]] * T))
+    node(m, "bntt1").input.append("bntt1.bias")
+
+
+def global_pool(m):
+    """Valid: GlobalAveragePool [2, 4, 4] -> [2, 1, 1] in place of the 2x2 average pool."""
+    p = node(m, "pool1")
+    p.op_type = "GlobalAveragePool"
+    del p.attribute[:]
+    replace_init(m, "fc1.w", np.random.default_rng(1).normal(size=(3, C)))
+
+
+def torch_export():
+    """What torch.onnx.export writes for the official BNTT code: no ai.snnc domain, no metadata,
+    the time loop unrolled (one Conv per step on the same weight), RandomUniformLike encoders."""
+    w = tensor("conv1.weight", np.zeros((2, 1, 3, 3)))
+    nodes, outs = [], []
+    for t in range(3):
+        nodes += [helper.make_node("RandomUniformLike", ["input"], [f"r{t}"], name=f"rand{t}"),
+                  helper.make_node("LessOrEqual", [f"r{t}", "input"], [f"le{t}"], name=f"le{t}"),
+                  helper.make_node("Cast", [f"le{t}"], [f"s{t}"], name=f"cast{t}", to=1),
+                  helper.make_node("Conv", [f"s{t}", "conv1.weight"], [f"c{t}"], name=f"conv{t}",
+                                   kernel_shape=[3, 3])]
+        outs.append(f"c{t}")
+    nodes.append(helper.make_node("Sum", outs, ["out"], name="sum"))
+    graph = helper.make_graph(nodes, "torch_jit", [helper.make_tensor_value_info("input", TensorProto.FLOAT, [1, 1, 6, 6])],
+                              [helper.make_tensor_value_info("out", TensorProto.FLOAT, [1, 2, 4, 4])], [w])
+    model = helper.make_model(graph, producer_name="pytorch", producer_version="1.13.0",
+                              opset_imports=[helper.make_opsetid("", 13)])
+    model.ir_version = 7
+    return model
+
+
 def truncate(data):
     return data[: len(data) // 2]
 
@@ -298,6 +339,12 @@ CASES = {
     "gemm-k-mismatch": gemm_k_mismatch,
     "pool-too-big": lambda m: set_attr(m, "pool1", "kernel_shape", [7, 7]),
     "output-not-readout": output_not_readout,
+    "normalised": normalised,
+    "normalised-bad-std": lambda m: normalised(m, std=(0.0,)),
+    "normalised-wrong-count": lambda m: normalised(m, (0.5, 0.5), (1.0, 1.0)),
+    "normalised-no-std": lambda m: set_attr(m, "encode", "mean", [0.5]),
+    "bntt-beta": bntt_beta,
+    "global-avg-pool": global_pool,
 }
 
 RAW_CASES = {
@@ -308,8 +355,10 @@ RAW_CASES = {
 
 def main():
     case, out = sys.argv[1], sys.argv[2]
-    model = base()
-    if case in RAW_CASES:
+    model = torch_export() if case == "torch-export" else base()
+    if case == "torch-export":
+        data = model.SerializeToString()
+    elif case in RAW_CASES:
         data = RAW_CASES[case](model.SerializeToString())
     else:
         CASES[case](model)

@@ -23,6 +23,8 @@ namespace modelbin {
 
 constexpr char kMagic[8] = {'S', 'N', 'N', 'C', 'M', 'B', 'I', 'N'};
 constexpr uint32_t kFormatVersion = 1;
+/// Version 1 plus the encoder's input normalisation (written only then).
+constexpr uint32_t kFormatVersionNormalised = 2;
 constexpr uint32_t kHeaderSize = 32;
 /// Largest payload accepted by the reader (protobuf's own hard limit is 2 GiB).
 constexpr uint64_t kMaxPayloadSize = uint64_t(1) << 30;

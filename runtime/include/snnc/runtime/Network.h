@@ -67,6 +67,9 @@ struct Layer {
   bool poisson = false;
   float encScale = 1;
   bool encSigned = false;
+  // ENCODE: per-channel input normalisation, x = (x - normMean[c]) /
+  // normStd[c] before encoding; both empty (none) or [channels].
+  std::vector<float> normMean, normStd;
 
   // CONV2D / pools: input geometry [inC, inH, inW] -> output [outC, outH,
   // outW].
@@ -97,6 +100,13 @@ struct Layer {
   // Parameter count as stored in the file (for --dump).
   int64_t paramCount = 0;
 };
+
+/// The ENCODE layer's input normalisation of one value of channel c (the
+/// identity when the model has none); float32 subtract then divide, as the
+/// reference (python/snncref/encoder.py normalize).
+inline float normaliseInput(const Layer &L, int64_t c, float x) {
+  return L.normMean.empty() ? x : (x - L.normMean[c]) / L.normStd[c];
+}
 
 struct Network {
   int steps = 0;    // T

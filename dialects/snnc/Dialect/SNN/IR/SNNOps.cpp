@@ -183,10 +183,35 @@ LogicalResult verifyWindowResult(Operation *op, ShapedType input,
 // Encoders
 //===----------------------------------------------------------------------===//
 
+/// Per-channel input normalisation of an encoder: both or neither of mean and
+/// std, one finite value per input channel (dim 0), std > 0.
+static LogicalResult verifyNormalisation(Operation *op, Type input,
+                                         std::optional<ArrayRef<float>> mean,
+                                         std::optional<ArrayRef<float>> std) {
+  if (!mean && !std)
+    return success();
+  if (!mean || !std)
+    return op->emitOpError("mean and std must be given together");
+  auto type = cast<ShapedType>(input);
+  int64_t channels = type.getRank() >= 1 ? type.getDimSize(0) : 1;
+  if (int64_t(mean->size()) != channels || int64_t(std->size()) != channels)
+    return op->emitOpError("mean and std need one value per input channel (")
+           << channels << "), got " << mean->size() << " and " << std->size();
+  for (size_t c = 0; c < mean->size(); ++c)
+    if (!std::isfinite((*mean)[c]) || !std::isfinite((*std)[c]) ||
+        !((*std)[c] > 0))
+      return op->emitOpError("normalisation of channel ")
+             << c << ": mean " << (*mean)[c] << ", std " << (*std)[c]
+             << " (mean must be finite, std finite and > 0)";
+  return success();
+}
+
 LogicalResult PoissonEncodeOp::verify() {
   if (failed(
           verifyScalar(*this, "scale", getScaleAttr(), 0.0, false, INFINITY)) ||
-      failed(verifySameShape(*this, getInput().getType(), getType())))
+      failed(verifySameShape(*this, getInput().getType(), getType())) ||
+      failed(verifyNormalisation(*this, getInput().getType(), getMean(),
+                                 getStd())))
     return failure();
   auto spike = cast<SpikeType>(getType().getElementType());
   if (spike.getIsSigned() != getIsSigned())
@@ -199,7 +224,7 @@ LogicalResult PoissonEncodeOp::verify() {
 LogicalResult DirectEncodeOp::verify() {
   if (getInput().getType() != getType())
     return emitOpError("result type must equal the input type");
-  return success();
+  return verifyNormalisation(*this, getInput().getType(), getMean(), getStd());
 }
 
 //===----------------------------------------------------------------------===//
@@ -319,7 +344,9 @@ LogicalResult BNTTOp::verify() {
       failed(verifyStepTable(*this, "mean", getMean(), channels,
                              ValueRule::Finite)) ||
       failed(verifyStepTable(*this, "var", getVar(), channels,
-                             ValueRule::NonNegative)))
+                             ValueRule::NonNegative)) ||
+      (getBeta() && failed(verifyStepTable(*this, "beta", *getBeta(), channels,
+                                           ValueRule::Finite))))
     return failure();
   return verifySameShape(*this, input, getType());
 }

@@ -98,15 +98,21 @@ def SNN_PoissonEncodeOp : SNN_Op<"poisson_encode", [Pure]> {
     `u` a uniform number from the counter-based hash of (seed, sample, t, i)
     in docs/onnx-profile.md. Unsigned encoding never spikes on negative input.
 
+    With `mean` and `std` (one value per input channel, dim 0), the input is
+    first normalised: `x = (x[c, ...] - mean[c]) / std[c]` (float32).
+
     Rules: `scale > 0` and finite; the result has the input's shape and
-    element type `!snn.spike<signed>` exactly when `signed` is given.
+    element type `!snn.spike<signed>` exactly when `signed` is given;
+    `mean` and `std` both or neither, C values each, finite, `std > 0`.
 
     ```mlir
     %s = snn.poisson_encode %x scale(1.0) : tensor<64xf32> -> tensor<64x!snn.spike>
     ```
   }];
   let arguments = (ins SNN_GradedTensor:$input, F32Attr:$scale,
-                       UnitAttr:$is_signed);
+                       UnitAttr:$is_signed,
+                       OptionalAttr<DenseF32ArrayAttr>:$mean,
+                       OptionalAttr<DenseF32ArrayAttr>:$std);
   let results = (outs SNN_SpikeTensor:$output);
   let assemblyFormat = [{
     $input `scale` `(` $scale `)` (`signed` $is_signed^)? attr-dict `:`
@@ -117,7 +123,13 @@ def SNN_PoissonEncodeOp : SNN_Op<"poisson_encode", [Pure]> {
 
 def SNN_DirectEncodeOp : SNN_Op<"direct_encode", [Pure]> {
   let summary = "feeds the analog input unchanged at every step";
-  let arguments = (ins SNN_GradedTensor:$input);
+  let description = [{
+    With `mean` and `std` (per input channel, as for `snn.poisson_encode`),
+    the input is normalised first: `(x[c, ...] - mean[c]) / std[c]`.
+  }];
+  let arguments = (ins SNN_GradedTensor:$input,
+                       OptionalAttr<DenseF32ArrayAttr>:$mean,
+                       OptionalAttr<DenseF32ArrayAttr>:$std);
   let results = (outs SNN_GradedTensor:$output);
   let assemblyFormat = "$input attr-dict `:` type($input) `->` type($output)";
   let hasVerifier = 1;
@@ -227,14 +239,16 @@ def SNN_BNTTOp : SNN_Op<"bntt", [Pure]> {
   let summary = "batch norm through time: one set of statistics per step";
   let description = [{
     At step t, channel c: `y = gamma[t,c] * (x - mean[t,c]) / sqrt(var[t,c] +
-    epsilon)`; there is no beta (Kim & Panda 2021).
+    epsilon) + beta[t,c]`; the paper's BNTT has no beta (Kim & Panda 2021),
+    so `beta` is optional (absent = 0).
 
-    Rules: `gamma`, `mean`, `var` are f32 `[T, C]` with T the network's
-    `num_steps` and C the input's dim 0; values finite; `var >= 0`;
+    Rules: `gamma`, `mean`, `var` (and `beta`) are f32 `[T, C]` with T the
+    network's `num_steps` and C the input's dim 0; values finite; `var >= 0`;
     `epsilon > 0` and finite; the result has the input's shape, f32.
   }];
   let arguments = (ins SNN_ActivationTensor:$input, ElementsAttr:$gamma,
-                       ElementsAttr:$mean, ElementsAttr:$var, F32Attr:$epsilon);
+                       ElementsAttr:$mean, ElementsAttr:$var, F32Attr:$epsilon,
+                       OptionalAttr<ElementsAttr>:$beta);
   let results = (outs SNN_GradedTensor:$output);
   let assemblyFormat = "$input attr-dict `:` type($input) `->` type($output)";
   let hasVerifier = 1;
