@@ -323,16 +323,17 @@ int run(int argc, char **argv, diag::DiagnosticEngine &de) {
 
 int main(int argc, char **argv) {
   diag::DiagnosticEngine de("snnc-map", SNNC_VERSION);
+  diag::Options options;
+  std::string optionsError;
+  bool optionsOk = diag::extractOptions(argc, argv, &options, &optionsError);
+  de.configure(options);
   int status = support::runToolMain(
       "snnc-map",
       [&] {
-        diag::Options options;
-        std::string error;
-        if (!diag::extractOptions(argc, argv, &options, &error)) {
-          de.report(diag::Code::UsageGeneric, error);
+        if (!optionsOk) {
+          de.report(diag::Code::UsageGeneric, optionsError);
           return int(kExitUsage);
         }
-        de.configure(options);
         std::string sub = argc > 1 ? argv[1] : "";
         if (sub == "study" || sub == "merge")
           return runStudyCommand(argc - 1, argv + 1, argv[0], de);

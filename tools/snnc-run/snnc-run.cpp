@@ -441,14 +441,15 @@ int realMain(int argc, char **argv) {
 int main(int argc, char **argv) {
   diag::DiagnosticEngine de("snnc-run", rt::snncVersion());
   diagnostics = &de;
+  diag::Options options;
+  std::string optionsError;
+  bool optionsOk = diag::extractOptions(argc, argv, &options, &optionsError);
+  de.configure(options);
   int status = support::runToolMain(
       "snnc-run",
       [&] {
-        diag::Options options;
-        std::string error;
-        if (!diag::extractOptions(argc, argv, &options, &error))
-          die(error);
-        de.configure(options);
+        if (!optionsOk)
+          die(optionsError);
         return realMain(argc, argv);
       },
       [&](const std::string &message) {

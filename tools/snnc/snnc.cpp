@@ -415,16 +415,18 @@ int main(int argc, char **argv) {
   snnc::diag::DiagnosticEngine de("snnc", SNNC_VERSION,
                                   /*locationPrefix=*/true);
   engine = &de;
+  snnc::diag::Options options;
+  std::string optionsError;
+  bool optionsOk =
+      snnc::diag::extractOptions(argc, argv, &options, &optionsError);
+  de.configure(options);
   int status = snnc::support::runToolMain(
       "snnc",
       [&]() -> int {
-        snnc::diag::Options options;
-        std::string error;
-        if (!snnc::diag::extractOptions(argc, argv, &options, &error)) {
-          de.report(snnc::diag::Code::UsageGeneric, error);
+        if (!optionsOk) {
+          de.report(snnc::diag::Code::UsageGeneric, optionsError);
           return snnc::kExitUsage;
         }
-        de.configure(options);
         if (argc > 1 && StringRef(argv[1]) == "check") {
           checkMode = true;
           for (int i = 1; i + 1 <= argc; ++i)
