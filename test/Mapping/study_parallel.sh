@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # A study sharded 3 ways with GNU parallel (2 job slots) and merged must equal the
 # single-process run byte for byte, CSV and JSON (docs/ci.md); and the study's rows for one
-# model and chip must equal `snnc-map --sweep` over the same grid.
+# model and chip must equal `snnc-map --sweep` over the same grid; scripts/slurm/study.sbatch,
+# run as the tasks of a 3-task array, gives the same merged result.
 # usage: study_parallel.sh SNNC SNNC_MAP SOURCE_DIR WORK
 set -euo pipefail
 SNNC=$1 MAP=$2 SRC=$3 WORK=$4
@@ -29,6 +30,13 @@ grep -q ',unmappable,' single.csv && grep -q ',over_gate,' single.csv && grep -q
 # --fail-on-unmappable on the merge: exit 3.
 set +e; "$MAP" merge gated.csv shards/*.csv --fail-on-unmappable 2>/dev/null; rc=$?; set -e
 test $rc = 3
+# The Slurm array script, run as its three tasks would be (no Slurm needed).
+for i in 0 1 2; do
+  SLURM_ARRAY_TASK_ID=$i SLURM_ARRAY_TASK_COUNT=3 SNNC_MAP="$MAP" \
+    bash "$SRC/scripts/slurm/study.sbatch" study.json slurm
+done
+"$MAP" merge slurm.csv slurm/shard-*.csv
+cmp single.csv slurm.csv
 # The study's rows for (tiny.bin, loihi2) are snnc-map --sweep's rows.
 "$MAP" tiny.bin --hw loihi2 --sweep core.compartments=16,64,1024 --sweep weight_bits=2,8 \
   --max-cores 6 --csv sweep.csv
