@@ -16,7 +16,7 @@ early-exit rule), so snnc finds a static exit below T.
   vgg11    CIFAR-100: conv3x3 3-64, pool2, 64-128, pool2, 128-256, 256-256, pool2, 256-512,
            512-512, pool2, 512-512, 512-512, pool2, fc 2048-4096, fc 4096-100
   mlp      784-1024-1024-10 (Fashion-MNIST-shaped input)
-  vgg16-64 VGG16 at 64x64 (3.9 M neurons), fc 8192-4096-4096-10; for the mapping scale benchmark
+  vgg16-64 VGG16 convolutions at 64x64 (1.1 M neurons), fc 2048-1024-10; for the mapping scale benchmark
            only (not calibrated: gamma 1, statistics of the first batch; --calibrate forces it)
 
 Writes OUT/NAME/{model.onnx, model.bin, info.json} and, unless --no-profile,
@@ -53,7 +53,7 @@ PLANS = {
     "vgg11": ([64, "M", 128, "M", 256, 256, "M", 512, 512, "M", 512, 512, "M"], [4096], 100, (3, 32, 32)),
     "mlp": ([], [1024, 1024], 10, (784,)),
     "vgg16-64": ([64, 64, "M", 128, 128, "M", 256, 256, 256, "M", 512, 512, 512, "M", 512, 512, 512, "M"],
-                 [4096, 4096], 10, (3, 64, 64)),
+                 [1024], 10, (3, 64, 64)),
 }
 
 
