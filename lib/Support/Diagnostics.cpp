@@ -213,7 +213,7 @@ nlohmann::ordered_json DiagnosticEngine::toJson(const Diagnostic &d) const {
   else
     j["node"] = nullptr;
   j["layer"] = d.layer.empty() ? nlohmann::ordered_json()
-                              : nlohmann::ordered_json(d.layer);
+                               : nlohmann::ordered_json(d.layer);
   j["notes"] = d.notes;
   return j;
 }
