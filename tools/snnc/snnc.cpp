@@ -13,6 +13,7 @@
 
 #include "snnc/Dialect/SNN/IR/SNNDialect.h"
 #include "snnc/Emit/ModelBin.h"
+#include "snnc/Import/NIRImporter.h"
 #include "snnc/Import/ONNXImporter.h"
 #include "snnc/Transforms/Passes.h"
 
@@ -39,6 +40,7 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <chrono>
+#include <cstdio>
 
 using namespace mlir;
 namespace cl = llvm::cl;
@@ -48,9 +50,10 @@ namespace {
 enum class EmitKind { Bin, MLIR, DeployedMLIR, Summary };
 
 cl::OptionCategory category("snnc options");
-cl::opt<std::string> inputPath(cl::Positional,
-                               cl::desc("<model.onnx|model.onnxtext|net.mlir>"),
-                               cl::cat(category));
+cl::opt<std::string>
+    inputPath(cl::Positional,
+              cl::desc("<model.onnx|model.onnxtext|model.nir|net.mlir>"),
+              cl::cat(category));
 cl::opt<std::string> outputPath("o", cl::desc("Output file ('-' = stdout)"),
                                 cl::value_desc("file"), cl::cat(category));
 cl::opt<EmitKind> emitKind(
@@ -78,6 +81,15 @@ cl::opt<double> exitThreshold(
 cl::opt<bool> noEarlyExit("no-early-exit",
                           cl::desc("Run all num_steps steps by default"),
                           cl::cat(category));
+cl::opt<double> nirDt("nir-dt",
+                      cl::desc("NIR: the time step that discretises the "
+                               "continuous neurons (default 1e-4, snnTorch's; "
+                               "docs/nir.md)"),
+                      cl::init(1e-4), cl::cat(category));
+cl::opt<int64_t> numSteps(
+    "num-steps",
+    cl::desc("NIR: the number of time steps T (NIR stores none; required)"),
+    cl::init(0), cl::cat(category));
 cl::opt<bool> verbose("v",
                       cl::desc("Print stage timings, the mean-gamma table and "
                                "the folding remarks"),
@@ -152,8 +164,23 @@ std::string printIR(ModuleOp module) {
   return text;
 }
 
+/// True for a .nir file or one that starts with the HDF5 signature.
+bool isNIRInput() {
+  if (StringRef(inputPath).ends_with(".nir"))
+    return true;
+  char magic[8] = {};
+  std::FILE *f = std::fopen(inputPath.c_str(), "rb");
+  if (!f)
+    return false;
+  size_t n = std::fread(magic, 1, sizeof(magic), f);
+  std::fclose(f);
+  return snnc::looksLikeNIR(StringRef(magic, n));
+}
+
 OwningOpRef<ModuleOp> loadInput(MLIRContext &context,
                                 snnc::ImportedModelInfo &info) {
+  if (isNIRInput())
+    return snnc::importNIRFile(inputPath, &context, {nirDt, numSteps}, &info);
   if (!StringRef(inputPath).ends_with(".mlir"))
     return snnc::importONNXFile(inputPath, &context, &info);
   auto buffer = llvm::MemoryBuffer::getFile(inputPath);
@@ -213,6 +240,21 @@ int run() {
     llvm::errs() << "snnc: error: --early-exit-threshold=" << exitThreshold
                  << ": expected a finite value >= 0\n";
     return snnc::kExitUsage;
+  }
+  if (isNIRInput()) {
+    if (!std::isfinite(nirDt) || !(nirDt > 0)) {
+      llvm::errs() << "snnc: error: --nir-dt=" << nirDt
+                   << ": expected a finite step > 0\n";
+      return snnc::kExitUsage;
+    }
+    if (numSteps < 1 || numSteps > snnc::limits::kMaxSteps) {
+      llvm::errs() << "snnc: error: " << inputPath
+                   << " is a NIR file, which stores no number of steps: give "
+                      "--num-steps T (1.."
+                   << snnc::limits::kMaxSteps
+                   << ", the number of input frames per sample)\n";
+      return snnc::kExitUsage;
+    }
   }
   {
     std::string error;
