@@ -119,9 +119,14 @@ bool Preparer::layer(int i, const mb::Layer &pl) {
     const mb::Encoder &e = pl.encoder();
     if (!mb::Encoder::Kind_IsValid(e.kind()))
       return fail(fmt::format(
-          "encoder.kind: {} is not an encoder kind, expected 0 or 1",
+          "encoder.kind: {} is not an encoder kind, expected 0, 1 or 2",
           static_cast<int>(e.kind())));
     L.poisson = e.kind() == mb::Encoder::POISSON;
+    L.perStep = e.kind() == mb::Encoder::STEPS;
+    if (L.perStep && (e.mean_size() || e.std_size()))
+      return fail("encoder.mean/std: a STEPS encoder has no normalisation");
+    net.perStep = net.perStep || L.perStep;
+    L.encSteps = L.perStep ? net.steps : 1;
     L.encScale = e.scale();
     L.encSigned = e.signed_();
     if (L.poisson && !(std::isfinite(L.encScale) && L.encScale > 0))
@@ -195,9 +200,16 @@ bool Preparer::layer(int i, const mb::Layer &pl) {
       return fail("params: expected lif parameters");
     const mb::LIF &f = pl.lif();
     if (!mb::LIF::Reset_IsValid(f.reset()))
-      return fail(fmt::format("lif.reset: {}, expected 0 (SOFT) or 1 (HARD)",
+      return fail(fmt::format("lif.reset: {}, expected 0 (SOFT), 1 (HARD), 2 "
+                              "(SUBTRACT_DELAYED) or 3 (NONE)",
                               static_cast<int>(f.reset())));
+    L.reset = static_cast<Reset>(f.reset());
     L.hardReset = f.reset() == mb::LIF::HARD;
+    L.resetValue = f.reset_value();
+    if (!std::isfinite(L.resetValue) || (!L.hardReset && L.resetValue != 0))
+      return fail(fmt::format("lif.reset_value: {}, expected a finite value, "
+                              "and 0 unless the reset is HARD",
+                              L.resetValue));
     int64_t T = net.steps, C = in->channels;
     if (!table(f.threshold(), "lif.threshold", T, C, &L.threshold) ||
         !table(f.leak(), "lif.leak", T, C, &L.leak) ||
@@ -211,9 +223,6 @@ bool Preparer::layer(int i, const mb::Layer &pl) {
       if (!(L.leak[k] >= 0))
         return fail(fmt::format("lif.leak: element {} is {}, expected >= 0", k,
                                 L.leak[k]));
-      if (L.gain[k] != 0 && L.gain[k] != 1 && L.gain[k] != -1)
-        return fail(fmt::format(
-            "lif.gain: element {} is {}, expected -1, 0 or 1", k, L.gain[k]));
     }
     L.paramCount = 4 * T * C;
     shape = in->shape;
@@ -228,12 +237,14 @@ bool Preparer::layer(int i, const mb::Layer &pl) {
           "kind: READOUT must be the output layer (output_layer = {})",
           m.output_layer()));
     shape = in->shape;
+    if (!readout(pl, in->channels, L))
+      return false;
     break;
   }
   if (L.kind != Kind::Encode && L.kind != Kind::Affine && L.kind != Kind::Lif &&
-      L.kind != Kind::Conv2d && L.kind != Kind::Dense &&
-      L.kind != Kind::AvgPool && L.kind != Kind::MaxPool &&
-      pl.params_case() != mb::Layer::PARAMS_NOT_SET)
+      L.kind != Kind::Readout && L.kind != Kind::Conv2d &&
+      L.kind != Kind::Dense && L.kind != Kind::AvgPool &&
+      L.kind != Kind::MaxPool && pl.params_case() != mb::Layer::PARAMS_NOT_SET)
     return fail("params: set, expected none for this kind");
   if (shape != declared)
     return fail(fmt::format(
@@ -308,6 +319,42 @@ bool Preparer::run() {
   for (const mb::GammaMean &g : m.gamma_mean())
     net.gammaMean.emplace_back(
         g.layer(), std::vector<float>(g.mean().begin(), g.mean().end()));
+  return true;
+}
+
+bool Preparer::readout(const mb::Layer &pl, int64_t C, Layer &L) {
+  if (pl.params_case() == mb::Layer::PARAMS_NOT_SET)
+    return true;
+  if (pl.params_case() != mb::Layer::kReadout)
+    return fail("params: expected readout parameters or none");
+  const mb::Readout &r = pl.readout();
+  L.membrane = r.membrane();
+  struct Column {
+    const google::protobuf::RepeatedField<float> &values;
+    const char *field;
+    float fill, lo, hi;
+    std::vector<float> *out;
+  } columns[] = {
+      {r.leak(), "readout.leak", 1.0f, 0.0f, 1.0f, &L.roLeak},
+      {r.gain(), "readout.gain", 1.0f, -INFINITY, INFINITY, &L.roGain},
+      {r.bias(), "readout.bias", 0.0f, -INFINITY, INFINITY, &L.roBias}};
+  for (const Column &col : columns) {
+    if (col.values.size() != 0 && !L.membrane)
+      return fail(fmt::format("{}: set without readout.membrane", col.field));
+    if (col.values.size() != 0 && col.values.size() != C)
+      return fail(fmt::format("{}: {} values, expected 0 or {} (one per "
+                              "channel)",
+                              col.field, col.values.size(), C));
+    col.out->assign(col.values.begin(), col.values.end());
+    if (col.out->empty())
+      col.out->assign(C, col.fill);
+    for (size_t k = 0; k < col.out->size(); ++k)
+      if (!std::isfinite((*col.out)[k]) || (*col.out)[k] < col.lo ||
+          (*col.out)[k] > col.hi)
+        return fail(fmt::format("{}: element {} is {}, expected finite and in "
+                                "[{}, {}]",
+                                col.field, k, (*col.out)[k], col.lo, col.hi));
+  }
   return true;
 }
 

@@ -69,6 +69,8 @@ private:
   bool pool(const mb::Layer &pl, const Layer &in, Layer &L, Dims *shape);
   bool table(const mb::Tensor &t, const char *field, int64_t rows, int64_t C,
              std::vector<float> *out);
+  /// READOUT parameters (membrane readout of NIR's LI/I), or none.
+  bool readout(const mb::Layer &pl, int64_t C, Layer &L);
 };
 
 } // namespace detail

@@ -152,10 +152,16 @@ TEST(Validate, TableValueRanges) {
              }),
              "lif.leak: element 0 is -0.5, expected >= 0");
   EXPECT_MSG(rejects([&](mb::Model &m) {
-               setFirst(m.mutable_layers(2)->mutable_lif()->mutable_gain(),
-                        0.5f);
+               m.mutable_layers(2)->mutable_lif()->set_reset_value(0.5f);
              }),
-             "lif.gain: element 0 is 0.5, expected -1, 0 or 1");
+             "lif.reset_value: 0.5, expected a finite value, and 0 unless "
+             "the reset is HARD");
+  EXPECT_MSG(rejects([&](mb::Model &m) {
+               m.mutable_layers(2)->mutable_lif()->set_reset(
+                   static_cast<mb::LIF::Reset>(7));
+             }),
+             "lif.reset: 7, expected 0 (SOFT), 1 (HARD), 2 "
+             "(SUBTRACT_DELAYED) or 3 (NONE)");
 }
 
 TEST(Validate, InputIndexOutOfRange) {
