@@ -169,19 +169,22 @@ SweepTotals runSweep(const modelbin::Model &model, const HardwareModel &hw,
   if (options.onLine)
     options.onLine(header(axes) + "\n");
   std::vector<size_t> index(axes.size(), 0);
-  for (bool done = total == 0; !done;) {
-    std::string row;
-    for (size_t a = 0; a < axes.size(); ++a)
-      row += csvField(axes[a].values[index[a]]) + ",";
-    bool failed = false;
-    row += runPoint(model, hw, baseline, profile, defaultRate, axes, index,
-                    options.gates, &failed);
-    ++totals.points;
-    totals.failed += failed;
-    if (options.onLine)
-      options.onLine(row + "\n");
-    if (options.onProgress)
-      options.onProgress(totals.points, total, totals.failed);
+  int64_t point = 0;
+  for (bool done = total == 0; !done; ++point) {
+    if (!options.select || options.select(point)) {
+      std::string row;
+      for (size_t a = 0; a < axes.size(); ++a)
+        row += csvField(axes[a].values[index[a]]) + ",";
+      bool failed = false;
+      row += runPoint(model, hw, baseline, profile, defaultRate, axes, index,
+                      options.gates, &failed);
+      ++totals.points;
+      totals.failed += failed;
+      if (options.onLine)
+        options.onLine(row + "\n");
+      if (options.onProgress)
+        options.onProgress(totals.points, total, totals.failed);
+    }
     // Odometer over the axes, last axis fastest.
     done = true;
     for (size_t a = axes.size(); a-- > 0;) {

@@ -90,6 +90,10 @@ struct SweepOptions {
   Gates gates;
   /// Called with the CSV header, then with each row as its point finishes.
   std::function<void(const std::string &line)> onLine;
+  /// Called once per point, in sweep order, with its index (0-based, last
+  /// axis fastest) before it runs; false skips the point (no row). Null:
+  /// every point runs. Sharded studies (snnc-map study --shard) use it.
+  std::function<bool(int64_t point)> select;
   /// Called after each point: points done, total, points not ok.
   std::function<void(int64_t done, int64_t total, int64_t failed)> onProgress;
 };
