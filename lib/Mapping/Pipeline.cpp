@@ -12,6 +12,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace snnc {
 namespace mapping {
 
@@ -59,6 +61,7 @@ std::string whatWouldFit(const modelbin::Model &model, const Network &net,
   std::vector<std::string> ways;
   HardwareModel raised = hw;
   std::string sets, why;
+  std::vector<std::pair<std::string, int64_t>> changes; // last value per key
   for (int round = 0; round < 5; ++round) {
     NeuronLimit limit;
     if (!firstNeuronLimit(net, raised, &limit))
@@ -66,9 +69,15 @@ std::string whatWouldFit(const modelbin::Model &model, const Network &net,
     std::string key = limit.key.substr(limit.key.find('.') + 1);
     if (!overrideParameter(&raised, key, std::to_string(limit.have), &why))
       break;
-    sets +=
-        fmt::format("{}--set {}={}", sets.empty() ? "" : " ", key, limit.have);
+    auto same = std::find_if(changes.begin(), changes.end(),
+                             [&](const auto &c) { return c.first == key; });
+    if (same != changes.end())
+      same->second = limit.have;
+    else
+      changes.push_back({key, limit.have});
   }
+  for (const auto &[key, value] : changes)
+    sets += fmt::format("{}--set {}={}", sets.empty() ? "" : " ", key, value);
   Mapping m;
   if (!sets.empty() && partitionNetwork(net, raised, &m, &why))
     ways.push_back(
