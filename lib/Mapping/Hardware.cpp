@@ -47,6 +47,7 @@ struct Field {
   bool HardwareModel::*boolean = nullptr;
   double EventCosts::*cost = nullptr;
   bool isLatency = false;
+  bool optional = false; // a missing field keeps its default (0)
 
   std::string path() const { return fmt::format("{}.{}", section, key); }
 };
@@ -71,10 +72,12 @@ Field boolField(const char *section, const char *key,
   return f;
 }
 Field costField(const char *section, const char *key,
-                double EventCosts::*member, bool isLatency) {
+                double EventCosts::*member, bool isLatency,
+                bool optional = false) {
   Field f{section, key, FieldType::Number, 0, limits::kMaxEventCost};
   f.cost = member;
   f.isLatency = isLatency;
+  f.optional = optional;
   return f;
 }
 
@@ -123,6 +126,14 @@ const std::vector<Field> &chipFields() {
       v.push_back(costField("energy_pj", c.key, c.member, false));
     for (const CostKey &c : costs)
       v.push_back(costField("latency_ns", c.key, c.member, true));
+    // Optional per-event costs (SANA-FE's soma spike-out and axon-out
+    // message, hw/loihi1-sanafe.json); 0 when a file omits them.
+    const CostKey optionalCosts[] = {{"spike_out", &EventCosts::spikeOut},
+                                     {"message", &EventCosts::message}};
+    for (const CostKey &c : optionalCosts) {
+      v.push_back(costField("energy_pj", c.key, c.member, false, true));
+      v.push_back(costField("latency_ns", c.key, c.member, true, true));
+    }
     return v;
   }();
   return fields;
@@ -202,6 +213,8 @@ bool readFields(const nlohmann::json &root, const std::vector<Field> &fields,
     }
     auto entry = section->find(f.key);
     if (entry == section->end()) {
+      if (f.optional)
+        continue;
       *error = fmt::format("{}: missing field", where);
       return false;
     }

@@ -106,7 +106,8 @@ std::string header(const std::vector<SweepAxis> &axes) {
     csv += csvField(axis.key) + ",";
   return csv + "status,cores,lower_bound,chips,max_compartment_util,"
                "energy_T_uJ,energy_Texit_uJ,latency_T_us,latency_Texit_us,"
-               "synops_pJ,updates_pJ,routing_pJ,static_pJ,ann_ratio_Texit,"
+               "synops_pJ,updates_pJ,spike_out_pJ,routing_pJ,static_pJ,ann_"
+               "ratio_Texit,"
                "reason";
 }
 
@@ -121,12 +122,12 @@ std::string numbers(const HardwareModel &point, const MapResult &r) {
       X.snnBaselinePj > 0 ? r.energy.annBaselinePj / X.snnBaselinePj : 0;
   return fmt::format(
       "{},{},{},{:.4f},{:.6g},{:.6g},{:.6g},{:.6g},{:.6g},{:.6g},{:.6g},"
-      "{:.6g},{:.6g}",
+      "{:.6g},{:.6g},{:.6g}",
       r.mapping.cores.size(), r.mapping.lowerBound, r.mapping.chips, util,
       T.energy.total() * 1e-6, X.energy.total() * 1e-6, T.latencyNs * 1e-3,
       X.latencyNs * 1e-3, X.energy.synops,
-      X.energy.updatesActive + X.energy.updatesInactive, X.energy.routing,
-      X.energy.staticBarrier, ratio);
+      X.energy.updatesActive + X.energy.updatesInactive, X.energy.spikeOut,
+      X.energy.routing, X.energy.staticBarrier, ratio);
 }
 
 /// Maps one point; returns its row after the swept values.
@@ -147,7 +148,7 @@ std::string runPoint(const modelbin::Model &model, HardwareModel point,
     ok = runMapping(model, point, baseline, profile, defaultRate, &r, &reason);
   *failed = true;
   if (!ok)
-    return "unmappable,,,,,,,,,,,,,," + csvField(reason);
+    return "unmappable,,,,,,,,,,,,,,," + csvField(reason);
   std::string gate = checkGates(gates, r);
   if (!gate.empty())
     return "over_gate," + numbers(point, r) + "," + csvField(gate);
