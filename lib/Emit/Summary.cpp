@@ -169,7 +169,8 @@ std::string renderSummaryJSON(const modelbin::Model &model) {
                       {"gain", values(layer.readout().gain())},
                       {"bias", values(layer.readout().bias())}};
   }
-  return doc.dump(1) + "\n";
+  return doc.dump(1, ' ', false, nlohmann::json::error_handler_t::replace) +
+         "\n";
 }
 
 } // namespace snnc

@@ -93,7 +93,7 @@ std::string statusJson(const Outcome &o, bool overGate, const MapResult *result,
     for (auto &[key, value] : full.items())
       j[key] = value;
   }
-  return j.dump(1) + "\n";
+  return j.dump(1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
 Outcome checkOutputs(const Options &o) {

@@ -436,7 +436,11 @@ int realMain(int argc, char **argv) {
     j["exit_code"] = rc == kExitOk && diagnostics->errorCount() ? 1 : rc;
     j["diagnostics"] = diagnostics->toJsonArray();
     std::string werr;
-    if (!support::writeOutputFile(o.json, j.dump(1) + "\n", &werr)) {
+    if (!support::writeOutputFile(
+            o.json,
+            j.dump(1, ' ', false, nlohmann::json::error_handler_t::replace) +
+                "\n",
+            &werr)) {
       printError(diag::Code::OutputWrite, werr, o.json);
       return rc != kExitOk ? rc : kExitInvalidInput;
     }
