@@ -27,6 +27,24 @@
 namespace snnc {
 namespace rt {
 namespace gpu {
+
+// DeviceNet.h (compiled by nvcc, without protobuf) mirrors rt::Kind, which is
+// tied to model.proto's Layer.Kind in Network.h.
+#define SNNC_SAME_KIND(D, K) static_assert(D == static_cast<int>(Kind::K), #D)
+SNNC_SAME_KIND(DEncode, Encode);
+SNNC_SAME_KIND(DConv2d, Conv2d);
+SNNC_SAME_KIND(DDense, Dense);
+SNNC_SAME_KIND(DAvgPool, AvgPool);
+SNNC_SAME_KIND(DMaxPool, MaxPool);
+SNNC_SAME_KIND(DFlatten, Flatten);
+SNNC_SAME_KIND(DAdd, Add);
+SNNC_SAME_KIND(DAffine, Affine);
+SNNC_SAME_KIND(DLif, Lif);
+SNNC_SAME_KIND(DReadout, Readout);
+#undef SNNC_SAME_KIND
+static_assert(DReadout + 1 == modelbin::Layer::Kind_ARRAYSIZE,
+              "model.proto has a layer kind that gpu::DKind lacks");
+
 namespace {
 
 template <typename T>

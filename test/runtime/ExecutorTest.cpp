@@ -132,9 +132,9 @@ std::vector<float> naiveConv(const ConvCase &c, const std::vector<float> &x,
   int64_t C = c.in[0], H = c.in[1], W = c.in[2], O = c.w[0], Ig = c.w[1],
           KH = c.w[2], KW = c.w[3];
   int64_t OH =
-      (H + c.pads[0] + c.pads[2] - c.dil[0] * (KH - 1) - 1) / c.strides[0] + 1;
+      mb::windowOutputSize(H, KH, c.strides[0], c.pads[0], c.pads[2], c.dil[0]);
   int64_t OW =
-      (W + c.pads[1] + c.pads[3] - c.dil[1] * (KW - 1) - 1) / c.strides[1] + 1;
+      mb::windowOutputSize(W, KW, c.strides[1], c.pads[1], c.pads[3], c.dil[1]);
   *outShape = {O, OH, OW};
   int64_t Og = O / c.groups;
   std::vector<float> out(O * OH * OW);

@@ -22,8 +22,8 @@
 #include "snnc/Support/OutputFile.h"
 #include "snnc/Support/ToolMain.h"
 #include "snnc/Support/Version.h"
+#include "snnc/modelbin/Validate.h"
 #include "snnc/runtime/ModelFile.h"
-#include "snnc/runtime/Network.h"
 
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/MLIRContext.h"
@@ -258,11 +258,11 @@ int run() {
   const char *mode = foldMode == snnc::FoldMode::Exact ? "exact" : "paper";
   if (failed(snnc::buildModelBin(network, info, mode, model)))
     return snnc::kExitInvalidInput;
-  // The runtime's validator has the last word on what snnc writes.
+  // model.bin's validator (the runtime's) has the last word on what snnc
+  // writes.
   {
-    snnc::rt::Network prepared;
     std::string error;
-    if (!snnc::rt::prepareNetwork(model, &prepared, &error)) {
+    if (!snnc::modelbin::validate(model, &error)) {
       llvm::errs() << inputPath
                    << ": error: the compiled network breaks a model.bin rule "
                       "of the runtime: "
