@@ -32,19 +32,36 @@ namespace detail {
 namespace SNNC_KERNEL_NS {
 namespace {
 
-// The vector helpers run 8 lanes at a time in a fixed-width inner loop that
-// the compiler turns into one 256-bit (or two 128-bit) operation: a runtime
-// trip count alone vectorises only from 32 lanes up, and output vectors of 16
-// channels are common.
+// The vector helpers run 8 lanes at a time (16 where AVX-512 is compiled
+// in) in a fixed-width inner loop that the compiler turns into one vector
+// operation: a runtime trip count alone vectorises only from 32 lanes up, and
+// output vectors of 16 channels are common. Each lane is independent, so the
+// width changes no bit.
+#if defined(__AVX512F__)
+constexpr int kWideLanes = 16;
+#else
+constexpr int kWideLanes = 8;
+#endif
+
+/// Calls one(k) for k in [0, n): blocks of kWideLanes, then of 8, then the
+/// rest, each block a fixed-count loop the compiler vectorises.
+template <typename One> inline void forLanes(int64_t n, One one) {
+  int64_t k = 0;
+  for (; k + kWideLanes <= n; k += kWideLanes)
+    for (int j = 0; j < kWideLanes; ++j)
+      one(k + j);
+  if (kWideLanes > 8)
+    for (; k + 8 <= n; k += 8)
+      for (int j = 0; j < 8; ++j)
+        one(k + j);
+  for (; k < n; ++k)
+    one(k);
+}
+
 template <typename Op>
 inline void vmap(float *__restrict d, const float *__restrict s, int64_t n,
                  Op op) {
-  int64_t k = 0;
-  for (; k + 8 <= n; k += 8)
-    for (int j = 0; j < 8; ++j)
-      d[k + j] = op(d[k + j], s[k + j]);
-  for (; k < n; ++k)
-    d[k] = op(d[k], s[k]);
+  forLanes(n, [&](int64_t k) { d[k] = op(d[k], s[k]); });
 }
 inline void vadd(float *__restrict d, const float *__restrict s, int64_t n) {
   vmap(d, s, n, [](float a, float b) { return a + b; });
@@ -330,9 +347,9 @@ void maxPoolStep(const Layer &L, const float *in, float *out) {
     }
 }
 
-/// LIF update of the n channels of one position, 8 lanes at a time as in
-/// vmap (restrict parameters: the inlined copy keeps the no-alias facts that
-/// let the compiler vectorise it).
+/// LIF update of the n channels of one position, in blocks as in vmap (restrict
+/// parameters: the inlined copy keeps the no-alias facts that let the compiler
+/// vectorise it).
 inline void lifUpdate(float *__restrict u, float *__restrict spikes,
                       const float *__restrict x, const float *__restrict thr,
                       const float *__restrict leak,
@@ -344,12 +361,7 @@ inline void lifUpdate(float *__restrict u, float *__restrict spikes,
     u[c] = spike ? (hard ? 0.0f : v - thr[c]) : v;
     spikes[c] = spike ? 1.0f : 0.0f;
   };
-  int64_t c = 0;
-  for (; c + 8 <= n; c += 8)
-    for (int j = 0; j < 8; ++j)
-      one(c + j);
-  for (; c < n; ++c)
-    one(c);
+  forLanes(n, one);
 }
 
 int64_t lifStep(const Layer &L, int t, const float *x, Buf &b) {

@@ -45,8 +45,9 @@ struct Source {
 };
 
 /// The step kernels. Kernels.cpp is compiled once for the baseline ISA and, on
-/// x86-64, once more with AVX2 (KernelsAvx2.cpp); kernels() picks one at run
-/// time. Neither contracts multiply-adds, so both give the same bits.
+/// x86-64, again with AVX2 (KernelsAvx2.cpp) and AVX-512 (KernelsAvx512.cpp);
+/// kernels() picks one at run time. None contracts multiply-adds or
+/// reassociates, so all give the same bits.
 struct KernelTable {
   /// Per-sample encoder setup: stores the sample (logical order) in physical
   /// order in b.aux.
@@ -72,8 +73,12 @@ const KernelTable &table();
 namespace avx2 {
 const KernelTable &table();
 }
-/// The best table for this CPU (SNNC_KERNELS=baseline in the environment
-/// forces the baseline one).
+namespace avx512 {
+const KernelTable &table();
+}
+/// The best table for this CPU: AVX-512 (F/BW/VL), AVX2 or baseline.
+/// SNNC_KERNELS=avx512|avx2|baseline caps the choice (never above what the
+/// CPU has).
 const KernelTable &kernels();
 
 } // namespace detail

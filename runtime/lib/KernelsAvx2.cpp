@@ -29,13 +29,25 @@ namespace snnc {
 namespace rt {
 namespace detail {
 
+/// The best table this CPU runs, or the one SNNC_KERNELS=avx512|avx2|baseline
+/// names (an ISA the CPU or the build lacks falls back to the next one down,
+/// so a forced name never crashes; kernelIsa() reports what is used).
 const KernelTable &kernels() {
   static const KernelTable *best = [] {
     const char *force = std::getenv("SNNC_KERNELS");
+    int cap = 2; // 2 = avx512, 1 = avx2, 0 = baseline
     if (force && std::strcmp(force, "baseline") == 0)
-      return &baseline::table();
+      cap = 0;
+    else if (force && std::strcmp(force, "avx2") == 0)
+      cap = 1;
+#if defined(SNNC_HAVE_AVX512_BUILD)
+    if (cap >= 2 && __builtin_cpu_supports("avx512f") &&
+        __builtin_cpu_supports("avx512bw") &&
+        __builtin_cpu_supports("avx512vl"))
+      return &avx512::table();
+#endif
 #if defined(SNNC_HAVE_AVX2_BUILD)
-    if (__builtin_cpu_supports("avx2"))
+    if (cap >= 1 && __builtin_cpu_supports("avx2"))
       return &avx2::table();
 #endif
     return &baseline::table();
