@@ -1,19 +1,21 @@
 //===- snnc-map.cpp - map a model.bin onto a Loihi-class chip -------------===//
 //
-// Command-line front end of the SNNMapping library: reads model.bin, a
-// hardware description and optionally an `snnc-run --json` profile, then
-// prints the mapping summary and writes the JSON result, the HTML/SVG report
-// or (with --sweep) a CSV with one row per hardware variant. Output paths are
-// checked before any work; outputs are written through a temporary file and
-// a rename. Exit codes (snnc/Support/ExitCodes.h): 1 invalid input file, 2
-// usage, 3 does not fit or a gate failed, 4 internal. With --json the result
-// file is written on every failure after the options were parsed, with its
-// status and message.
+// Command-line front end of the SNNMapping and SNNMappingReport libraries:
+// reads model.bin, a hardware description and optionally an `snnc-run --json`
+// profile, then prints the mapping summary and writes the JSON result, the
+// HTML/SVG report or (with --sweep) a CSV with one row per hardware variant.
+// Output paths are checked before any work; outputs are written through a
+// temporary file and a rename. Exit codes (snnc/Support/ExitCodes.h): 1 invalid
+// input file, 2 usage, 3 does not fit or a gate failed, 4 internal. With --json
+// the result file is written on every failure after the options were parsed,
+// with its status and message.
 //
 //===----------------------------------------------------------------------===//
 
 #include "Options.h"
 
+#include "snnc/Mapping/Loaders.h"
+#include "snnc/Mapping/Report.h"
 #include "snnc/Support/ExitCodes.h"
 #include "snnc/Support/Limits.h"
 #include "snnc/Support/OutputFile.h"
@@ -162,7 +164,7 @@ Outcome runSweepRows(const Options &o, const Inputs &in) {
   }
   SweepOptions so;
   so.gates = o.gates;
-  so.onLine = [&](const std::string &line) {
+  auto emit = [&](const std::string &line) {
     if (partial < 0) {
       std::fputs(line.c_str(), stdout);
       std::fflush(stdout);
@@ -172,6 +174,8 @@ Outcome runSweepRows(const Options &o, const Inputs &in) {
     if (::write(partial, line.data(), line.size()) < 0)
       error = partialPath + ": write failed";
   };
+  emit(sweepCsvHeader(in.axes));
+  so.onRow = [&](const SweepRow &row) { emit(sweepCsvLine(row)); };
   bool tty = ::isatty(STDERR_FILENO);
   if (o.progress || tty)
     so.onProgress = [&, lastDecile = int64_t(-1)](int64_t done, int64_t total,
