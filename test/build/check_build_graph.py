@@ -8,6 +8,7 @@ transitively and reports each target that reaches something it must not:
   snn dialect and SNNTransforms (and their rules header target)                      -> protobuf
   core runtime (snnc_modelbin, snnc_runtime, snnc_runreport)                          -> CUDA
   SNNMapping, SNNMappingReport, snnc-map                                              -> MLIR/LLVM
+  SNNEmit, snnc-translate (emission reads the IR only)                                -> SNNImport, onnx
 
   check_build_graph.py GRAPH.dot      check a graph (exit 1 and one line per violation)
   check_build_graph.py --build-dir B  run cmake --graphviz on B, then check it
@@ -25,6 +26,7 @@ RUNTIME = ["snnc_support", "snnc_modelbin_rules", "snnc_modelbin", "snnc_runtime
            "snnc-map"]
 CORE_RUNTIME = ["snnc_modelbin", "snnc_runtime", "snnc_runreport"]
 NO_PROTOBUF = ["SNNDialect", "SNNTransforms", "snnc_modelbin_rules"]
+EMIT = ["SNNEmit", "snnc-translate"]
 
 
 def is_mlir(name):
@@ -37,13 +39,17 @@ def is_protobuf(name):
     return "protobuf" in name.lower() or name == "snnc_modelbin"
 
 
+def is_importer(name):
+    return name in ("SNNImport", "onnx", "onnx_proto")
+
+
 def is_cuda(name):
     return name.startswith("CUDA::") or "cudart" in name or name in (
         "snnc_runtime_gpu", "snnc_cuda_kernels")
 
 
 RULES = [(RUNTIME, is_mlir, "MLIR/LLVM"), (NO_PROTOBUF, is_protobuf, "protobuf"),
-         (CORE_RUNTIME, is_cuda, "CUDA")]
+         (CORE_RUNTIME, is_cuda, "CUDA"), (EMIT, is_importer, "the ONNX importer")]
 
 
 def parse_dot(text):
@@ -106,12 +112,13 @@ CLEAN = [("snnc-run", "snnc_runtime"), ("snnc-run", "snnc_runtime_gpu"),
          ("SNNMapping", "snnc_modelbin"), ("SNNMappingReport", "SNNMapping"),
          ("snnc-map", "SNNMappingReport"), ("SNNDialect", "MLIR"),
          ("SNNDialect", "snnc_modelbin_rules"), ("SNNTransforms", "SNNDialect"),
-         ("SNNEmit", "SNNDialect"), ("SNNEmit", "snnc_modelbin"), ("snnc", "SNNEmit")]
+         ("SNNEmit", "SNNDialect"), ("SNNEmit", "snnc_modelbin"), ("snnc", "SNNEmit"),
+         ("snnc", "SNNImport"), ("SNNImport", "onnx"), ("snnc-translate", "SNNEmit")]
 # One forbidden edge per rule, each also reached only through an intermediate target.
 FORBIDDEN = [("snnc_runtime", "LLVM"), ("snnc_modelbin", "MLIR"), ("SNNMapping", "SNNDialect"),
              ("SNNTransforms", "snnc_modelbin"), ("SNNDialect", "protobuf::libprotobuf"),
              ("snnc_runtime", "snnc_runtime_gpu"), ("snnc_runreport", "CUDA::cudart_static"),
-             ("snnc_modelbin_rules", "SNNTransforms")]
+             ("snnc_modelbin_rules", "SNNTransforms"), ("SNNEmit", "SNNImport")]
 
 
 def self_test():

@@ -12,6 +12,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "snnc/Dialect/SNN/IR/SNNDialect.h"
+#include "snnc/Dialect/SNN/IR/SNNModuleAttrs.h"
 #include "snnc/Emit/ModelBin.h"
 #include "snnc/Import/ONNXImporter.h"
 #include "snnc/Transforms/Passes.h"
@@ -152,18 +153,17 @@ std::string printIR(ModuleOp module) {
   return text;
 }
 
-OwningOpRef<ModuleOp> loadInput(MLIRContext &context,
-                                snnc::ImportedModelInfo &info) {
+OwningOpRef<ModuleOp> loadInput(MLIRContext &context) {
   if (!StringRef(inputPath).ends_with(".mlir"))
-    return snnc::importONNXFile(inputPath, &context, &info);
+    return snnc::importONNXFile(inputPath, &context);
   auto buffer = llvm::MemoryBuffer::getFile(inputPath);
   if (!buffer) {
     emitError(FileLineColLoc::get(&context, inputPath, 0, 0))
         << "cannot read the input file: " << buffer.getError().message();
     return nullptr;
   }
-  info.fileName = llvm::sys::path::filename(inputPath).str();
-  info.sha256 = snnc::sha256Hex((*buffer)->getBuffer());
+  std::string fileName = llvm::sys::path::filename(inputPath).str();
+  std::string sha256 = snnc::sha256Hex((*buffer)->getBuffer());
   // MLIR's parser recurses once per nesting level: bound the depth first, so
   // a deeply nested attribute is an error, not a stack overflow.
   std::string nestingError;
@@ -174,7 +174,13 @@ OwningOpRef<ModuleOp> loadInput(MLIRContext &context,
   }
   llvm::SourceMgr sources;
   sources.AddNewSourceBuffer(std::move(*buffer), llvm::SMLoc());
-  return parseSourceFile<ModuleOp>(sources, &context);
+  OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(sources, &context);
+  // IR printed by --emit=mlir keeps its ONNX source; hand-written IR is its
+  // own source.
+  if (module &&
+      snnc::snn::getSourceAttr(*module, snnc::snn::kSourceNameAttr).empty())
+    snnc::snn::setSourceAttrs(*module, fileName, sha256);
+  return module;
 }
 
 class StageTimer {
@@ -228,8 +234,7 @@ int run() {
   ScopedDiagnosticHandler handler(&context, printDiagnostic);
   StageTimer timer;
 
-  snnc::ImportedModelInfo info;
-  OwningOpRef<ModuleOp> module = loadInput(context, info);
+  OwningOpRef<ModuleOp> module = loadInput(context);
   if (!module)
     return snnc::kExitInvalidInput;
   timer.done("imported");
@@ -248,28 +253,12 @@ int run() {
   if (emitKind == EmitKind::DeployedMLIR)
     return writeStatus(outputPath, printIR(*module));
 
-  auto networks = module->getOps<snnc::snn::NetworkOp>();
-  if (std::distance(networks.begin(), networks.end()) != 1) {
-    emitError(module->getLoc()) << "expected exactly one snn.network";
-    return snnc::kExitInvalidInput;
-  }
-  snnc::snn::NetworkOp network = *networks.begin();
+  snnc::snn::NetworkOp network = snnc::getSingleNetwork(*module);
   snnc::modelbin::Model model;
-  const char *mode = foldMode == snnc::FoldMode::Exact ? "exact" : "paper";
-  if (failed(snnc::buildModelBin(network, info, mode, model)))
-    return snnc::kExitInvalidInput;
   // model.bin's validator (the runtime's) has the last word on what snnc
   // writes.
-  {
-    std::string error;
-    if (!snnc::modelbin::validate(model, &error)) {
-      llvm::errs() << inputPath
-                   << ": error: the compiled network breaks a model.bin rule "
-                      "of the runtime: "
-                   << error << "\n";
-      return snnc::kExitInvalidInput;
-    }
-  }
+  if (!network || failed(snnc::buildValidatedModelBin(network, model)))
+    return snnc::kExitInvalidInput;
   if (verbose)
     for (const auto &row : model.gamma_mean()) {
       llvm::errs() << "snnc: mean gamma " << row.layer() << ":";
@@ -293,7 +282,7 @@ int run() {
     llvm::errs() << "snnc: wrote " << outputPath << " (" << model.layers_size()
                  << " layers, T = " << model.num_steps()
                  << ", early exit after " << model.early_exit_step()
-                 << " steps, " << mode << " fold, " << bytes.size()
+                 << " steps, " << model.fold_mode() << " fold, " << bytes.size()
                  << " bytes)\n";
   return snnc::kExitOk;
 }
