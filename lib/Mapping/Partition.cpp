@@ -1,81 +1,40 @@
 //===- Partition.cpp - split populations into cores within every limit ----===//
 //
-// For each population the candidate block shapes are all (tc, th, tw) with
-// tc = ceil(C/k) etc.; they are tried in order of the cores they need, and
-// the first core count at which some shape satisfies every post-synaptic
-// limit (compartments, fan-in axons, synaptic memory, per-step table
-// entries) wins, ties broken by the fewest fan-in axons in total (a proxy
-// for routed spikes). All of these grow with the block, so a population can
-// be mapped iff a single neuron fits: that check comes first and produces
-// the diagnostic. Fan-out axons depend on the consumers' blocks, so they are
-// checked afterwards, from the last population to the first, shrinking a
-// population's blocks until its cores' fan-out fits.
+// Populations are partitioned from the last to the first, so that when a
+// population is cut its consumers' cores are known and the fan-out axons
+// of every candidate block are checked together with the post-synaptic
+// limits (compartments, fan-in axons, synaptic memory, table entries)
+// instead of being repaired afterwards. Candidates: for every channel block
+// size tc = ceil(C/i) and column block size tw = ceil(W/k), the rows are cut
+// greedily into the tallest bands that fit (edge bands read fewer source
+// rows when the convolution is padded, so they can be taller than the inner
+// ones). The fewest cores wins; ties go to the fewest fan-in axons in total
+// (a proxy for routed spikes). A population is mappable iff its largest
+// single neuron fits: that check comes first and produces the diagnostic.
+// Lower bounds are computed in PartitionBounds.cpp.
 //
 //===----------------------------------------------------------------------===//
 
-#include "snnc/Mapping/Mapping.h"
+#include "BlockUsage.h"
 
 #include "snnc/Support/Limits.h"
 
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <numeric>
 #include <tuple>
 
 namespace snnc {
 namespace mapping {
+
+void populationLowerBound(const Network &net, const HardwareModel &hw,
+                          int popIndex, PopulationMapping *pm,
+                          bool withFanout = true);
+int64_t sharedLowerBound(const Network &net, const HardwareModel &hw);
+
 namespace {
 
-int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
-
-/// Distinct values of ceil(n / k) for k = 1..n, in O(sqrt(n)).
-std::vector<int64_t> blockSizes(int64_t n) {
-  std::vector<int64_t> sizes;
-  for (int64_t k = 1; k <= n;) {
-    int64_t v = ceilDiv(n, k);
-    sizes.push_back(v);
-    if (v == 1)
-      break;
-    k = (n - 1) / (v - 1) + 1; // first k with ceil(n/k) < v
-  }
-  return sizes;
-}
-
-/// Source channel range [first, last) that target channels [c0, c1) read.
-std::pair<int64_t, int64_t> sourceChannels(const Projection &p,
-                                           const Population &source, int64_t c0,
-                                           int64_t c1) {
-  if (p.allToAll)
-    return {0, source.channels};
-  int64_t g0 = c0 / p.outChannelsPerGroup;
-  int64_t g1 = (c1 - 1) / p.outChannelsPerGroup + 1;
-  return {g0 * p.inChannelsPerGroup, g1 * p.inChannelsPerGroup};
-}
-
-const std::vector<int32_t> &sourcesOf(const DimensionMap &m, bool allToAll,
-                                      int64_t target) {
-  return m.sources[allToAll ? 0 : target];
-}
-
-/// Marks the source coordinates that targets [t0, t1) read; returns
-/// (distinct sources, sum over targets of their sources).
-std::pair<int64_t, int64_t> unionOf(const DimensionMap &m, bool allToAll,
-                                    int64_t t0, int64_t t1,
-                                    std::vector<char> *mask) {
-  mask->assign(size_t(m.sourceExtent), 0);
-  int64_t sum = 0, distinct = 0;
-  for (int64_t t = t0; t < t1; ++t) {
-    const std::vector<int32_t> &s = sourcesOf(m, allToAll, t);
-    sum += int64_t(s.size());
-    for (int32_t i : s)
-      if (!(*mask)[i]) {
-        (*mask)[i] = 1;
-        ++distinct;
-      }
-  }
-  return {distinct, sum};
-}
+using namespace detail;
 
 class Partitioner {
 public:
@@ -85,79 +44,60 @@ public:
   bool run();
 
 private:
-  CoreUsage usageOf(const Population &pop, const Core &core) const;
-  std::string violation(const CoreUsage &u, int64_t *have,
-                        int64_t *limit) const;
-  bool partition(int popIndex, int64_t neuronCap, std::vector<Core> *cores,
-                 PopulationMapping *pm);
+  struct Candidate {
+    int64_t tc, tw, cores;
+    std::vector<int64_t> bandEnds;
+  };
+  bool partition(int popIndex, const FanoutReaders &readers,
+                 std::vector<Core> *cores, PopulationMapping *pm);
+  bool greedyRows(int popIndex, const FanoutReaders &readers, int64_t tc,
+                  int64_t tw, std::vector<int64_t> *bandEnds) const;
+  bool blocksOf(int popIndex, const FanoutReaders &readers,
+                const Candidate &cand, std::vector<Core> *blocks,
+                int64_t *totalFanin, int64_t *producerCores);
+  int64_t producerBound(int source);
   std::string singleNeuronDiagnostic(int popIndex, const CoreUsage &u) const;
   void link(int dst, const std::vector<std::vector<Core>> &coresOf,
             std::vector<CoreLink> *links,
             std::vector<std::vector<int64_t>> *fanout) const;
-  void lowerBounds(int popIndex, PopulationMapping *pm) const;
+  bool fits(CoreUsage u, const FanoutReaders &readers, const Core &b) const {
+    u.compartments = b.neurons();
+    u.fanoutAxons = readers.of(b.c0, b.c1, b.h0, b.h1, b.w0, b.w1);
+    int64_t have, limit;
+    return violation(hw, u, &have, &limit).empty();
+  }
 
   const Network &net;
   const HardwareModel &hw;
   Mapping &mapping;
   std::string &error;
+  std::vector<int64_t> producerBounds; ///< lazily: bound without fan-out
 };
 
-CoreUsage Partitioner::usageOf(const Population &pop, const Core &core) const {
-  CoreUsage u;
-  int64_t nc = core.c1 - core.c0;
-  u.compartments = core.neurons();
-  u.tableEntries = nc * pop.tableEntriesPerChannel;
-  std::vector<char> mask;
-  for (const Projection &p : pop.inputs) {
-    const Population &source = net.populations[p.source];
-    auto [ch0, ch1] = sourceChannels(p, source, core.c0, core.c1);
-    auto [rowsDistinct, rowsSum] =
-        unionOf(p.rows, p.allToAll, core.h0, core.h1, &mask);
-    auto [colsDistinct, colsSum] =
-        unionOf(p.cols, p.allToAll, core.w0, core.w1, &mask);
-    int64_t perTargetChannels =
-        p.allToAll ? source.channels : p.inChannelsPerGroup;
-    int64_t synapses = nc * rowsSum * colsSum * perTargetChannels;
-    u.faninAxons += rowsDistinct * colsDistinct * (ch1 - ch0);
-    u.synapses += synapses;
-    bool shared = hw.convWeightSharing && !p.allToAll;
-    u.synapseBits += (shared ? nc * p.sharedWeightsPerChannel : synapses) *
-                     hw.bitsPerSynapse();
+int64_t Partitioner::producerBound(int source) {
+  if (producerBounds.empty())
+    producerBounds.assign(net.populations.size(), -1);
+  if (producerBounds[source] < 0) {
+    PopulationMapping pm;
+    populationLowerBound(net, hw, source, &pm, false);
+    producerBounds[source] = pm.lowerBound;
   }
-  return u;
-}
-
-/// The first limit `u` breaks (empty if none), with the numbers.
-std::string Partitioner::violation(const CoreUsage &u, int64_t *have,
-                                   int64_t *limit) const {
-  struct Check {
-    const char *key;
-    int64_t have, limit;
-  } checks[] = {{"core.compartments", u.compartments, hw.compartments},
-                {"core.fanin_axons", u.faninAxons, hw.faninAxons},
-                {"core.synapse_memory_bytes", ceilDiv(u.synapseBits, 8),
-                 hw.synapseMemoryBytes},
-                {"core.table_entries", u.tableEntries, hw.tableEntries},
-                {"core.fanout_axons", u.fanoutAxons, hw.fanoutAxons}};
-  for (const Check &c : checks)
-    if (c.have > c.limit) {
-      *have = c.have;
-      *limit = c.limit;
-      return c.key;
-    }
-  return "";
+  return producerBounds[source];
 }
 
 std::string Partitioner::singleNeuronDiagnostic(int popIndex,
                                                 const CoreUsage &u) const {
   const Population &pop = net.populations[popIndex];
   int64_t have = 0, limit = 0;
-  std::string key = violation(u, &have, &limit);
+  std::string key = violation(hw, u, &have, &limit);
   std::string what = key == "core.fanin_axons" ? "fan-in axons"
                      : key == "core.synapse_memory_bytes"
                          ? "bytes of synaptic memory"
                      : key == "core.table_entries" ? "per-step table entries"
-                                                   : "compartments";
+                     : key == "core.fanout_axons"
+                         ? "fan-out axons (it has synapses in that many "
+                           "cores of its consumers)"
+                         : "compartments";
   std::string inputs;
   for (const Projection &p : pop.inputs) {
     std::string via;
@@ -198,77 +138,169 @@ Core worstNeuron(const Network &net, int popIndex) {
   return worst;
 }
 
-bool Partitioner::partition(int popIndex, int64_t neuronCap,
+/// Channel blocks whose usage can differ: all of them when channel groups
+/// can straddle block borders, otherwise the first and the last.
+std::vector<std::pair<int64_t, int64_t>> channelBlocks(const Population &pop,
+                                                       int64_t tc, bool all) {
+  std::vector<std::pair<int64_t, int64_t>> blocks;
+  for (int64_t c = 0; c < pop.channels; c += tc)
+    blocks.push_back({c, std::min(c + tc, pop.channels)});
+  if (!all && blocks.size() > 2)
+    blocks.erase(blocks.begin() + 1, blocks.end() - 1);
+  return blocks;
+}
+
+bool straddlingGroups(const Network &net, int popIndex) {
+  const Population &pop = net.populations[popIndex];
+  auto grouped = [](const Projection &p, int64_t channels) {
+    return !p.allToAll && p.groups > 1 && p.groups < channels;
+  };
+  for (const Projection &p : pop.inputs)
+    if (grouped(p, pop.channels))
+      return true;
+  for (int q : pop.consumers)
+    for (const Projection &p : net.populations[q].inputs)
+      if (p.source == popIndex && grouped(p, net.populations[q].channels))
+        return true;
+  return false;
+}
+
+bool Partitioner::greedyRows(int popIndex, const FanoutReaders &readers,
+                             int64_t tc, int64_t tw,
+                             std::vector<int64_t> *bandEnds) const {
+  const Population &pop = net.populations[popIndex];
+  auto chans = channelBlocks(pop, tc, straddlingGroups(net, popIndex));
+  std::vector<std::pair<int64_t, Factors>> cols;
+  for (int64_t w = 0; w < pop.width; w += tw) {
+    int64_t w1 = std::min(w + tw, pop.width);
+    cols.push_back({w, colFactors(pop, w, w1)});
+  }
+  auto bandFits = [&](int64_t h0, int64_t h1) {
+    Factors rows = rowFactors(pop, h0, h1);
+    for (auto [c0, c1] : chans)
+      for (const auto &[w0, cf] : cols) {
+        Core b{popIndex, c0, c1, h0, h1, w0, std::min(w0 + tw, pop.width)};
+        if (!fits(usageOf(net, hw, pop, c0, c1, rows, cf), readers, b))
+          return false;
+      }
+    return true;
+  };
+  bandEnds->clear();
+  for (int64_t h0 = 0; h0 < pop.height;) {
+    if (!bandFits(h0, h0 + 1))
+      return false;
+    int64_t h1 = h0 + 1;
+    while (h1 < pop.height && bandFits(h0, h1 + 1))
+      ++h1;
+    bandEnds->push_back(h1);
+    h0 = h1;
+  }
+  return true;
+}
+
+/// The blocks of `cand` if all fit, their fan-in axons, and the cores their
+/// mapped sources need at least: a source's fan-out axons are the fan-in
+/// axons these blocks take from it.
+bool Partitioner::blocksOf(int popIndex, const FanoutReaders &readers,
+                           const Candidate &cand, std::vector<Core> *blocks,
+                           int64_t *totalFanin, int64_t *producerCores) {
+  const Population &pop = net.populations[popIndex];
+  blocks->clear();
+  *totalFanin = 0;
+  std::vector<int64_t> faninFrom(net.populations.size(), 0);
+  int64_t h0 = 0;
+  for (int64_t h1 : cand.bandEnds) {
+    for (int64_t c = 0; c < pop.channels; c += cand.tc)
+      for (int64_t w = 0; w < pop.width; w += cand.tw) {
+        Core core{
+            popIndex, c, std::min(c + cand.tc, pop.channels), h0,
+            h1,       w, std::min(w + cand.tw, pop.width),    CoreUsage()};
+        core.usage = usageOf(net, hw, core);
+        if (!fits(core.usage, readers, core))
+          return false;
+        *totalFanin += core.usage.faninAxons;
+        Factors rows = rowFactors(pop, core.h0, core.h1);
+        Factors cols = colFactors(pop, core.w0, core.w1);
+        for (size_t i = 0; i < pop.inputs.size(); ++i) {
+          const Projection &p = pop.inputs[i];
+          auto [ch0, ch1] =
+              sourceChannels(p, net.populations[p.source], core.c0, core.c1);
+          faninFrom[p.source] +=
+              rows[i].distinct * cols[i].distinct * (ch1 - ch0);
+        }
+        blocks->push_back(core);
+      }
+    h0 = h1;
+  }
+  *producerCores = 0;
+  for (size_t s = 0; s < faninFrom.size(); ++s)
+    if (faninFrom[s] > 0 && net.populations[s].mapped())
+      *producerCores += std::max(producerBound(int(s)),
+                                 ceilDiv(faninFrom[s], hw.fanoutAxons));
+  return true;
+}
+
+bool Partitioner::partition(int popIndex, const FanoutReaders &readers,
                             std::vector<Core> *cores, PopulationMapping *pm) {
   const Population &pop = net.populations[popIndex];
-  CoreUsage single = usageOf(pop, worstNeuron(net, popIndex));
+  CoreUsage single = usageOf(net, hw, worstNeuron(net, popIndex));
+  single.fanoutAxons = readers.maxSingle();
   int64_t have, limit;
-  if (!violation(single, &have, &limit).empty()) {
+  if (!violation(hw, single, &have, &limit).empty()) {
     error = singleNeuronDiagnostic(popIndex, single);
     return false;
   }
-  struct Candidate {
-    int64_t tc, th, tw, cores;
-  };
   std::vector<Candidate> candidates;
+  int64_t best = INT64_MAX;
   for (int64_t tc : blockSizes(pop.channels))
-    for (int64_t th : blockSizes(pop.height))
-      for (int64_t tw : blockSizes(pop.width))
-        if (int64_t n = ceilDiv(pop.channels, tc) * ceilDiv(pop.height, th) *
-                        ceilDiv(pop.width, tw);
-            tc * th * tw <= neuronCap && n <= limits::kMaxCores)
-          candidates.push_back({tc, th, tw, n});
-  if (candidates.empty()) {
-    error = fmt::format("layer '{}' cannot be mapped on {}: blocks of at most "
-                        "{} neurons need more than {} cores (the mapper's "
-                        "limit)",
-                        pop.name, hw.name, neuronCap, limits::kMaxCores);
-    return false;
-  }
-  // Deterministic order: fewest cores first, then the generation order.
-  std::sort(candidates.begin(), candidates.end(),
-            [](const Candidate &a, const Candidate &b) {
-              return std::tie(a.cores, b.tc, b.th, b.tw) <
-                     std::tie(b.cores, a.tc, a.th, a.tw);
-            });
-  int64_t bestCores = -1, bestFanin = 0;
+    for (int64_t tw : blockSizes(pop.width)) {
+      int64_t perBand = ceilDiv(pop.channels, tc) * ceilDiv(pop.width, tw);
+      // Bands hold at most compartments / (tc * tw) rows.
+      int64_t rows = std::max<int64_t>(1, hw.compartments / (tc * tw));
+      if (tc * tw > hw.compartments ||
+          (best < INT64_MAX / 4 &&
+           perBand * ceilDiv(pop.height, rows) > 4 * best))
+        continue;
+      Candidate cand{tc, tw, 0, {}};
+      if (!greedyRows(popIndex, readers, tc, tw, &cand.bandEnds))
+        continue;
+      cand.cores = perBand * int64_t(cand.bandEnds.size());
+      if (cand.cores > limits::kMaxCores)
+        continue;
+      best = std::min(best, cand.cores);
+      candidates.push_back(std::move(cand));
+    }
+  std::stable_sort(
+      candidates.begin(), candidates.end(),
+      [](const Candidate &a, const Candidate &b) { return a.cores < b.cores; });
+  // Objective: this population's cores plus the cores its sources need at
+  // least for the fan-out these blocks ask of them; ties: fewest fan-in.
+  int64_t bestCores = -1, bestCost = INT64_MAX, bestFanin = 0;
   for (const Candidate &cand : candidates) {
-    if (bestCores >= 0 && cand.cores > bestCores)
+    if (cand.cores > bestCost)
       break;
     std::vector<Core> blocks;
-    int64_t totalFanin = 0;
-    bool fits = true;
-    for (int64_t c = 0; c < pop.channels && fits; c += cand.tc)
-      for (int64_t h = 0; h < pop.height && fits; h += cand.th)
-        for (int64_t w = 0; w < pop.width && fits; w += cand.tw) {
-          Core core{popIndex,
-                    c,
-                    std::min(c + cand.tc, pop.channels),
-                    h,
-                    std::min(h + cand.th, pop.height),
-                    w,
-                    std::min(w + cand.tw, pop.width),
-                    CoreUsage()};
-          core.usage = usageOf(pop, core);
-          fits = violation(core.usage, &have, &limit).empty();
-          totalFanin += core.usage.faninAxons;
-          blocks.push_back(core);
-        }
-    if (fits && (bestCores < 0 || totalFanin < bestFanin)) {
-      bestCores = cand.cores;
-      bestFanin = totalFanin;
+    int64_t fanin = 0, producers = 0;
+    if (!blocksOf(popIndex, readers, cand, &blocks, &fanin, &producers))
+      continue;
+    int64_t cost = cand.cores + producers;
+    if (cost < bestCost || (cost == bestCost && fanin < bestFanin)) {
+      bestCores = cand.cores, bestCost = cost, bestFanin = fanin;
       *cores = std::move(blocks);
       pm->blockC = cand.tc;
-      pm->blockH = cand.th;
       pm->blockW = cand.tw;
+      pm->blockH = 0;
+      for (int64_t h0 = 0, i = 0; i < int64_t(cand.bandEnds.size()); ++i)
+        pm->blockH = std::max(pm->blockH, cand.bandEnds[i] - h0),
+        h0 = cand.bandEnds[i];
     }
   }
-  // The 1x1x1 candidate always fits once the worst single neuron fits; if
-  // that reasoning is ever wrong, say so instead of failing silently.
+  // 1x1x1 blocks always fit once the worst single neuron fits; if that
+  // reasoning is ever wrong, say so instead of failing silently.
   if (bestCores < 0)
-    error = fmt::format("internal: layer '{}' on {}: no block shape of at most "
-                        "{} neurons fits although its largest neuron does",
-                        pop.name, hw.name, neuronCap);
+    error = fmt::format("internal: layer '{}' on {}: no block shape fits "
+                        "although its largest neuron does",
+                        pop.name, hw.name);
   return bestCores >= 0;
 }
 
@@ -300,8 +332,9 @@ void Partitioner::link(int dst, const std::vector<std::vector<Core>> &coresOf,
         const Core &s = coresOf[p.source][a];
         int64_t channels =
             std::max<int64_t>(0, std::min(ch1, s.c1) - std::max(ch0, s.c0));
-        int64_t n =
-            channels * count(rowMask, s.h0, s.h1) * count(colMask, s.w0, s.w1);
+        int64_t n = channels == 0 ? 0
+                                  : channels * count(rowMask, s.h0, s.h1) *
+                                        count(colMask, s.w0, s.w1);
         if (n == 0)
           continue;
         links->push_back({int(a), int(b), n, p.source});
@@ -311,91 +344,32 @@ void Partitioner::link(int dst, const std::vector<std::vector<Core>> &coresOf,
   }
 }
 
-void Partitioner::lowerBounds(int popIndex, PopulationMapping *pm) const {
-  const Population &pop = net.populations[popIndex];
-  int64_t bits = 0;
-  for (const Projection &p : pop.inputs)
-    bits +=
-        (hw.convWeightSharing && !p.allToAll ? p.distinctWeights : p.synapses) *
-        hw.bitsPerSynapse();
-  // Every source neuron that feeds the population needs an input axon in at
-  // least one core, and a core has faninAxons of them.
-  Core whole;
-  whole.c1 = pop.channels;
-  whole.h1 = pop.height;
-  whole.w1 = pop.width;
-  int64_t sources = usageOf(pop, whole).faninAxons;
-  struct Bound {
-    const char *by;
-    int64_t cores;
-  } bounds[] = {
-      {"core.fanin_axons", ceilDiv(sources, hw.faninAxons)},
-      {"core.compartments", ceilDiv(pop.size(), hw.compartments)},
-      {"core.synapse_memory_bytes", ceilDiv(bits, hw.synapseMemoryBytes * 8)},
-      {"core.table_entries",
-       ceilDiv(pop.channels * pop.tableEntriesPerChannel, hw.tableEntries)},
-      {"core.fanout_axons",
-       pop.consumers.empty() ? 0 : ceilDiv(pop.size(), hw.fanoutAxons)}};
-  pm->lowerBound = 1;
-  pm->lowerBoundBy = "one core";
-  for (const Bound &b : bounds)
-    if (b.cores > pm->lowerBound) {
-      pm->lowerBound = b.cores;
-      pm->lowerBoundBy = b.by;
-    }
-}
-
 bool Partitioner::run() {
   int n = int(net.populations.size());
   std::vector<std::vector<Core>> coresOf(n);
   std::vector<PopulationMapping> pms(n);
-  std::vector<int64_t> cap(n, hw.compartments);
+  // A layer whose largest neuron does not fit is named first, in network
+  // order (fan-out is checked with the blocks below).
   for (int p = 0; p < n; ++p) {
     if (!net.populations[p].mapped())
       continue;
-    pms[p].population = p;
-    if (!partition(p, cap[p], &coresOf[p], &pms[p]))
+    CoreUsage single = usageOf(net, hw, worstNeuron(net, p));
+    int64_t have, limit;
+    if (!violation(hw, single, &have, &limit).empty()) {
+      error = singleNeuronDiagnostic(p, single);
       return false;
-    lowerBounds(p, &pms[p]);
+    }
   }
-  // Fan-out: consumers come later, so settle populations from the back.
+  // Consumers come later: partition from the back, so each population's
+  // fan-out is known while its blocks are chosen.
   for (int p = n - 1; p >= 0; --p) {
     if (!net.populations[p].mapped())
       continue;
-    // Each round shrinks the blocks, so this ends (at one neuron at most).
-    for (;;) {
-      std::vector<std::vector<int64_t>> fanout(n);
-      for (int q = 0; q < n; ++q)
-        fanout[q].assign(coresOf[q].size(), 0);
-      std::vector<CoreLink> links;
-      for (int consumer : net.populations[p].consumers)
-        link(consumer, coresOf, &links, &fanout);
-      int64_t worst = 0, worstNeurons = 1;
-      for (size_t a = 0; a < coresOf[p].size(); ++a) {
-        coresOf[p][a].usage.fanoutAxons = fanout[p][a];
-        if (fanout[p][a] > worst) {
-          worst = fanout[p][a];
-          worstNeurons = coresOf[p][a].neurons();
-        }
-      }
-      if (worst <= hw.fanoutAxons)
-        break;
-      if (worstNeurons == 1) {
-        error = fmt::format(
-            "layer '{}' cannot be mapped on {}: one neuron needs {} fan-out "
-            "axons (it has synapses in that many cores of its consumers) but "
-            "a core has core.fanout_axons = {}",
-            net.populations[p].name, hw.name, worst, hw.fanoutAxons);
-        return false;
-      }
-      int64_t largest = 0;
-      for (const Core &c : coresOf[p])
-        largest = std::max(largest, c.neurons());
-      cap[p] = std::max<int64_t>(
-          1, std::min(largest - 1, largest * hw.fanoutAxons / worst));
-      if (!partition(p, cap[p], &coresOf[p], &pms[p]))
-        return false;
-    }
+    pms[p].population = p;
+    FanoutReaders readers(net, p, coresOf);
+    if (!partition(p, readers, &coresOf[p], &pms[p]))
+      return false;
+    populationLowerBound(net, hw, p, &pms[p]);
   }
   // Flatten into the global core list; links use global core indices.
   mapping = Mapping();
@@ -411,14 +385,14 @@ bool Partitioner::run() {
     mapping.populations.push_back(pms[p]);
     mapping.lowerBound += pms[p].lowerBound;
   }
-  std::vector<std::vector<int64_t>> unusedFanout(n);
+  std::vector<std::vector<int64_t>> fanout(n);
   for (int p = 0; p < n; ++p)
-    unusedFanout[p].assign(coresOf[p].size(), 0);
+    fanout[p].assign(coresOf[p].size(), 0);
   for (int p = 0; p < n; ++p) {
     if (!net.populations[p].mapped())
       continue;
     std::vector<CoreLink> links;
-    link(p, coresOf, &links, &unusedFanout);
+    link(p, coresOf, &links, &fanout);
     for (CoreLink &l : links) {
       l.to += first[p];
       if (l.from >= 0)
@@ -426,22 +400,10 @@ bool Partitioner::run() {
       mapping.links.push_back(l);
     }
   }
-  // Bound if cores could hold neurons of several populations.
-  int64_t neurons = 0, bits = 0, fanoutNeurons = 0;
-  for (const PopulationMapping &pm : mapping.populations) {
-    const Population &pop = net.populations[pm.population];
-    neurons += pop.size();
-    if (!pop.consumers.empty())
-      fanoutNeurons += pop.size();
-    for (const Projection &p : pop.inputs)
-      bits += (hw.convWeightSharing && !p.allToAll ? p.distinctWeights
-                                                   : p.synapses) *
-              hw.bitsPerSynapse();
-  }
-  mapping.sharedLowerBound =
-      std::max({ceilDiv(neurons, hw.compartments),
-                ceilDiv(bits, hw.synapseMemoryBytes * 8),
-                ceilDiv(fanoutNeurons, hw.fanoutAxons), int64_t(1)});
+  for (int p = 0; p < n; ++p)
+    for (size_t a = 0; a < coresOf[p].size(); ++a)
+      mapping.cores[first[p] + a].usage.fanoutAxons = fanout[p][a];
+  mapping.sharedLowerBound = sharedLowerBound(net, hw);
   if (int64_t(mapping.cores.size()) > limits::kMaxCores) {
     error = fmt::format("the network needs {} cores on {}, more than the "
                         "mapper's limit of {}",

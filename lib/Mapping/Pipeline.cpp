@@ -54,7 +54,39 @@ bool runMapping(const modelbin::Model &model, const HardwareModel &hw,
   Network net;
   if (!buildNetwork(model, &net, error, !hw.foldPooling))
     return false;
-  return runMapping(net, hw, baseline, profile, defaultRate, result, error);
+  auto hasRelays = [](const Network &n) {
+    for (const Population &pop : n.populations)
+      if (pop.kind == PopulationKind::Relay)
+        return true;
+    return false;
+  };
+  bool ok = runMapping(net, hw, baseline, profile, defaultRate, result, error);
+  if (ok) {
+    result->pooling = hasRelays(net) ? "relays" : "none";
+    for (const Population &pop : net.populations)
+      for (const Projection &p : pop.inputs)
+        if (p.folded)
+          result->pooling = "folded";
+    return true;
+  }
+  Network relays;
+  std::string relayError;
+  if (!hw.foldPooling || !hw.gradedSpikes ||
+      !buildNetwork(model, &relays, &relayError, true) || !hasRelays(relays))
+    return false;
+  // Folding did not fit: the chip has graded spikes, so try relays.
+  HardwareModel relayHw = hw;
+  relayHw.foldPooling = false;
+  std::string foldedError = *error;
+  if (!runMapping(relays, relayHw, baseline, profile, defaultRate, result,
+                  &relayError)) {
+    *error = fmt::format("{} (with pooling relays instead: {})", foldedError,
+                         relayError);
+    return false;
+  }
+  result->pooling = "relays";
+  result->poolingFallback = foldedError;
+  return true;
 }
 
 std::string modelLabel(const std::string &modelPath,

@@ -14,6 +14,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <random>
 #include <vector>
 
 namespace snnc {
@@ -114,7 +115,33 @@ void placeCores(const Network &net, const HardwareModel &hw,
                  routeEnergy(hw, cores[c], e.other < 0 ? host : cores[e.other]);
     return sum;
   };
+  auto hopTraffic = [&] {
+    double sum = 0;
+    for (const CoreLink &l : mapping->links) {
+      const Core &a = l.from < 0 ? host : cores[l.from], &b = cores[l.to];
+      sum += double(l.neurons) * spikeRate[l.sourcePopulation] *
+             double(std::abs(a.tileX - b.tileX) + std::abs(a.tileY - b.tileY) +
+                    std::abs(a.chip - b.chip));
+    }
+    return sum;
+  };
   mapping->placementCostInitial = total();
+  mapping->hopTrafficSerpentine = hopTraffic();
+  {
+    // A random permutation of the same positions (Fisher-Yates on a fixed
+    // mt19937 stream, the same on every platform).
+    std::mt19937 rng(1);
+    std::vector<int> perm(n);
+    for (int c = 0; c < n; ++c)
+      perm[c] = c;
+    for (int c = n - 1; c > 0; --c)
+      std::swap(perm[c], perm[rng() % uint32_t(c + 1)]);
+    for (int c = 0; c < n; ++c)
+      moveTo(cores[c], positionOf(hw, perm[c]));
+    mapping->hopTrafficRandom = hopTraffic();
+    for (int c = 0; c < n; ++c)
+      moveTo(cores[c], positionOf(hw, c));
+  }
   // Pairwise swaps (a core with another core or a free slot) while they
   // help; a work budget keeps large multi-chip mappings fast.
   int64_t budget = 4000000;
@@ -149,6 +176,7 @@ void placeCores(const Network &net, const HardwareModel &hw,
   }
   (void)net;
   mapping->placementCostFinal = total();
+  mapping->hopTrafficFinal = hopTraffic();
 }
 
 } // namespace mapping

@@ -30,6 +30,7 @@ bool checkIdentity(const std::string &path, const rt::RunReport &r,
                    const rt::ModelIdentity *model, Profile *profile,
                    std::string *error) {
   if (!r.model.known) {
+    profile->identityUnchecked = true;
     profile->notes.push_back(fmt::format(
         "the profile {} records no model identity (written by an older "
         "snnc-run, or by hand): it was not checked to come from this model; "

@@ -90,6 +90,8 @@ Json resultToJson(const Network &net, const MapResult &r) {
   j["lower_bound"] = m.lowerBound;
   j["shared_lower_bound"] = m.sharedLowerBound;
   j["chips"] = m.chips;
+  j["pooling"] = {{"mode", r.pooling},
+                  {"fallback_from_folded", r.poolingFallback}};
   j["limits"] = {{"compartments", hw.compartments},
                  {"fanin_axons", hw.faninAxons},
                  {"fanout_axons", hw.fanoutAxons},
@@ -162,6 +164,9 @@ Json resultToJson(const Network &net, const MapResult &r) {
   j["links"] = links;
   j["placement_cost_pj_per_step"] = {{"initial", m.placementCostInitial},
                                      {"final", m.placementCostFinal}};
+  j["hop_traffic_per_step"] = {{"final", m.hopTrafficFinal},
+                               {"serpentine", m.hopTrafficSerpentine},
+                               {"random", m.hopTrafficRandom}};
   const EnergyReport &e = r.energy;
   Json sweep = Json::array();
   for (const ExitPoint &p : r.exitSweep)
@@ -251,6 +256,13 @@ std::string summaryText(const Network &net, const MapResult &r) {
       formatEnergy(e.atExit.snnBaselinePj), e.atExit.snnAccumulates,
       e.atExit.snnBaselinePj > 0 ? e.annBaselinePj / e.atExit.snnBaselinePj
                                  : 0.0);
+  s += fmt::format("placement: hop-weighted traffic {:.4g} spike-hops per "
+                   "step (serpentine in layer order {:.4g}, random {:.4g})\n",
+                   m.hopTrafficFinal, m.hopTrafficSerpentine,
+                   m.hopTrafficRandom);
+  if (!r.poolingFallback.empty())
+    s += fmt::format("pooling: relays (folded pooling does not fit: {})\n",
+                     r.poolingFallback);
   for (const std::string &note : r.activity.notes)
     s += "note: " + note + "\n";
   return s;

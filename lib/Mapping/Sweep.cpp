@@ -153,18 +153,21 @@ SweepTotals runSweep(const modelbin::Model &model, const HardwareModel &hw,
   for (const SweepAxis &axis : axes)
     total *= int64_t(axis.values.size()); // bounded by checkSweep
   std::vector<size_t> index(axes.size(), 0);
-  for (bool done = total == 0; !done;) {
-    SweepRow row;
-    for (size_t a = 0; a < axes.size(); ++a)
-      row.values.push_back(axes[a].values[index[a]]);
-    runPoint(model, hw, baseline, profile, defaultRate, axes, index,
-             options.gates, &row);
-    ++totals.points;
-    totals.failed += row.status != SweepRow::Status::Ok;
-    if (options.onRow)
-      options.onRow(row);
-    if (options.onProgress)
-      options.onProgress(totals.points, total, totals.failed);
+  int64_t point = 0;
+  for (bool done = total == 0; !done; ++point) {
+    if (!options.select || options.select(point)) {
+      SweepRow row;
+      for (size_t a = 0; a < axes.size(); ++a)
+        row.values.push_back(axes[a].values[index[a]]);
+      runPoint(model, hw, baseline, profile, defaultRate, axes, index,
+               options.gates, &row);
+      ++totals.points;
+      totals.failed += row.status != SweepRow::Status::Ok;
+      if (options.onRow)
+        options.onRow(row);
+      if (options.onProgress)
+        options.onProgress(totals.points, total, totals.failed);
+    }
     // Odometer over the axes, last axis fastest.
     done = true;
     for (size_t a = axes.size(); a-- > 0;) {

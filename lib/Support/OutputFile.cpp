@@ -142,32 +142,27 @@ bool writeAll(int fd, const std::string &bytes) {
   return true;
 }
 
-/// Gives the anonymous O_TMPFILE `fd` a unique name next to `path`.
-bool linkAnonymous(int fd, const std::string &path, std::string *name) {
-  std::string procPath = "/proc/self/fd/" + std::to_string(fd);
+/// Picks a fresh temporary name next to `path` and records it for the signal
+/// handler BEFORE create(name) makes anything under it, so no signal can
+/// leave a named temporary file behind. create returns false with errno set;
+/// EEXIST (the name was taken) retries with another name.
+template <typename Create>
+bool createUnderFreshName(const std::string &path, std::string *name, int *slot,
+                          Create create) {
   for (int attempt = 0; attempt < 100; ++attempt) {
     *name = tempNameFor(path);
-    if (::linkat(AT_FDCWD, procPath.c_str(), AT_FDCWD, name->c_str(),
-                 AT_SYMLINK_FOLLOW) == 0)
+    *slot = registerPending(*name);
+    if (create(*name))
       return true;
+    int saved = errno;
+    unregisterPending(*slot);
+    *slot = -1;
+    errno = saved;
     if (errno != EEXIST)
       return false;
   }
   errno = EEXIST;
   return false;
-}
-
-/// Creates a uniquely named temporary file next to `path`.
-int createNamedTemp(const std::string &path, std::string *name) {
-  for (int attempt = 0; attempt < 100; ++attempt) {
-    *name = tempNameFor(path);
-    int fd = ::open(name->c_str(),
-                    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
-    if (fd >= 0 || errno != EEXIST)
-      return fd;
-  }
-  errno = EEXIST;
-  return -1;
 }
 
 /// The rule for an existing target: a writable regular file, nothing else.
@@ -251,17 +246,25 @@ bool writeOutputFile(const std::string &path, const std::string &bytes,
   std::string dir = folderOf(path), tempName;
   int slot = -1;
   bool anonymous = true;
+  installHandlers();
   // SNNC_OUTPUT_NO_TMPFILE=1 forces the named path (tests exercise both).
   int fd = std::getenv("SNNC_OUTPUT_NO_TMPFILE")
                ? -1
                : ::open(dir.c_str(), O_TMPFILE | O_WRONLY | O_CLOEXEC, 0644);
   if (fd < 0) {
     anonymous = false;
-    fd = createNamedTemp(path, &tempName);
-    if (fd < 0)
+    bool created = createUnderFreshName(
+        path, &tempName, &slot, [&](const std::string &name) {
+          fd = ::open(name.c_str(),
+                      O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+                      0644);
+          return fd >= 0;
+        });
+    if (!created) {
+      tempName.clear();
       return fail(error, path + ": cannot create a temporary file in '" + dir +
                              "': " + errnoText());
-    slot = registerPending(tempName);
+    }
   }
   auto abandon = [&](const std::string &what) {
     std::string why = errnoText();
@@ -277,11 +280,16 @@ bool writeOutputFile(const std::string &path, const std::string &bytes,
   if (::fsync(fd) != 0)
     return abandon("write failed");
   if (anonymous) {
-    if (!linkAnonymous(fd, path, &tempName)) {
+    std::string procPath = "/proc/self/fd/" + std::to_string(fd);
+    bool linked = createUnderFreshName(
+        path, &tempName, &slot, [&](const std::string &name) {
+          return ::linkat(AT_FDCWD, procPath.c_str(), AT_FDCWD, name.c_str(),
+                          AT_SYMLINK_FOLLOW) == 0;
+        });
+    if (!linked) {
       tempName.clear();
       return abandon("cannot name the temporary file");
     }
-    slot = registerPending(tempName);
   }
   if (::close(fd) != 0) {
     fd = -1;

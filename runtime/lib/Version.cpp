@@ -10,8 +10,7 @@
 #include "snnc/runtime/ModelFile.h"
 
 #include "snnc/Support/Version.h"
-
-#include <fmt/format.h>
+#include "snnc/Support/VersionText.h"
 
 namespace snnc {
 namespace rt {
@@ -21,10 +20,8 @@ const char *snncVersion() { return SNNC_VERSION; }
 const char *kernelIsa() { return detail::kernels().isa; }
 
 std::string versionText(const char *tool) {
-  return fmt::format("{} {} (git {})\nmodel.bin format version {}\nCPU "
-                     "kernels: {}\n",
-                     tool, snncVersion(), SNNC_GIT_REVISION,
-                     modelbin::kFormatVersion, kernelIsa());
+  return support::versionText(tool, modelbin::kFormatVersion,
+                              {{"CPU kernels", kernelIsa()}});
 }
 
 } // namespace rt

@@ -21,6 +21,8 @@ const char *const kUsage =
     "                [--max-points N] [--progress] [--fail-on-unmappable]\n"
     "                [--max-cores N] [--max-chips N] [--max-energy-uj X]\n"
     "                [--max-latency-ms X] [--quiet] [--version]\n"
+    "       snnc-map study STUDY.json [--shard I/N | --list-jobs] ...\n"
+    "       snnc-map merge OUT.csv|OUT.json IN...   (snnc-map study --help)\n"
     "\n"
     "Maps the network of MODEL.bin (written by snnc) onto the cores of a\n"
     "Loihi-class chip and estimates energy and latency per inference.\n"

@@ -6,20 +6,25 @@
 // HTML/SVG report or (with --sweep) a CSV with one row per hardware variant.
 // Output paths are checked before any work; outputs are written through a
 // temporary file and a rename. Exit codes (snnc/Support/ExitCodes.h): 1 invalid
-// input file, 2 usage, 3 does not fit or a gate failed, 4 internal. With --json
-// the result file is written on every failure after the options were parsed,
-// with its status and message.
+// input file, 2 usage, 3 does not fit or a gate failed, 4 internal. Every error
+// and warning is a structured diagnostic (snnc/Support/Diagnostics.h, with
+// --diagnostics=text|json|sarif); with --json the result file is written on
+// every failure after the options were parsed, with its status, message and
+// diagnostics. `snnc-map study` and `snnc-map merge` are in Study.cpp.
 //
 //===----------------------------------------------------------------------===//
 
 #include "Options.h"
+#include "Study.h"
 
 #include "snnc/Mapping/Loaders.h"
 #include "snnc/Mapping/Report.h"
+#include "snnc/Support/Diagnostics.h"
 #include "snnc/Support/ExitCodes.h"
 #include "snnc/Support/Limits.h"
 #include "snnc/Support/OutputFile.h"
 #include "snnc/Support/ToolMain.h"
+#include "snnc/Support/VersionText.h"
 #include "snnc/runtime/ModelFile.h"
 #include "snnc/runtime/RunReport.h"
 
@@ -31,10 +36,6 @@
 #include <unistd.h>
 #include <vector>
 
-#ifndef SNNC_VERSION
-#define SNNC_VERSION "unknown"
-#endif
-
 using namespace snnc;
 using namespace snnc::mapping;
 
@@ -44,10 +45,26 @@ namespace {
 struct Outcome {
   int code = kExitOk;
   std::string message;
+  diag::Code diag = diag::Code::InternalGeneric;
+  std::string file; ///< the input the message is about
 };
 
-Outcome failWith(int code, std::string message) {
-  return {code, std::move(message)};
+Outcome failWith(int code, std::string message,
+                 diag::Code diag = diag::Code::UsageGeneric,
+                 std::string file = "") {
+  return {code, std::move(message), diag, std::move(file)};
+}
+
+/// The code of a failed gate, from the flag checkGates names first.
+diag::Code gateCode(const std::string &message) {
+  for (auto [flag, code] :
+       {std::pair{"--max-cores", diag::Code::GateCores},
+        std::pair{"--max-chips", diag::Code::GateChips},
+        std::pair{"--max-energy-uj", diag::Code::GateEnergy},
+        std::pair{"--max-latency-ms", diag::Code::GateLatency}})
+    if (message.find(flag) != std::string::npos)
+      return code;
+  return diag::Code::MapUnmappable;
 }
 
 const char *statusName(int code, bool overGate) {
@@ -66,12 +83,13 @@ const char *statusName(int code, bool overGate) {
 }
 
 /// The --json document: status and message first, then the result if any.
-std::string statusJson(const Outcome &o, bool overGate,
-                       const MapResult *result) {
+std::string statusJson(const Outcome &o, bool overGate, const MapResult *result,
+                       const diag::DiagnosticEngine &de) {
   nlohmann::ordered_json j;
   j["status"] = statusName(o.code, overGate);
   j["exit_code"] = o.code;
   j["message"] = o.message;
+  j["diagnostics"] = de.toJsonArray();
   if (result) {
     nlohmann::ordered_json full = resultToJson(result->net, *result);
     for (auto &[key, value] : full.items())
@@ -84,12 +102,13 @@ Outcome checkOutputs(const Options &o) {
   std::string error;
   for (const std::string *path : {&o.json, &o.csv})
     if (!path->empty() && !support::checkOutputPath(*path, &error))
-      return failWith(kExitInvalidInput, error);
+      return failWith(kExitInvalidInput, error, diag::Code::OutputWrite, *path);
   if (!o.report.empty() &&
       !support::checkOutputPath(o.report + "/index.html", &error) &&
       !support::checkOutputPath(o.report, &error, /*allowStdout=*/false))
     return failWith(kExitInvalidInput,
-                    fmt::format("--report {}: {}", o.report, error));
+                    fmt::format("--report {}: {}", o.report, error),
+                    diag::Code::OutputWrite, o.report);
   return {};
 }
 
@@ -104,22 +123,28 @@ struct Inputs {
 Outcome readInputs(const Options &o, const char *argv0, Inputs *in) {
   std::string error;
   if (!modelbin::readModelFile(o.model, &in->model, &error))
-    return failWith(kExitInvalidInput, error);
+    return failWith(kExitInvalidInput, error, diag::Code::ModelInvalid,
+                    o.model);
   Network net;
   bool unsupported = false;
   if (!buildNetwork(in->model, &net, &error, false, &unsupported))
     return failWith(unsupported ? kExitConstraint : kExitInvalidInput,
-                    o.model + ": " + error);
+                    o.model + ": " + error,
+                    unsupported ? diag::Code::MapUnsupported
+                                : diag::Code::ModelInvalid,
+                    o.model);
   std::vector<std::string> searchPath = hardwareSearchPath(argv0);
   if (!loadHardware(o.hw, searchPath, &in->hw, &error))
-    return failWith(kExitInvalidInput, error);
+    return failWith(kExitInvalidInput, error, diag::Code::HardwareInvalid,
+                    o.hw);
   if (in->hw.isBaseline)
     return failWith(kExitUsage,
                     fmt::format("{}: '{}' is a baseline technology, not a "
                                 "chip; it is used for the ANN comparison",
                                 in->hw.file, in->hw.name));
   if (!loadBaseline(in->hw, searchPath, &in->baseline, &error))
-    return failWith(kExitInvalidInput, error);
+    return failWith(kExitInvalidInput, error, diag::Code::HardwareInvalid,
+                    in->hw.file);
   for (const std::string &set : o.sets) {
     size_t eq = set.find('=');
     if (eq == std::string::npos)
@@ -134,7 +159,8 @@ Outcome readInputs(const Options &o, const char *argv0, Inputs *in) {
     snnc::rt::ModelIdentity identity;
     if (!snnc::rt::readModelIdentity(o.model, in->model, &identity, &error) ||
         !readProfile(o.profile, net, &in->profile, &error, &identity))
-      return failWith(kExitInvalidInput, error);
+      return failWith(kExitInvalidInput, error, diag::Code::ProfileInvalid,
+                      o.profile);
     in->measured = &in->profile;
   }
   in->axes.resize(o.sweeps.size());
@@ -150,7 +176,7 @@ Outcome readInputs(const Options &o, const char *argv0, Inputs *in) {
 
 /// Streams rows to stdout, or to OUT.partial while the sweep runs and then
 /// atomically to OUT.
-Outcome runSweepRows(const Options &o, const Inputs &in) {
+Outcome runSweepRows(const Options &o, const Inputs &in, bool textMode) {
   std::string csv, error;
   int partial = -1;
   std::string partialPath = o.csv + ".partial";
@@ -160,7 +186,8 @@ Outcome runSweepRows(const Options &o, const Inputs &in) {
                O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
     if (partial < 0)
       return failWith(kExitInvalidInput,
-                      fmt::format("{}: cannot write", partialPath));
+                      fmt::format("{}: cannot write", partialPath),
+                      diag::Code::OutputWrite, partialPath);
   }
   SweepOptions so;
   so.gates = o.gates;
@@ -177,7 +204,7 @@ Outcome runSweepRows(const Options &o, const Inputs &in) {
   emit(sweepCsvHeader(in.axes));
   so.onRow = [&](const SweepRow &row) { emit(sweepCsvLine(row)); };
   bool tty = ::isatty(STDERR_FILENO);
-  if (o.progress || tty)
+  if (textMode && (o.progress || tty))
     so.onProgress = [&, lastDecile = int64_t(-1)](int64_t done, int64_t total,
                                                   int64_t failed) mutable {
       if (tty) {
@@ -196,7 +223,7 @@ Outcome runSweepRows(const Options &o, const Inputs &in) {
   if (partial >= 0) {
     ::close(partial);
     if (!error.empty() || !support::writeOutputFile(o.csv, csv, &error))
-      return failWith(kExitInvalidInput, error);
+      return failWith(kExitInvalidInput, error, diag::Code::OutputWrite, o.csv);
     ::unlink(partialPath.c_str());
     if (!o.quiet)
       std::printf("snnc-map: wrote %s\n", o.csv.c_str());
@@ -206,81 +233,118 @@ Outcome runSweepRows(const Options &o, const Inputs &in) {
                     fmt::format("--fail-on-unmappable: {} of {} sweep points "
                                 "are not ok (see the status and reason "
                                 "columns)",
-                                totals.failed, totals.points));
+                                totals.failed, totals.points),
+                    diag::Code::MapSweepNotOk, o.model);
   return {};
 }
 
-/// The single mapping: summary, --json, --report and the gates.
+/// The single mapping: summary, --report and the gates (the caller writes
+/// --json).
 Outcome runSingle(const Options &o, const Inputs &in, bool *overGate,
-                  MapResult *result) {
+                  MapResult *result, bool *mapped) {
   std::string error;
   if (!runMapping(in.model, in.hw, in.baseline, in.measured, o.defaultRate,
-                  result, &error))
-    return failWith(error.rfind("internal:", 0) == 0 ? kExitInternal
-                                                     : kExitConstraint,
-                    error);
+                  result, &error)) {
+    bool internal = error.rfind("internal:", 0) == 0;
+    return failWith(internal ? kExitInternal : kExitConstraint, error,
+                    internal ? diag::Code::InternalGeneric
+                             : diag::Code::MapUnmappable,
+                    o.model);
+  }
+  *mapped = true;
   result->modelLabel = modelLabel(o.model, in.model.source_name());
   Outcome outcome;
   if (std::string gate = checkGates(o.gates, *result); !gate.empty()) {
     *overGate = true;
-    outcome = failWith(kExitConstraint, gate);
+    outcome = failWith(kExitConstraint, gate, gateCode(gate), o.model);
   }
-  if (!o.json.empty() &&
-      !support::writeOutputFile(o.json, statusJson(outcome, *overGate, result),
-                                &error))
-    return failWith(kExitInvalidInput, error);
   if (!o.report.empty() && !writeReport(o.report, result->net, *result, &error))
-    return failWith(kExitInvalidInput, error);
+    return failWith(kExitInvalidInput, error, diag::Code::OutputWrite,
+                    o.report);
   if (!o.quiet && o.sweeps.empty())
     std::fputs(summaryText(result->net, *result).c_str(), stdout);
   return outcome;
 }
 
-int run(int argc, char **argv) {
+void reportOutcome(diag::DiagnosticEngine &de, const Outcome &o) {
+  diag::Diagnostic d;
+  d.code = o.diag;
+  d.message = o.message;
+  d.file = o.file;
+  de.report(std::move(d));
+}
+
+int run(int argc, char **argv, diag::DiagnosticEngine &de) {
   Options o;
   std::string error;
   if (!parseOptions(argc, argv, &o, &error)) {
-    std::fprintf(stderr, "snnc-map: error: %s\n", error.c_str());
+    de.report(diag::Code::UsageGeneric, error);
     return kExitUsage;
   }
   if (o.help) {
     std::fputs(kUsage, stdout);
+    std::fputs(diag::kOptionsHelp, stdout);
     return kExitOk;
   }
   if (o.version) {
-    std::printf("snnc-map %s (model.bin format %u)\n", SNNC_VERSION,
-                unsigned(modelbin::kFormatVersion));
+    std::fputs(
+        support::versionText("snnc-map", modelbin::kFormatVersion, {}).c_str(),
+        stdout);
     return kExitOk;
   }
   Outcome outcome = checkOutputs(o);
   if (outcome.code != kExitOk) {
-    std::fprintf(stderr, "snnc-map: error: %s\n", outcome.message.c_str());
+    reportOutcome(de, outcome);
     return outcome.code;
   }
   Inputs in;
   MapResult result;
-  bool overGate = false, jsonWritten = false;
+  bool overGate = false, mapped = false;
   outcome = readInputs(o, argv[0], &in);
+  if (outcome.code == kExitOk && in.profile.identityUnchecked)
+    de.report(diag::Code::ProfileUnchecked,
+              in.profile.notes.empty() ? o.profile : in.profile.notes.front(),
+              o.profile);
   if (outcome.code == kExitOk && !in.axes.empty())
-    outcome = runSweepRows(o, in);
+    outcome = runSweepRows(o, in, de.textMode());
   if (outcome.code == kExitOk &&
-      (in.axes.empty() || !o.json.empty() || !o.report.empty())) {
-    outcome = runSingle(o, in, &overGate, &result);
-    jsonWritten = outcome.code == kExitOk || overGate;
-  }
-  if (outcome.code == kExitOk)
-    return kExitOk;
-  if (!o.json.empty() && !jsonWritten &&
-      !support::writeOutputFile(o.json, statusJson(outcome, false, nullptr),
-                                &error))
-    std::fprintf(stderr, "snnc-map: error: %s\n", error.c_str());
+      (in.axes.empty() || !o.json.empty() || !o.report.empty()))
+    outcome = runSingle(o, in, &overGate, &result, &mapped);
   std::fflush(stdout); // the summary and "wrote" lines come first
-  std::fprintf(stderr, "snnc-map: error: %s\n", outcome.message.c_str());
+  if (outcome.code != kExitOk)
+    reportOutcome(de, outcome);
+  if (!o.json.empty() &&
+      !support::writeOutputFile(
+          o.json, statusJson(outcome, overGate, mapped ? &result : nullptr, de),
+          &error)) {
+    de.report(diag::Code::OutputWrite, error, o.json);
+    return outcome.code != kExitOk ? outcome.code : kExitInvalidInput;
+  }
   return outcome.code;
 }
 
 } // namespace
 
 int main(int argc, char **argv) {
-  return support::runToolMain("snnc-map", [&] { return run(argc, argv); });
+  diag::DiagnosticEngine de("snnc-map", SNNC_VERSION);
+  diag::Options options;
+  std::string optionsError;
+  bool optionsOk = diag::extractOptions(argc, argv, &options, &optionsError);
+  de.configure(options);
+  int status = support::runToolMain(
+      "snnc-map",
+      [&] {
+        if (!optionsOk) {
+          de.report(diag::Code::UsageGeneric, optionsError);
+          return int(kExitUsage);
+        }
+        std::string sub = argc > 1 ? argv[1] : "";
+        if (sub == "study" || sub == "merge")
+          return runStudyCommand(argc - 1, argv + 1, argv[0], de);
+        return run(argc, argv, de);
+      },
+      [&](const std::string &message) {
+        de.report(diag::Code::InternalGeneric, "internal error: " + message);
+      });
+  return de.finish(status);
 }

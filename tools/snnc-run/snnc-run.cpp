@@ -5,8 +5,10 @@
 // and prints accuracy (with --per-step also per exit step), throughput, mean
 // steps executed and spikes per sample; --json writes the full statistics
 // (atomically, a RunReport: RunReport.h) and --dump prints the model readably.
-// Every error names the file and rule; exit codes follow ExitCodes.h (bad
-// flag 2, bad model or data file 1, --min-accuracy not met 3, bug 4).
+// Every error names the file and rule and is a structured diagnostic
+// (Diagnostics.h: --diagnostics=text|json|sarif, --Werror, -w; run.json
+// carries them too); exit codes follow ExitCodes.h (bad flag 2, bad model
+// or data file 1, --min-accuracy not met 3, bug 4).
 //
 //===----------------------------------------------------------------------===//
 #include "snnc/runtime/Backend.h"
@@ -18,6 +20,7 @@
 #include "snnc/runtime/RunReport.h"
 #include "snnc/runtime/Version.h"
 
+#include "snnc/Support/Diagnostics.h"
 #include "snnc/Support/ExitCodes.h"
 #include "snnc/Support/OutputFile.h"
 #include "snnc/Support/ToolMain.h"
@@ -63,14 +66,18 @@ const char *kUsage =
     "Exit codes: 0 ok, 1 bad model/data file or output path, 2 bad flag, 3 "
     "--min-accuracy not met, 4 internal error.\n";
 
-void printError(const std::string &msg) {
-  std::fprintf(stderr, "snnc-run: error: %s\n", msg.c_str());
+/// The run's diagnostics (main owns it; die() needs it to finish).
+diag::DiagnosticEngine *diagnostics = nullptr;
+
+void printError(diag::Code code, const std::string &msg,
+                const std::string &file = "") {
+  diagnostics->report(code, msg, file);
 }
 
 /// A bad flag, flag value or argument: exit code 2 before anything is read.
 [[noreturn]] void die(const std::string &msg) {
-  printError(msg);
-  std::exit(kExitUsage);
+  printError(diag::Code::UsageGeneric, msg);
+  std::exit(diagnostics->finish(kExitUsage));
 }
 
 bool parseInt(const std::string &s, int64_t lo, int64_t hi, int64_t *out) {
@@ -156,6 +163,7 @@ Options parseArgs(int argc, char **argv) {
     };
     if (a == "--help" || a == "-h") {
       std::fputs(kUsage, stdout);
+      std::fputs(diag::kOptionsHelp, stdout);
       std::exit(0);
     } else if (a == "--version") {
       std::fputs(rt::versionText("snnc-run").c_str(), stdout);
@@ -219,6 +227,15 @@ Options parseArgs(int argc, char **argv) {
     }
   }
   checkOptions(o);
+  if (o.json.empty())
+    for (auto [on, flag] : {std::pair{o.sampleSpikes, "--sample-spikes"},
+                            std::pair{o.outputs, "--outputs"}})
+      if (on)
+        diagnostics->report(
+            diag::Code::RunFlagIgnored,
+            fmt::format("{} has no effect without --json (it adds to the "
+                        "run report only)",
+                        flag));
   return o;
 }
 
@@ -298,8 +315,11 @@ struct Progress {
 };
 
 /// Loads, reads, runs and summarizes into `r`; returns an exit code (with
-/// `error` set when it is not 0).
-int runModel(const Options &o, rt::RunReport *r, std::string *error) {
+/// `error`, `code` and `file` set when it is not 0).
+int runModel(const Options &o, rt::RunReport *r, std::string *error,
+             diag::Code *code, std::string *file) {
+  *code = diag::Code::ModelInvalid;
+  *file = o.model;
   modelbin::Model pm;
   if (!modelbin::readModelFile(o.model, &pm, error))
     return kExitInvalidInput;
@@ -322,8 +342,11 @@ int runModel(const Options &o, rt::RunReport *r, std::string *error) {
   if (o.steps > net.steps) {
     *error = fmt::format("--steps {}: the model has T = {} steps", o.steps,
                          net.steps);
+    *code = diag::Code::UsageGeneric;
     return kExitUsage;
   }
+  *code = diag::Code::DataInvalid;
+  *file = o.input;
   rt::ReadOptions ro;
   ro.limit = o.limit;
   ro.maxBytes = o.maxInputBytes;
@@ -333,15 +356,18 @@ int runModel(const Options &o, rt::RunReport *r, std::string *error) {
     return kExitInvalidInput;
   std::vector<int64_t> labels;
   int64_t classes = net.layers[net.output].numel;
+  *file = o.labels;
   if (!o.labels.empty() &&
       !rt::readLabels(o.labels, classes, samples.count, &labels, error, ro))
     return kExitInvalidInput;
+  *code = diag::Code::RunGeneric;
+  *file = o.model;
 
   rt::RunOptions opt = runOptions(o, net);
   r->threads = opt.threads;
   Progress progress;
   progress.count = samples.count;
-  if (!o.quiet)
+  if (!o.quiet && diagnostics->textMode())
     opt.progress = [&](int64_t done) { progress(done); };
   rt::Batch batch{samples.values.data(), samples.count, samples.numel, 0};
   rt::RunResult res;
@@ -359,14 +385,14 @@ int realMain(int argc, char **argv) {
   // one note line; the error that follows names the file and the rule.
   google::protobuf::SetLogHandler([](google::protobuf::LogLevel, const char *,
                                      int, const std::string &msg) {
-    std::fprintf(stderr, "snnc-run: note: protobuf: %s\n", msg.c_str());
+    diagnostics->report(diag::Code::ToolNote, "protobuf: " + msg);
   });
   Options o = parseArgs(argc, argv);
   std::string err;
   // Every output path is checked before the (possibly long) run.
   if (!o.json.empty() &&
       !support::checkOutputPath(o.json, &err, /*allowStdout=*/false)) {
-    printError(err);
+    printError(diag::Code::OutputWrite, err, o.json);
     return kExitInvalidInput;
   }
   rt::RunReport report;
@@ -378,27 +404,32 @@ int realMain(int argc, char **argv) {
   report.backend = o.backend;
   report.kernels = o.backend == "cpu" ? rt::kernelIsa() : "";
   report.seed = o.seed;
-  int rc = runModel(o, &report, &err);
+  diag::Code code = diag::Code::InternalGeneric;
+  std::string file;
+  int rc = runModel(o, &report, &err, &code, &file);
   if (rc == kExitOk && o.dump && o.input.empty())
     return kExitOk;
   if (rc != kExitOk) {
-    printError(err);
+    printError(code, err, file);
     report.status = "error";
     report.error = err;
+  } else if (o.minAccuracy >= 0 && report.accuracy < o.minAccuracy) {
+    printError(diag::Code::GateAccuracy,
+               fmt::format("--min-accuracy: accuracy {:.4f} is below the "
+                           "required {:.4f}",
+                           report.accuracy, o.minAccuracy),
+               o.model);
+    rc = kExitConstraint;
   }
   if (!o.json.empty()) {
+    nlohmann::ordered_json j = rt::toJson(report);
+    j["exit_code"] = rc == kExitOk && diagnostics->errorCount() ? 1 : rc;
+    j["diagnostics"] = diagnostics->toJsonArray();
     std::string werr;
-    if (!support::writeOutputFile(o.json, rt::toJson(report).dump(1) + "\n",
-                                  &werr)) {
-      printError(werr);
+    if (!support::writeOutputFile(o.json, j.dump(1) + "\n", &werr)) {
+      printError(diag::Code::OutputWrite, werr, o.json);
       return rc != kExitOk ? rc : kExitInvalidInput;
     }
-  }
-  if (rc == kExitOk && o.minAccuracy >= 0 && report.accuracy < o.minAccuracy) {
-    printError(fmt::format("--min-accuracy: accuracy {:.4f} is below the "
-                           "required {:.4f}",
-                           report.accuracy, o.minAccuracy));
-    return kExitConstraint;
   }
   return rc;
 }
@@ -406,5 +437,21 @@ int realMain(int argc, char **argv) {
 } // namespace
 
 int main(int argc, char **argv) {
-  return support::runToolMain("snnc-run", [&] { return realMain(argc, argv); });
+  diag::DiagnosticEngine de("snnc-run", rt::snncVersion());
+  diagnostics = &de;
+  diag::Options options;
+  std::string optionsError;
+  bool optionsOk = diag::extractOptions(argc, argv, &options, &optionsError);
+  de.configure(options);
+  int status = support::runToolMain(
+      "snnc-run",
+      [&] {
+        if (!optionsOk)
+          die(optionsError);
+        return realMain(argc, argv);
+      },
+      [&](const std::string &message) {
+        de.report(diag::Code::InternalGeneric, "internal error: " + message);
+      });
+  return de.finish(status);
 }

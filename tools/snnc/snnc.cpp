@@ -3,26 +3,34 @@
 // `snnc MODEL.onnx -o model.bin`: imports an snnc-profile ONNX model (or an
 // snn-dialect .mlir file), runs the deployment pipeline (early exit, batch
 // norm and BNTT folding) and writes model.bin, the imported or deployed IR,
-// or a JSON summary. Output files appear whole or not at all; every error is
-// a diagnostic naming the file or node, with the exit codes of
-// snnc/Support/ExitCodes.h (1 invalid input, 2 usage, 4 internal). What it
+// or a JSON summary; `snnc check` (Check.h) validates without writing.
+// Output files appear whole or not at all; every error is a structured
+// diagnostic naming the file or node (Diagnose.h: --diagnostics=text|json|
+// sarif, --Werror, -w), with the exit codes of snnc/Support/ExitCodes.h (1
+// invalid input, 2 usage, 3 check --target does not fit, 4 internal). What it
 // writes passes the runtime's own validator first, so snnc-run never rejects
 // a model.bin that snnc wrote.
 //
 //===----------------------------------------------------------------------===//
 
+#include "Check.h"
+#include "Diagnose.h"
+
 #include "snnc/Dialect/SNN/IR/SNNDialect.h"
 #include "snnc/Dialect/SNN/IR/SNNModuleAttrs.h"
+#include "snnc/Dialect/SNN/IR/SNNOps.h"
 #include "snnc/Emit/ModelBin.h"
 #include "snnc/Import/ONNXImporter.h"
 #include "snnc/Transforms/Passes.h"
 
+#include "snnc/Support/Diagnostics.h"
 #include "snnc/Support/ExitCodes.h"
 #include "snnc/Support/Limits.h"
 #include "snnc/Support/MlirNesting.h"
 #include "snnc/Support/OutputFile.h"
 #include "snnc/Support/ToolMain.h"
 #include "snnc/Support/Version.h"
+#include "snnc/Support/VersionText.h"
 #include "snnc/modelbin/Validate.h"
 #include "snnc/runtime/ModelFile.h"
 
@@ -32,6 +40,7 @@
 #include "mlir/Pass/PassManager.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/Format.h"
+#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
@@ -79,6 +88,18 @@ cl::opt<double> exitThreshold(
 cl::opt<bool> noEarlyExit("no-early-exit",
                           cl::desc("Run all num_steps steps by default"),
                           cl::cat(category));
+cl::opt<std::string> checkTarget(
+    "target",
+    cl::desc("snnc check: hardware to map onto (loihi1, loihi2 or a file)"),
+    cl::value_desc("hw"), cl::cat(category));
+cl::opt<std::string>
+    checkJson("json",
+              cl::desc("snnc check: the report as JSON (to stdout, or =PATH)"),
+              cl::ValueOptional, cl::value_desc("path"), cl::cat(category));
+cl::opt<bool> listDiagnostics(
+    "list-diagnostics",
+    cl::desc("Print the table of diagnostic codes (docs/diagnostics.md)"),
+    cl::cat(category));
 cl::opt<bool> verbose("v",
                       cl::desc("Print stage timings, the mean-gamma table and "
                                "the folding remarks"),
@@ -88,53 +109,33 @@ cl::opt<bool> verbose("v",
 /// one line at the end says how many. What paper mode neglects is a warning.
 unsigned hiddenRemarks = 0;
 
-/// "file" or "file:line:col" for a diagnostic's location.
-std::string describe(Location loc, bool &named, std::string &nodeName) {
-  if (auto file = dyn_cast<FileLineColLoc>(loc)) {
-    if (file.getLine() == 0)
-      return file.getFilename().str();
-    return file.getFilename().str() + ":" + std::to_string(file.getLine()) +
-           ":" + std::to_string(file.getColumn());
-  }
-  if (auto name = dyn_cast<NameLoc>(loc)) {
-    named = true;
-    nodeName = name.getName().str();
-    return describe(name.getChildLoc(), named, nodeName);
-  }
-  if (auto fused = dyn_cast<FusedLoc>(loc))
-    if (!fused.getLocations().empty())
-      return describe(fused.getLocations().front(), named, nodeName);
-  return inputPath;
-}
+/// The run's diagnostics and the stage that emits them (for the codes).
+snnc::diag::DiagnosticEngine *engine = nullptr;
+snnc::Stage stage = snnc::Stage::Import;
+bool checkMode = false;
 
-LogicalResult printDiagnostic(Diagnostic &diag) {
-  bool named = false;
-  std::string node;
-  std::string where = describe(diag.getLocation(), named, node);
-  std::string message = diag.str();
-  const char *severity = "error";
-  if (diag.getSeverity() == DiagnosticSeverity::Remark) {
-    if (!verbose) {
-      ++hiddenRemarks;
-      return success();
-    }
-    severity = "remark";
-  } else if (diag.getSeverity() == DiagnosticSeverity::Warning)
-    severity = "warning";
-  else if (diag.getSeverity() == DiagnosticSeverity::Note)
-    severity = "note";
-  llvm::errs() << where << ": ";
-  if (named && !StringRef(message).starts_with("node '"))
-    llvm::errs() << "node '" << node << "': ";
-  llvm::errs() << severity << ": " << message << "\n";
+LogicalResult handleDiagnostic(Diagnostic &diag) {
+  if (diag.getSeverity() == DiagnosticSeverity::Remark && !verbose) {
+    ++hiddenRemarks;
+    return success();
+  }
+  engine->report(snnc::toDiagnostic(diag, stage, inputPath));
   return success();
 }
 
+void report(snnc::diag::Code code, const std::string &message,
+            const std::string &file = "") {
+  engine->report(code, message, file);
+}
+
 /// Writes `text` to the output ("-" = stdout) atomically; see OutputFile.h.
+/// Nothing is written after an error (a warning under --Werror included).
 bool writeOutput(const std::string &path, const std::string &text) {
+  if (engine->errorCount() > 0)
+    return false;
   std::string error;
   if (!snnc::support::writeOutputFile(path, text, &error)) {
-    llvm::errs() << "snnc: error: " << error << "\n";
+    report(snnc::diag::Code::OutputWrite, error, path);
     return false;
   }
   return true;
@@ -169,7 +170,16 @@ OwningOpRef<ModuleOp> loadInput(MLIRContext &context) {
   std::string nestingError;
   if (!snnc::checkMlirNesting((*buffer)->getBuffer(), inputPath,
                               snnc::kMaxMlirNesting, &nestingError)) {
-    llvm::errs() << nestingError << "\n";
+    size_t at = nestingError.find(": error: ");
+    snnc::diag::Diagnostic d;
+    d.code = snnc::diag::Code::ImportLimit;
+    d.file = inputPath;
+    d.message =
+        at == std::string::npos ? nestingError : nestingError.substr(at + 9);
+    if (at != std::string::npos)
+      std::sscanf(nestingError.c_str() + inputPath.size(), ":%u:%u", &d.line,
+                  &d.column);
+    engine->report(std::move(d));
     return nullptr;
   }
   llvm::SourceMgr sources;
@@ -188,12 +198,11 @@ public:
   void done(const char *stage) {
     auto now = std::chrono::steady_clock::now();
     if (verbose)
-      llvm::errs()
-          << "snnc: " << stage << " in "
-          << llvm::format(
-                 "%.1f",
-                 std::chrono::duration<double, std::milli>(now - start).count())
-          << " ms\n";
+      engine->info(
+          llvm::formatv(
+              "snnc: {0} in {1:F1} ms\n", stage,
+              std::chrono::duration<double, std::milli>(now - start).count())
+              .str());
     start = now;
   }
 
@@ -202,45 +211,70 @@ private:
       std::chrono::steady_clock::now();
 };
 
-int run() {
+/// The imported network's nodes, for snnc check.
+std::vector<snnc::CheckNode> importedNodes(ModuleOp module) {
+  std::vector<snnc::CheckNode> nodes;
+  for (auto network : module.getOps<snnc::snn::NetworkOp>())
+    network.getBody().walk([&](Operation *op) {
+      if (op == network.getOperation() || isa<snnc::snn::OutputOp>(op))
+        return;
+      nodes.push_back(
+          {snnc::snn::getLayerName(op), op->getName().getStringRef().str()});
+    });
+  return nodes;
+}
+
+/// Checks the flags; 0 or the usage exit code.
+int checkFlags() {
+  using snnc::diag::Code;
   if (inputPath.empty()) {
-    llvm::errs() << "snnc: error: no input file (usage: snnc MODEL.onnx -o "
-                    "model.bin; see --help)\n";
+    report(Code::UsageGeneric, "no input file (usage: snnc MODEL.onnx -o "
+                               "model.bin; see --help)");
+    return snnc::kExitUsage;
+  }
+  if (!checkMode &&
+      (checkTarget.getNumOccurrences() || checkJson.getNumOccurrences())) {
+    report(Code::UsageGeneric, "--target and --json are flags of 'snnc check "
+                               "MODEL' (use --emit=summary to compile)");
     return snnc::kExitUsage;
   }
   if (outputPath.getNumOccurrences() > 0 && outputPath.empty()) {
-    llvm::errs() << "snnc: error: -o: the output path is empty (give a file "
-                    "name, or '-' for standard output)\n";
+    report(Code::UsageGeneric, "-o: the output path is empty (give a file "
+                               "name, or '-' for standard output)");
     return snnc::kExitUsage;
   }
   if (outputPath.empty())
     outputPath.setValue(emitKind == EmitKind::Bin ? "model.bin" : "-");
   if (!std::isfinite(exitThreshold) || exitThreshold < 0) {
-    llvm::errs() << "snnc: error: --early-exit-threshold=" << exitThreshold
-                 << ": expected a finite value >= 0\n";
+    report(Code::UsageGeneric,
+           llvm::formatv("--early-exit-threshold={0}: expected a finite "
+                         "value >= 0",
+                         exitThreshold.getValue())
+               .str());
     return snnc::kExitUsage;
   }
-  {
-    std::string error;
-    if (!snnc::support::checkOutputPath(outputPath, &error)) {
-      llvm::errs() << "snnc: error: " << error << "\n";
-      return snnc::kExitInvalidInput;
-    }
+  std::string error;
+  if (!checkMode && !snnc::support::checkOutputPath(outputPath, &error)) {
+    report(Code::OutputWrite, error, outputPath);
+    return snnc::kExitInvalidInput;
   }
+  return snnc::kExitOk;
+}
 
-  MLIRContext context;
-  context.loadDialect<snnc::snn::SNNDialect>();
-  context.printOpOnDiagnostic(false);
-  ScopedDiagnosticHandler handler(&context, printDiagnostic);
+/// Import, pipeline and model.bin in memory; false after a diagnostic.
+bool compile(MLIRContext &context, snnc::modelbin::Model &model,
+             std::vector<snnc::CheckNode> *nodes, int *status) {
   StageTimer timer;
-
   OwningOpRef<ModuleOp> module = loadInput(context);
   if (!module)
-    return snnc::kExitInvalidInput;
+    return false;
   timer.done("imported");
-  if (emitKind == EmitKind::MLIR)
-    return writeStatus(outputPath, printIR(*module));
-
+  *nodes = importedNodes(*module);
+  if (emitKind == EmitKind::MLIR && !checkMode) {
+    *status = writeStatus(outputPath, printIR(*module));
+    return false;
+  }
+  stage = snnc::Stage::Pipeline;
   PassManager pm(&context);
   snnc::DeployPipelineOptions options;
   options.foldMode = foldMode.getValue();
@@ -248,69 +282,161 @@ int run() {
   options.earlyExit = !noEarlyExit;
   snnc::buildSNNDeployPipeline(pm, options);
   if (failed(pm.run(*module)))
-    return snnc::kExitInvalidInput;
+    return false;
   timer.done("folded");
-  if (emitKind == EmitKind::DeployedMLIR)
-    return writeStatus(outputPath, printIR(*module));
-
+  if (emitKind == EmitKind::DeployedMLIR && !checkMode) {
+    *status = writeStatus(outputPath, printIR(*module));
+    return false;
+  }
+  stage = snnc::Stage::Emit;
   snnc::snn::NetworkOp network = snnc::getSingleNetwork(*module);
+  if (!network || failed(snnc::buildModelBin(network, model)))
+    return false;
+  // model.bin's validator (the runtime's, modelbin::validate) has the last
+  // word on what snnc writes.
+  std::string error;
+  if (!snnc::modelbin::validate(model, &error)) {
+    report(snnc::diag::Code::EmitRuntimeRule,
+           "the compiled network breaks a model.bin rule of the runtime: " +
+               error,
+           inputPath);
+    return false;
+  }
+  return true;
+}
+
+int run(const char *exe) {
+  if (int status = checkFlags())
+    return status;
+  MLIRContext context;
+  context.loadDialect<snnc::snn::SNNDialect>();
+  context.printOpOnDiagnostic(false);
+  ScopedDiagnosticHandler handler(&context, handleDiagnostic);
   snnc::modelbin::Model model;
-  // model.bin's validator (the runtime's) has the last word on what snnc
-  // writes.
-  if (!network || failed(snnc::buildValidatedModelBin(network, model)))
-    return snnc::kExitInvalidInput;
+  std::vector<snnc::CheckNode> nodes;
+  int status = snnc::kExitInvalidInput;
+  bool compiled = compile(context, model, &nodes, &status);
+  if (checkMode) {
+    snnc::CheckRequest request;
+    request.model = inputPath;
+    request.target = checkTarget;
+    request.json = checkJson;
+    request.jsonRequested = checkJson.getNumOccurrences() > 0;
+    request.exe = exe;
+    request.imported = nodes;
+    request.compiled = compiled ? &model : nullptr;
+    request.status = compiled ? snnc::kExitOk : snnc::kExitInvalidInput;
+    return snnc::finishCheck(request, *engine);
+  }
+  if (!compiled)
+    return status;
   if (verbose)
     for (const auto &row : model.gamma_mean()) {
-      llvm::errs() << "snnc: mean gamma " << row.layer() << ":";
+      std::string line = "snnc: mean gamma " + row.layer() + ":";
       for (float value : row.mean())
-        llvm::errs() << " " << llvm::format("%.3f", value);
-      llvm::errs() << "\n";
+        line += llvm::formatv(" {0:F3}", value).str();
+      engine->info(line + "\n");
     }
   if (emitKind == EmitKind::Summary)
     return writeStatus(outputPath, snnc::renderSummaryJSON(model));
-
   std::string bytes, error;
   if (!snnc::modelbin::serializeModel(model, &bytes, &error)) {
-    llvm::errs() << inputPath << ": error: " << error << "\n";
+    report(snnc::diag::Code::EmitGeneric, error, inputPath);
     return snnc::kExitInvalidInput;
   }
   if (!writeOutput(outputPath, bytes))
     return snnc::kExitInvalidInput;
-  timer.done(outputPath == "-" ? "wrote model.bin to standard output"
-                               : ("wrote " + outputPath).c_str());
   if (outputPath != "-")
-    llvm::errs() << "snnc: wrote " << outputPath << " (" << model.layers_size()
-                 << " layers, T = " << model.num_steps()
-                 << ", early exit after " << model.early_exit_step()
-                 << " steps, " << model.fold_mode() << " fold, " << bytes.size()
-                 << " bytes)\n";
+    engine->info(llvm::formatv("snnc: wrote {0} ({1} layers, T = {2}, early "
+                               "exit after {3} steps, {4} fold, {5} bytes)\n",
+                               outputPath.getValue(), model.layers_size(),
+                               model.num_steps(), model.early_exit_step(),
+                               model.fold_mode(), bytes.size())
+                     .str());
   return snnc::kExitOk;
+}
+
+/// cl's parse errors ("snnc: Unknown command line argument ...") as one
+/// usage diagnostic, later lines as its notes.
+void reportParseErrors(const std::string &text) {
+  snnc::diag::Diagnostic d;
+  d.code = snnc::diag::Code::UsageGeneric;
+  llvm::SmallVector<StringRef> lines;
+  StringRef(text).trim().split(lines, '\n', -1, false);
+  for (StringRef line : lines) {
+    line = line.trim();
+    line.consume_front("snnc: ");
+    if (d.message.empty())
+      d.message = line.str();
+    else
+      d.notes.push_back(line.str());
+  }
+  engine->report(std::move(d));
+}
+
+int parseAndRun(int argc, char **argv) {
+  cl::SetVersionPrinter([](llvm::raw_ostream &os) {
+    os << snnc::support::versionText("snnc", snnc::modelbin::kFormatVersion,
+                                     {{"LLVM/MLIR", LLVM_VERSION_STRING}});
+  });
+  mlir::registerAsmPrinterCLOptions();
+  mlir::registerMLIRContextCLOptions();
+  cl::HideUnrelatedOptions({&category, &llvm::getColorCategory()});
+  std::string overview =
+      std::string("snnc: compile a BNTT spiking network (snnc ONNX profile "
+                  "v1) for the snnc runtime\n\n  snnc model.onnx -o model.bin\n"
+                  "  snnc check model.onnx [--target=loihi2] [--json]\n\n"
+                  "Diagnostics (every tool):\n") +
+      snnc::diag::kOptionsHelp;
+  std::string errors;
+  llvm::raw_string_ostream es(errors);
+  if (!cl::ParseCommandLineOptions(argc, argv, overview, &es)) {
+    reportParseErrors(es.str());
+    return snnc::kExitUsage;
+  }
+  if (listDiagnostics) {
+    llvm::outs() << snnc::diag::renderCodesMarkdown();
+    return snnc::kExitOk;
+  }
+  int status = run(argv[0]);
+  if (hiddenRemarks)
+    engine->info(llvm::formatv("snnc: {0} folding remark{1} (gamma <= 0 "
+                               "entries); -v prints them\n",
+                               hiddenRemarks, hiddenRemarks == 1 ? "" : "s")
+                     .str());
+  return status;
 }
 
 } // namespace
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
-  return snnc::support::runToolMain("snnc", [&]() -> int {
-    cl::SetVersionPrinter([](llvm::raw_ostream &os) {
-      os << "snnc " << SNNC_VERSION << " (git " << SNNC_GIT_REVISION
-         << ", MLIR " << LLVM_VERSION_STRING << ", model.bin format "
-         << snnc::modelbin::kFormatVersion << ")\n";
-    });
-    mlir::registerAsmPrinterCLOptions();
-    mlir::registerMLIRContextCLOptions();
-    cl::HideUnrelatedOptions({&category, &llvm::getColorCategory()});
-    if (!cl::ParseCommandLineOptions(
-            argc, argv,
-            "snnc: compile a BNTT spiking network (snnc ONNX profile v1) for "
-            "the snnc runtime\n\n  snnc model.onnx -o model.bin\n",
-            &llvm::errs()))
-      return snnc::kExitUsage;
-    int status = run();
-    if (hiddenRemarks)
-      llvm::errs() << "snnc: " << hiddenRemarks << " folding remark"
-                   << (hiddenRemarks == 1 ? "" : "s")
-                   << " (gamma <= 0 entries); -v prints them\n";
-    return status;
-  });
+  snnc::diag::DiagnosticEngine de("snnc", SNNC_VERSION,
+                                  /*locationPrefix=*/true);
+  engine = &de;
+  snnc::diag::Options options;
+  std::string optionsError;
+  bool optionsOk =
+      snnc::diag::extractOptions(argc, argv, &options, &optionsError);
+  de.configure(options);
+  int status = snnc::support::runToolMain(
+      "snnc",
+      [&]() -> int {
+        if (!optionsOk) {
+          de.report(snnc::diag::Code::UsageGeneric, optionsError);
+          return snnc::kExitUsage;
+        }
+        if (argc > 1 && StringRef(argv[1]) == "check") {
+          checkMode = true;
+          for (int i = 1; i + 1 <= argc; ++i)
+            argv[i] = argv[i + 1];
+          --argc;
+        }
+        return parseAndRun(argc, argv);
+      },
+      [&](const std::string &message) {
+        de.report(snnc::diag::Code::InternalGeneric,
+                  "internal error: " + message);
+      });
+  return de.finish(status);
 }

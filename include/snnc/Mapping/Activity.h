@@ -34,6 +34,8 @@ struct Profile {
   std::vector<double> accuracyPerStep;
   /// What could not be checked (e.g. no model identity), for the report.
   std::vector<std::string> notes;
+  /// The report records no model identity (snnc-map warns: SNNC-PROFILE-002).
+  bool identityUnchecked = false;
 };
 
 struct Activity {

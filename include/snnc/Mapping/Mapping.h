@@ -67,6 +67,11 @@ struct Mapping {
   int64_t sharedLowerBound = 0; ///< if cores could mix populations
   int chips = 0;
   double placementCostInitial = 0, placementCostFinal = 0; ///< pJ per step
+  /// Hop-weighted traffic (expected spikes per step x mesh hops, a chip
+  /// crossing counting as one hop) of the final placement and of two
+  /// references for the same partition: the serpentine order in population
+  /// order (where the search starts) and a random placement (fixed seed).
+  double hopTrafficFinal = 0, hopTrafficSerpentine = 0, hopTrafficRandom = 0;
 };
 
 /// Partitions every mapped population into cores. Fails with a message that

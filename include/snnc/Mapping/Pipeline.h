@@ -32,6 +32,9 @@ struct MapResult {
   Activity activity;
   EnergyReport energy;
   std::vector<ExitPoint> exitSweep; ///< paper Fig. 7 (exitSweep())
+  /// How pooling was mapped: "folded", "relays", or "none" (no pooling);
+  /// when the mapper fell back from folding, why folding did not fit.
+  std::string pooling = "none", poolingFallback;
   /// How the summary and report name the model (modelLabel()); empty: the
   /// model's source file name.
   std::string modelLabel;
@@ -44,7 +47,9 @@ std::string modelLabel(const std::string &modelPath,
                        const std::string &sourceName);
 
 /// Builds the network of `model` for `hw` (folded or relay pooling), then
-/// partitions, places and costs it. `profile` may be null.
+/// partitions, places and costs it. `profile` may be null. When folded
+/// pooling does not fit and the chip has graded spikes, the pooling layers
+/// are mapped as relays instead (result->pooling, poolingFallback say so).
 bool runMapping(const modelbin::Model &model, const HardwareModel &hw,
                 const HardwareModel &baseline, const Profile *profile,
                 double defaultRate, MapResult *result, std::string *error);
@@ -98,6 +103,10 @@ struct SweepOptions {
   Gates gates;
   /// Called with each row as its point finishes.
   std::function<void(const SweepRow &row)> onRow;
+  /// Called once per point, in sweep order, with its index (0-based, last
+  /// axis fastest) before it runs; false skips the point (no row). Null:
+  /// every point runs. Sharded studies (snnc-map study --shard) use it.
+  std::function<bool(int64_t point)> select;
   /// Called after each point: points done, total, points not ok.
   std::function<void(int64_t done, int64_t total, int64_t failed)> onProgress;
 };

@@ -187,13 +187,28 @@ modelbin::Model vgg11() {
   return b.model();
 }
 
-TEST(ErrorPath, Vgg11OnLoihi2NamesTheLayerThatDoesNotFit) {
+TEST(ErrorPath, Vgg11OnLoihi2FallsBackToRelaysAndSaysWhy) {
   HardwareModel hw;
   std::string error;
   ASSERT_TRUE(loadHardware("loihi2", {SNNC_SOURCE_HW_DIR}, &hw, &error))
       << error;
   // conv 3x3 pad 1 after pool 2x2 over 256 channels: 6 x 6 x 256 = 9216
   // sources inside, 4 x 4 x 256 = 4096 at the corner; a core has 8192.
+  // Folded pooling does not fit; loihi2 has graded spikes, so the pooling
+  // layers become relays and the network maps near its lower bound.
+  HardwareModel baseline;
+  baseline.isBaseline = true;
+  MapResult r;
+  ASSERT_TRUE(runMapping(vgg11(), hw, baseline, nullptr, 0.1, &r, &error))
+      << error;
+  EXPECT_EQ(r.pooling, "relays");
+  expectNames(r.poolingFallback, "layer 'LIF13'", "needs 9216 fan-in axons");
+  EXPECT_LE(double(r.mapping.cores.size()), 1.25 * r.mapping.lowerBound);
+  EXPECT_NE(summaryText(r.net, r).find("pooling: relays (folded pooling "
+                                       "does not fit: layer 'LIF13'"),
+            std::string::npos);
+  // Without graded spikes there is no fallback: the folded error stands.
+  hw.gradedSpikes = false;
   expectNames(mapError(vgg11(), hw), "layer 'LIF13'",
               "needs 9216 fan-in axons");
 }

@@ -1,0 +1,89 @@
+//===- BlockUsage.h - per-core resource usage of a block of neurons -------===//
+//
+// The one place that turns a block [c0,c1) x [h0,h1) x [w0,w1) of a
+// population into the resources a core needs for it. The post-synaptic
+// part (compartments, fan-in axons, synapses and their memory, table
+// entries) depends only on the block; it factorises per projection into a
+// row factor, a column factor and a channel factor, so the partitioner can
+// reuse the factors of a row band or a column block across many blocks.
+// The fan-out part depends on the consumers' cores; FanoutReaders turns
+// them into a summed-volume table over the source population, so the
+// fan-out of any block is O(1). Shared by Partition.cpp (search) and
+// PartitionBounds.cpp (lower bounds).
+//
+//===----------------------------------------------------------------------===//
+#ifndef SNNC_LIB_MAPPING_BLOCKUSAGE_H
+#define SNNC_LIB_MAPPING_BLOCKUSAGE_H
+
+#include "snnc/Mapping/Mapping.h"
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace snnc {
+namespace mapping {
+namespace detail {
+
+inline int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
+
+/// Distinct values of ceil(n / k) for k = 1..n, in O(sqrt(n)).
+std::vector<int64_t> blockSizes(int64_t n);
+
+/// Source channel range [first, last) that target channels [c0, c1) read.
+std::pair<int64_t, int64_t> sourceChannels(const Projection &p,
+                                           const Population &source, int64_t c0,
+                                           int64_t c1);
+
+/// Marks the source coordinates that targets [t0, t1) read; returns
+/// (distinct sources, sum over targets of their sources).
+struct DimFactor {
+  int64_t distinct = 0, sum = 0;
+};
+DimFactor unionOf(const DimensionMap &m, bool allToAll, int64_t t0, int64_t t1,
+                  std::vector<char> *mask);
+
+/// Per-projection factors of one dimension of a block.
+using Factors = std::vector<DimFactor>;
+Factors rowFactors(const Population &pop, int64_t h0, int64_t h1);
+Factors colFactors(const Population &pop, int64_t w0, int64_t w1);
+
+/// Post-synaptic usage of channels [c0, c1) with the given row and column
+/// factors (fan-out left at 0).
+CoreUsage usageOf(const Network &net, const HardwareModel &hw,
+                  const Population &pop, int64_t c0, int64_t c1,
+                  const Factors &rows, const Factors &cols);
+CoreUsage usageOf(const Network &net, const HardwareModel &hw,
+                  const Core &core);
+
+/// The first limit `u` breaks (empty if none), with the numbers.
+std::string violation(const HardwareModel &hw, const CoreUsage &u,
+                      int64_t *have, int64_t *limit);
+
+/// For every neuron of a source population, how many destination cores read
+/// it (one per consumer core and projection), as a summed-volume table.
+class FanoutReaders {
+public:
+  FanoutReaders() = default;
+  FanoutReaders(const Network &net, int source,
+                const std::vector<std::vector<Core>> &coresOf);
+  /// Fan-out axons a core holding `block` of the source needs.
+  int64_t of(int64_t c0, int64_t c1, int64_t h0, int64_t h1, int64_t w0,
+             int64_t w1) const;
+  /// The most any single neuron needs.
+  int64_t maxSingle() const { return maxSingle_; }
+
+private:
+  int64_t C = 0, H = 0, W = 0, dense = 0, maxSingle_ = 0;
+  std::vector<int64_t> table; // (C+1) x (H+1) x (W+1), inclusive prefix
+  int64_t at(int64_t c, int64_t h, int64_t w) const {
+    return table[size_t((c * (H + 1) + h) * (W + 1) + w)];
+  }
+};
+
+} // namespace detail
+} // namespace mapping
+} // namespace snnc
+
+#endif // SNNC_LIB_MAPPING_BLOCKUSAGE_H
