@@ -11,6 +11,7 @@
 #include "HardwareFields.h"
 
 #include "snnc/Mapping/Loaders.h"
+#include "snnc/Support/InputFile.h"
 #include "snnc/Support/Limits.h"
 
 #include <fmt/format.h>
@@ -18,8 +19,6 @@
 
 #include <cctype>
 #include <cmath>
-#include <fstream>
-#include <sstream>
 #include <unistd.h>
 
 #ifndef SNNC_SOURCE_HW_DIR
@@ -67,14 +66,10 @@ bool readFields(const nlohmann::json &root, const std::vector<Field> &fields,
   return true;
 }
 
-bool readText(const std::string &path, std::string *text) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in)
-    return false;
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  *text = buffer.str();
-  return bool(in) || in.eof();
+/// A hardware file: a regular file of bounded size (support::readTextFile).
+bool readText(const std::string &path, std::string *text,
+              std::string *error = nullptr) {
+  return support::readTextFile(path, text, error);
 }
 
 std::string directoryOf(const std::string &path) {
@@ -152,8 +147,9 @@ bool loadHardware(const std::string &nameOrPath,
                  nameOrPath.compare(nameOrPath.size() - 5, 5, ".json") == 0);
   std::string text;
   if (isPath) {
-    if (!readText(nameOrPath, &text)) {
-      *error = fmt::format("{}: cannot read hardware file", nameOrPath);
+    std::string why;
+    if (!readText(nameOrPath, &text, &why)) {
+      *error = fmt::format("{} (hardware file)", why);
       return false;
     }
     return parseHardware(text, nameOrPath, hw, error);

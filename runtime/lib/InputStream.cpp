@@ -39,7 +39,8 @@ InputStream::~InputStream() {
 }
 
 bool InputStream::openFile(const std::string &path, std::string *error) {
-  fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  // O_NONBLOCK: opening a FIFO must not wait for a writer (fstat rejects it).
+  fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (fd_ < 0)
     return fail(error, fmt::format("cannot open: {}", std::strerror(errno)));
   struct stat st;

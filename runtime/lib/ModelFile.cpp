@@ -181,7 +181,8 @@ bool writeModelFile(const Model &m, const std::string &path,
 }
 
 bool readModelFile(const std::string &path, Model *m, std::string *error) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  // O_NONBLOCK: opening a FIFO must not wait for a writer (fstat rejects it).
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0)
     return fail(error, path + ": cannot open: " + std::strerror(errno));
   struct stat st;

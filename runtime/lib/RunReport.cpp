@@ -8,6 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "snnc/runtime/RunReport.h"
+#include "snnc/Support/InputFile.h"
 
 #include "snnc/runtime/ModelFile.h"
 
@@ -354,12 +355,10 @@ bool fromJson(const Json &j, RunReport *r, std::string *error) {
 }
 
 bool readRunReport(const std::string &path, RunReport *r, std::string *error) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in)
-    return fail(error, path + ": cannot read the run report");
-  std::ostringstream text;
-  text << in.rdbuf();
-  Json j = Json::parse(text.str(), nullptr, false);
+  std::string text;
+  if (!support::readTextFile(path, &text, error))
+    return fail(error, *error + " (the run report)");
+  Json j = Json::parse(text, nullptr, false);
   if (j.is_discarded() || !j.is_object())
     return fail(error, path + ": not a valid JSON object");
   if (!fromJson(j, r, error))

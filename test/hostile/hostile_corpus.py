@@ -48,7 +48,14 @@ def run_case(name, setup, argv, codes, keyword, allowed_outputs=()):
     before = set(os.listdir(d))
     cmd = [a.format(d=d) for a in argv]
     proc = subprocess.Popen(cmd, cwd=d, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    out, err = proc.communicate(timeout=600)
+    try:
+        out, err = proc.communicate(timeout=120)
+    except subprocess.TimeoutExpired:  # a hang is a failure, not a stuck test
+        proc.kill()
+        out, err = proc.communicate()
+        failures.append(f"{name}: hung for 120 s: {' '.join(cmd)}")
+        print(f"FAIL {name}: hung")
+        return
     rc = proc.returncode
     # Popen reaped the child; RUSAGE_CHILDREN holds the largest peak RSS of any child so far,
     # an upper bound of this one's (the setup steps are small).
@@ -177,6 +184,13 @@ run_case("map-sweep-1e6-points", nothing, [MAP, MODEL, "--hw", "loihi2", "--swee
                                             "--sweep", "weight_bits=" + ",".join(str(1 + i % 8) for i in range(8)) + ",1"], {2}, "")
 run_case("map-sweep-too-many", nothing, [MAP, MODEL, "--hw", "loihi2", "--sweep", "compartments=" + ",".join(str(100 + i) for i in range(1000)),
                                           "--sweep", "fanin_axons=" + ",".join(str(100 + i) for i in range(1000))], {2}, "--max-points")
+run_case("run-input-fifo", lambda d: os.mkfifo(os.path.join(d, "x.npy")), [RUN, MODEL, "--input", "{d}/x.npy"], {1}, "not a regular file")
+run_case("run-model-fifo", lambda d: (good_inputs(d), os.mkfifo(os.path.join(d, "m.bin"))), [RUN, "{d}/m.bin", "--input", "{d}/x.npy"], {1}, "not a regular file")
+run_case("map-model-fifo", lambda d: os.mkfifo(os.path.join(d, "m.bin")), [MAP, "{d}/m.bin", "--hw", "loihi2"], {1}, "not a regular file")
+run_case("map-hw-fifo", lambda d: os.mkfifo(os.path.join(d, "hw.json")), [MAP, MODEL, "--hw", "{d}/hw.json"], {1}, "not a regular file")
+run_case("map-hw-1gb-sparse", lambda d: os.truncate(open(os.path.join(d, "hw.json"), "wb").name, 1 << 30),
+         [MAP, MODEL, "--hw", "{d}/hw.json"], {1}, "bytes, more than")
+run_case("map-profile-fifo", lambda d: os.mkfifo(os.path.join(d, "run.json")), [MAP, MODEL, "--hw", "loihi2", "--profile", "{d}/run.json"], {1}, "not a regular file")
 run_case("map-baseline-path", lambda d: hw_with(d, [], baseline="../../../etc/passwd"), [MAP, MODEL, "--hw", "{d}/hw.json"], {1}, "baseline")
 
 
@@ -214,6 +228,7 @@ run_case("snnc-steps-65537", lambda d: limits_model(d, "--steps", "65537"), [SNN
 run_case("snnc-4207-layers", lambda d: limits_model(d, "--layers", "4207"), [SNNC, "{d}/m.mlir", "-o", "{d}/m.bin"], {1}, "4096")
 run_case("snnc-10mb-name", lambda d: limits_model(d, "--name-length", str(10 << 20)), [SNNC, "{d}/m.mlir", "-o", "{d}/m.bin"], {1}, "1024")
 run_case("snnc-not-onnx", lambda d: write(os.path.join(d, "m.onnx"), os.urandom(4096)), [SNNC, "{d}/m.onnx", "-o", "{d}/m.bin"], {1}, "m.onnx")
+run_case("snnc-input-fifo", lambda d: os.mkfifo(os.path.join(d, "m.onnx")), [SNNC, "{d}/m.onnx", "-o", "{d}/m.bin"], {1}, "not a regular file")
 run_case("snnc-empty-file", lambda d: write(os.path.join(d, "m.onnx"), b""), [SNNC, "{d}/m.onnx", "-o", "{d}/m.bin"], {1}, "m.onnx")
 run_case("snnc-model-bin-given", nothing, [SNNC, MODEL, "-o", "{d}/m.bin"], {1}, "snnc-run")
 run_case("snnc-empty-output", nothing, [SNNC, os.path.join(SRC, "models/digits-bntt-mlp/model.onnx"), "-o", ""], {2}, "-o")

@@ -13,6 +13,7 @@
 #include "Study.h"
 
 #include "snnc/Support/ExitCodes.h"
+#include "snnc/Support/InputFile.h"
 #include "snnc/Support/OutputFile.h"
 
 #include <fmt/format.h>
@@ -36,16 +37,6 @@ struct Merged {
   std::map<int64_t, json> jsonRows;
   int64_t notOk = 0;
 };
-
-bool readFile(const std::string &path, std::string *text) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in)
-    return false;
-  std::ostringstream s;
-  s << in.rdbuf();
-  *text = s.str();
-  return true;
-}
 
 /// Adds one CSV shard; "" or the reason it cannot be merged.
 std::string addCsv(const std::string &path, const std::string &text,
@@ -155,8 +146,8 @@ int runMerge(const std::vector<std::string> &args, diag::DiagnosticEngine &de) {
   Merged m;
   for (size_t i = 1; i < files.size(); ++i) {
     std::string text;
-    if (!readFile(files[i], &text)) {
-      de.report(diag::Code::IoRead, files[i] + ": cannot read", files[i]);
+    if (!support::readTextFile(files[i], &text, &error)) {
+      de.report(diag::Code::IoRead, error, files[i]);
       return kExitInvalidInput;
     }
     error = isJson ? addJson(files[i], text, &m) : addCsv(files[i], text, &m);

@@ -15,6 +15,7 @@
 #include "snnc/Mapping/Pipeline.h"
 #include "snnc/Mapping/Report.h"
 #include "snnc/Support/ExitCodes.h"
+#include "snnc/Support/InputFile.h"
 #include "snnc/Support/Limits.h"
 #include "snnc/Support/OutputFile.h"
 #include "snnc/runtime/ModelFile.h"
@@ -78,16 +79,6 @@ struct Failure {
 Failure fail(int exit, diag::Code code, std::string message,
              std::string file = "") {
   return {exit, code, std::move(message), std::move(file)};
-}
-
-bool readSmallFile(const std::string &path, std::string *text) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in)
-    return false;
-  std::ostringstream s;
-  s << in.rdbuf();
-  *text = s.str();
-  return true;
 }
 
 std::string resolve(const fs::path &dir, const std::string &path) {
@@ -395,9 +386,9 @@ bool parseStudyOptions(const std::vector<std::string> &args, StudyOptions *o,
 
 Failure openStudy(const StudyOptions &o, const std::string &exe, Study *s) {
   std::string text, error;
-  if (!readSmallFile(o.study, &text))
+  if (!support::readTextFile(o.study, &text, &error))
     return fail(kExitInvalidInput, diag::Code::IoRead,
-                o.study + ": cannot read the study file", o.study);
+                error + " (the study file)", o.study);
   json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded())
     return fail(kExitInvalidInput, diag::Code::StudyInvalid,

@@ -49,6 +49,7 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <chrono>
+#include <sys/stat.h>
 
 using namespace mlir;
 namespace cl = llvm::cl;
@@ -308,6 +309,17 @@ bool compile(MLIRContext &context, snnc::modelbin::Model &model,
 int run(const char *exe) {
   if (int status = checkFlags())
     return status;
+  // The input must be a regular file: a FIFO or device would block the
+  // readers (stat does not open it).
+  struct stat inputStat;
+  if (::stat(inputPath.c_str(), &inputStat) == 0 &&
+      !S_ISREG(inputStat.st_mode)) {
+    report(snnc::diag::Code::IoRead,
+           inputPath + ": not a regular file (snnc reads .onnx, .onnxtext, "
+                       ".nir or .mlir files)",
+           inputPath);
+    return snnc::kExitInvalidInput;
+  }
   MLIRContext context;
   context.loadDialect<snnc::snn::SNNDialect>();
   context.printOpOnDiagnostic(false);

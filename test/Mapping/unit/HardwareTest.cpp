@@ -109,7 +109,8 @@ TEST(Hardware, UnknownNameListsTheSearchPath) {
   EXPECT_NE(error.find("unknown hardware 'loihi9'"), std::string::npos)
       << error;
   EXPECT_FALSE(loadHardware("/nonexistent/x.json", kSourceDir, &hw, &error));
-  EXPECT_EQ(error, "/nonexistent/x.json: cannot read hardware file");
+  EXPECT_EQ(error, "/nonexistent/x.json: cannot open: No such file or "
+                   "directory (hardware file)");
 }
 
 TEST(Hardware, OverridesAndSweepAxes) {
