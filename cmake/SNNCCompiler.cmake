@@ -26,6 +26,8 @@ include_directories(${SNNC_SOURCE_DIR}/include ${SNNC_BINARY_DIR}/include
 add_definitions(${LLVM_DEFINITIONS})
 
 find_package(ONNX REQUIRED CONFIG)
+# NIR import: the HDF5 C library (Debian libhdf5-dev, the serial flavour).
+find_package(HDF5 REQUIRED COMPONENTS C)
 
 # snnc_compiler_library(name SOURCES ... [DEPENDS ...] [LIBS ...])
 # A compiler library linked against the shared MLIR library.

@@ -14,7 +14,10 @@ config.test_exec_root = os.path.join(config.snnc_obj_root, "test")
 
 config.substitutions.append(("%PATH%", config.environment["PATH"]))
 config.substitutions.append(("%models", os.path.join(config.snnc_src_root, "models")))
+config.substitutions.append(("%snnc_tools_dir", config.snnc_tools_dir))
 config.substitutions.append(("%python", config.python_executable))
+# snncref (the NIR test files' writer) comes from the source tree, as in ctest.
+config.environment["PYTHONPATH"] = os.path.join(config.snnc_src_root, "python")
 # %expect-exit N CMD...: the exit status must be exactly N (docs/ci.md).
 config.substitutions.append(("%expect-exit", config.python_executable + " " + os.path.join(config.snnc_src_root, "test", "Inputs", "expect_exit.py")))
 llvm_config.use_default_substitutions()

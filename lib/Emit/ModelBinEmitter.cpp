@@ -14,6 +14,14 @@
 #include "snnc/Dialect/SNN/IR/SNNModuleAttrs.h"
 
 #include "llvm/ADT/DenseMap.h"
+
+static_assert(static_cast<int>(snnc::snn::ResetMode::SubtractDelayed) ==
+                      snnc::modelbin::LIF::SUBTRACT_DELAYED &&
+                  static_cast<int>(snnc::snn::ResetMode::None) ==
+                      snnc::modelbin::LIF::NONE &&
+                  static_cast<int>(snnc::snn::ResetMode::Hard) ==
+                      snnc::modelbin::LIF::HARD,
+              "snn::ResetMode and modelbin::LIF::Reset must agree");
 #include "llvm/ADT/TypeSwitch.h"
 
 #include <cmath>
@@ -116,7 +124,9 @@ LogicalResult Emitter::emit(Operation *op, modelbin::Layer *layer) {
       })
       .Case([&](DirectEncodeOp encode) {
         layer->set_kind(L::ENCODE);
-        layer->mutable_encoder()->set_kind(modelbin::Encoder::DIRECT);
+        layer->mutable_encoder()->set_kind(encode.getPerStep()
+                                               ? modelbin::Encoder::STEPS
+                                               : modelbin::Encoder::DIRECT);
         layer->mutable_encoder()->set_scale(1.0f);
         setNormalisation(layer->mutable_encoder(), encode.getMean(),
                          encode.getStd());
@@ -194,9 +204,11 @@ LogicalResult Emitter::emit(Operation *op, modelbin::Layer *layer) {
       .Case([&](LIFOp lif) {
         layer->set_kind(L::LIF);
         auto *params = layer->mutable_lif();
-        params->set_reset(lif.getReset() == ResetMode::Hard
-                              ? modelbin::LIF::HARD
-                              : modelbin::LIF::SOFT);
+        // ResetMode and modelbin::LIF::Reset share their numbering.
+        params->set_reset(static_cast<modelbin::LIF::Reset>(
+            static_cast<int>(lif.getReset())));
+        if (FloatAttr value = lif.getResetValueAttr())
+          params->set_reset_value(value.getValueAsDouble());
         int64_t channels = lif.getType().getDimSize(0);
         setTable(params->mutable_threshold(), lif.getThresholdTable(), steps,
                  channels, lif.getThresholdAttr().getValueAsDouble());
@@ -208,8 +220,18 @@ LogicalResult Emitter::emit(Operation *op, modelbin::Layer *layer) {
                  1.0f);
         return success();
       })
-      .Case([&](ReadoutOp) {
+      .Case([&](ReadoutOp readout) {
         layer->set_kind(L::READOUT);
+        if (!readout.getMembrane())
+          return success();
+        auto *params = layer->mutable_readout();
+        params->set_membrane(true);
+        for (float v : readout.getLeak().value_or(ArrayRef<float>()))
+          params->add_leak(v);
+        for (float v : readout.getGain().value_or(ArrayRef<float>()))
+          params->add_gain(v);
+        for (float v : readout.getBias().value_or(ArrayRef<float>()))
+          params->add_bias(v);
         return success();
       })
       .Default([&](Operation *other) {

@@ -126,8 +126,11 @@ std::string renderSummaryJSON(const modelbin::Model &model) {
     if (layer.kind() != modelbin::Layer::LIF)
       continue;
     json tables;
-    tables["reset"] =
-        layer.lif().reset() == modelbin::LIF::HARD ? "hard" : "soft";
+    static const char *resets[] = {"soft", "hard", "subtract_delayed", "none"};
+    int reset = static_cast<int>(layer.lif().reset());
+    tables["reset"] = reset >= 0 && reset < 4 ? resets[reset] : "unknown";
+    if (layer.lif().reset_value() != 0.0f)
+      tables["reset_value"] = shortest(layer.lif().reset_value());
     tables["threshold"] = table(layer.lif().threshold());
     tables["leak"] = table(layer.lif().leak());
     tables["bias"] = table(layer.lif().bias());
@@ -135,7 +138,24 @@ std::string renderSummaryJSON(const modelbin::Model &model) {
     fold[layer.name()] = std::move(tables);
   }
   doc["fold"] = std::move(fold);
-  return doc.dump(1) + "\n";
+  // A leaky-integrator readout (NIR LI / I): its discretised leak and gain.
+  for (const modelbin::Layer &layer : model.layers()) {
+    if (!layer.has_readout() || !layer.readout().membrane())
+      continue;
+    auto values = [](const auto &field) {
+      json list = json::array();
+      for (float v : field)
+        list.push_back(shortest(v));
+      return list;
+    };
+    doc["readout"] = {{"layer", layer.name()},
+                      {"membrane", true},
+                      {"leak", values(layer.readout().leak())},
+                      {"gain", values(layer.readout().gain())},
+                      {"bias", values(layer.readout().bias())}};
+  }
+  return doc.dump(1, ' ', false, nlohmann::json::error_handler_t::replace) +
+         "\n";
 }
 
 } // namespace snnc

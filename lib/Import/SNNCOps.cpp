@@ -69,8 +69,8 @@ LogicalResult importDirectEncode(GraphImporter &g) {
   DenseF32ArrayAttr mean, std;
   if (failed(x) || failed(normalisation(g, &mean, &std)))
     return failure();
-  return g.finish(
-      g.builder().create<DirectEncodeOp>(g.loc(), x->getType(), *x, mean, std));
+  return g.finish(g.builder().create<DirectEncodeOp>(g.loc(), x->getType(), *x,
+                                                     UnitAttr(), mean, std));
 }
 
 LogicalResult importBNTT(GraphImporter &g) {
@@ -133,7 +133,7 @@ LogicalResult importLIF(GraphImporter &g) {
   return g.finish(b.create<LIFOp>(g.loc(), type, *x, b.getF32FloatAttr(*leak),
                                   b.getF32FloatAttr(*threshold),
                                   ResetModeAttr::get(g.context(), *mode),
-                                  nullptr, nullptr, nullptr, nullptr));
+                                  nullptr, nullptr, nullptr, nullptr, nullptr));
 }
 
 LogicalResult importReadout(GraphImporter &g) {
@@ -144,8 +144,8 @@ LogicalResult importReadout(GraphImporter &g) {
     return failure();
   OpBuilder &b = g.builder();
   return g.finish(b.create<ReadoutOp>(
-      g.loc(), RankedTensorType::get(typeOf(*x).getShape(), b.getF32Type()),
-      *x));
+      g.loc(), RankedTensorType::get(typeOf(*x).getShape(), b.getF32Type()), *x,
+      UnitAttr(), nullptr, nullptr, nullptr));
 }
 
 const OpEntry kSNNCOps[] = {

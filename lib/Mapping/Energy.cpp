@@ -20,6 +20,7 @@ EnergyTerms &EnergyTerms::operator+=(const EnergyTerms &o) {
   synops += o.synops;
   updatesActive += o.updatesActive;
   updatesInactive += o.updatesInactive;
+  spikeOut += o.spikeOut;
   routing += o.routing;
   staticBarrier += o.staticBarrier;
   return *this;
@@ -91,6 +92,8 @@ void estimateEnergy(const Network &net, const HardwareModel &hw,
       terms.synops = synops * e.synop;
       terms.updatesActive = active * e.updateActive;
       terms.updatesInactive = inactive * e.updateInactive;
+      if (pop.kind == PopulationKind::Spiking)
+        terms.spikeOut = activity.spikes[p][t] * e.spikeOut;
       step.synops += synops;
       step.activeUpdates += active;
       step.inactiveUpdates += inactive;
@@ -108,8 +111,11 @@ void estimateEnergy(const Network &net, const HardwareModel &hw,
       double neuronShare = double(c.neurons()) / double(pop.size());
       double active = activity.activeUpdates[c.population][t] * neuronShare;
       double inactive = double(c.neurons()) - active;
+      double spikes = pop.kind == PopulationKind::Spiking
+                          ? activity.spikes[c.population][t] * neuronShare
+                          : 0;
       double ns = synops * synShare * lat.synop + active * lat.updateActive +
-                  inactive * lat.updateInactive;
+                  inactive * lat.updateInactive + spikes * lat.spikeOut;
       step.computeNs = std::max(step.computeNs, ns);
     }
     // Routing: each link carries its source neurons' share of the spikes.

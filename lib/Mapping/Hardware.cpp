@@ -46,10 +46,12 @@ Field boolField(const char *section, const char *key,
   return f;
 }
 Field costField(const char *section, const char *key,
-                double EventCosts::*member, bool isLatency) {
+                double EventCosts::*member, bool isLatency,
+                bool optional = false) {
   Field f{section, key, FieldType::Number, 0, limits::kMaxEventCost};
   f.cost = member;
   f.isLatency = isLatency;
+  f.optional = optional;
   return f;
 }
 
@@ -100,6 +102,14 @@ const std::vector<Field> &chipFields() {
       v.push_back(costField("energy_pj", c.key, c.member, false));
     for (const CostKey &c : costs)
       v.push_back(costField("latency_ns", c.key, c.member, true));
+    // Optional per-event costs (SANA-FE's soma spike-out and axon-out
+    // message, hw/loihi1-sanafe.json); 0 when a file omits them.
+    const CostKey optionalCosts[] = {{"spike_out", &EventCosts::spikeOut},
+                                     {"message", &EventCosts::message}};
+    for (const CostKey &c : optionalCosts) {
+      v.push_back(costField("energy_pj", c.key, c.member, false, true));
+      v.push_back(costField("latency_ns", c.key, c.member, true, true));
+    }
     return v;
   }();
   return fields;

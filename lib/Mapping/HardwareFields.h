@@ -35,6 +35,7 @@ struct Field {
   bool HardwareModel::*boolean = nullptr;
   double EventCosts::*cost = nullptr;
   bool isLatency = false;
+  bool optional = false; // a missing field keeps its default (0)
 
   std::string path() const { return fmt::format("{}.{}", section, key); }
 };

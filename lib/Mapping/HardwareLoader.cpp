@@ -42,6 +42,8 @@ bool readFields(const nlohmann::json &root, const std::vector<Field> &fields,
     }
     auto entry = section->find(f.key);
     if (entry == section->end()) {
+      if (f.optional)
+        continue;
       *error = fmt::format("{}: missing field", where);
       return false;
     }

@@ -350,15 +350,11 @@ bool Partitioner::run() {
   std::vector<PopulationMapping> pms(n);
   // A layer whose largest neuron does not fit is named first, in network
   // order (fan-out is checked with the blocks below).
-  for (int p = 0; p < n; ++p) {
-    if (!net.populations[p].mapped())
-      continue;
-    CoreUsage single = usageOf(net, hw, worstNeuron(net, p));
-    int64_t have, limit;
-    if (!violation(hw, single, &have, &limit).empty()) {
-      error = singleNeuronDiagnostic(p, single);
-      return false;
-    }
+  NeuronLimit limit;
+  if (firstNeuronLimit(net, hw, &limit)) {
+    error = singleNeuronDiagnostic(
+        limit.population, usageOf(net, hw, worstNeuron(net, limit.population)));
+    return false;
   }
   // Consumers come later: partition from the back, so each population's
   // fan-out is known while its blocks are chosen.
@@ -422,6 +418,22 @@ bool Partitioner::run() {
 }
 
 } // namespace
+
+bool firstNeuronLimit(const Network &net, const HardwareModel &hw,
+                      NeuronLimit *out) {
+  for (int p = 0; p < int(net.populations.size()); ++p) {
+    if (!net.populations[p].mapped())
+      continue;
+    CoreUsage single = usageOf(net, hw, worstNeuron(net, p));
+    std::string key = violation(hw, single, &out->have, &out->limit);
+    if (!key.empty()) {
+      out->population = p;
+      out->key = key;
+      return true;
+    }
+  }
+  return false;
+}
 
 bool partitionNetwork(const Network &net, const HardwareModel &hw,
                       Mapping *mapping, std::string *error) {

@@ -12,6 +12,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace snnc {
 namespace mapping {
 
@@ -48,6 +50,66 @@ bool runMapping(const Network &net, const HardwareModel &hw,
   return true;
 }
 
+namespace {
+
+/// The smallest change per violated constraint that makes `net` (which
+/// failed on `hw`) fit: raise each limit one neuron breaks to what it needs
+/// (repeated while another limit breaks), and, without graded spikes, map
+/// pooling as relays. Empty when neither is found.
+std::string whatWouldFit(const modelbin::Model &model, const Network &net,
+                         const HardwareModel &hw) {
+  std::vector<std::string> ways;
+  HardwareModel raised = hw;
+  std::string sets, why;
+  std::vector<std::pair<std::string, int64_t>> changes; // last value per key
+  for (int round = 0; round < 5; ++round) {
+    NeuronLimit limit;
+    if (!firstNeuronLimit(net, raised, &limit))
+      break;
+    std::string key = limit.key.substr(limit.key.find('.') + 1);
+    if (!overrideParameter(&raised, key, std::to_string(limit.have), &why))
+      break;
+    auto same = std::find_if(changes.begin(), changes.end(),
+                             [&](const auto &c) { return c.first == key; });
+    if (same != changes.end())
+      same->second = limit.have;
+    else
+      changes.push_back({key, limit.have});
+  }
+  for (const auto &[key, value] : changes)
+    sets += fmt::format("{}--set {}={}", sets.empty() ? "" : " ", key, value);
+  Mapping m;
+  if (!sets.empty() && partitionNetwork(net, raised, &m, &why))
+    ways.push_back(
+        fmt::format("fits with {} ({} cores)", sets, m.cores.size()));
+  Network relays;
+  if (!hw.gradedSpikes && hw.foldPooling &&
+      buildNetwork(model, &relays, &why, true)) {
+    HardwareModel graded = hw;
+    graded.gradedSpikes = true;
+    graded.foldPooling = false;
+    Mapping rm;
+    if (partitionNetwork(relays, graded, &rm, &why))
+      ways.push_back(fmt::format("fits with --set graded_spikes=true (pooling "
+                                 "relays, as on loihi2; {} cores)",
+                                 rm.cores.size()));
+  }
+  if (ways.empty())
+    return "";
+  std::string text = "what would fit: ";
+  for (size_t i = 0; i < ways.size(); ++i)
+    text += (i ? "; " : "") + ways[i];
+  if (!hw.gradedSpikes)
+    text += fmt::format(
+        " (no exact mapping on {} as it is: without graded spikes there are "
+        "no pooling relays, and splitting a neuron's fan-in over cores needs "
+        "graded partial sums too)",
+        hw.name);
+  return text;
+}
+
+} // namespace
+
 bool runMapping(const modelbin::Model &model, const HardwareModel &hw,
                 const HardwareModel &baseline, const Profile *profile,
                 double defaultRate, MapResult *result, std::string *error) {
@@ -72,8 +134,12 @@ bool runMapping(const modelbin::Model &model, const HardwareModel &hw,
   Network relays;
   std::string relayError;
   if (!hw.foldPooling || !hw.gradedSpikes ||
-      !buildNetwork(model, &relays, &relayError, true) || !hasRelays(relays))
+      !buildNetwork(model, &relays, &relayError, true) || !hasRelays(relays)) {
+    std::string fits = whatWouldFit(model, net, hw);
+    if (!fits.empty())
+      *error += "; " + fits;
     return false;
+  }
   // Folding did not fit: the chip has graded spikes, so try relays.
   HardwareModel relayHw = hw;
   relayHw.foldPooling = false;

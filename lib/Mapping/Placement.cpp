@@ -52,14 +52,16 @@ Core hostPort() { return Core(); }
 
 double routeEnergy(const HardwareModel &hw, const Core &a, const Core &b) {
   const EventCosts &e = hw.energyPj;
-  return e.spikeWithinTile + std::abs(a.tileX - b.tileX) * e.hopEastWest +
+  return e.message + e.spikeWithinTile +
+         std::abs(a.tileX - b.tileX) * e.hopEastWest +
          std::abs(a.tileY - b.tileY) * e.hopNorthSouth +
          std::abs(a.chip - b.chip) * e.chipCrossing;
 }
 
 double routeLatency(const HardwareModel &hw, const Core &a, const Core &b) {
   const EventCosts &t = hw.latencyNs;
-  return t.spikeWithinTile + std::abs(a.tileX - b.tileX) * t.hopEastWest +
+  return t.message + t.spikeWithinTile +
+         std::abs(a.tileX - b.tileX) * t.hopEastWest +
          std::abs(a.tileY - b.tileY) * t.hopNorthSouth +
          std::abs(a.chip - b.chip) * t.chipCrossing;
 }

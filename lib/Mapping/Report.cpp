@@ -25,6 +25,7 @@ Json termsToJson(const EnergyTerms &t) {
   j["synops"] = t.synops;
   j["updates_active"] = t.updatesActive;
   j["updates_inactive"] = t.updatesInactive;
+  j["spike_out"] = t.spikeOut;
   j["routing"] = t.routing;
   j["static_barrier"] = t.staticBarrier;
   j["total"] = t.total();
@@ -236,10 +237,13 @@ std::string summaryText(const Network &net, const MapResult &r) {
   auto line = [&](const char *label, const InferenceCost &c) {
     return fmt::format(
         "energy per inference at {} = {:>2} steps: {} (synops {}, updates "
-        "{}, routing {}, static {}); latency {:.2f} us\n",
+        "{}, {}routing {}, static {}); latency {:.2f} us\n",
         label, c.steps, formatEnergy(c.energy.total()),
         formatEnergy(c.energy.synops),
         formatEnergy(c.energy.updatesActive + c.energy.updatesInactive),
+        c.energy.spikeOut > 0
+            ? "spike out " + formatEnergy(c.energy.spikeOut) + ", "
+            : std::string(),
         formatEnergy(c.energy.routing), formatEnergy(c.energy.staticBarrier),
         c.latencyNs * 1e-3);
   };

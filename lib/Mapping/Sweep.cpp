@@ -109,6 +109,7 @@ void fillNumbers(const HardwareModel &point, const MapResult &r,
   row->latencyTexitUs = X.latencyNs * 1e-3;
   row->synopsPj = X.energy.synops;
   row->updatesPj = X.energy.updatesActive + X.energy.updatesInactive;
+  row->spikeOutPj = X.energy.spikeOut;
   row->routingPj = X.energy.routing;
   row->staticPj = X.energy.staticBarrier;
   row->annRatioTexit =

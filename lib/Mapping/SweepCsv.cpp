@@ -44,7 +44,8 @@ std::string sweepCsvHeader(const std::vector<SweepAxis> &axes) {
     csv += csvField(axis.key) + ",";
   return csv + "status,cores,lower_bound,chips,max_compartment_util,"
                "energy_T_uJ,energy_Texit_uJ,latency_T_us,latency_Texit_us,"
-               "synops_pJ,updates_pJ,routing_pJ,static_pJ,ann_ratio_Texit,"
+               "synops_pJ,updates_pJ,spike_out_pJ,routing_pJ,static_pJ,ann_"
+               "ratio_Texit,"
                "reason\n";
 }
 
@@ -54,15 +55,15 @@ std::string sweepCsvLine(const SweepRow &row) {
     csv += csvField(v) + ",";
   csv += std::string(statusName(row.status)) + ",";
   if (row.status == SweepRow::Status::Unmappable)
-    csv += std::string(12, ','); // 13 empty numbers
+    csv += std::string(13, ','); // 14 empty numbers
   else
     csv += fmt::format(
         "{},{},{},{:.4f},{:.6g},{:.6g},{:.6g},{:.6g},{:.6g},{:.6g},{:.6g},"
-        "{:.6g},{:.6g}",
+        "{:.6g},{:.6g},{:.6g}",
         row.cores, row.lowerBound, row.chips, row.maxCompartmentUtil,
         row.energyTUj, row.energyTexitUj, row.latencyTUs, row.latencyTexitUs,
-        row.synopsPj, row.updatesPj, row.routingPj, row.staticPj,
-        row.annRatioTexit);
+        row.synopsPj, row.updatesPj, row.spikeOutPj, row.routingPj,
+        row.staticPj, row.annRatioTexit);
   return csv + "," + csvField(row.reason) + "\n";
 }
 

@@ -61,6 +61,36 @@ std::string renderCodesMarkdown() {
   return md;
 }
 
+std::string validUtf8(const std::string &text) {
+  std::string out;
+  out.reserve(text.size());
+  size_t i = 0, n = text.size();
+  while (i < n) {
+    unsigned char c = text[i];
+    size_t len = c < 0x80                 ? 1
+                 : c >= 0xC2 && c <= 0xDF ? 2
+                 : c >= 0xE0 && c <= 0xEF ? 3
+                 : c >= 0xF0 && c <= 0xF4 ? 4
+                                          : 0;
+    bool ok = len > 0 && i + len <= n;
+    for (size_t k = 1; ok && k < len; ++k)
+      ok = (static_cast<unsigned char>(text[i + k]) & 0xC0) == 0x80;
+    if (ok && len > 2) {
+      unsigned char d = text[i + 1];
+      ok = !(c == 0xE0 && d < 0xA0) && !(c == 0xED && d >= 0xA0) &&
+           !(c == 0xF0 && d < 0x90) && !(c == 0xF4 && d >= 0x90);
+    }
+    if (ok) {
+      out.append(text, i, len);
+      i += len;
+    } else {
+      out += "\xEF\xBF\xBD"; // U+FFFD
+      ++i;
+    }
+  }
+  return out;
+}
+
 const char *const kOptionsHelp =
     "  --diagnostics=text|json|sarif  how diagnostics are written (default\n"
     "                     text; json: one object per line; sarif: SARIF "
@@ -127,6 +157,15 @@ bool extractOptions(int &argc, char **argv, Options *options,
   return true;
 }
 
+namespace {
+/// The strings are valid UTF-8 already (validUtf8); replace, rather than
+/// throw, should one slip through.
+std::string dumpJson(const nlohmann::ordered_json &j, int indent) {
+  return j.dump(indent, ' ', false,
+                nlohmann::ordered_json::error_handler_t::replace);
+}
+} // namespace
+
 DiagnosticEngine::DiagnosticEngine(std::string tool, std::string version,
                                    bool locationPrefix)
     : tool(std::move(tool)), version(std::move(version)),
@@ -178,7 +217,7 @@ void DiagnosticEngine::report(Diagnostic d) {
   if (opts.file.empty() && opts.format == Format::Text)
     std::fputs(textLines(d).c_str(), stderr);
   else if (opts.file.empty() && opts.format == Format::Json)
-    std::fputs((toJson(d).dump() + "\n").c_str(), stderr);
+    std::fputs((dumpJson(toJson(d), -1) + "\n").c_str(), stderr);
   all.push_back(std::move(d));
 }
 
@@ -202,19 +241,22 @@ nlohmann::ordered_json DiagnosticEngine::toJson(const Diagnostic &d) const {
   j["tool"] = tool;
   j["severity"] = severityName(d.severity);
   j["code"] = codeInfo(d.code).code;
-  j["message"] = d.message;
-  j["file"] = d.file;
+  j["message"] = validUtf8(d.message);
+  j["file"] = validUtf8(d.file);
   if (d.line > 0) {
     j["line"] = d.line;
     j["column"] = d.column;
   }
   if (!d.node.empty())
-    j["node"] = {{"name", d.node}, {"op", d.op}};
+    j["node"] = {{"name", validUtf8(d.node)}, {"op", validUtf8(d.op)}};
   else
     j["node"] = nullptr;
   j["layer"] = d.layer.empty() ? nlohmann::ordered_json()
-                               : nlohmann::ordered_json(d.layer);
-  j["notes"] = d.notes;
+                               : nlohmann::ordered_json(validUtf8(d.layer));
+  nlohmann::ordered_json notes = nlohmann::ordered_json::array();
+  for (const std::string &note : d.notes)
+    notes.push_back(validUtf8(note));
+  j["notes"] = notes;
   return j;
 }
 
@@ -233,15 +275,15 @@ int DiagnosticEngine::finish(int exitCode) {
   finished = true;
   if (opts.file.empty()) {
     if (opts.format == Format::Sarif)
-      std::fputs((toSarif(exitCode).dump(1) + "\n").c_str(), stderr);
+      std::fputs((dumpJson(toSarif(exitCode), 1) + "\n").c_str(), stderr);
     return exitCode;
   }
   std::string text;
   if (opts.format == Format::Sarif)
-    text = toSarif(exitCode).dump(1) + "\n";
+    text = dumpJson(toSarif(exitCode), 1) + "\n";
   for (const Diagnostic &d : all)
     if (opts.format == Format::Json)
-      text += toJson(d).dump() + "\n";
+      text += dumpJson(toJson(d), -1) + "\n";
     else if (opts.format == Format::Text)
       text += textLines(d);
   std::string error;

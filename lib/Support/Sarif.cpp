@@ -62,14 +62,16 @@ nlohmann::ordered_json location(const Diagnostic &d) {
   }
   nlohmann::ordered_json logical = nlohmann::ordered_json::array();
   if (!d.node.empty())
-    logical.push_back({{"name", d.node},
-                       {"fullyQualifiedName",
-                        d.op.empty() ? d.node : d.node + " (" + d.op + ")"},
-                       {"kind", "function"}});
+    logical.push_back(
+        {{"name", validUtf8(d.node)},
+         {"fullyQualifiedName",
+          validUtf8(d.op.empty() ? d.node : d.node + " (" + d.op + ")")},
+         {"kind", "function"}});
   if (!d.layer.empty())
-    logical.push_back({{"name", d.layer},
-                       {"fullyQualifiedName", "model.bin/" + d.layer},
-                       {"kind", "module"}});
+    logical.push_back(
+        {{"name", validUtf8(d.layer)},
+         {"fullyQualifiedName", validUtf8("model.bin/" + d.layer)},
+         {"kind", "module"}});
   if (!logical.empty())
     loc["logicalLocations"] = logical;
   return loc;
@@ -100,14 +102,15 @@ nlohmann::ordered_json DiagnosticEngine::toSarif(int exitCode) const {
     r["ruleId"] = codeInfo(d.code).code;
     r["ruleIndex"] = static_cast<unsigned>(d.code);
     r["level"] = sarifLevel(d.severity);
-    r["message"] = {{"text", d.message}};
+    r["message"] = {{"text", validUtf8(d.message)}};
     nlohmann::ordered_json loc = location(d);
     if (!loc.empty())
       r["locations"] = nlohmann::ordered_json::array({loc});
     if (!d.notes.empty()) {
       nlohmann::ordered_json related = nlohmann::ordered_json::array();
       for (size_t i = 0; i < d.notes.size(); ++i)
-        related.push_back({{"id", i}, {"message", {{"text", d.notes[i]}}}});
+        related.push_back(
+            {{"id", i}, {"message", {{"text", validUtf8(d.notes[i])}}}});
       r["relatedLocations"] = related;
     }
     results.push_back(r);

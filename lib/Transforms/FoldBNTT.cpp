@@ -219,6 +219,19 @@ struct FoldBNTTPass : public snnc::impl::SNNFoldBNTTBase<FoldBNTTPass> {
                          "per-step tables");
         continue;
       }
+      // The fold rescales the membrane by 1/|k_t| per step: a reset to a
+      // non-zero value or a reset one step late would need its own tables.
+      if ((lif.getReset() != ResetMode::Soft &&
+           lif.getReset() != ResetMode::Hard) ||
+          lif.getResetValueAttr()) {
+        bntt.emitWarning("not folded: the following snn.lif has the ")
+            << stringifyResetMode(lif.getReset())
+            << (lif.getResetValueAttr() ? " reset to a non-zero value"
+                                        : " reset")
+            << ", which folding does not preserve; it stays a per-step "
+               "channel affine map (exact)";
+        continue;
+      }
       BNTTFolder folder(bntt, lif, mode);
       FoldTables tables;
       if (failed(folder.compute(steps, tables)))

@@ -54,7 +54,31 @@ int64_t append(std::vector<T> &blob, const std::vector<T> &v) {
   return off;
 }
 
+/// The forms of the general neuron (format version 3) the CUDA backend does
+/// not implement; "" when the network has none.
+std::string unsupportedForm(const Network &net) {
+  for (const Layer &L : net.layers) {
+    if (L.kind == Kind::Lif && L.reset != Reset::Soft && L.reset != Reset::Hard)
+      return fmt::format("layer '{}': the {} reset", L.name,
+                         L.reset == Reset::None ? "NONE" : "SUBTRACT_DELAYED");
+    if (L.kind == Kind::Lif && L.resetValue != 0)
+      return fmt::format("layer '{}': a reset_value of {}", L.name,
+                         L.resetValue);
+    if (L.kind == Kind::Readout && L.membrane)
+      return fmt::format("layer '{}': a membrane (leaky-integrator) readout",
+                         L.name);
+    if (L.kind == Kind::Encode && L.perStep)
+      return fmt::format("layer '{}': a per-step (STEPS) input", L.name);
+  }
+  return "";
+}
+
 bool buildPlan(const Network &net, Plan *plan, std::string *error) {
+  if (std::string form = unsupportedForm(net); !form.empty()) {
+    *error = "the CUDA backend does not support " + form +
+             " (format version 3); run it with --backend=cpu";
+    return false;
+  }
   *plan = Plan();
   plan->output = net.output;
   plan->inputNumel = net.inputNumel;

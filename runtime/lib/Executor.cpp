@@ -34,7 +34,7 @@ bool adaptiveBounds(const Network &net, std::vector<double> *lo,
                     std::vector<double> *hi, std::vector<double> *mag) {
   const Layer &R = net.layers[net.output];
   const Layer &D = net.layers[R.inputs[0]];
-  if (D.kind != Kind::Dense)
+  if (D.kind != Kind::Dense || R.membrane) // the bounds assume a plain sum
     return false;
   const Layer &X = net.layers[D.inputs[0]];
   if (!X.bounded)
@@ -82,7 +82,7 @@ public:
       if (L.kind == Kind::Lif || L.kind == Kind::Readout)
         b.state.assign(L.numel, 0.0f);
       if (L.kind == Kind::Encode)
-        b.aux.assign(L.numel, 0.0f);
+        b.aux.assign(L.numel * L.encSteps, 0.0f);
       // Consumers that read event lists: synaptic layers, and average pools
       // of spikes (which scatter them).
       bool readsEvents =
@@ -121,6 +121,8 @@ public:
       const Layer &L = net.layers[l];
       Buf &b = bufs[l];
       std::fill(b.state.begin(), b.state.end(), 0.0f);
+      if (L.kind == Kind::Lif) // s_{-1} = 0 for the delayed reset
+        std::fill(b.out.begin(), b.out.end(), 0.0f);
       if (L.kind == Kind::Encode)
         K.encodeSetup(L, x, b);
     }
@@ -133,10 +135,7 @@ public:
       if (adaptive && done < steps && settled(steps - done))
         break;
     }
-    const Layer &R = net.layers[net.output];
-    const float *acc = bufs[net.output].state.data();
-    for (int64_t k = 0; k < R.numel; ++k)
-      outputs[k] = acc[k] / static_cast<float>(done);
+    readoutValues(done, outputs);
     return done;
   }
 
@@ -160,11 +159,18 @@ private:
   /// as runSample's final outputs and runNetwork's argmaxFirst.
   int32_t predictAfter(int done) {
     const Layer &R = net.layers[net.output];
-    const float *acc = bufs[net.output].state.data();
     scratch.resize(R.numel);
-    for (int64_t k = 0; k < R.numel; ++k)
-      scratch[k] = acc[k] / static_cast<float>(done);
+    readoutValues(done, scratch.data());
     return argmaxFirst(scratch.data(), R.numel);
+  }
+
+  /// The readout's value after `done` steps: the mean over steps, or the
+  /// membrane of a leaky-integrator readout.
+  void readoutValues(int done, float *outputs) const {
+    const Layer &R = net.layers[net.output];
+    const float *acc = bufs[net.output].state.data();
+    for (int64_t k = 0; k < R.numel; ++k)
+      outputs[k] = R.membrane ? acc[k] : acc[k] / static_cast<float>(done);
   }
 
   Source source(int l) const {
@@ -239,8 +245,16 @@ private:
       }
       case Kind::Readout: {
         const float *in = bufs[L.inputs[0]].out.data();
-        for (int64_t p = 0; p < L.numel; ++p)
-          b.state[p] += in[p];
+        if (!L.membrane) {
+          for (int64_t p = 0; p < L.numel; ++p)
+            b.state[p] += in[p];
+          break;
+        }
+        for (int64_t s = 0, C = L.channels; s < L.spatial; ++s)
+          for (int64_t c = 0; c < C; ++c) {
+            float &acc = b.state[s * C + c];
+            acc = L.roLeak[c] * acc + L.roGain[c] * in[s * C + c] + L.roBias[c];
+          }
         break;
       }
       }
@@ -293,9 +307,13 @@ bool checkRunRequest(const Network &net, const Batch &batch,
                          net.steps);
     return false;
   }
-  if (batch.numel != net.inputNumel) {
-    *error = fmt::format("input: {} values per sample, the model expects {}",
-                         batch.numel, net.inputNumel);
+  int64_t perSample = net.inputNumel * (net.perStep ? net.steps : 1);
+  if (batch.numel != perSample) {
+    *error = fmt::format("input: {} values per sample, the model expects {}{}",
+                         batch.numel, perSample,
+                         net.perStep ? fmt::format(" (T = {} steps of {})",
+                                                   net.steps, net.inputNumel)
+                                     : "");
     return false;
   }
   if (opt.stepPredictions && opt.adaptive) {

@@ -363,6 +363,35 @@ bool rowsWanted(const std::string &path, const Array &a, int64_t rows,
   return true;
 }
 
+/// A per-step model reads [N, T, ...]: a file without the time axis, or with
+/// another T, is an error that says so.
+bool sequenceFits(const Array &a, const std::string &path, int64_t modelNumel,
+                  int64_t steps, std::string *error) {
+  int64_t perStep = modelNumel / steps, rest = 0, frame = 0;
+  bool hasRest = a.shape.size() >= 2 && product(a.shape, 1, &rest);
+  bool hasFrame = a.shape.size() >= 3 && product(a.shape, 2, &frame);
+  if (a.shape.size() >= 3 && hasRest && rest == modelNumel &&
+      a.shape[1] == steps)
+    return true;
+  if (hasFrame && frame == perStep)
+    return fail(error,
+                fmt::format("{}: {} steps per sample (dim 1 of [{}]), "
+                            "but the model was compiled for T = {} "
+                            "(snnc --num-steps)",
+                            path, a.shape[1], fmt::join(a.shape, ", "), steps));
+  if (hasRest && rest == perStep)
+    return fail(error,
+                fmt::format("{}: shape [{}] has no time axis, but the model "
+                            "reads one tensor per step: expected [N, {}, ...] "
+                            "with {} elements per step",
+                            path, fmt::join(a.shape, ", "), steps, perStep));
+  return fail(error,
+              fmt::format("{}: shape [{}] does not fit the model, "
+                          "which reads [N, {}, ...] with {} elements "
+                          "per step",
+                          path, fmt::join(a.shape, ", "), steps, perStep));
+}
+
 bool samplesFrom(InputStream &in, const std::string &path, int64_t modelNumel,
                  Samples *out, std::string *error, const ReadOptions &opt) {
   Array a;
@@ -373,6 +402,8 @@ bool samplesFrom(InputStream &in, const std::string &path, int64_t modelNumel,
         error,
         fmt::format("{}: samples must be uint8, float32 or float64", path));
   int64_t rest = 0, rows = 0;
+  if (opt.steps > 0 && !sequenceFits(a, path, modelNumel, opt.steps, error))
+    return false;
   if (a.shape.size() >= 2 && product(a.shape, 1, &rest) && rest == modelNumel)
     rows = a.shape[0];
   else if (a.count == modelNumel)

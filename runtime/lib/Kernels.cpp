@@ -170,16 +170,21 @@ inline void fillBias(float *out, const float *bias, int64_t positions,
 
 void encodeSetup(const Layer &L, const float *x, Buf &b) {
   int64_t C = L.channels, S = L.spatial;
-  for (int64_t s = 0; s < S; ++s)
-    for (int64_t c = 0; c < C; ++c)
-      b.aux[s * C + c] = normaliseInput(L, c, x[c * S + s]);
+  // A STEPS encoder's sample is encSteps tensors, one per step.
+  for (int64_t k = 0; k < L.encSteps; ++k) {
+    float *aux = b.aux.data() + k * L.numel;
+    const float *in = x + k * L.numel;
+    for (int64_t s = 0; s < S; ++s)
+      for (int64_t c = 0; c < C; ++c)
+        aux[s * C + c] = normaliseInput(L, c, in[c * S + s]);
+  }
 }
 
 int64_t encodeStep(const Layer &L, uint64_t seed, uint64_t sample, int t, int T,
                    Buf &b) {
   int64_t C = L.channels, S = L.spatial, n = 0;
   float *out = b.out.data();
-  const float *x = b.aux.data();
+  const float *x = b.aux.data() + (L.perStep ? t * L.numel : 0);
   if (!L.poisson) {
     for (int64_t p = 0; p < L.numel; ++p) {
       out[p] = x[p];
@@ -349,16 +354,25 @@ void maxPoolStep(const Layer &L, const float *in, float *out) {
 
 /// LIF update of the n channels of one position, in blocks as in vmap (restrict
 /// parameters: the inlined copy keeps the no-alias facts that let the compiler
-/// vectorise it).
-inline void lifUpdate(float *__restrict u, float *__restrict spikes,
-                      const float *__restrict x, const float *__restrict thr,
-                      const float *__restrict leak,
-                      const float *__restrict gain,
-                      const float *__restrict bias, bool hard, int64_t n) {
+/// vectorise it). `spikes` holds the previous step's spikes on entry
+/// (SubtractDelayed reads them) and this step's on return.
+template <Reset R>
+inline void
+lifUpdate(float *__restrict u, float *__restrict spikes,
+          const float *__restrict x, const float *__restrict thr,
+          const float *__restrict leak, const float *__restrict gain,
+          const float *__restrict bias, float resetValue, int64_t n) {
   auto one = [&](int64_t c) {
-    const float v = leak[c] * u[c] + gain[c] * x[c] + bias[c];
+    float v = leak[c] * u[c] + gain[c] * x[c] + bias[c];
+    if constexpr (R == Reset::SubtractDelayed)
+      v = v - thr[c] * spikes[c];
     const bool spike = v > thr[c];
-    u[c] = spike ? (hard ? 0.0f : v - thr[c]) : v;
+    if constexpr (R == Reset::Soft)
+      u[c] = spike ? v - thr[c] : v;
+    else if constexpr (R == Reset::Hard)
+      u[c] = spike ? resetValue : v;
+    else
+      u[c] = v;
     spikes[c] = spike ? 1.0f : 0.0f;
   };
   forLanes(n, one);
@@ -369,9 +383,25 @@ int64_t lifStep(const Layer &L, int t, const float *x, Buf &b) {
   const float *thr = L.threshold.data() + t * C, *leak = L.leak.data() + t * C;
   const float *bias = L.lifBias.data() + t * C, *gain = L.gain.data() + t * C;
   float *u = b.state.data(), *out = b.out.data();
-  for (int64_t s = 0; s < S; ++s)
-    lifUpdate(u + s * C, out + s * C, x + s * C, thr, leak, gain, bias,
-              L.hardReset, C);
+  auto run = [&](auto update) {
+    for (int64_t s = 0; s < S; ++s)
+      update(u + s * C, out + s * C, x + s * C, thr, leak, gain, bias,
+             L.resetValue, C);
+  };
+  switch (L.reset) {
+  case Reset::Soft:
+    run(lifUpdate<Reset::Soft>);
+    break;
+  case Reset::Hard:
+    run(lifUpdate<Reset::Hard>);
+    break;
+  case Reset::SubtractDelayed:
+    run(lifUpdate<Reset::SubtractDelayed>);
+    break;
+  case Reset::None:
+    run(lifUpdate<Reset::None>);
+    break;
+  }
   b.nev = appendNonZero(out, S * C, 0, b.idx.data(), b.val.data(), 0);
   return b.nev;
 }

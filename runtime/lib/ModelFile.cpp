@@ -69,6 +69,28 @@ bool usesNormalisation(const Model &m) {
   return false;
 }
 
+bool usesGeneralNeurons(const Model &m) {
+  for (const Layer &l : m.layers()) {
+    if (l.has_readout() ||
+        (l.has_encoder() && l.encoder().kind() == Encoder::STEPS))
+      return true;
+    if (!l.has_lif())
+      continue;
+    const LIF &f = l.lif();
+    if (f.reset() == LIF::SUBTRACT_DELAYED || f.reset() == LIF::NONE ||
+        f.reset_value() != 0.0f)
+      return true;
+    const std::string &g = f.gain().data();
+    for (size_t i = 0; i + 4 <= g.size(); i += 4) {
+      float v;
+      std::memcpy(&v, g.data() + i, 4);
+      if (v != 0.0f && v != 1.0f && v != -1.0f)
+        return true;
+    }
+  }
+  return false;
+}
+
 /// An ONNX ModelProto starts with field 1 (ir_version, a small varint) and
 /// then one of its string/message fields (producer_name, graph, opset_import,
 /// ...): enough to tell a user who passes an .onnx file what to do.
@@ -92,6 +114,12 @@ bool parsePayload(const void *data, size_t size, Model *m, std::string *error) {
   return true;
 }
 
+uint32_t requiredFormatVersion(const Model &m) {
+  if (usesGeneralNeurons(m))
+    return kFormatVersionGeneral;
+  return usesNormalisation(m) ? kFormatVersionNormalised : kFormatVersion;
+}
+
 bool serializeModel(const Model &m, std::string *out, std::string *error) {
   size_t payloadSize = m.ByteSizeLong();
   if (payloadSize > kMaxPayloadSize)
@@ -105,8 +133,7 @@ bool serializeModel(const Model &m, std::string *out, std::string *error) {
     return fail(
         error, "model: protobuf serialization failed (missing required data?)");
   std::memcpy(bytes, kMagic, 8);
-  putLE(bytes + 8,
-        usesNormalisation(m) ? kFormatVersionNormalised : kFormatVersion, 4);
+  putLE(bytes + 8, requiredFormatVersion(m), 4);
   putLE(bytes + 12, kHeaderSize, 4);
   putLE(bytes + 16, payloadSize, 8);
   putLE(bytes + 24, crc32Of(bytes + kHeaderSize, payloadSize), 4);
@@ -128,10 +155,10 @@ bool parseModel(const void *data, size_t size, Model *m, std::string *error) {
                    : "header: magic (bytes 0-7) is not \"SNNCMBIN\": not a "
                      "model.bin file");
   uint64_t version = getLE(p + 8, 4);
-  if (version != kFormatVersion && version != kFormatVersionNormalised)
+  if (version < kFormatVersion || version > kFormatVersionGeneral)
     return fail(error, "header: format_version is " + std::to_string(version) +
-                           ", expected 1 or 2 (this runtime reads versions 1 "
-                           "and 2)");
+                           ", expected 1, 2 or 3 (this runtime reads "
+                           "versions 1 to 3)");
   uint64_t headerSize = getLE(p + 12, 4);
   if (headerSize != kHeaderSize)
     return fail(error, "header: header_size is " + std::to_string(headerSize) +
@@ -161,6 +188,12 @@ bool parseModel(const void *data, size_t size, Model *m, std::string *error) {
   if (version == kFormatVersion && usesNormalisation(*m))
     return fail(error, "header: format_version 1 with an input normalisation "
                        "(encoder.mean/std), which needs version 2");
+  if (version < kFormatVersionGeneral && usesGeneralNeurons(*m))
+    return fail(error, "header: format_version " + std::to_string(version) +
+                           " with a general neuron or sequence input (a "
+                           "SUBTRACT_DELAYED or NONE reset, reset_value, a "
+                           "gain other than -1/0/1, readout parameters or "
+                           "the STEPS encoder), which needs version 3");
   return true;
 }
 

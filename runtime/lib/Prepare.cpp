@@ -55,6 +55,9 @@ void boundsOf(const Layer &in, Layer &L) {
 
 void Preparer::encoder(const mb::Encoder &e, Layer &L) {
   L.poisson = e.kind() == mb::Encoder::POISSON;
+  L.perStep = e.kind() == mb::Encoder::STEPS;
+  net.perStep = net.perStep || L.perStep;
+  L.encSteps = L.perStep ? net.steps : 1;
   L.encScale = e.scale();
   L.encSigned = e.signed_();
   L.normMean = floats(e.mean());
@@ -112,7 +115,9 @@ void Preparer::layer(const mb::Layer &pl) {
   }
   case Kind::Lif: {
     const mb::LIF &f = pl.lif();
+    L.reset = static_cast<Reset>(f.reset());
     L.hardReset = f.reset() == mb::LIF::HARD;
+    L.resetValue = f.reset_value();
     L.threshold = mb::readFloats(f.threshold());
     L.leak = mb::readFloats(f.leak());
     L.lifBias = mb::readFloats(f.bias());
@@ -123,8 +128,10 @@ void Preparer::layer(const mb::Layer &pl) {
     L.hi = 1;
     break;
   }
-  case Kind::Add:
   case Kind::Readout:
+    readout(pl, in->channels, L);
+    break;
+  case Kind::Add:
     break;
   }
   L.binary = expectedBinary(L, net.layers);
@@ -149,6 +156,14 @@ void Preparer::run() {
     layer(m.layers(i));
   for (const mb::GammaMean &g : m.gamma_mean())
     net.gammaMean.emplace_back(g.layer(), floats(g.mean()));
+}
+
+void Preparer::readout(const mb::Layer &pl, int64_t C, Layer &L) {
+  const mb::Readout &r = pl.readout(); // the defaults when not set
+  L.membrane = r.membrane();
+  L.roLeak = r.leak_size() ? floats(r.leak()) : std::vector<float>(C, 1.0f);
+  L.roGain = r.gain_size() ? floats(r.gain()) : std::vector<float>(C, 1.0f);
+  L.roBias = r.bias_size() ? floats(r.bias()) : std::vector<float>(C, 0.0f);
 }
 
 } // namespace detail

@@ -41,6 +41,8 @@ private:
   void conv(const mb::Layer &pl, const Layer &in, Layer &L);
   void dense(const mb::Layer &pl, const Layer &in, Layer &L);
   void pool(const mb::Layer &pl, const Layer &in, Layer &L);
+  /// READOUT parameters (membrane readout of NIR's LI/I), or the defaults.
+  void readout(const mb::Layer &pl, int64_t C, Layer &L);
 };
 
 } // namespace detail

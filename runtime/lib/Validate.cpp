@@ -4,8 +4,8 @@
 // model fields (steps, early exit, input shape, layer count, output layer),
 // names, kinds, input indices, declared shapes against the computed ones,
 // spike flags, the encoder, CHANNEL_AFFINE and LIF tables against T and the
-// channel count, the activation budget and the gamma tables. All size
-// arithmetic is done in int64 after range checks.
+// channel count, LIF resets, READOUT parameters, the activation budget and the
+// gamma tables. All size arithmetic is done in int64 after range checks.
 //
 //===----------------------------------------------------------------------===//
 #include "Validator.h"
@@ -28,9 +28,11 @@ bool Validator::encoder(const Layer &pl, Dims *shape) {
     return fail("params: expected encoder parameters");
   const Encoder &e = pl.encoder();
   if (!Encoder::Kind_IsValid(e.kind()))
-    return fail(
-        fmt::format("encoder.kind: {} is not an encoder kind, expected 0 or 1",
-                    static_cast<int>(e.kind())));
+    return fail(fmt::format(
+        "encoder.kind: {} is not an encoder kind, expected 0, 1 or 2",
+        static_cast<int>(e.kind())));
+  if (e.kind() == Encoder::STEPS && (e.mean_size() || e.std_size()))
+    return fail("encoder.mean/std: a STEPS encoder has no normalisation");
   if (e.kind() == Encoder::POISSON &&
       !(std::isfinite(e.scale()) && e.scale() > 0))
     return fail(fmt::format("encoder.scale: {}, expected a finite value > 0",
@@ -70,8 +72,14 @@ bool Validator::lif(const Layer &pl, const LayerInfo &in) {
     return fail("params: expected lif parameters");
   const LIF &f = pl.lif();
   if (!LIF::Reset_IsValid(f.reset()))
-    return fail(fmt::format("lif.reset: {}, expected 0 (SOFT) or 1 (HARD)",
+    return fail(fmt::format("lif.reset: {}, expected 0 (SOFT), 1 (HARD), 2 "
+                            "(SUBTRACT_DELAYED) or 3 (NONE)",
                             static_cast<int>(f.reset())));
+  float resetValue = f.reset_value();
+  if (!std::isfinite(resetValue) || (f.reset() != LIF::HARD && resetValue != 0))
+    return fail(fmt::format("lif.reset_value: {}, expected a finite value, "
+                            "and 0 unless the reset is HARD",
+                            resetValue));
   Dims table{m.num_steps(), in.shape[0]};
   if (!tensor(f.threshold(), "lif.threshold", table) ||
       !tensor(f.leak(), "lif.leak", table) ||
@@ -79,7 +87,7 @@ bool Validator::lif(const Layer &pl, const LayerInfo &in) {
       !tensor(f.gain(), "lif.gain", table))
     return false;
   std::vector<float> th = readFloats(f.threshold()),
-                     leak = readFloats(f.leak()), gain = readFloats(f.gain());
+                     leak = readFloats(f.leak());
   for (size_t k = 0; k < th.size(); ++k) {
     if (!(th[k] > 0))
       return fail(fmt::format("lif.threshold: element {} is {}, expected > 0",
@@ -87,9 +95,37 @@ bool Validator::lif(const Layer &pl, const LayerInfo &in) {
     if (!(leak[k] >= 0))
       return fail(
           fmt::format("lif.leak: element {} is {}, expected >= 0", k, leak[k]));
-    if (gain[k] != 0 && gain[k] != 1 && gain[k] != -1)
-      return fail(fmt::format("lif.gain: element {} is {}, expected -1, 0 or 1",
-                              k, gain[k]));
+  }
+  return true;
+}
+
+bool Validator::readout(const Layer &pl, const LayerInfo &in) {
+  if (pl.params_case() == Layer::PARAMS_NOT_SET)
+    return true;
+  if (pl.params_case() != Layer::kReadout)
+    return fail("params: expected readout parameters or none");
+  const Readout &r = pl.readout();
+  int64_t C = in.shape[0];
+  struct Column {
+    const google::protobuf::RepeatedField<float> &values;
+    const char *field;
+    float lo, hi;
+  } columns[] = {{r.leak(), "readout.leak", 0.0f, 1.0f},
+                 {r.gain(), "readout.gain", -INFINITY, INFINITY},
+                 {r.bias(), "readout.bias", -INFINITY, INFINITY}};
+  for (const Column &col : columns) {
+    if (col.values.size() != 0 && !r.membrane())
+      return fail(fmt::format("{}: set without readout.membrane", col.field));
+    if (col.values.size() != 0 && col.values.size() != C)
+      return fail(fmt::format("{}: {} values, expected 0 or {} (one per "
+                              "channel)",
+                              col.field, col.values.size(), C));
+    for (int k = 0; k < col.values.size(); ++k)
+      if (!std::isfinite(col.values[k]) || col.values[k] < col.lo ||
+          col.values[k] > col.hi)
+        return fail(fmt::format("{}: element {} is {}, expected finite and in "
+                                "[{}, {}]",
+                                col.field, k, col.values[k], col.lo, col.hi));
   }
   return true;
 }
@@ -146,7 +182,7 @@ bool Validator::outputShape(int i, const Layer &pl, Dims *shape) {
           "kind: READOUT must be the output layer (output_layer = {})",
           m.output_layer()));
     *shape = in->shape;
-    return true;
+    return readout(pl, *in);
   default:
     return fail("kind: unknown");
   }
@@ -194,7 +230,7 @@ bool Validator::layer(int i, const Layer &pl) {
   bool hasParams = L.kind == Layer::ENCODE || L.kind == Layer::CHANNEL_AFFINE ||
                    L.kind == Layer::LIF || L.kind == Layer::CONV2D ||
                    L.kind == Layer::DENSE || L.kind == Layer::AVG_POOL2D ||
-                   L.kind == Layer::MAX_POOL2D;
+                   L.kind == Layer::MAX_POOL2D || L.kind == Layer::READOUT;
   if (!hasParams && pl.params_case() != Layer::PARAMS_NOT_SET)
     return fail("params: set, expected none for this kind");
   if (L.shape != declared)

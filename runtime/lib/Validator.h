@@ -64,6 +64,8 @@ private:
   bool encoder(const Layer &pl, Dims *shape);
   bool affine(const Layer &pl, const LayerInfo &in);
   bool lif(const Layer &pl, const LayerInfo &in);
+  /// READOUT parameters (membrane readout of NIR's LI/I), or none.
+  bool readout(const Layer &pl, const LayerInfo &in);
   bool expectedBinary(const Layer &pl, bool *out);
 
   // ValidateLayers.cpp

@@ -157,6 +157,9 @@ run_case("run-json-missing-folder", good_inputs, [RUN, MODEL, "--input", "{d}/x.
 run_case("run-onnx-given", good_inputs, [RUN, os.path.join(SRC, "models/digits-bntt-mlp/model.onnx"), "--input", "{d}/x.npy"], {1}, "model.onnx")
 run_case("run-truncated-model", lambda d: (good_inputs(d), write(os.path.join(d, "m.bin"), open(MODEL, "rb").read()[:100])),
          [RUN, "{d}/m.bin", "--input", "{d}/x.npy"], {1}, "m.bin")
+BAD_UTF8 = os.fsdecode(b"r\xff.json")  # a file name that is not UTF-8
+run_case("run-json-not-utf8-name", good_inputs, [RUN, MODEL, "--input", "{d}/x.npy", "--json", "{d}/" + BAD_UTF8, "--quiet"], {0}, "",
+         allowed_outputs=(BAD_UTF8,))
 run_case("run-limit-zero", good_inputs, [RUN, MODEL, "--input", "{d}/x.npy", "--limit", "0"], {2}, "--limit")
 run_case("run-bad-flag", good_inputs, [RUN, MODEL, "--input", "{d}/x.npy", "--no-such-flag"], {2}, "no-such-flag")
 
@@ -175,6 +178,8 @@ def hw_with(d, edits, baseline=None):
     shutil.copy(os.path.join(SRC, "hw/cmos45.json"), os.path.join(d, "cmos45.json"))
 
 
+run_case("map-json-not-utf8-name", nothing, [MAP, MODEL, "--hw", "loihi2", "--json", "{d}/" + BAD_UTF8], {0}, "",
+         allowed_outputs=(BAD_UTF8,))
 run_case("map-tiles-x-1e9", lambda d: hw_with(d, [("mesh", "tiles_x", 1e9)]), [MAP, MODEL, "--hw", "{d}/hw.json"], {1}, "tiles_x")
 run_case("map-mesh-all-1e9", lambda d: hw_with(d, [("mesh", k, 1e9) for k in ("tiles_x", "tiles_y", "cores_per_tile")]),
          [MAP, MODEL, "--hw", "{d}/hw.json"], {1}, "hw.json")

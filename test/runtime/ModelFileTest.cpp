@@ -118,9 +118,30 @@ TEST(ModelFile, BadMagic) {
 
 TEST(ModelFile, BadVersion) {
   std::string b = validBytes();
-  putLE(b, 8, 3, 4);
-  EXPECT_NE(parseError(b).find("format_version is 3, expected 1 or 2"),
+  putLE(b, 8, 4, 4);
+  EXPECT_NE(parseError(b).find("format_version is 4, expected 1, 2 or 3"),
             std::string::npos);
+}
+
+// The general neuron (a delayed or no reset, a reset value, gains other than
+// -1/0/1, readout parameters, the STEPS encoder) makes the file version 3;
+// older versions may not carry it.
+TEST(ModelFile, GeneralNeuronIsVersion3) {
+  modelbin::Model m = smallConvNet(1);
+  for (auto &layer : *m.mutable_layers())
+    if (layer.has_lif())
+      layer.mutable_lif()->set_reset(modelbin::LIF::SUBTRACT_DELAYED);
+  std::string b, err;
+  ASSERT_TRUE(modelbin::serializeModel(m, &b, &err)) << err;
+  EXPECT_EQ(b[8], 3);
+  modelbin::Model back;
+  ASSERT_TRUE(modelbin::parseModel(b.data(), b.size(), &back, &err)) << err;
+  putLE(b, 8, 2, 4);
+  EXPECT_NE(parseError(b).find("format_version 2 with a general neuron"),
+            std::string::npos);
+  modelbin::Model plain = smallConvNet(1);
+  ASSERT_TRUE(modelbin::serializeModel(plain, &b, &err)) << err;
+  EXPECT_EQ(b[8], 1);
 }
 
 // The encoder's input normalisation makes the file version 2 (older runtimes

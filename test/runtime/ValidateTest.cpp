@@ -160,10 +160,16 @@ TEST(Validate, TableValueRanges) {
              }),
              "lif.leak: element 0 is -0.5, expected >= 0");
   EXPECT_MSG(rejects([&](mb::Model &m) {
-               setFirst(m.mutable_layers(2)->mutable_lif()->mutable_gain(),
-                        0.5f);
+               m.mutable_layers(2)->mutable_lif()->set_reset_value(0.5f);
              }),
-             "lif.gain: element 0 is 0.5, expected -1, 0 or 1");
+             "lif.reset_value: 0.5, expected a finite value, and 0 unless "
+             "the reset is HARD");
+  EXPECT_MSG(rejects([&](mb::Model &m) {
+               m.mutable_layers(2)->mutable_lif()->set_reset(
+                   static_cast<mb::LIF::Reset>(7));
+             }),
+             "lif.reset: 7, expected 0 (SOFT), 1 (HARD), 2 "
+             "(SUBTRACT_DELAYED) or 3 (NONE)");
 }
 
 TEST(Validate, InputIndexOutOfRange) {
@@ -296,6 +302,36 @@ TEST(Validate, ReadoutRules) {
                l->set_inputs(0, 11);
              }),
              "layer 11 is the READOUT, which feeds no layer");
+  // The membrane readout's parameters (main's general neuron, now rules of
+  // modelbin::validate): one per channel, only with membrane, leak in [0, 1].
+  EXPECT_MSG(rejects([](mb::Model &m) {
+               m.mutable_layers(11)->mutable_readout()->add_leak(0.5f);
+             }),
+             "readout.leak: set without readout.membrane");
+  EXPECT_MSG(rejects([](mb::Model &m) {
+               mb::Readout *r = m.mutable_layers(11)->mutable_readout();
+               r->set_membrane(true);
+               r->add_gain(1.0f);
+             }),
+             "readout.gain: 1 values, expected 0 or");
+  EXPECT_MSG(rejects([](mb::Model &m) {
+               mb::Readout *r = m.mutable_layers(11)->mutable_readout();
+               r->set_membrane(true);
+               for (int64_t c = 0; c < m.layers(11).shape(0); ++c)
+                 r->add_leak(c == 0 ? 1.5f : 0.5f);
+             }),
+             "readout.leak: element 0 is 1.5, expected finite and in [0, 1]");
+  EXPECT_MSG(rejects([](mb::Model &m) {
+               m.mutable_layers(7)->mutable_readout()->set_membrane(true);
+             }),
+             "params: set, expected none for this kind");
+  EXPECT_MSG(rejects([](mb::Model &m) {
+               mb::Encoder *e = m.mutable_layers(0)->mutable_encoder();
+               e->set_kind(mb::Encoder::STEPS);
+               e->add_mean(0.5f);
+               e->add_std(1.0f);
+             }),
+             "encoder.mean/std: a STEPS encoder has no normalisation");
 }
 
 TEST(Validate, OneKindNameTable) {

@@ -177,7 +177,8 @@ int runMerge(const std::vector<std::string> &args, diag::DiagnosticEngine &de) {
     for (auto &[point, row] : m.jsonRows)
       j["points"].push_back(row);
     j["diagnostics"] = de.toJsonArray();
-    text = j.dump(1) + "\n";
+    text =
+        j.dump(1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
   } else {
     text = m.header + "\n";
     for (const auto &[point, row] : m.csvRows)

@@ -102,7 +102,7 @@ bool gridValue(const json &v, std::string *text) {
   else if (v.is_number_integer())
     *text = std::to_string(v.get<int64_t>());
   else if (v.is_number())
-    *text = v.dump();
+    *text = v.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   else
     return false;
   return text->find(',') == std::string::npos;
@@ -463,7 +463,11 @@ int runStudy(const std::vector<std::string> &args, const std::string &exe,
       report(de, f);
     if (f && !o.json.empty())
       support::writeOutputFile(
-          o.json, studyJson(s, o, f, {}, json::array(), de).dump(1) + "\n",
+          o.json,
+          studyJson(s, o, f, {}, json::array(), de)
+                  .dump(1, ' ', false,
+                        nlohmann::json::error_handler_t::replace) +
+              "\n",
           &error);
     return f.exit;
   }
@@ -505,7 +509,11 @@ int runStudy(const std::vector<std::string> &args, const std::string &exe,
   }
   if (!o.json.empty() &&
       !support::writeOutputFile(
-          o.json, studyJson(s, o, f, columns, points, de).dump(1) + "\n",
+          o.json,
+          studyJson(s, o, f, columns, points, de)
+                  .dump(1, ' ', false,
+                        nlohmann::json::error_handler_t::replace) +
+              "\n",
           &error)) {
     report(de, fail(kExitInvalidInput, diag::Code::OutputWrite, error, o.json));
     return kExitInvalidInput;

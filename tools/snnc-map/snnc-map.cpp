@@ -95,7 +95,7 @@ std::string statusJson(const Outcome &o, bool overGate, const MapResult *result,
     for (auto &[key, value] : full.items())
       j[key] = value;
   }
-  return j.dump(1) + "\n";
+  return j.dump(1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
 Outcome checkOutputs(const Options &o) {
@@ -103,9 +103,14 @@ Outcome checkOutputs(const Options &o) {
   for (const std::string *path : {&o.json, &o.csv})
     if (!path->empty() && !support::checkOutputPath(*path, &error))
       return failWith(kExitInvalidInput, error, diag::Code::OutputWrite, *path);
-  if (!o.report.empty() &&
-      !support::checkOutputPath(o.report + "/index.html", &error) &&
-      !support::checkOutputPath(o.report, &error, /*allowStdout=*/false))
+  // The report is a folder: an existing one must take index.html, a new one
+  // must be creatable ("report/" and "report" are the same folder).
+  std::string folder = o.report;
+  while (folder.size() > 1 && folder.back() == '/')
+    folder.pop_back();
+  if (!folder.empty() &&
+      !support::checkOutputPath(folder + "/index.html", &error) &&
+      !support::checkOutputPath(folder, &error, /*allowStdout=*/false))
     return failWith(kExitInvalidInput,
                     fmt::format("--report {}: {}", o.report, error),
                     diag::Code::OutputWrite, o.report);

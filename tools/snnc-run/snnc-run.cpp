@@ -350,8 +350,16 @@ int runModel(const Options &o, rt::RunReport *r, std::string *error,
   rt::ReadOptions ro;
   ro.limit = o.limit;
   ro.maxBytes = o.maxInputBytes;
+  ro.steps = net.perStep ? net.steps : 0;
   rt::Samples samples;
-  if (!rt::readSamples(o.input, net.inputNumel, &samples, error, ro) ||
+  if (!rt::readSamples(o.input, net.inputNumel * (net.perStep ? net.steps : 1),
+                       &samples, error, ro))
+    return kExitInvalidInput;
+  if (net.perStep && o.layout == rt::Layout::NHWC) {
+    *error = "--layout: a per-step model reads [N, T, C, ...] as stored";
+    return kExitUsage;
+  }
+  if (!net.perStep &&
       !rt::arrangeSamples(&samples, net.inputShape, o.layout, o.input, error))
     return kExitInvalidInput;
   std::vector<int64_t> labels;
@@ -426,7 +434,11 @@ int realMain(int argc, char **argv) {
     j["exit_code"] = rc == kExitOk && diagnostics->errorCount() ? 1 : rc;
     j["diagnostics"] = diagnostics->toJsonArray();
     std::string werr;
-    if (!support::writeOutputFile(o.json, j.dump(1) + "\n", &werr)) {
+    if (!support::writeOutputFile(
+            o.json,
+            j.dump(1, ' ', false, nlohmann::json::error_handler_t::replace) +
+                "\n",
+            &werr)) {
       printError(diag::Code::OutputWrite, werr, o.json);
       return rc != kExitOk ? rc : kExitInvalidInput;
     }

@@ -117,8 +117,11 @@ int finishCheck(const CheckRequest &r, diag::DiagnosticEngine &de) {
   j["diagnostics"] = de.toJsonArray();
   std::string error;
   if (r.jsonRequested) {
-    if (!support::writeOutputFile(r.json.empty() ? "-" : r.json,
-                                  j.dump(1) + "\n", &error)) {
+    if (!support::writeOutputFile(
+            r.json.empty() ? "-" : r.json,
+            j.dump(1, ' ', false, nlohmann::json::error_handler_t::replace) +
+                "\n",
+            &error)) {
       de.report(diag::Code::OutputWrite, error, r.json);
       return exit == kExitOk ? kExitInvalidInput : exit;
     }

@@ -20,6 +20,7 @@
 #include "snnc/Dialect/SNN/IR/SNNModuleAttrs.h"
 #include "snnc/Dialect/SNN/IR/SNNOps.h"
 #include "snnc/Emit/ModelBin.h"
+#include "snnc/Import/NIRImporter.h"
 #include "snnc/Import/ONNXImporter.h"
 #include "snnc/Transforms/Passes.h"
 
@@ -49,6 +50,7 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <chrono>
+#include <cstdio>
 #include <sys/stat.h>
 
 using namespace mlir;
@@ -59,9 +61,10 @@ namespace {
 enum class EmitKind { Bin, MLIR, DeployedMLIR, Summary };
 
 cl::OptionCategory category("snnc options");
-cl::opt<std::string> inputPath(cl::Positional,
-                               cl::desc("<model.onnx|model.onnxtext|net.mlir>"),
-                               cl::cat(category));
+cl::opt<std::string>
+    inputPath(cl::Positional,
+              cl::desc("<model.onnx|model.onnxtext|model.nir|net.mlir>"),
+              cl::cat(category));
 cl::opt<std::string> outputPath("o", cl::desc("Output file ('-' = stdout)"),
                                 cl::value_desc("file"), cl::cat(category));
 cl::opt<EmitKind> emitKind(
@@ -89,6 +92,15 @@ cl::opt<double> exitThreshold(
 cl::opt<bool> noEarlyExit("no-early-exit",
                           cl::desc("Run all num_steps steps by default"),
                           cl::cat(category));
+cl::opt<double> nirDt("nir-dt",
+                      cl::desc("NIR: the time step that discretises the "
+                               "continuous neurons (default 1e-4, snnTorch's; "
+                               "docs/nir.md)"),
+                      cl::init(1e-4), cl::cat(category));
+cl::opt<int64_t> numSteps(
+    "num-steps",
+    cl::desc("NIR: the number of time steps T (NIR stores none; required)"),
+    cl::init(0), cl::cat(category));
 cl::opt<std::string> checkTarget(
     "target",
     cl::desc("snnc check: hardware to map onto (loihi1, loihi2 or a file)"),
@@ -155,7 +167,25 @@ std::string printIR(ModuleOp module) {
   return text;
 }
 
+/// True for a .nir file or one that starts with the HDF5 signature.
+bool isNIRInput() {
+  if (StringRef(inputPath).ends_with(".nir"))
+    return true;
+  struct stat st; // never open a FIFO or device here: it would block
+  if (::stat(inputPath.c_str(), &st) != 0 || !S_ISREG(st.st_mode))
+    return false;
+  char magic[8] = {};
+  std::FILE *f = std::fopen(inputPath.c_str(), "rb");
+  if (!f)
+    return false;
+  size_t n = std::fread(magic, 1, sizeof(magic), f);
+  std::fclose(f);
+  return snnc::looksLikeNIR(StringRef(magic, n));
+}
+
 OwningOpRef<ModuleOp> loadInput(MLIRContext &context) {
+  if (isNIRInput())
+    return snnc::importNIRFile(inputPath, &context, {nirDt, numSteps});
   if (!StringRef(inputPath).ends_with(".mlir"))
     return snnc::importONNXFile(inputPath, &context);
   auto buffer = llvm::MemoryBuffer::getFile(inputPath);
@@ -253,6 +283,24 @@ int checkFlags() {
                          exitThreshold.getValue())
                .str());
     return snnc::kExitUsage;
+  }
+  if (isNIRInput()) {
+    if (!std::isfinite(nirDt) || !(nirDt > 0)) {
+      report(Code::UsageGeneric,
+             llvm::formatv("--nir-dt={0}: expected a finite step > 0",
+                           nirDt.getValue())
+                 .str());
+      return snnc::kExitUsage;
+    }
+    if (numSteps < 1 || numSteps > snnc::limits::kMaxSteps) {
+      report(Code::UsageGeneric,
+             llvm::formatv("{0} is a NIR file, which stores no number of "
+                           "steps: give --num-steps T (1..{1}, the number of "
+                           "input frames per sample)",
+                           inputPath.getValue(), snnc::limits::kMaxSteps)
+                 .str());
+      return snnc::kExitUsage;
+    }
   }
   std::string error;
   if (!checkMode && !snnc::support::checkOutputPath(outputPath, &error)) {

@@ -2,7 +2,9 @@
 //
 // The energy model (docs/mapping.md) per time step t:
 //   E_t = synops_t x E_synop + active_t x E_active + inactive_t x E_inactive
-//       + sum over links of spikes_t x route energy (within tile + hops)
+//       + spikes_t x E_spike_out (mapped spiking neurons)
+//       + sum over links of spikes_t x route energy (message, within tile,
+//         hops)
 //       + static power x chips x step latency
 // and the latency of a step is the slowest core's synaptic and update work
 // plus the longest route carrying spikes plus the barrier. An inference of
@@ -27,11 +29,13 @@ struct EnergyTerms {
   double synops = 0;
   double updatesActive = 0;
   double updatesInactive = 0;
-  double routing = 0;
+  double spikeOut = 0; ///< spikes emitted x energy_pj.spike_out
+  double routing = 0;  ///< messages x (message + within tile + hops)
   double staticBarrier = 0;
 
   double total() const {
-    return synops + updatesActive + updatesInactive + routing + staticBarrier;
+    return synops + updatesActive + updatesInactive + spikeOut + routing +
+           staticBarrier;
   }
   EnergyTerms &operator+=(const EnergyTerms &o);
 };

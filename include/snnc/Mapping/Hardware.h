@@ -29,6 +29,9 @@ struct EventCosts {
   double hopEastWest = 0;     ///< one mesh hop along x
   double hopNorthSouth = 0;   ///< one mesh hop along y
   double chipCrossing = 0;    ///< a spike leaving one chip for the next
+  // Optional in hw files (default 0): SANA-FE-style per-event costs.
+  double spikeOut = 0; ///< a mapped neuron emits a spike (once per spike)
+  double message = 0;  ///< a spike message leaves a core (once per link)
 };
 
 struct HardwareModel {

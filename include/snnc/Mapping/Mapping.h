@@ -80,6 +80,17 @@ struct Mapping {
 bool partitionNetwork(const Network &net, const HardwareModel &hw,
                       Mapping *mapping, std::string *error);
 
+/// The first population (in network order) whose largest neuron alone
+/// breaks a per-core limit: its index, the limit's key ("core.fanin_axons"),
+/// what the neuron needs and the limit. False when every neuron fits.
+struct NeuronLimit {
+  int population = -1;
+  std::string key;
+  int64_t have = 0, limit = 0;
+};
+bool firstNeuronLimit(const Network &net, const HardwareModel &hw,
+                      NeuronLimit *out);
+
 /// Tile-to-tile spike energy (pJ) and latency (ns) of the route a->b.
 double routeEnergy(const HardwareModel &hw, const Core &a, const Core &b);
 double routeLatency(const HardwareModel &hw, const Core &a, const Core &b);

@@ -95,7 +95,8 @@ struct SweepRow {
   int64_t cores = 0, lowerBound = 0, chips = 0;
   double maxCompartmentUtil = 0;
   double energyTUj = 0, energyTexitUj = 0, latencyTUs = 0, latencyTexitUs = 0;
-  double synopsPj = 0, updatesPj = 0, routingPj = 0, staticPj = 0; ///< T_exit
+  double synopsPj = 0, updatesPj = 0, spikeOutPj = 0, routingPj = 0,
+         staticPj = 0; ///< T_exit
   double annRatioTexit = 0;
 };
 

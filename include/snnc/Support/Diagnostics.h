@@ -122,6 +122,12 @@ private:
 /// A file path as a SARIF artifact URI (relative reference or file://).
 std::string fileUri(const std::string &path);
 
+/// `text` with every byte that is not part of well-formed UTF-8 (RFC 3629:
+/// no overlong forms, surrogates or code points above U+10FFFF) replaced by
+/// U+FFFD. JSON strings must be UTF-8; a path or flag from argv, or a name
+/// from an ONNX file, need not be.
+std::string validUtf8(const std::string &text);
+
 } // namespace diag
 } // namespace snnc
 

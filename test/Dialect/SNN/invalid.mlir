@@ -554,9 +554,9 @@ snn.network @bn_bias_nan(%x: tensor<4xf32>, %z: tensor<4xf32>) -> tensor<4xf32> 
 
 // -----
 
-snn.network @lif_leak_zero(%x: tensor<4xf32>, %z: tensor<4xf32>) -> tensor<4xf32> attributes {num_steps = 2 : i64} {
-  // expected-error @+1 {{leak = 0 must be in (0, 1]}}
-  %y = snn.lif %x {leak = 0.0 : f32, threshold = 1.0 : f32, reset = #snn.reset<soft>} : tensor<4xf32> -> tensor<4x!snn.spike>
+snn.network @lif_leak_negative(%x: tensor<4xf32>, %z: tensor<4xf32>) -> tensor<4xf32> attributes {num_steps = 2 : i64} {
+  // expected-error @+1 {{leak = -0.5 must be in [0, 1]}}
+  %y = snn.lif %x {leak = -0.5 : f32, threshold = 1.0 : f32, reset = #snn.reset<soft>} : tensor<4xf32> -> tensor<4x!snn.spike>
   %r = snn.readout %z : tensor<4xf32> -> tensor<4xf32>
   snn.output %r : tensor<4xf32>
 }
@@ -564,7 +564,7 @@ snn.network @lif_leak_zero(%x: tensor<4xf32>, %z: tensor<4xf32>) -> tensor<4xf32
 // -----
 
 snn.network @lif_leak_big(%x: tensor<4xf32>, %z: tensor<4xf32>) -> tensor<4xf32> attributes {num_steps = 2 : i64} {
-  // expected-error @+1 {{leak = 1.5 must be in (0, 1]}}
+  // expected-error @+1 {{leak = 1.5 must be in [0, 1]}}
   %y = snn.lif %x {leak = 1.5 : f32, threshold = 1.0 : f32, reset = #snn.reset<soft>} : tensor<4xf32> -> tensor<4x!snn.spike>
   %r = snn.readout %z : tensor<4xf32> -> tensor<4xf32>
   snn.output %r : tensor<4xf32>
@@ -672,8 +672,8 @@ snn.network @lif_bias_table(%x: tensor<4xf32>, %z: tensor<4xf32>) -> tensor<4xf3
 // -----
 
 snn.network @lif_gain_table(%x: tensor<4xf32>, %z: tensor<4xf32>) -> tensor<4xf32> attributes {num_steps = 2 : i64} {
-  // expected-error @+1 {{gain_table[0, 0] = 0.5 must be -1, 0 or 1}}
-  %y = snn.lif %x {leak = 0.9 : f32, threshold = 1.0 : f32, reset = #snn.reset<soft>, gain_table = dense<0.5> : tensor<2x4xf32>} : tensor<4xf32> -> tensor<4x!snn.spike>
+  // expected-error @+1 {{gain_table[0, 0] = nan is not finite}}
+  %y = snn.lif %x {leak = 0.9 : f32, threshold = 1.0 : f32, reset = #snn.reset<soft>, gain_table = dense<0x7FC00000> : tensor<2x4xf32>} : tensor<4xf32> -> tensor<4x!snn.spike>
   %r = snn.readout %z : tensor<4xf32> -> tensor<4xf32>
   snn.output %r : tensor<4xf32>
 }
@@ -724,5 +724,47 @@ snn.network @histogram_names_missing_layer(%x: tensor<2xf32>) -> tensor<2xf32> a
 // expected-error @+1 {{gamma_mean entry names a layer of 0 bytes, expected 1..1024}}
 snn.network @gamma_empty_name(%x: tensor<4xf32>) -> tensor<4xf32> attributes {num_steps = 1 : i64, gamma_mean = [#snn.gamma<"", [1.0]>]} {
   %r = snn.readout %x : tensor<4xf32> -> tensor<4xf32>
+  snn.output %r : tensor<4xf32>
+}
+
+// -----
+
+snn.network @lif_reset_value_soft(%x: tensor<4xf32>, %z: tensor<4xf32>) -> tensor<4xf32> attributes {num_steps = 2 : i64} {
+  // expected-error @+1 {{reset_value needs the hard (zero) reset}}
+  %y = snn.lif %x {leak = 0.9 : f32, threshold = 1.0 : f32, reset = #snn.reset<soft>, reset_value = 0.5 : f32} : tensor<4xf32> -> tensor<4x!snn.spike>
+  %r = snn.readout %z : tensor<4xf32> -> tensor<4xf32>
+  snn.output %r : tensor<4xf32>
+}
+
+// -----
+
+snn.network @readout_leak_without_membrane(%z: tensor<4xf32>) -> tensor<4xf32> attributes {num_steps = 2 : i64} {
+  // expected-error @+1 {{leak needs the membrane readout}}
+  %r = snn.readout %z {leak = array<f32: 1.0, 1.0, 1.0, 1.0>} : tensor<4xf32> -> tensor<4xf32>
+  snn.output %r : tensor<4xf32>
+}
+
+// -----
+
+snn.network @readout_leak_range(%z: tensor<4xf32>) -> tensor<4xf32> attributes {num_steps = 2 : i64} {
+  // expected-error @+1 {{leak value 1.5 must be finite and in [0, 1]}}
+  %r = snn.readout %z {membrane, leak = array<f32: 1.5, 1.0, 1.0, 1.0>} : tensor<4xf32> -> tensor<4xf32>
+  snn.output %r : tensor<4xf32>
+}
+
+// -----
+
+snn.network @readout_gain_count(%z: tensor<4xf32>) -> tensor<4xf32> attributes {num_steps = 2 : i64} {
+  // expected-error @+1 {{gain must have 4 values (one per channel), got 2}}
+  %r = snn.readout %z {membrane, gain = array<f32: 1.0, 1.0>} : tensor<4xf32> -> tensor<4xf32>
+  snn.output %r : tensor<4xf32>
+}
+
+// -----
+
+snn.network @per_step_normalised(%x: tensor<4xf32>) -> tensor<4xf32> attributes {num_steps = 2 : i64} {
+  // expected-error @+1 {{per_step input cannot be normalised (mean/std)}}
+  %e = snn.direct_encode %x {per_step, mean = array<f32: 0.0, 0.0, 0.0, 0.0>, std = array<f32: 1.0, 1.0, 1.0, 1.0>} : tensor<4xf32> -> tensor<4xf32>
+  %r = snn.readout %e : tensor<4xf32> -> tensor<4xf32>
   snn.output %r : tensor<4xf32>
 }

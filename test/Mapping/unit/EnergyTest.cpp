@@ -97,6 +97,33 @@ TEST(Energy, HopsCostPerDirection) {
   EXPECT_DOUBLE_EQ(routeEnergy(hw, a, b), 2 + 12 + 5 + 100);
 }
 
+// The optional SANA-FE-style costs: spike_out per spike a mapped neuron
+// emits, message per spike per link (on top of the route).
+TEST(Energy, SpikeOutAndMessageCosts) {
+  Network net;
+  std::string error;
+  ASSERT_TRUE(buildNetwork(tinyNet(), &net, &error)) << error;
+  HardwareModel hw = smallChip();
+  hw.energyPj.spikeOut = 7;
+  hw.energyPj.message = 11;
+  hw.latencyNs.spikeOut = 3;
+  hw.latencyNs.message = 13;
+  MapResult r;
+  ASSERT_TRUE(runMapping(net, hw, cmos45(), nullptr, 0.5, &r, &error)) << error;
+  const StepCost &s = r.energy.perStep[0];
+  // One LIF spike per step (2 neurons x 0.5); the encoder is not mapped and
+  // pays no spike-out; the readout does not spike.
+  EXPECT_DOUBLE_EQ(s.energy.spikeOut, 1 * 7);
+  // (2 + 1) messages x (11 + within-tile 2).
+  EXPECT_DOUBLE_EQ(s.energy.routing, 3 * (11 + 2));
+  // LIF core: 7.875 ns as before + 1 spike x 3 ns; route 5 + 13 ns.
+  EXPECT_DOUBLE_EQ(s.computeNs, 7.875 + 3);
+  EXPECT_DOUBLE_EQ(s.routeNs, 5 + 13);
+  EXPECT_DOUBLE_EQ(s.energy.total(),
+                   50 + 7.875 + 0.375 + 7 + 39 + s.energy.staticBarrier);
+  EXPECT_DOUBLE_EQ(r.energy.atT.energy.spikeOut, 2 * 7);
+}
+
 std::string writeTemp(const std::string &name, const std::string &text) {
   std::string path = ::testing::TempDir() + name;
   std::ofstream(path) << text;

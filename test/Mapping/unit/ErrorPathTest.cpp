@@ -214,3 +214,35 @@ TEST(ErrorPath, Vgg11OnLoihi2FallsBackToRelaysAndSaysWhy) {
 }
 
 } // namespace
+
+namespace {
+
+// Folded pooling that breaks the fan-in on a chip without graded spikes
+// (loihi1 and VGG9's lif5): the message names the smallest change per
+// violated constraint, and each one it names really fits.
+TEST(ErrorPath, FoldedPoolingSaysWhatWouldFit) {
+  ModelBuilder b({1, 8, 8}, 2, 2);
+  b.readout(b.dense(
+      b.lif(b.dense(
+          b.flatten(b.avgPool(b.lif(b.conv(b.encode(), 16, 3, 1, 1)), 2, 2)),
+          10)),
+      10));
+  HardwareModel hw = smallChip();
+  hw.faninAxons = 512; // the folded dense reads 16 x 8 x 8 = 1024 neurons
+  std::string error = mapError(b.model(), hw);
+  expectNames(error, "1024 fan-in axons", "core.fanin_axons = 512");
+  EXPECT_NE(error.find("fits with --set fanin_axons=1024"), std::string::npos)
+      << error;
+  EXPECT_NE(error.find("fits with --set graded_spikes=true"), std::string::npos)
+      << error;
+  EXPECT_NE(error.find("no exact mapping on testchip"), std::string::npos)
+      << error;
+  HardwareModel raised = hw;
+  raised.faninAxons = 1024;
+  EXPECT_EQ(mapError(b.model(), raised), "");
+  HardwareModel graded = hw;
+  graded.gradedSpikes = true;
+  EXPECT_EQ(mapError(b.model(), graded), "");
+}
+
+} // namespace

@@ -57,6 +57,35 @@ TEST(Hardware, Loihi1HasTheDavies2018Numbers) {
   EXPECT_EQ(hw.baselineName, "cmos45");
 }
 
+// hw/loihi1-sanafe.json carries SANA-FE's Loihi costs, including the
+// optional spike_out and message fields; files without them read 0.
+TEST(Hardware, SanafeCostsAndOptionalFields) {
+  HardwareModel hw;
+  std::string error;
+  ASSERT_TRUE(loadHardware("loihi1-sanafe", kSourceDir, &hw, &error)) << error;
+  EXPECT_EQ(hw.coresPerChip(), 128);
+  EXPECT_DOUBLE_EQ(hw.energyPj.synop, 35.5);
+  EXPECT_DOUBLE_EQ(hw.energyPj.updateActive, 51.2 + 21.6);
+  EXPECT_DOUBLE_EQ(hw.energyPj.updateInactive, 51.2);
+  EXPECT_DOUBLE_EQ(hw.energyPj.spikeOut, 69.3);
+  EXPECT_DOUBLE_EQ(hw.energyPj.message, 111);
+  EXPECT_DOUBLE_EQ(hw.energyPj.hopNorthSouth, 4.2);
+  EXPECT_DOUBLE_EQ(hw.staticPowerMwPerChip, 0);
+  HardwareModel davies;
+  ASSERT_TRUE(loadHardware("loihi1", kSourceDir, &davies, &error)) << error;
+  EXPECT_DOUBLE_EQ(davies.energyPj.spikeOut, 0);
+  EXPECT_DOUBLE_EQ(davies.latencyNs.message, 0);
+  EXPECT_TRUE(overrideParameter(&davies, "energy_pj.message", "5", &error));
+  EXPECT_DOUBLE_EQ(davies.energyPj.message, 5);
+  // Present but malformed is still an error naming the field.
+  std::string text = loihi1Text();
+  size_t at = text.find("\"chip_crossing\"");
+  text.insert(at, "\"spike_out\": {\"value\": -1, \"source\": \"x\"}, ");
+  HardwareModel bad;
+  EXPECT_FALSE(parseHardware(text, "t.json", &bad, &error));
+  EXPECT_NE(error.find("energy_pj.spike_out"), std::string::npos) << error;
+}
+
 TEST(Hardware, Loihi2AndCmos45) {
   HardwareModel hw, base;
   std::string error;

@@ -33,6 +33,9 @@ struct ReadOptions {
   /// Upper bound on the bytes a request may need: rows x elements x
   /// max(element size, 4) (the data read and the float32 values kept).
   uint64_t maxBytes = limits::kMaxInputBytes;
+  /// A per-step (STEPS encoder) model's T, else 0: a sample is then
+  /// [T, ...], the file [N, T, ...], and modelNumel counts all T tensors.
+  int64_t steps = 0;
 };
 
 struct Samples {

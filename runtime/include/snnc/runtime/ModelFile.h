@@ -25,6 +25,13 @@ constexpr char kMagic[8] = {'S', 'N', 'N', 'C', 'M', 'B', 'I', 'N'};
 constexpr uint32_t kFormatVersion = 1;
 /// Version 1 plus the encoder's input normalisation (written only then).
 constexpr uint32_t kFormatVersionNormalised = 2;
+/// Version 2 plus the general neuron and sequence inputs: LIF resets
+/// SUBTRACT_DELAYED and NONE, a non-zero reset_value, gains other than
+/// -1/0/1, READOUT parameters and the STEPS encoder (written only then).
+constexpr uint32_t kFormatVersionGeneral = 3;
+
+/// The oldest format version that can hold `m`.
+uint32_t requiredFormatVersion(const Model &m);
 constexpr uint32_t kHeaderSize = 32;
 /// Largest payload accepted by the reader (protobuf's own hard limit is 2 GiB).
 constexpr uint64_t kMaxPayloadSize = uint64_t(1) << 30;

@@ -46,6 +46,9 @@ inline Kind toKind(modelbin::Layer::Kind k) { return static_cast<Kind>(k); }
 /// The schema's name of the kind (modelbin::kindName, the one table).
 const std::string &kindName(Kind k);
 
+/// LIF resets, numbered as modelbin::LIF::Reset.
+enum class Reset { Soft = 0, Hard = 1, SubtractDelayed = 2, None = 3 };
+
 /// Limits that keep a hostile file from requesting absurd allocations (the
 /// one copy lives in snnc/Support/Limits.h, shared with compiler and mapper).
 using limits::kMaxDim;
@@ -72,6 +75,8 @@ struct Layer {
 
   // ENCODE
   bool poisson = false;
+  bool perStep = false; // STEPS: step t reads the sample's t-th tensor
+  int64_t encSteps = 1; // tensors per sample: T for STEPS, else 1
   float encScale = 1;
   bool encSigned = false;
   // ENCODE: per-channel input normalisation, x = (x - normMean[c]) /
@@ -102,8 +107,14 @@ struct Layer {
   int64_t rows = 0;
   std::vector<float> scale, shift;
   // LIF tables [T][C].
-  bool hardReset = false;
+  bool hardReset = false; // reset == Reset::Hard
+  Reset reset = Reset::Soft;
+  float resetValue = 0; // HARD: u = resetValue where the neuron spiked
   std::vector<float> threshold, leak, lifBias, gain;
+  // READOUT: membrane = leaky integrator (acc = roLeak*acc + roGain*x +
+  // roBias, output acc), else mean over steps; tables [C].
+  bool membrane = false;
+  std::vector<float> roLeak, roGain, roBias;
   // Parameter count as stored in the file (for --dump).
   int64_t paramCount = 0;
 };
@@ -121,7 +132,8 @@ struct Network {
   float exitThreshold = 0;
   std::string producer, sourceName, sourceSha256, foldMode;
   std::vector<int64_t> inputShape;
-  int64_t inputNumel = 0;
+  int64_t inputNumel = 0; // per step
+  bool perStep = false;   // a STEPS encoder: a sample is T tensors
   std::vector<Layer> layers;
   int output = 0; // READOUT layer
   std::vector<std::pair<std::string, std::vector<float>>> gammaMean;

@@ -56,6 +56,9 @@ std::optional<int64_t> windowOutputSize(int64_t input, int64_t kernel,
                                         int64_t stride, int64_t padBegin,
                                         int64_t padEnd, int64_t dilation = 1);
 
+/// A shape as a diagnostic shows it: [3, 28, 28].
+std::string formatShape(llvm::ArrayRef<int64_t> shape);
+
 /// A number as a diagnostic shows it: 0, -0.5, 1e-05, nan, inf.
 std::string formatNumber(double value);
 

@@ -43,9 +43,15 @@ def SNN_Dialect : Dialect {
 class SNN_Op<string mnemonic, list<Trait> traits = []>
     : Op<SNN_Dialect, mnemonic, traits>;
 
+// soft: u -= threshold where the neuron spiked (subtract); hard: u = v_reset
+// (reset_value, 0 when absent) where it spiked (zero); subtract_delayed: the
+// threshold is subtracted one step later (snnTorch's default Leaky); none: no
+// reset. docs/nir.md relates them to the frameworks' names.
 def SNN_ResetMode : I32EnumAttr<"ResetMode", "membrane reset after a spike", [
     I32EnumAttrCase<"Soft", 0, "soft">,
-    I32EnumAttrCase<"Hard", 1, "hard">]> {
+    I32EnumAttrCase<"Hard", 1, "hard">,
+    I32EnumAttrCase<"SubtractDelayed", 2, "subtract_delayed">,
+    I32EnumAttrCase<"None", 3, "none">]> {
   let genSpecializedAttr = 0;
   let cppNamespace = "::snnc::snn";
 }

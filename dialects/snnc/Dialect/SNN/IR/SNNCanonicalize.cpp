@@ -69,7 +69,7 @@ struct CollapseUniformLIFTables : OpRewritePattern<LIFOp> {
     }
     if (auto table = op.getLeakTableAttr()) {
       std::optional<float> value = uniformValue(table);
-      if (value && *value > 0.0f && *value <= 1.0f) {
+      if (value && *value >= 0.0f && *value <= 1.0f) {
         rewriter.modifyOpInPlace(op, [&] {
           op.setLeakAttr(b.getF32FloatAttr(*value));
           op.removeLeakTableAttr();

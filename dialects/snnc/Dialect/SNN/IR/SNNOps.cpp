@@ -21,13 +21,6 @@ using namespace snnc::snn;
 
 namespace {
 
-std::string formatShape(ArrayRef<int64_t> shape) {
-  std::string text = "[";
-  for (auto [i, dim] : llvm::enumerate(shape))
-    text += (i ? ", " : "") + std::to_string(dim);
-  return text + "]";
-}
-
 /// The element index in the attribute's own coordinates, e.g. "[3, 7]".
 std::string formatIndex(ArrayRef<int64_t> shape, int64_t flat) {
   SmallVector<int64_t> index(shape.size());
@@ -38,7 +31,7 @@ std::string formatIndex(ArrayRef<int64_t> shape, int64_t flat) {
   return formatShape(index);
 }
 
-enum class ValueRule { Finite, Positive, NonNegative, Ternary };
+enum class ValueRule { Finite, Positive, NonNegative };
 
 /// Checks an f32 attribute's shape and that every value is finite and obeys
 /// `rule`.
@@ -68,9 +61,6 @@ LogicalResult verifyF32Attr(Operation *op, StringRef name, ElementsAttr attr,
       return fail("must be > 0");
     if (rule == ValueRule::NonNegative && value < 0.0f)
       return fail("must be >= 0");
-    if (rule == ValueRule::Ternary &&
-        !(value == -1.0f || value == 0.0f || value == 1.0f))
-      return fail("must be -1, 0 or 1");
   }
   return success();
 }
@@ -224,6 +214,8 @@ LogicalResult PoissonEncodeOp::verify() {
 LogicalResult DirectEncodeOp::verify() {
   if (getInput().getType() != getType())
     return emitOpError("result type must equal the input type");
+  if (getPerStep() && (getMean() || getStd()))
+    return emitOpError("per_step input cannot be normalised (mean/std)");
   return verifyNormalisation(*this, getInput().getType(), getMean(), getStd());
 }
 
@@ -374,7 +366,7 @@ LogicalResult LIFOp::verify() {
   auto input = cast<ShapedType>(getInput().getType());
   if (input.getRank() < 1)
     return emitOpError("input must have a channel dimension");
-  if (failed(verifyScalar(*this, "leak", getLeakAttr(), 0.0, false, 1.0)) ||
+  if (failed(verifyScalar(*this, "leak", getLeakAttr(), 0.0, true, 1.0)) ||
       failed(verifyScalar(*this, "threshold", getThresholdAttr(), 0.0, false,
                           INFINITY)) ||
       failed(verifySameShape(*this, input, getType())))
@@ -390,17 +382,53 @@ LogicalResult LIFOp::verify() {
       {"threshold_table", getThresholdTable(), ValueRule::Positive},
       {"leak_table", getLeakTable(), ValueRule::NonNegative},
       {"bias_table", getBiasTable(), ValueRule::Finite},
-      {"gain_table", getGainTable(), ValueRule::Ternary},
+      {"gain_table", getGainTable(), ValueRule::Finite},
   };
   for (const Table &table : tables)
     if (table.attr && failed(verifyStepTable(*this, table.name, *table.attr,
                                              channels, table.rule)))
       return failure();
+  if (FloatAttr value = getResetValueAttr()) {
+    if (getReset() != ResetMode::Hard)
+      return emitOpError("reset_value needs the hard (zero) reset");
+    if (failed(verifyScalar(*this, "reset_value", value, -INFINITY, true,
+                            INFINITY)))
+      return failure();
+  }
   return success();
 }
 
 LogicalResult ReadoutOp::verify() {
-  return verifySameShape(*this, getInput().getType(), getType());
+  if (failed(verifySameShape(*this, getInput().getType(), getType())))
+    return failure();
+  auto input = cast<ShapedType>(getInput().getType());
+  int64_t channels = input.getRank() >= 1 ? input.getDimSize(0) : 1;
+  struct Table {
+    StringRef name;
+    std::optional<ArrayRef<float>> values;
+    double lo, hi;
+  } tables[] = {{"leak", getLeak(), 0.0, 1.0},
+                {"gain", getGain(), -INFINITY, INFINITY},
+                {"bias", getBias(), -INFINITY, INFINITY}};
+  for (const Table &table : tables) {
+    if (!table.values)
+      continue;
+    if (!getMembrane())
+      return emitOpError() << table.name << " needs the membrane readout";
+    if (static_cast<int64_t>(table.values->size()) != channels)
+      return emitOpError() << table.name << " must have " << channels
+                           << " values (one per channel), got "
+                           << table.values->size();
+    for (float v : *table.values)
+      if (!std::isfinite(v) || v < table.lo || v > table.hi)
+        return emitOpError() << table.name << " value " << formatNumber(v)
+                             << " must be finite"
+                             << (std::isinf(table.hi)
+                                     ? ""
+                                     : " and in [" + formatNumber(table.lo) +
+                                           ", " + formatNumber(table.hi) + "]");
+  }
+  return success();
 }
 
 #define GET_OP_CLASSES

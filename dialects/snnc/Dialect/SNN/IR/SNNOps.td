@@ -127,8 +127,13 @@ def SNN_DirectEncodeOp : SNN_Op<"direct_encode", [Pure]> {
   let description = [{
     With `mean` and `std` (per input channel, as for `snn.poisson_encode`),
     the input is normalised first: `(x[c, ...] - mean[c]) / std[c]`.
+
+    With `per_step`, a sample is a sequence: the runtime's input holds one
+    tensor of the argument's shape per step (`[N, T, ...]`), and step t reads
+    the t-th (spike trains, DVS frames, sequences). Rules: `per_step`
+    excludes `mean`/`std`.
   }];
-  let arguments = (ins SNN_GradedTensor:$input,
+  let arguments = (ins SNN_GradedTensor:$input, UnitAttr:$per_step,
                        OptionalAttr<DenseF32ArrayAttr>:$mean,
                        OptionalAttr<DenseF32ArrayAttr>:$std);
   let results = (outs SNN_GradedTensor:$output);
@@ -288,17 +293,25 @@ def SNN_LIFOp : SNN_Op<"lif"> {
     s = u > threshold_table[t,c]`, reset with `threshold_table[t,c]`.
     docs/folding.md derives the tables from BNTT.
 
-    Rules: `0 < leak <= 1`; `threshold > 0`; both finite. Tables are f32
+    Reset modes: `soft` (subtract the threshold where s), `hard` (set
+    `u = reset_value`, 0 when absent, where s), `subtract_delayed` (the
+    threshold of step t is subtracted at step t for a spike of step t-1,
+    before the comparison: `u = leak*u + gain*x + bias - threshold*s_{t-1}`,
+    snnTorch's default) and `none`.
+
+    Rules: `0 <= leak <= 1`; `threshold > 0`; both finite. Tables are f32
     `[T, C]` with T the network's `num_steps` and C the input's dim 0, finite;
-    `threshold_table > 0`; `leak_table >= 0`; `gain_table` in {-1, 0, 1}.
-    The result has the input's shape and element type `!snn.spike`.
+    `threshold_table > 0`; `leak_table >= 0`. `reset_value` (finite) only with
+    the `hard` reset. The result has the input's shape and element type
+    `!snn.spike`.
   }];
   let arguments = (ins SNN_GradedTensor:$input, F32Attr:$leak,
                        F32Attr:$threshold, SNN_ResetModeAttr:$reset,
                        OptionalAttr<ElementsAttr>:$threshold_table,
                        OptionalAttr<ElementsAttr>:$leak_table,
                        OptionalAttr<ElementsAttr>:$bias_table,
-                       OptionalAttr<ElementsAttr>:$gain_table);
+                       OptionalAttr<ElementsAttr>:$gain_table,
+                       OptionalAttr<F32Attr>:$reset_value);
   let results = (outs SNN_SpikeTensor:$output);
   let assemblyFormat = "$input attr-dict `:` type($input) `->` type($output)";
   let hasVerifier = 1;
@@ -316,10 +329,21 @@ def SNN_ReadoutOp : SNN_Op<"readout"> {
   let summary = "non-spiking output: mean of its input over executed steps";
   let description = [{
     Accumulates its input over every executed step; its value is the sum
-    divided by the number of steps executed. Rules: result shape = input
-    shape, f32.
+    divided by the number of steps executed (of spikes: the spike count
+    divided by the steps).
+
+    With `membrane`, it is a leaky integrator instead (NIR's LI and I
+    nodes): `acc = leak[c] * acc + gain[c] * x + bias[c]`, and its value is
+    `acc` after the last executed step (no division). `leak`, `gain`, `bias`
+    (one value per channel = dim 0; absent: 1, 1, 0) only with `membrane`.
+
+    Rules: result shape = input shape, f32; the tables have C finite values,
+    leak in [0, 1].
   }];
-  let arguments = (ins SNN_ActivationTensor:$input);
+  let arguments = (ins SNN_ActivationTensor:$input, UnitAttr:$membrane,
+                       OptionalAttr<DenseF32ArrayAttr>:$leak,
+                       OptionalAttr<DenseF32ArrayAttr>:$gain,
+                       OptionalAttr<DenseF32ArrayAttr>:$bias);
   let results = (outs SNN_GradedTensor:$output);
   let assemblyFormat = "$input attr-dict `:` type($input) `->` type($output)";
   let hasVerifier = 1;
