@@ -46,7 +46,7 @@ import torch  # noqa: E402
 from snncref import data, models  # noqa: E402
 from snncref.export import export_onnx, load_onnx  # noqa: E402
 from snncref.layers import BNTT  # noqa: E402
-import modelbin_writer  # noqa: E402
+from snncref import modelbin as modelbin_writer  # noqa: E402
 
 
 def get_model(path, work):
@@ -122,7 +122,7 @@ def main():
         how = "compiled with " + a.snnc
     else:
         modelbin_writer.write(model, model_bin, early_exit_step=t_exit)
-        how = "written by bench/modelbin_writer.py (unfolded: BNTT as CHANNEL_AFFINE)"
+        how = "written by snncref.modelbin (unfolded: BNTT as CHANNEL_AFFINE)"
     x, y = data.load("fashion-mnist", "test")
     x = np.ascontiguousarray(x[:a.samples])
     xfile = os.path.join(work, "x.npy")

@@ -23,7 +23,7 @@ config.substitutions.append(("%expect-exit", config.python_executable + " " + os
 llvm_config.use_default_substitutions()
 
 tool_dirs = [config.snnc_tools_dir, config.llvm_tools_dir]
-tools = ["snnc-opt", "snnc", "snnc-map"]
+tools = ["snnc-opt", "snnc", "snnc-translate", "snnc-map"]
 if config.snnc_build_runtime:
     tools.append("snnc-run")
     config.available_features.add("runtime")

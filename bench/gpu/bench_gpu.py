@@ -5,7 +5,7 @@
                [--work DIR] [--out OUT.json]
 
 Inputs: the model's golden inputs (256 rows) tiled to --samples rows; row r is encoder sample r.
-model.bin: bench/modelbin_writer.py (no compiler needed). Batch b means b samples at once:
+model.bin: snncref.modelbin (python/snncref/modelbin.py, protoc-generated schema code) (no compiler needed). Batch b means b samples at once:
   - cuda: SNNC_CUDA_MAX_CHUNK=b (chunks of b samples, one after the other), modes auto, event and
     dense; batch 1 runs 64 samples, the others all samples. wall_seconds of snnc-run (the run
     after loading; CUDA context created before), best of 2.
@@ -94,7 +94,7 @@ def main():
     np.save(xfile, x)
     exit_args = ["--early-exit-step", str(info["early_exit_step"])] if info.get(
         "early_exit_step") else []
-    subprocess.run([sys.executable, os.path.join(ROOT, "bench", "modelbin_writer.py"), onnx_path,
+    subprocess.run([sys.executable, "-m", "snncref.modelbin", onnx_path,
                     model_bin, *exit_args], check=True)
     try:
         dev = subprocess.run(["nvidia-smi", "-L"], capture_output=True, text=True).stdout.strip()

@@ -11,6 +11,7 @@
 #include "snnc/Emit/ModelBin.h"
 
 #include "snnc/Dialect/SNN/IR/SNNAttrUtils.h"
+#include "snnc/Dialect/SNN/IR/SNNModuleAttrs.h"
 
 #include "llvm/ADT/DenseMap.h"
 
@@ -263,18 +264,20 @@ LogicalResult Emitter::run() {
 
 } // namespace
 
-LogicalResult buildModelBin(NetworkOp network, const ImportedModelInfo &source,
-                            StringRef foldMode, modelbin::Model &model) {
+LogicalResult buildModelBin(NetworkOp network, modelbin::Model &model) {
   if (network.getFunctionType().getNumResults() != 1)
     return network.emitOpError("model.bin needs exactly one network result");
   model.set_producer("snnc 0.1.0");
-  model.set_source_name(source.fileName);
-  model.set_source_sha256(source.sha256);
+  if (auto module = network->getParentOfType<ModuleOp>()) {
+    model.set_source_name(getSourceAttr(module, kSourceNameAttr).str());
+    model.set_source_sha256(getSourceAttr(module, kSourceSha256Attr).str());
+  }
   model.set_num_steps(network.getNumSteps());
   model.set_early_exit_step(network.getExecutedSteps());
   if (FloatAttr threshold = network.getEarlyExitThresholdAttr())
     model.set_early_exit_threshold(threshold.getValueAsDouble());
-  model.set_fold_mode(foldMode.str());
+  // "none" when snn-fold-bntt did not run on this network.
+  model.set_fold_mode(network.getFoldMode().value_or("none").str());
   for (int64_t dim : cast<ShapedType>(network.getArgumentTypes()[0]).getShape())
     model.add_input_shape(dim);
   if (ArrayAttr table = network.getGammaMeanAttr()) {

@@ -8,9 +8,11 @@
 //===----------------------------------------------------------------------===//
 
 #include "snnc/Emit/ModelBin.h"
+#include "snnc/modelbin/Validate.h"
 
 #include <nlohmann/json.hpp>
 
+#include <cctype>
 #include <cfloat>
 #include <charconv>
 #include <cstdlib>
@@ -21,31 +23,14 @@ namespace {
 
 using json = nlohmann::ordered_json;
 
-const char *kindName(modelbin::Layer::Kind kind) {
-  switch (kind) {
-  case modelbin::Layer::ENCODE:
-    return "encode";
-  case modelbin::Layer::CONV2D:
-    return "conv2d";
-  case modelbin::Layer::DENSE:
-    return "dense";
-  case modelbin::Layer::AVG_POOL2D:
-    return "avg_pool2d";
-  case modelbin::Layer::MAX_POOL2D:
-    return "max_pool2d";
-  case modelbin::Layer::FLATTEN:
-    return "flatten";
-  case modelbin::Layer::ADD:
-    return "add";
-  case modelbin::Layer::CHANNEL_AFFINE:
-    return "channel_affine";
-  case modelbin::Layer::LIF:
-    return "lif";
-  case modelbin::Layer::READOUT:
-    return "readout";
-  default:
+/// The summary's kind names: the schema's (modelbin::kindName) in lower case.
+std::string summaryKindName(modelbin::Layer::Kind kind) {
+  std::string name = modelbin::kindName(kind);
+  if (name.empty())
     return "unknown";
-  }
+  for (char &c : name)
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return name;
 }
 
 /// The double that prints as the float's shortest decimal form (0.1f -> 0.1,
@@ -118,7 +103,7 @@ std::string renderSummaryJSON(const modelbin::Model &model) {
   for (const modelbin::Layer &layer : model.layers()) {
     json entry;
     entry["name"] = layer.name();
-    entry["kind"] = kindName(layer.kind());
+    entry["kind"] = summaryKindName(layer.kind());
     entry["shape"] =
         std::vector<int64_t>(layer.shape().begin(), layer.shape().end());
     entry["binary"] = layer.binary();

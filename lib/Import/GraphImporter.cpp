@@ -489,7 +489,8 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
   auto network = opBuilder.create<snn::NetworkOp>(
       fileLoc, symbol, opBuilder.getFunctionType({inputType}, {}),
       facts.numSteps, /*early_exit_step=*/nullptr,
-      /*early_exit_threshold=*/nullptr, /*gamma_mean=*/nullptr,
+      /*early_exit_threshold=*/nullptr, /*fold_mode=*/nullptr,
+      /*gamma_mean=*/nullptr,
       /*gamma_histogram=*/nullptr,
       /*sym_visibility=*/nullptr, /*arg_attrs=*/nullptr,
       /*res_attrs=*/nullptr);

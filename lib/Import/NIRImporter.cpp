@@ -18,6 +18,7 @@
 
 #include "snnc/Dialect/SNN/IR/SNNAttrUtils.h"
 #include "snnc/Dialect/SNN/IR/SNNDialect.h"
+#include "snnc/Dialect/SNN/IR/SNNModuleAttrs.h"
 #include "snnc/Dialect/SNN/IR/SNNOps.h"
 
 #include "mlir/IR/Builders.h"
@@ -351,7 +352,10 @@ OwningOpRef<ModuleOp> NIRBuilder::run(const nir::FlatGraph &graph) {
   b.setInsertionPointToEnd(module->getBody());
   auto network = b.create<NetworkOp>(
       fileLoc, "network", b.getFunctionType({inputType}, {}), options.numSteps,
-      nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr);
+      /*early_exit_step=*/nullptr, /*early_exit_threshold=*/nullptr,
+      /*fold_mode=*/nullptr, /*gamma_mean=*/nullptr,
+      /*gamma_histogram=*/nullptr, /*sym_visibility=*/nullptr,
+      /*arg_attrs=*/nullptr, /*res_attrs=*/nullptr);
   Block *body = b.createBlock(&network.getBody(), {}, {inputType}, {fileLoc});
   b.setInsertionPointToEnd(body);
 
@@ -423,13 +427,17 @@ OwningOpRef<ModuleOp> importNIRFile(StringRef path, MLIRContext *context,
   nir::FlatGraph graph;
   if (!nir::flattenGraph(file.root, &graph, &error))
     return emitError(fileLoc) << error, nullptr;
+  auto buffer = llvm::MemoryBuffer::getFile(path, false, false);
+  std::string sha256 = buffer ? sha256Hex((*buffer)->getBuffer()) : "";
   if (info) {
-    auto buffer = llvm::MemoryBuffer::getFile(path, false, false);
     info->fileName = llvm::sys::path::filename(path).str();
-    info->sha256 = buffer ? sha256Hex((*buffer)->getBuffer()) : "";
+    info->sha256 = sha256;
     info->modelName = llvm::sys::path::stem(path).str();
   }
-  return NIRBuilder(context, path, options).run(graph);
+  OwningOpRef<ModuleOp> module = NIRBuilder(context, path, options).run(graph);
+  if (module)
+    snn::setSourceAttrs(*module, llvm::sys::path::filename(path), sha256);
+  return module;
 }
 
 } // namespace snnc

@@ -11,6 +11,7 @@
 #include "ImporterImpl.h"
 
 #include "snnc/Dialect/SNN/IR/SNNDialect.h"
+#include "snnc/Dialect/SNN/IR/SNNModuleAttrs.h"
 
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
@@ -77,7 +78,11 @@ OwningOpRef<ModuleOp> importONNXBuffer(StringRef bytes, bool isText,
     info->modelName = facts.modelName;
   }
   import::GraphImporter importer(context, model, facts, bufferName);
-  return importer.run();
+  OwningOpRef<ModuleOp> module = importer.run();
+  if (module)
+    snn::setSourceAttrs(*module, llvm::sys::path::filename(bufferName),
+                        sha256Hex(bytes));
+  return module;
 }
 
 OwningOpRef<ModuleOp> importONNXFile(StringRef path, MLIRContext *context,

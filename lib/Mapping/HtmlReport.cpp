@@ -12,7 +12,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "snnc/Mapping/Pipeline.h"
+#include "snnc/Mapping/Report.h"
 
 #include "Svg.h"
 

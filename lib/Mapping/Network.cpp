@@ -4,15 +4,16 @@
 // each one the walk goes backwards through its input to the weight layer(s)
 // (across CHANNEL_AFFINE and ADD) and from there further back to the spiking
 // source (across AVG_POOL2D and FLATTEN), composing the per-dimension
-// connectivity on the way. The model has passed the runtime's validation
-// rules when snnc wrote it, but this file does not trust that: shapes are
-// re-checked where they are used and errors name the layer.
+// connectivity on the way. buildNetwork first runs model.bin's validator
+// (modelbin::validate, the runtime's rules), so the walk reads shapes, tables
+// and windows without re-checking them; what remains here are the mapper's
+// own limits (ranks above 3, topologies without synapses).
 //
 //===----------------------------------------------------------------------===//
 
 #include "snnc/Mapping/Network.h"
 
-#include "snnc/runtime/GammaTables.h"
+#include "snnc/modelbin/Validate.h"
 
 #include <fmt/format.h>
 
@@ -26,22 +27,11 @@ namespace {
 
 using modelbin::Layer;
 
-std::string kindName(Layer::Kind kind) { return Layer::Kind_Name(kind); }
+using modelbin::kindName;
 
 std::string describe(const Layer &layer, int index) {
   return fmt::format("layer {} '{}' ({})", index, layer.name(),
                      kindName(layer.kind()));
-}
-
-std::vector<float> floats(const modelbin::Tensor &t) {
-  std::vector<float> v(t.data().size() / sizeof(float));
-  std::memcpy(v.data(), t.data().data(), v.size() * sizeof(float));
-  return v;
-}
-
-int64_t at(const google::protobuf::RepeatedField<int64_t> &list, int i,
-           int64_t fallback) {
-  return i < list.size() ? list.Get(i) : fallback;
 }
 
 /// Target coordinate -> source coordinates of a sliding window.
@@ -134,18 +124,8 @@ bool Builder::run() {
   net.numSteps = model.num_steps();
   net.earlyExitStep = model.early_exit_step();
   net.earlyExitThreshold = model.early_exit_threshold();
-  if (net.numSteps < 1 || net.earlyExitStep < 1 ||
-      net.earlyExitStep > net.numSteps) {
-    error = fmt::format("num_steps {} / early_exit_step {}: expected 1 <= "
-                        "T_exit <= T",
-                        net.numSteps, net.earlyExitStep);
-    return false;
-  }
   for (int i = 0; i < model.layers_size(); ++i) {
     const Layer &layer = model.layers(i);
-    for (int input : layer.inputs())
-      if (input < 0 || input >= i)
-        return fail(i, fmt::format("input {} is not an earlier layer", input));
     if (layer.kind() == Layer::ENCODE) {
       if (!addPopulation(i, PopulationKind::Input))
         return false;
@@ -160,8 +140,6 @@ bool Builder::run() {
         return false;
     }
   }
-  if (!modelbin::checkGammaTables(model, &error))
-    return false;
   for (const modelbin::GammaMean &g : model.gamma_mean())
     net.gammaMean.push_back({g.layer(), {g.mean().begin(), g.mean().end()}});
   for (const modelbin::GammaHistogram &h : model.gamma_histogram())
@@ -194,20 +172,13 @@ bool Builder::addPopulation(int index, PopulationKind kind) {
     net.populations.push_back(pop);
     return true;
   }
-  if (layer.inputs_size() != 1)
-    return fail(index, "expected one input");
   tableEntries = 0;
   if (kind == PopulationKind::Spiking) {
-    if (!layer.has_lif())
-      return fail(index, "missing LIF parameters");
     const modelbin::LIF &lif = layer.lif();
     for (const modelbin::Tensor *table :
          {&lif.threshold(), &lif.leak(), &lif.bias(), &lif.gain()}) {
-      std::vector<float> v = floats(*table);
-      int64_t steps = table->shape_size() == 2 ? table->shape(0) : 1;
-      int64_t c = table->shape_size() == 2 ? table->shape(1) : 0;
-      if (c != pop.channels || int64_t(v.size()) != steps * c)
-        return fail(index, "LIF table shape does not match [T, C]");
+      std::vector<float> v = modelbin::readFloats(*table);
+      int64_t steps = table->shape(0), c = table->shape(1);
       bool varies = false;
       for (int64_t t = 1; t < steps && !varies; ++t)
         varies =
@@ -234,10 +205,7 @@ bool Builder::traceSynapses(int index, Population &target, int depth) {
   switch (layer.kind()) {
   case Layer::CHANNEL_AFFINE: {
     // A non-folded batch norm: its per-step scale/shift are table state.
-    int64_t rows = layer.affine().scale().shape_size() == 2
-                       ? layer.affine().scale().shape(0)
-                       : 1;
-    tableEntries += 2 * rows;
+    tableEntries += 2 * layer.affine().scale().shape(0);
     return traceSynapses(layer.inputs(0), target, depth + 1);
   }
   case Layer::ADD:
@@ -262,27 +230,17 @@ bool Builder::traceSynapses(int index, Population &target, int depth) {
   DimensionMap rows, cols;
   if (layer.kind() == Layer::CONV2D) {
     const modelbin::Conv2d &c = layer.conv2d();
-    if (c.weight().shape_size() != 4 || inLayer.shape_size() != 3 ||
-        layer.shape_size() != 3)
-      return fail(index, "convolution needs rank-3 input, output, 4-d weight");
-    int64_t kh = c.weight().shape(2), kw = c.weight().shape(3);
-    proj.groups = c.groups() > 0 ? c.groups() : 1;
+    modelbin::Window2d w = modelbin::convWindow(c);
+    proj.groups = modelbin::convGroups(c);
     proj.inChannelsPerGroup = c.weight().shape(1);
     proj.outChannelsPerGroup = out[0] / proj.groups;
-    if (proj.groups * proj.inChannelsPerGroup != in[0] ||
-        proj.groups * proj.outChannelsPerGroup != out[0])
-      return fail(index, "channel groups do not divide the channels");
-    rows = windowMap(out[1], in[1], kh, at(c.strides(), 0, 1),
-                     at(c.pads(), 0, 0), at(c.dilations(), 0, 1));
-    cols = windowMap(out[2], in[2], kw, at(c.strides(), 1, 1),
-                     at(c.pads(), 1, 0), at(c.dilations(), 1, 1));
-    proj.macs = out[0] * out[1] * out[2] * proj.inChannelsPerGroup * kh * kw;
+    rows = windowMap(out[1], in[1], w.kh, w.sh, w.padT, w.dh);
+    cols = windowMap(out[2], in[2], w.kw, w.sw, w.padL, w.dw);
+    proj.macs =
+        out[0] * out[1] * out[2] * proj.inChannelsPerGroup * w.kh * w.kw;
   } else {
     proj.allToAll = true;
     const modelbin::Dense &d = layer.dense();
-    if (d.weight().shape_size() != 2 ||
-        d.weight().shape(1) != in[0] * in[1] * in[2])
-      return fail(index, "dense weight does not match its input");
     proj.macs = d.weight().shape(0) * d.weight().shape(1);
     rows.sourceExtent = in[1];
     cols.sourceExtent = in[2];
@@ -376,18 +334,14 @@ bool Builder::traceSource(int index, Projection &proj, DimensionMap *rows,
       std::reverse(proj.via.begin(), proj.via.end());
       return true;
     }
-    const modelbin::Pool2d &p = layer.pool();
+    modelbin::Window2d w = modelbin::poolWindow(layer.pool());
     const Layer &inLayer = model.layers(layer.inputs(0));
     int64_t in[3], out[3];
     if (!shape3(inLayer, layer.inputs(0), in, &error) ||
-        !shape3(layer, index, out, &error) || p.kernel_size() != 2)
-      return fail(index, "pooling needs rank-3 shapes and a 2-d kernel");
-    DimensionMap poolRows =
-        windowMap(out[1], in[1], p.kernel(0), at(p.strides(), 0, 1),
-                  at(p.pads(), 0, 0), 1);
-    DimensionMap poolCols =
-        windowMap(out[2], in[2], p.kernel(1), at(p.strides(), 1, 1),
-                  at(p.pads(), 1, 0), 1);
+        !shape3(layer, index, out, &error))
+      return false;
+    DimensionMap poolRows = windowMap(out[1], in[1], w.kh, w.sh, w.padT, 1);
+    DimensionMap poolCols = windowMap(out[2], in[2], w.kw, w.sw, w.padL, 1);
     *rows = compose(*rows, poolRows);
     *cols = compose(*cols, poolCols);
     proj.folded = true;
@@ -416,17 +370,13 @@ bool Builder::addRelay(int index) {
   if (!shape3(layer, index, out, &error) ||
       !shape3(inLayer, layer.inputs(0), in, &error))
     return false;
-  const modelbin::Pool2d &p = layer.pool();
-  if (layer.shape_size() != 3 || p.kernel_size() != 2)
-    return fail(index, "pooling needs rank-3 shapes and a 2-d kernel");
+  modelbin::Window2d w = modelbin::poolWindow(layer.pool());
   Projection proj;
   proj.synapseLayer = layer.name();
   proj.groups = out[0];
   proj.inChannelsPerGroup = proj.outChannelsPerGroup = 1;
-  DimensionMap rows = windowMap(out[1], in[1], p.kernel(0),
-                                at(p.strides(), 0, 1), at(p.pads(), 0, 0), 1);
-  DimensionMap cols = windowMap(out[2], in[2], p.kernel(1),
-                                at(p.strides(), 1, 1), at(p.pads(), 1, 0), 1);
+  DimensionMap rows = windowMap(out[1], in[1], w.kh, w.sh, w.padT, 1);
+  DimensionMap cols = windowMap(out[2], in[2], w.kw, w.sw, w.padL, 1);
   // The source is found like a weight layer's (through flatten is not
   // possible here: pooling reads rank-3 maps).
   Projection probe;
@@ -477,6 +427,10 @@ bool buildNetwork(const modelbin::Model &model, Network *net,
                   std::string *error, bool relayPooling, bool *unsupported) {
   *net = Network();
   net->relayPooling = relayPooling;
+  if (unsupported)
+    *unsupported = false;
+  if (!modelbin::validate(model, error))
+    return false;
   Builder builder(model, net, error);
   bool ok = builder.run();
   if (unsupported)

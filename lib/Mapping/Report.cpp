@@ -8,7 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "snnc/Mapping/Pipeline.h"
+#include "snnc/Mapping/Report.h"
 
 #include <fmt/format.h>
 

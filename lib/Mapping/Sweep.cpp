@@ -3,10 +3,11 @@
 // A sweep is the cartesian product of its axes (last axis fastest). Every
 // value is checked on its own when the axis is parsed (type, range,
 // duplicates), the number of points is bounded before any work (a typo like
-// six axes of ten values is a million mappings), and each row is handed to
-// the caller as soon as its point is done, so a long sweep shows its results
-// while it runs. Cross-field rules (weight_bits <= max_weight_bits) are per
-// point: a point that breaks one is an "unmappable" row with the reason.
+// six axes of ten values is a million mappings), and each row (SweepRow:
+// numbers, not text; SweepCsv.cpp renders them) is handed to the caller as
+// soon as its point is done, so a long sweep shows its results while it runs.
+// Cross-field rules (weight_bits <= max_weight_bits) are per point: a point
+// that breaks one is an "unmappable" row with the reason.
 //
 //===----------------------------------------------------------------------===//
 
@@ -90,52 +91,37 @@ bool checkSweep(const std::vector<SweepAxis> &axes, int64_t maxPoints,
 
 namespace {
 
-std::string csvField(const std::string &s) {
-  if (s.find_first_of(",\"\n") == std::string::npos)
-    return s;
-  std::string quoted = "\"";
-  for (char c : s)
-    quoted +=
-        c == '"' ? std::string("\"\"") : std::string(1, c == '\n' ? ' ' : c);
-  return quoted + "\"";
-}
-
-std::string header(const std::vector<SweepAxis> &axes) {
-  std::string csv;
-  for (const SweepAxis &axis : axes)
-    csv += csvField(axis.key) + ",";
-  return csv + "status,cores,lower_bound,chips,max_compartment_util,"
-               "energy_T_uJ,energy_Texit_uJ,latency_T_us,latency_Texit_us,"
-               "synops_pJ,updates_pJ,spike_out_pJ,routing_pJ,static_pJ,ann_"
-               "ratio_Texit,"
-               "reason";
-}
-
-/// The numbers of a mapped point, from `cores` to `ann_ratio_Texit`.
-std::string numbers(const HardwareModel &point, const MapResult &r) {
+/// The numbers of a mapped point.
+void fillNumbers(const HardwareModel &point, const MapResult &r,
+                 SweepRow *row) {
   const InferenceCost &T = r.energy.atT, &X = r.energy.atExit;
   double util = 0;
   for (const Core &c : r.mapping.cores)
     util = std::max(util,
                     double(c.usage.compartments) / double(point.compartments));
-  double ratio =
+  row->cores = int64_t(r.mapping.cores.size());
+  row->lowerBound = r.mapping.lowerBound;
+  row->chips = r.mapping.chips;
+  row->maxCompartmentUtil = util;
+  row->energyTUj = T.energy.total() * 1e-6;
+  row->energyTexitUj = X.energy.total() * 1e-6;
+  row->latencyTUs = T.latencyNs * 1e-3;
+  row->latencyTexitUs = X.latencyNs * 1e-3;
+  row->synopsPj = X.energy.synops;
+  row->updatesPj = X.energy.updatesActive + X.energy.updatesInactive;
+  row->spikeOutPj = X.energy.spikeOut;
+  row->routingPj = X.energy.routing;
+  row->staticPj = X.energy.staticBarrier;
+  row->annRatioTexit =
       X.snnBaselinePj > 0 ? r.energy.annBaselinePj / X.snnBaselinePj : 0;
-  return fmt::format(
-      "{},{},{},{:.4f},{:.6g},{:.6g},{:.6g},{:.6g},{:.6g},{:.6g},{:.6g},"
-      "{:.6g},{:.6g},{:.6g}",
-      r.mapping.cores.size(), r.mapping.lowerBound, r.mapping.chips, util,
-      T.energy.total() * 1e-6, X.energy.total() * 1e-6, T.latencyNs * 1e-3,
-      X.latencyNs * 1e-3, X.energy.synops,
-      X.energy.updatesActive + X.energy.updatesInactive, X.energy.spikeOut,
-      X.energy.routing, X.energy.staticBarrier, ratio);
 }
 
-/// Maps one point; returns its row after the swept values.
-std::string runPoint(const modelbin::Model &model, HardwareModel point,
-                     const HardwareModel &baseline, const Profile *profile,
-                     double defaultRate, const std::vector<SweepAxis> &axes,
-                     const std::vector<size_t> &index, const Gates &gates,
-                     bool *failed) {
+/// Maps one point into `row` (its values already set).
+void runPoint(const modelbin::Model &model, HardwareModel point,
+              const HardwareModel &baseline, const Profile *profile,
+              double defaultRate, const std::vector<SweepAxis> &axes,
+              const std::vector<size_t> &index, const Gates &gates,
+              SweepRow *row) {
   std::string reason;
   bool ok = true;
   for (size_t a = 0; a < axes.size() && ok; ++a)
@@ -146,14 +132,15 @@ std::string runPoint(const modelbin::Model &model, HardwareModel point,
   MapResult r;
   if (ok)
     ok = runMapping(model, point, baseline, profile, defaultRate, &r, &reason);
-  *failed = true;
-  if (!ok)
-    return "unmappable,,,,,,,,,,,,,,," + csvField(reason);
-  std::string gate = checkGates(gates, r);
-  if (!gate.empty())
-    return "over_gate," + numbers(point, r) + "," + csvField(gate);
-  *failed = false;
-  return "ok," + numbers(point, r) + ",";
+  if (!ok) {
+    row->status = SweepRow::Status::Unmappable;
+    row->reason = reason;
+    return;
+  }
+  fillNumbers(point, r, row);
+  row->reason = checkGates(gates, r);
+  row->status =
+      row->reason.empty() ? SweepRow::Status::Ok : SweepRow::Status::OverGate;
 }
 
 } // namespace
@@ -166,22 +153,19 @@ SweepTotals runSweep(const modelbin::Model &model, const HardwareModel &hw,
   int64_t total = 1;
   for (const SweepAxis &axis : axes)
     total *= int64_t(axis.values.size()); // bounded by checkSweep
-  if (options.onLine)
-    options.onLine(header(axes) + "\n");
   std::vector<size_t> index(axes.size(), 0);
   int64_t point = 0;
   for (bool done = total == 0; !done; ++point) {
     if (!options.select || options.select(point)) {
-      std::string row;
+      SweepRow row;
       for (size_t a = 0; a < axes.size(); ++a)
-        row += csvField(axes[a].values[index[a]]) + ",";
-      bool failed = false;
-      row += runPoint(model, hw, baseline, profile, defaultRate, axes, index,
-                      options.gates, &failed);
+        row.values.push_back(axes[a].values[index[a]]);
+      runPoint(model, hw, baseline, profile, defaultRate, axes, index,
+               options.gates, &row);
       ++totals.points;
-      totals.failed += failed;
-      if (options.onLine)
-        options.onLine(row + "\n");
+      totals.failed += row.status != SweepRow::Status::Ok;
+      if (options.onRow)
+        options.onRow(row);
       if (options.onProgress)
         options.onProgress(totals.points, total, totals.failed);
     }
@@ -198,14 +182,16 @@ SweepTotals runSweep(const modelbin::Model &model, const HardwareModel &hw,
   return totals;
 }
 
-std::string runSweep(const modelbin::Model &model, const HardwareModel &hw,
-                     const HardwareModel &baseline, const Profile *profile,
-                     double defaultRate, const std::vector<SweepAxis> &axes) {
-  std::string csv;
+std::vector<SweepRow> runSweep(const modelbin::Model &model,
+                               const HardwareModel &hw,
+                               const HardwareModel &baseline,
+                               const Profile *profile, double defaultRate,
+                               const std::vector<SweepAxis> &axes) {
+  std::vector<SweepRow> rows;
   SweepOptions options;
-  options.onLine = [&](const std::string &line) { csv += line; };
+  options.onRow = [&](const SweepRow &row) { rows.push_back(row); };
   runSweep(model, hw, baseline, profile, defaultRate, axes, options);
-  return csv;
+  return rows;
 }
 
 } // namespace mapping

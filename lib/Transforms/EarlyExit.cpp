@@ -9,9 +9,9 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "snnc/modelbin/EarlyExit.h"
 #include "snnc/Dialect/SNN/IR/SNNAttrUtils.h"
 #include "snnc/Transforms/Passes.h"
-#include "snnc/runtime/GammaTables.h"
 
 #include "mlir/IR/Builders.h"
 #include "llvm/ADT/StringSet.h"

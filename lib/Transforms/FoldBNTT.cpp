@@ -189,6 +189,16 @@ struct FoldBNTTPass : public snnc::impl::SNNFoldBNTTBase<FoldBNTTPass> {
   void runOnOperation() override {
     NetworkOp network = getOperation();
     int64_t steps = network.getNumSteps();
+    // The mode is recorded on the network (as snn-early-exit records its
+    // threshold), so the emitter reads it from the IR: set when this run
+    // folds a layer or none is recorded yet; a network folded earlier (a
+    // deployed .mlir) keeps the mode it was folded with.
+    auto recordMode = [&] {
+      network.setFoldModeAttr(StringAttr::get(
+          network.getContext(), mode == FoldMode::Paper ? "paper" : "exact"));
+    };
+    if (!network.getFoldMode())
+      recordMode();
     SmallVector<BNTTOp> candidates;
     network.walk([&](BNTTOp bntt) { candidates.push_back(bntt); });
     for (BNTTOp bntt : candidates) {
@@ -236,6 +246,7 @@ struct FoldBNTTPass : public snnc::impl::SNNFoldBNTTBase<FoldBNTTPass> {
       lif.setGainTableAttr(tableAttr(lif, steps, tables.gain, "gain"));
       lif.getInputMutable().assign(bntt.getInput());
       bntt.erase();
+      recordMode();
     }
   }
 };

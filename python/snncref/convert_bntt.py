@@ -29,6 +29,7 @@ import torch.nn as nn
 
 from .export import to_onnx
 from .layers import BNTT, LIF, GlobalAvgPool, Readout
+from .modelbin import window_output_size
 from .models import SNN
 
 CIFAR_MEAN = (0.4914, 0.4822, 0.4465)
@@ -192,7 +193,8 @@ def build_snn(sd, layers, num_steps, leak, input_shape, num_classes=None, mean=N
                 if m.bias is not None:
                     m.bias.copy_(sd[f"{key}.bias"].float())
             out.append((key, m))
-            shape = [int(w.shape[0])] + [(s + 2 * m.padding[0] - k) // m.stride[0] + 1 for s in shape[1:]]
+            shape = [int(w.shape[0])] + [window_output_size(s, k, m.stride[0], m.padding[0], m.padding[0])
+                                         for s in shape[1:]]
         elif kind == "fc":
             n_in = int(np.prod(shape))
             m = _linear(sd, spec[1], n_in, f"{shape} = {n_in} features enter it")

@@ -9,13 +9,13 @@
 // through the steps (every layer once per step, in order, the event list of a
 // synaptic layer's input compacted right after it is produced, the per-step
 // prediction and the adaptive exit test after each step) and assembles the
-// RunResult exactly as the CPU executor does. It also holds the backend
-// dispatch of Backend.h.
+// RunResult exactly as the CPU executor does. The entry points of
+// CudaBackend.h are at the end; Register.cpp adds them to the registry.
 //
 //===----------------------------------------------------------------------===//
 #include "Engine.h"
 
-#include "snnc/runtime/Backend.h"
+#include "snnc/runtime/CudaBackend.h"
 
 #include <fmt/format.h>
 
@@ -27,6 +27,24 @@
 namespace snnc {
 namespace rt {
 namespace gpu {
+
+// DeviceNet.h (compiled by nvcc, without protobuf) mirrors rt::Kind, which is
+// tied to model.proto's Layer.Kind in Network.h.
+#define SNNC_SAME_KIND(D, K) static_assert(D == static_cast<int>(Kind::K), #D)
+SNNC_SAME_KIND(DEncode, Encode);
+SNNC_SAME_KIND(DConv2d, Conv2d);
+SNNC_SAME_KIND(DDense, Dense);
+SNNC_SAME_KIND(DAvgPool, AvgPool);
+SNNC_SAME_KIND(DMaxPool, MaxPool);
+SNNC_SAME_KIND(DFlatten, Flatten);
+SNNC_SAME_KIND(DAdd, Add);
+SNNC_SAME_KIND(DAffine, Affine);
+SNNC_SAME_KIND(DLif, Lif);
+SNNC_SAME_KIND(DReadout, Readout);
+#undef SNNC_SAME_KIND
+static_assert(DReadout + 1 == modelbin::Layer::Kind_ARRAYSIZE,
+              "model.proto has a layer kind that gpu::DKind lacks");
+
 namespace {
 
 template <typename T>
@@ -346,18 +364,6 @@ void layoutArenas(Plan *plan, int chunk) {
 
 } // namespace gpu
 
-bool parseBackend(const std::string &name, Backend *out) {
-  if (name == "cpu")
-    *out = Backend::Cpu;
-  else if (name == "cuda")
-    *out = Backend::Cuda;
-  else if (name == "cuda-emu")
-    *out = Backend::CudaEmulated;
-  else
-    return false;
-  return true;
-}
-
 bool runNetworkCudaEmulated(const Network &net, const Batch &batch,
                             const RunOptions &opt, RunResult *out,
                             std::string *error) {
@@ -396,19 +402,6 @@ bool runNetworkCuda(const Network &, const Batch &, const RunOptions &,
   return false;
 }
 #endif
-
-bool runNetworkOn(Backend backend, const Network &net, const Batch &batch,
-                  const RunOptions &opt, RunResult *out, std::string *error) {
-  switch (backend) {
-  case Backend::Cuda:
-    return runNetworkCuda(net, batch, opt, out, error);
-  case Backend::CudaEmulated:
-    return runNetworkCudaEmulated(net, batch, opt, out, error);
-  case Backend::Cpu:
-    break;
-  }
-  return runNetwork(net, batch, opt, out, error);
-}
 
 } // namespace rt
 } // namespace snnc

@@ -10,6 +10,7 @@
 //   threshold = theta / s_t, leak = leak * s_{t-1} / s_t,
 //   bias = -sign(k_t) * mean_t, gain = sign(k_t).
 // EXACT-LABEL: snn.network @fold
+// EXACT-SAME: fold_mode = "exact"
 // EXACT-NOT: snn.bntt
 // EXACT: snn.lif %arg0 {
 // EXACT-SAME: bias_table = dense<{{\[\[}}-1.000000e-01, -2.000000e-01], [-3.000000e-01, 4.000000e-01], [0.000000e+00, -6.000000e-01]]> : tensor<3x2xf32>
@@ -19,6 +20,7 @@
 // Paper (eq. 15): threshold theta * sqrt(var + eps) / |gamma|, nothing else;
 // gamma = 0 never fires (threshold = FLT_MAX).
 // PAPER-LABEL: snn.network @fold
+// PAPER-SAME: fold_mode = "paper"
 // PAPER: snn.lif %arg0 {
 // PAPER-SAME: bias_table = dense<0.000000e+00> : tensor<3x2xf32>
 // PAPER-SAME: gain_table = dense<{{\[\[}}1.000000e+00, 1.000000e+00], [1.000000e+00, -1.000000e+00], [0.000000e+00, 1.000000e+00]]> : tensor<3x2xf32>

@@ -12,6 +12,7 @@
 #include "ModelBuilder.h"
 #include "PrepareForTest.h"
 
+#include "snnc/runtime/Backend.h"
 #include "snnc/runtime/Encoder.h"
 #include "snnc/runtime/Executor.h"
 #include "snnc/runtime/Network.h"
@@ -132,9 +133,9 @@ std::vector<float> naiveConv(const ConvCase &c, const std::vector<float> &x,
   int64_t C = c.in[0], H = c.in[1], W = c.in[2], O = c.w[0], Ig = c.w[1],
           KH = c.w[2], KW = c.w[3];
   int64_t OH =
-      (H + c.pads[0] + c.pads[2] - c.dil[0] * (KH - 1) - 1) / c.strides[0] + 1;
+      mb::windowOutputSize(H, KH, c.strides[0], c.pads[0], c.pads[2], c.dil[0]);
   int64_t OW =
-      (W + c.pads[1] + c.pads[3] - c.dil[1] * (KW - 1) - 1) / c.strides[1] + 1;
+      mb::windowOutputSize(W, KW, c.strides[1], c.pads[1], c.pads[3], c.dil[1]);
   *outShape = {O, OH, OW};
   int64_t Og = O / c.groups;
   std::vector<float> out(O * OH * OW);
@@ -495,4 +496,33 @@ TEST(Executor, InputNormalisationEqualsPreNormalisedInput) {
   EXPECT_FALSE(rt::prepareNetwork(bad, &n, &err));
   EXPECT_NE(err.find("expected finite values and std > 0"), std::string::npos)
       << err;
+}
+
+// The core runtime registers "cpu" only; other backends register themselves
+// when their library is linked (this test binary links none of them).
+TEST(Backends, CoreRegistryHasCpuOnly) {
+  std::vector<const rt::BackendEntry *> all = rt::registeredBackends();
+  ASSERT_EQ(all.size(), 1u);
+  EXPECT_EQ(all[0]->name, "cpu");
+  EXPECT_EQ(rt::backendNames(), "cpu");
+  EXPECT_EQ(rt::findBackend("cuda"), nullptr);
+  rt::Network net = prepare(smallConvNet(3));
+  std::vector<float> x(static_cast<size_t>(net.inputNumel), 0.5f);
+  rt::Batch b{x.data(), 1, net.inputNumel, 0};
+  rt::RunResult viaRegistry;
+  std::string err;
+  EXPECT_FALSE(
+      rt::runNetworkOn("cuda", net, b, rt::RunOptions(), &viaRegistry, &err));
+  EXPECT_EQ(err, "unknown backend 'cuda', expected cpu");
+  ASSERT_TRUE(
+      rt::runNetworkOn("cpu", net, b, rt::RunOptions(), &viaRegistry, &err))
+      << err;
+  EXPECT_EQ(viaRegistry.predictions, run(net, x, 1).predictions);
+}
+
+TEST(Backends, RegistrationRejectsTakenAndEmptyNames) {
+  EXPECT_FALSE(rt::registerBackend({"cpu", "again", &rt::runNetwork, nullptr}));
+  EXPECT_FALSE(rt::registerBackend({"", "no name", &rt::runNetwork, nullptr}));
+  EXPECT_FALSE(rt::registerBackend({"null", "no function", nullptr, nullptr}));
+  EXPECT_EQ(rt::registeredBackends().size(), 1u);
 }

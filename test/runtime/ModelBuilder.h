@@ -10,6 +10,7 @@
 #ifndef SNNC_TEST_RUNTIME_MODELBUILDER_H
 #define SNNC_TEST_RUNTIME_MODELBUILDER_H
 
+#include "snnc/modelbin/Shapes.h"
 #include "snnc/modelbin/model.pb.h"
 
 #include <cstdint>
@@ -81,12 +82,10 @@ public:
            Dims strides = {1, 1}, Dims pads = {0, 0, 0, 0}, Dims dil = {1, 1},
            int64_t groups = 1, const std::vector<float> &bias = {}) {
     const Dims &s = shapes[in];
-    int64_t oh =
-        (s[1] + pads[0] + pads[2] - dil[0] * (wshape[2] - 1) - 1) / strides[0] +
-        1;
-    int64_t ow =
-        (s[2] + pads[1] + pads[3] - dil[1] * (wshape[3] - 1) - 1) / strides[1] +
-        1;
+    int64_t oh = mb::windowOutputSize(s[1], wshape[2], strides[0], pads[0],
+                                      pads[2], dil[0]);
+    int64_t ow = mb::windowOutputSize(s[2], wshape[3], strides[1], pads[1],
+                                      pads[3], dil[1]);
     mb::Layer *l = add("conv", mb::Layer::CONV2D, {in}, {wshape[0], oh, ow});
     mb::Conv2d *c = l->mutable_conv2d();
     setTensor(c->mutable_weight(), wshape, w);
@@ -115,8 +114,10 @@ public:
   int pool(int in, bool avg, Dims kernel, Dims strides,
            Dims pads = {0, 0, 0, 0}, bool countIncludePad = false) {
     const Dims &s = shapes[in];
-    int64_t oh = (s[1] + pads[0] + pads[2] - kernel[0]) / strides[0] + 1;
-    int64_t ow = (s[2] + pads[1] + pads[3] - kernel[1]) / strides[1] + 1;
+    int64_t oh =
+        mb::windowOutputSize(s[1], kernel[0], strides[0], pads[0], pads[2]);
+    int64_t ow =
+        mb::windowOutputSize(s[2], kernel[1], strides[1], pads[1], pads[3]);
     mb::Layer *l = add(avg ? "avgpool" : "maxpool",
                        avg ? mb::Layer::AVG_POOL2D : mb::Layer::MAX_POOL2D,
                        {in}, {s[0], oh, ow});

@@ -8,6 +8,8 @@
 //===----------------------------------------------------------------------===//
 #include "ModelBuilder.h"
 
+#include "snnc/modelbin/Shapes.h"
+#include "snnc/modelbin/Validate.h"
 #include "snnc/runtime/Network.h"
 
 #include <gtest/gtest.h>
@@ -23,12 +25,18 @@ namespace {
 
 // Layers of smallConvNet: 0 encode, 1 conv, 2 lif, 3 avgpool, 4 conv, 5 lif, 6
 // avgpool, 7 flatten, 8 fc, 9 lif, 10 fc, 11 readout.
+// Every broken model is checked twice: by modelbin::validate (the library
+// snnc and snnc-map call) and through the runtime's prepareNetwork, which must
+// reject it with the same message (it validates with the same function).
 std::string rejects(const std::function<void(mb::Model &)> &breakIt) {
   mb::Model m = smallConvNet(7);
   breakIt(m);
+  std::string viaLibrary;
+  EXPECT_FALSE(mb::validate(m, &viaLibrary));
   rt::Network net;
   std::string err;
   EXPECT_FALSE(rt::prepareNetwork(m, &net, &err));
+  EXPECT_EQ(err, viaLibrary);
   return err;
 }
 
@@ -294,4 +302,75 @@ TEST(Validate, ReadoutRules) {
                l->set_inputs(0, 11);
              }),
              "layer 11 is the READOUT, which feeds no layer");
+  // The membrane readout's parameters (main's general neuron, now rules of
+  // modelbin::validate): one per channel, only with membrane, leak in [0, 1].
+  EXPECT_MSG(rejects([](mb::Model &m) {
+               m.mutable_layers(11)->mutable_readout()->add_leak(0.5f);
+             }),
+             "readout.leak: set without readout.membrane");
+  EXPECT_MSG(rejects([](mb::Model &m) {
+               mb::Readout *r = m.mutable_layers(11)->mutable_readout();
+               r->set_membrane(true);
+               r->add_gain(1.0f);
+             }),
+             "readout.gain: 1 values, expected 0 or");
+  EXPECT_MSG(rejects([](mb::Model &m) {
+               mb::Readout *r = m.mutable_layers(11)->mutable_readout();
+               r->set_membrane(true);
+               for (int64_t c = 0; c < m.layers(11).shape(0); ++c)
+                 r->add_leak(c == 0 ? 1.5f : 0.5f);
+             }),
+             "readout.leak: element 0 is 1.5, expected finite and in [0, 1]");
+  EXPECT_MSG(rejects([](mb::Model &m) {
+               m.mutable_layers(7)->mutable_readout()->set_membrane(true);
+             }),
+             "params: set, expected none for this kind");
+  EXPECT_MSG(rejects([](mb::Model &m) {
+               mb::Encoder *e = m.mutable_layers(0)->mutable_encoder();
+               e->set_kind(mb::Encoder::STEPS);
+               e->add_mean(0.5f);
+               e->add_std(1.0f);
+             }),
+             "encoder.mean/std: a STEPS encoder has no normalisation");
+}
+
+TEST(Validate, OneKindNameTable) {
+  // rt::Kind is numbered as the schema (static_assert in Network.h); the
+  // names come from the schema, for every kind.
+  for (int k = 0; k <= mb::Layer::Kind_MAX; ++k) {
+    auto kind = static_cast<mb::Layer::Kind>(k);
+    EXPECT_EQ(rt::kindName(rt::toKind(kind)), mb::Layer::Kind_Name(kind));
+    EXPECT_FALSE(mb::kindName(kind).empty());
+  }
+  EXPECT_EQ(mb::kindName(mb::Layer::CHANNEL_AFFINE), "CHANNEL_AFFINE");
+  EXPECT_EQ(mb::kindName(static_cast<mb::Layer::Kind>(99)), "");
+}
+
+TEST(Validate, WindowRuleAndDefaults) {
+  EXPECT_EQ(mb::windowOutputSize(12, 3, 1, 1, 1), 12);
+  EXPECT_EQ(mb::windowOutputSize(12, 3, 2, 0, 0), 5);
+  EXPECT_EQ(mb::windowOutputSize(12, 3, 1, 0, 0, 4), 4);
+  EXPECT_EQ(mb::windowOutputSize(2, 3, 1, 0, 0), -1);
+  EXPECT_EQ(mb::windowOutputSize(4, 0, 1, 0, 0), -1);
+  EXPECT_EQ(mb::windowOutputSize(4, 2, 1, -1, 0), -1);
+  mb::Conv2d c;
+  for (int64_t d : {4, 1, 3, 5})
+    c.mutable_weight()->add_shape(d);
+  mb::Window2d w = mb::convWindow(c);
+  EXPECT_EQ(w.kh, 3);
+  EXPECT_EQ(w.kw, 5);
+  EXPECT_EQ(w.sh, 1);
+  EXPECT_EQ(w.dw, 1);
+  EXPECT_EQ(w.padR, 0);
+  EXPECT_EQ(mb::convGroups(c), 1);
+  mb::Pool2d p;
+  p.add_kernel(2);
+  p.add_kernel(3);
+  for (int64_t v : {0, 1, 0, 2})
+    p.add_pads(v);
+  w = mb::poolWindow(p);
+  EXPECT_EQ(w.kw, 3);
+  EXPECT_EQ(w.sw, 1);
+  EXPECT_EQ(w.padL, 1);
+  EXPECT_EQ(w.padR, 2);
 }

@@ -4,7 +4,7 @@
   fidelity.py --snnc-run BIN (--snnc BIN | --writer) --model-dir models/NAME --work DIR
               [--full-test] [--tolerance F]
 
-Compiles models/NAME/model.onnx with `snnc` (or, with --writer, bench/modelbin_writer.py, an
+Compiles models/NAME/model.onnx with `snnc` (or, with --writer, snncref.modelbin (python/snncref/modelbin.py, protoc-generated schema code), an
 unfolded stand-in used while the compiler is not available), runs snnc-run --full on
 golden/inputs.npy (rows = test-set indices 0..255, encoder sample index n = row, seed from
 golden.json) and checks:
@@ -50,7 +50,7 @@ def main():
     onnx_path = os.path.join(a.model_dir, "model.onnx")
     model_bin = os.path.join(a.work, "model.bin")
     if a.writer:
-        cmd = [sys.executable, os.path.join(ROOT, "bench", "modelbin_writer.py"), onnx_path, model_bin,
+        cmd = [sys.executable, "-m", "snncref.modelbin", onnx_path, model_bin,
                "--early-exit-step", str(info.get("early_exit_step", golden["num_steps"]))]
     else:
         cmd = [a.snnc, onnx_path, "-o", model_bin]

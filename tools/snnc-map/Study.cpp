@@ -11,7 +11,9 @@
 
 #include "Study.h"
 
+#include "snnc/Mapping/Loaders.h"
 #include "snnc/Mapping/Pipeline.h"
+#include "snnc/Mapping/Report.h"
 #include "snnc/Support/ExitCodes.h"
 #include "snnc/Support/InputFile.h"
 #include "snnc/Support/Limits.h"
@@ -260,20 +262,17 @@ int64_t runPoints(const Study &s, const StudyOptions &o,
   for (const ModelEntry &m : s.models)
     for (const HardwareEntry &h : s.hardware) {
       int64_t point = 0;
-      bool header = true;
       SweepOptions so;
       so.gates = s.gates;
       so.select = [&](int64_t local) {
         point = base + local;
         return point % o.shards == o.shard;
       };
-      so.onLine = [&](const std::string &line) {
-        if (std::exchange(header, false)) {
-          if (!std::exchange(headerDone, true))
-            onHeader("point,model,hardware," + line);
-          return;
-        }
-        onRow(fmt::format("{},{},{},", point, m.label, h.label) + line);
+      if (!std::exchange(headerDone, true))
+        onHeader("point,model,hardware," + sweepCsvHeader(s.axes));
+      so.onRow = [&](const SweepRow &row) {
+        onRow(fmt::format("{},{},{},", point, m.label, h.label) +
+              sweepCsvLine(row));
       };
       notOk += runSweep(m.model, h.hw, h.baseline,
                         m.hasProfile ? &m.measured : nullptr, s.defaultRate,

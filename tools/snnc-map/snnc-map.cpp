@@ -1,13 +1,13 @@
 //===- snnc-map.cpp - map a model.bin onto a Loihi-class chip -------------===//
 //
-// Command-line front end of the SNNMapping library: reads model.bin, a
-// hardware description and optionally an `snnc-run --json` profile, then
-// prints the mapping summary and writes the JSON result, the HTML/SVG report
-// or (with --sweep) a CSV with one row per hardware variant. Output paths are
-// checked before any work; outputs are written through a temporary file and
-// a rename. Exit codes (snnc/Support/ExitCodes.h): 1 invalid input file, 2
-// usage, 3 does not fit or a gate failed, 4 internal. Every error and
-// warning is a structured diagnostic (snnc/Support/Diagnostics.h, with
+// Command-line front end of the SNNMapping and SNNMappingReport libraries:
+// reads model.bin, a hardware description and optionally an `snnc-run --json`
+// profile, then prints the mapping summary and writes the JSON result, the
+// HTML/SVG report or (with --sweep) a CSV with one row per hardware variant.
+// Output paths are checked before any work; outputs are written through a
+// temporary file and a rename. Exit codes (snnc/Support/ExitCodes.h): 1 invalid
+// input file, 2 usage, 3 does not fit or a gate failed, 4 internal. Every error
+// and warning is a structured diagnostic (snnc/Support/Diagnostics.h, with
 // --diagnostics=text|json|sarif); with --json the result file is written on
 // every failure after the options were parsed, with its status, message and
 // diagnostics. `snnc-map study` and `snnc-map merge` are in Study.cpp.
@@ -17,6 +17,8 @@
 #include "Options.h"
 #include "Study.h"
 
+#include "snnc/Mapping/Loaders.h"
+#include "snnc/Mapping/Report.h"
 #include "snnc/Support/Diagnostics.h"
 #include "snnc/Support/ExitCodes.h"
 #include "snnc/Support/Limits.h"
@@ -194,7 +196,7 @@ Outcome runSweepRows(const Options &o, const Inputs &in, bool textMode) {
   }
   SweepOptions so;
   so.gates = o.gates;
-  so.onLine = [&](const std::string &line) {
+  auto emit = [&](const std::string &line) {
     if (partial < 0) {
       std::fputs(line.c_str(), stdout);
       std::fflush(stdout);
@@ -204,6 +206,8 @@ Outcome runSweepRows(const Options &o, const Inputs &in, bool textMode) {
     if (::write(partial, line.data(), line.size()) < 0)
       error = partialPath + ": write failed";
   };
+  emit(sweepCsvHeader(in.axes));
+  so.onRow = [&](const SweepRow &row) { emit(sweepCsvLine(row)); };
   bool tty = ::isatty(STDERR_FILENO);
   if (textMode && (o.progress || tty))
     so.onProgress = [&, lastDecile = int64_t(-1)](int64_t done, int64_t total,

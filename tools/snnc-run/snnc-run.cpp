@@ -115,9 +115,9 @@ double fractionValue(const std::string &flag, const std::string &v) {
 void checkOptions(const Options &o) {
   if (o.model.empty())
     die("no model file given (see --help)");
-  rt::Backend backend;
-  if (!rt::parseBackend(o.backend, &backend))
-    die(fmt::format("--backend={}: expected cpu, cuda or cuda-emu", o.backend));
+  if (!rt::findBackend(o.backend))
+    die(fmt::format("--backend={}: expected {} (the backends of this build)",
+                    o.backend, rt::backendNames()));
   if (o.mode != "auto" && o.mode != "event" && o.mode != "dense")
     die(fmt::format("--mode={}: expected auto, event or dense", o.mode));
   if (o.full && o.steps)
@@ -167,8 +167,8 @@ Options parseArgs(int argc, char **argv) {
       std::exit(0);
     } else if (a == "--version") {
       std::fputs(rt::versionText("snnc-run").c_str(), stdout);
-      std::printf("CUDA backend: %s\n",
-                  rt::cudaBackendBuilt() ? "built" : "not built");
+      for (const rt::BackendEntry *b : rt::registeredBackends())
+        std::printf("backend %s: %s\n", b->name.c_str(), b->summary.c_str());
       std::exit(0);
     } else if (a == "--input") {
       o.input = value();
@@ -379,9 +379,7 @@ int runModel(const Options &o, rt::RunReport *r, std::string *error,
     opt.progress = [&](int64_t done) { progress(done); };
   rt::Batch batch{samples.values.data(), samples.count, samples.numel, 0};
   rt::RunResult res;
-  rt::Backend backend = rt::Backend::Cpu;
-  rt::parseBackend(o.backend, &backend);
-  if (!rt::runNetworkOn(backend, net, batch, opt, &res, error))
+  if (!rt::runNetworkOn(o.backend, net, batch, opt, &res, error))
     return kExitInvalidInput;
   if (progress.printed && progress.tty)
     std::fputc('\n', stderr);

@@ -10,6 +10,7 @@
 
 #include "Check.h"
 
+#include "snnc/Mapping/Loaders.h"
 #include "snnc/Mapping/Pipeline.h"
 #include "snnc/Support/ExitCodes.h"
 #include "snnc/Support/OutputFile.h"

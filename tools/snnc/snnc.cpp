@@ -17,6 +17,7 @@
 #include "Diagnose.h"
 
 #include "snnc/Dialect/SNN/IR/SNNDialect.h"
+#include "snnc/Dialect/SNN/IR/SNNModuleAttrs.h"
 #include "snnc/Dialect/SNN/IR/SNNOps.h"
 #include "snnc/Emit/ModelBin.h"
 #include "snnc/Import/NIRImporter.h"
@@ -31,8 +32,8 @@
 #include "snnc/Support/ToolMain.h"
 #include "snnc/Support/Version.h"
 #include "snnc/Support/VersionText.h"
+#include "snnc/modelbin/Validate.h"
 #include "snnc/runtime/ModelFile.h"
-#include "snnc/runtime/Network.h"
 
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/MLIRContext.h"
@@ -182,20 +183,19 @@ bool isNIRInput() {
   return snnc::looksLikeNIR(StringRef(magic, n));
 }
 
-OwningOpRef<ModuleOp> loadInput(MLIRContext &context,
-                                snnc::ImportedModelInfo &info) {
+OwningOpRef<ModuleOp> loadInput(MLIRContext &context) {
   if (isNIRInput())
-    return snnc::importNIRFile(inputPath, &context, {nirDt, numSteps}, &info);
+    return snnc::importNIRFile(inputPath, &context, {nirDt, numSteps});
   if (!StringRef(inputPath).ends_with(".mlir"))
-    return snnc::importONNXFile(inputPath, &context, &info);
+    return snnc::importONNXFile(inputPath, &context);
   auto buffer = llvm::MemoryBuffer::getFile(inputPath);
   if (!buffer) {
     emitError(FileLineColLoc::get(&context, inputPath, 0, 0))
         << "cannot read the input file: " << buffer.getError().message();
     return nullptr;
   }
-  info.fileName = llvm::sys::path::filename(inputPath).str();
-  info.sha256 = snnc::sha256Hex((*buffer)->getBuffer());
+  std::string fileName = llvm::sys::path::filename(inputPath).str();
+  std::string sha256 = snnc::sha256Hex((*buffer)->getBuffer());
   // MLIR's parser recurses once per nesting level: bound the depth first, so
   // a deeply nested attribute is an error, not a stack overflow.
   std::string nestingError;
@@ -215,7 +215,13 @@ OwningOpRef<ModuleOp> loadInput(MLIRContext &context,
   }
   llvm::SourceMgr sources;
   sources.AddNewSourceBuffer(std::move(*buffer), llvm::SMLoc());
-  return parseSourceFile<ModuleOp>(sources, &context);
+  OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(sources, &context);
+  // IR printed by --emit=mlir keeps its ONNX source; hand-written IR is its
+  // own source.
+  if (module &&
+      snnc::snn::getSourceAttr(*module, snnc::snn::kSourceNameAttr).empty())
+    snnc::snn::setSourceAttrs(*module, fileName, sha256);
+  return module;
 }
 
 class StageTimer {
@@ -308,8 +314,7 @@ int checkFlags() {
 bool compile(MLIRContext &context, snnc::modelbin::Model &model,
              std::vector<snnc::CheckNode> *nodes, int *status) {
   StageTimer timer;
-  snnc::ImportedModelInfo info;
-  OwningOpRef<ModuleOp> module = loadInput(context, info);
+  OwningOpRef<ModuleOp> module = loadInput(context);
   if (!module)
     return false;
   timer.done("imported");
@@ -333,18 +338,13 @@ bool compile(MLIRContext &context, snnc::modelbin::Model &model,
     return false;
   }
   stage = snnc::Stage::Emit;
-  auto networks = module->getOps<snnc::snn::NetworkOp>();
-  if (std::distance(networks.begin(), networks.end()) != 1) {
-    emitError(module->getLoc()) << "expected exactly one snn.network";
+  snnc::snn::NetworkOp network = snnc::getSingleNetwork(*module);
+  if (!network || failed(snnc::buildModelBin(network, model)))
     return false;
-  }
-  const char *mode = foldMode == snnc::FoldMode::Exact ? "exact" : "paper";
-  if (failed(snnc::buildModelBin(*networks.begin(), info, mode, model)))
-    return false;
-  // The runtime's validator has the last word on what snnc writes.
-  snnc::rt::Network prepared;
+  // model.bin's validator (the runtime's, modelbin::validate) has the last
+  // word on what snnc writes.
   std::string error;
-  if (!snnc::rt::prepareNetwork(model, &prepared, &error)) {
+  if (!snnc::modelbin::validate(model, &error)) {
     report(snnc::diag::Code::EmitRuntimeRule,
            "the compiled network breaks a model.bin rule of the runtime: " +
                error,
@@ -406,13 +406,12 @@ int run(const char *exe) {
   }
   if (!writeOutput(outputPath, bytes))
     return snnc::kExitInvalidInput;
-  const char *mode = foldMode == snnc::FoldMode::Exact ? "exact" : "paper";
   if (outputPath != "-")
     engine->info(llvm::formatv("snnc: wrote {0} ({1} layers, T = {2}, early "
                                "exit after {3} steps, {4} fold, {5} bytes)\n",
                                outputPath.getValue(), model.layers_size(),
-                               model.num_steps(), model.early_exit_step(), mode,
-                               bytes.size())
+                               model.num_steps(), model.early_exit_step(),
+                               model.fold_mode(), bytes.size())
                      .str());
   return snnc::kExitOk;
 }

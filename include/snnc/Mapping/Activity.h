@@ -13,7 +13,6 @@
 #define SNNC_MAPPING_ACTIVITY_H
 
 #include "snnc/Mapping/Network.h"
-#include "snnc/runtime/RunReport.h"
 
 #include <map>
 #include <string>
@@ -38,17 +37,6 @@ struct Profile {
   /// The report records no model identity (snnc-map warns: SNNC-PROFILE-002).
   bool identityUnchecked = false;
 };
-
-/// Reads `snnc-run --json` output (rt::RunReport) and checks it against the
-/// network: the run succeeded, it was measured on `model` when given (the
-/// identity snnc-run records; a report without one is accepted with a note),
-/// every LIF population is present, every name is a LIF (spikes) or weight
-/// layer (synaptic_events) of the model, and counts are integers >= 0 and
-/// possible: spikes per step at most neurons x samples and in all at most
-/// neurons x steps executed, events at most the layer's MACs x samples x
-/// steps.
-bool readProfile(const std::string &path, const Network &net, Profile *profile,
-                 std::string *error, const rt::ModelIdentity *model = nullptr);
 
 struct Activity {
   bool measured = false;

@@ -1,4 +1,4 @@
-//===- Hardware.h - Loihi-class hardware descriptions read from JSON ------===//
+//===- Hardware.h - Loihi-class hardware descriptions ---------------------===//
 //
 // A HardwareModel holds the numbers the mapper and the energy model need
 // about one neuromorphic chip (mesh, per-core limits, energies, latencies)
@@ -6,7 +6,8 @@
 // come from hw/*.json files whose schema is documented in docs/mapping.md:
 // every number is an object {"value": ..., "source": "..."}. Parameters are
 // also addressable by their short key (e.g. "compartments") so that a sweep
-// can override them; the table of keys lives in Hardware.cpp.
+// can override them; the table of keys lives in Hardware.cpp. Reading the
+// files is the loader's (Loaders.h, in SNNMappingReport).
 //
 //===----------------------------------------------------------------------===//
 #ifndef SNNC_MAPPING_HARDWARE_H
@@ -76,21 +77,6 @@ struct HardwareModel {
   }
 };
 
-/// Parses a hardware description from JSON text; `origin` names the file in
-/// errors ("loihi1.json: core.compartments: expected a positive integer").
-bool parseHardware(const std::string &text, const std::string &origin,
-                   HardwareModel *hw, std::string *error);
-
-/// The folders searched for `--hw NAME`: $SNNC_HW_DIR, <exe>/../../hw,
-/// <exe>/../share/snnc/hw and the source tree's hw/ (compile-time path).
-std::vector<std::string> hardwareSearchPath(const std::string &argv0);
-
-/// Loads `nameOrPath`: a path if it contains '/' or ends in ".json",
-/// otherwise NAME.json from the search path.
-bool loadHardware(const std::string &nameOrPath,
-                  const std::vector<std::string> &searchPath, HardwareModel *hw,
-                  std::string *error);
-
 /// Sets the parameter `key` (a short key such as "compartments" or
 /// "energy_pj.synop") to `value`, checking its type and range (the bounds of
 /// snnc/Support/Limits.h) and the cross-field rules. Errors name the
@@ -108,13 +94,6 @@ bool overrideParameter(HardwareModel *hw, const std::string &key,
 bool checkParameter(const std::string &key, const std::string &value,
                     std::string *path, std::string *canonical,
                     std::string *error);
-
-/// Loads the baseline technology `chip.baselineName` names. The name is a
-/// hardware name, never a path: NAME.json is looked up next to the chip
-/// file, then in `searchPath`; the file must be of kind "baseline".
-bool loadBaseline(const HardwareModel &chip,
-                  const std::vector<std::string> &searchPath,
-                  HardwareModel *baseline, std::string *error);
 
 /// All keys accepted by overrideParameter, for help and error texts.
 std::vector<std::string> parameterKeys();

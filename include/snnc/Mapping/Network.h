@@ -90,7 +90,8 @@ struct Network {
   int find(const std::string &name) const;
 };
 
-/// Builds the populations of `model`. Fails with a message naming the layer
+/// Builds the populations of `model` after checking it with model.bin's
+/// validator (modelbin::validate). Fails with a message naming the layer
 /// when the topology has something that cannot become synapses (max pooling,
 /// two weight layers without a neuron between them). `relayPooling` maps
 /// average pooling layers as relay populations instead of folding them.

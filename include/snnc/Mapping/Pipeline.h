@@ -1,9 +1,10 @@
-//===- Pipeline.h - map, place and cost a network; sweeps and reports -----===//
+//===- Pipeline.h - map, place and cost a network; sweeps -----------------===//
 //
-// The steps snnc-map runs, as a library: partition + place + energy for one
-// hardware description (runMapping), the same for every point of a
-// parameter sweep (runSweep, one CSV row per point), and the outputs: a JSON
-// document, the human summary and the HTML/SVG report folder.
+// The steps snnc-map runs, as a library (SNNMapping): partition + place +
+// energy for one hardware description (runMapping) and the same for every
+// point of a parameter sweep (runSweep, one SweepRow of numbers per point).
+// No file format here: the JSON, CSV, text and HTML/SVG renderings and the
+// file loaders are SNNMappingReport's (Report.h, Loaders.h).
 //
 //===----------------------------------------------------------------------===//
 #ifndef SNNC_MAPPING_PIPELINE_H
@@ -14,8 +15,6 @@
 #include "snnc/Mapping/Hardware.h"
 #include "snnc/Mapping/Mapping.h"
 #include "snnc/Mapping/Network.h"
-
-#include <nlohmann/json.hpp>
 
 #include <cstdint>
 #include <functional>
@@ -86,10 +85,25 @@ bool parseSweepAxis(const std::string &text, SweepAxis *axis,
 bool checkSweep(const std::vector<SweepAxis> &axes, int64_t maxPoints,
                 int64_t *points, std::string *error);
 
+/// One point of a sweep: the swept values (one per axis), the outcome and,
+/// unless unmappable, the numbers of the mapping at that point.
+struct SweepRow {
+  enum class Status { Ok, OverGate, Unmappable };
+  std::vector<std::string> values;
+  Status status = Status::Ok;
+  std::string reason; ///< why unmappable, or the gate it is over
+  int64_t cores = 0, lowerBound = 0, chips = 0;
+  double maxCompartmentUtil = 0;
+  double energyTUj = 0, energyTexitUj = 0, latencyTUs = 0, latencyTexitUs = 0;
+  double synopsPj = 0, updatesPj = 0, spikeOutPj = 0, routingPj = 0,
+         staticPj = 0; ///< T_exit
+  double annRatioTexit = 0;
+};
+
 struct SweepOptions {
   Gates gates;
-  /// Called with the CSV header, then with each row as its point finishes.
-  std::function<void(const std::string &line)> onLine;
+  /// Called with each row as its point finishes.
+  std::function<void(const SweepRow &row)> onRow;
   /// Called once per point, in sweep order, with its index (0-based, last
   /// axis fastest) before it runs; false skips the point (no row). Null:
   /// every point runs. Sharded studies (snnc-map study --shard) use it.
@@ -109,21 +123,12 @@ SweepTotals runSweep(const modelbin::Model &model, const HardwareModel &hw,
                      const HardwareModel &baseline, const Profile *profile,
                      double defaultRate, const std::vector<SweepAxis> &axes,
                      const SweepOptions &options);
-/// The same, returning the whole CSV text.
-std::string runSweep(const modelbin::Model &model, const HardwareModel &hw,
-                     const HardwareModel &baseline, const Profile *profile,
-                     double defaultRate, const std::vector<SweepAxis> &axes);
-
-/// The machine-readable result (--json).
-nlohmann::ordered_json resultToJson(const Network &net, const MapResult &r);
-
-/// The concise human summary printed on stdout.
-std::string summaryText(const Network &net, const MapResult &r);
-
-/// Writes DIR/index.html (XHTML with inline SVG figures) and one .svg file
-/// per figure; every file goes through a temporary file and a rename.
-bool writeReport(const std::string &dir, const Network &net, const MapResult &r,
-                 std::string *error);
+/// The same, returning every row.
+std::vector<SweepRow> runSweep(const modelbin::Model &model,
+                               const HardwareModel &hw,
+                               const HardwareModel &baseline,
+                               const Profile *profile, double defaultRate,
+                               const std::vector<SweepAxis> &axes);
 
 } // namespace mapping
 } // namespace snnc

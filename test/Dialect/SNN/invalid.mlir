@@ -10,6 +10,14 @@ snn.network @zero_steps(%x: tensor<4xf32>) -> tensor<4xf32> attributes {num_step
 
 // -----
 
+// expected-error @+1 {{fold_mode must be "exact" or "paper", got "fast"}}
+snn.network @bad_fold_mode(%x: tensor<4xf32>) -> tensor<4xf32> attributes {num_steps = 1 : i64, fold_mode = "fast"} {
+  %r = snn.readout %x : tensor<4xf32> -> tensor<4xf32>
+  snn.output %r : tensor<4xf32>
+}
+
+// -----
+
 // expected-error @+1 {{early_exit_step must be in [1, num_steps = 4], got 5}}
 snn.network @exit_too_late(%x: tensor<4xf32>) -> tensor<4xf32> attributes {num_steps = 4 : i64, early_exit_step = 5 : i64} {
   %r = snn.readout %x : tensor<4xf32> -> tensor<4xf32>

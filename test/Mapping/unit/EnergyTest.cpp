@@ -8,7 +8,9 @@
 
 #include "MappingTestUtil.h"
 
+#include "snnc/Mapping/Loaders.h"
 #include "snnc/Mapping/Pipeline.h"
+#include "snnc/Mapping/Report.h"
 
 #include <gtest/gtest.h>
 

@@ -10,7 +10,9 @@
 
 #include "MappingTestUtil.h"
 
+#include "snnc/Mapping/Loaders.h"
 #include "snnc/Mapping/Pipeline.h"
+#include "snnc/Mapping/Report.h"
 
 #include <gtest/gtest.h>
 
@@ -147,21 +149,22 @@ TEST(ErrorPath, EveryNetworkFailureNamesTheLayer) {
     b.readout(b.dense(b.lif(b.dense(b.encode(), 3)), 2));
     modelbin::Model m = b.model();
     m.mutable_layers(2)->mutable_lif()->mutable_threshold()->set_shape(1, 7);
-    expectNames(buildError(m), "'LIF2'", "LIF table shape");
+    expectNames(buildError(m), "'LIF2'", "lif.threshold: shape [2, 7]");
   }
   {
     ModelBuilder b({4}, 2, 2);
     b.readout(b.dense(b.lif(b.dense(b.encode(), 3)), 2));
     modelbin::Model m = b.model();
     m.mutable_layers(3)->mutable_dense()->mutable_weight()->set_shape(1, 5);
-    expectNames(buildError(m), "'DENSE3'", "dense weight does not match");
+    expectNames(buildError(m), "'DENSE3'", "dense.weight: shape [2, 5]");
   }
   {
     ModelBuilder b({4}, 2, 2);
     b.readout(b.dense(b.lif(b.dense(b.encode(), 3)), 2));
     modelbin::Model m = b.model();
     m.set_early_exit_step(5);
-    expectNames(buildError(m), "early_exit_step 5", "T_exit <= T");
+    expectNames(buildError(m), "model.early_exit_step: 5",
+                "expected 1..num_steps = 2");
   }
 }
 

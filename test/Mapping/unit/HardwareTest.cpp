@@ -6,7 +6,9 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "snnc/Mapping/Loaders.h"
 #include "snnc/Mapping/Pipeline.h"
+#include "snnc/Mapping/Report.h"
 
 #include <gtest/gtest.h>
 

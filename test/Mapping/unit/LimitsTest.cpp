@@ -11,7 +11,9 @@
 
 #include "MappingTestUtil.h"
 
+#include "snnc/Mapping/Loaders.h"
 #include "snnc/Mapping/Pipeline.h"
+#include "snnc/Mapping/Report.h"
 #include "snnc/Support/Limits.h"
 
 #include <fmt/format.h>
@@ -215,8 +217,12 @@ TEST(Limits, SweepRowsArriveAsPointsFinish) {
   baseline.isBaseline = true;
   std::vector<std::string> events;
   SweepOptions options;
-  options.onLine = [&](const std::string &line) {
-    events.push_back(line.substr(0, line.find(',', line.find(',') + 1)));
+  auto cut = [](const std::string &line) {
+    return line.substr(0, line.find(',', line.find(',') + 1));
+  };
+  events.push_back(cut(sweepCsvHeader({axis})));
+  options.onRow = [&](const SweepRow &row) {
+    events.push_back(cut(sweepCsvLine(row)));
   };
   options.onProgress = [&](int64_t done, int64_t total, int64_t failed) {
     events.push_back(fmt::format("{}/{} {}", done, total, failed));

@@ -12,7 +12,9 @@
 
 #include "MappingTestUtil.h"
 
+#include "snnc/Mapping/Loaders.h"
 #include "snnc/Mapping/Pipeline.h"
+#include "snnc/Mapping/Report.h"
 
 #include <gtest/gtest.h>
 
@@ -296,7 +298,7 @@ TEST(LowerBound, SynapticMemory) {
 
 TEST(LowerBound, ConvWeightSharingLowersTheMemoryBound) {
   ModelBuilder b({1, 16, 16}, 2, 2);
-  b.lif(b.conv(b.encode(), 8, 3, 1, 1));
+  b.tinyReadout(b.lif(b.conv(b.encode(), 8, 3, 1, 1)));
   HardwareModel hw = smallChip();
   hw.synapseMemoryBytes = 256; // 8 x 9 synapses x 9 bits = 648 bits shared
   hw.maxChips = 64;
@@ -318,7 +320,7 @@ TEST(LowerBound, FanInAxons) {
   // fan-in axons per core at least 4 cores must take them in, although the
   // 256 output neurons fit one core's compartments.
   ModelBuilder b({64, 8, 8}, 2, 2);
-  b.lif(b.conv(b.encode(), 4, 1, 1, 0));
+  b.tinyReadout(b.lif(b.conv(b.encode(), 4, 1, 1, 0)));
   HardwareModel hw = smallChip();
   hw.faninAxons = 1024;
   Mapped m = mapModel(b.model(), hw);

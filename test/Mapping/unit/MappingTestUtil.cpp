@@ -1,13 +1,19 @@
 //===- MappingTestUtil.cpp - synthetic networks and chips for tests -------===//
 //
 // Shapes follow docs/model-bin.md (per sample, channel first); each builder
-// method computes its output shape the way the runtime's validation does.
+// method computes its output shape with the validator's rule (Shapes.h) and
+// sets the spike flags the validator expects, so every model passes
+// modelbin::validate unless a test breaks it on purpose.
 //
 //===----------------------------------------------------------------------===//
 
 #include "MappingTestUtil.h"
 
+#include "snnc/modelbin/Shapes.h"
+
 #include <fmt/format.h>
+
+#include <algorithm>
 
 namespace snnc {
 namespace mapping {
@@ -72,8 +78,8 @@ int ModelBuilder::conv(int input, int64_t outChannels, int64_t kernel,
   for (int i = 0; i < 4; ++i)
     c->add_pads(pad);
   c->set_groups(groups);
-  int64_t oh = (in[1] + 2 * pad - kernel) / stride + 1;
-  int64_t ow = (in[2] + 2 * pad - kernel) / stride + 1;
+  int64_t oh = modelbin::windowOutputSize(in[1], kernel, stride, pad, pad);
+  int64_t ow = modelbin::windowOutputSize(in[2], kernel, stride, pad, pad);
   return add(l, {outChannels, oh, ow});
 }
 
@@ -98,13 +104,15 @@ int ModelBuilder::avgPool(int input, int64_t kernel, int64_t stride) {
   p->add_kernel(kernel);
   p->add_strides(stride);
   p->add_strides(stride);
-  return add(
-      l, {in[0], (in[1] - kernel) / stride + 1, (in[2] - kernel) / stride + 1});
+  return add(l, {in[0], modelbin::windowOutputSize(in[1], kernel, stride, 0, 0),
+                 modelbin::windowOutputSize(in[2], kernel, stride, 0, 0)});
 }
 
 int ModelBuilder::maxPool(int input, int64_t kernel, int64_t stride) {
   int index = avgPool(input, kernel, stride);
-  m.mutable_layers(index)->set_kind(modelbin::Layer::MAX_POOL2D);
+  modelbin::Layer *l = m.mutable_layers(index);
+  l->set_kind(modelbin::Layer::MAX_POOL2D);
+  l->set_binary(m.layers(input).binary()); // max of spikes is a spike
   return index;
 }
 
@@ -114,6 +122,7 @@ int ModelBuilder::flatten(int input) {
     n *= d;
   modelbin::Layer l;
   l.set_kind(modelbin::Layer::FLATTEN);
+  l.set_binary(m.layers(input).binary());
   l.add_inputs(input);
   return add(l, {n});
 }
@@ -150,6 +159,12 @@ int ModelBuilder::readout(int input) {
   l.set_kind(modelbin::Layer::READOUT);
   l.add_inputs(input);
   return add(l, shapeOf(input));
+}
+
+int ModelBuilder::tinyReadout(int input) {
+  std::vector<int64_t> s = shapeOf(input);
+  int x = lif(conv(input, 1, 1, std::max(s[1], s[2]), 0));
+  return readout(dense(flatten(x), 1));
 }
 
 HardwareModel smallChip() {

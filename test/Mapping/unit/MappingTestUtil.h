@@ -31,6 +31,10 @@ public:
   /// `varying`: thresholds differ per step (BNTT-folded tables).
   int lif(int input, bool varying = false);
   int readout(int input);
+  /// Completes a model (model.bin needs a READOUT) at almost no mapping
+  /// cost: a 1x1 convolution strided over the whole map of the rank-3
+  /// `input` samples one position, then LIF, flatten, dense to one class.
+  int tinyReadout(int input);
   const modelbin::Model &model() const { return m; }
 
 private:

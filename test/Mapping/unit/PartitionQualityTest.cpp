@@ -12,7 +12,9 @@
 
 #include "MappingTestUtil.h"
 
+#include "snnc/Mapping/Loaders.h"
 #include "snnc/Mapping/Pipeline.h"
+#include "snnc/Mapping/Report.h"
 
 #include <gtest/gtest.h>
 
@@ -55,7 +57,7 @@ TEST(PartitionQuality, EdgeBandsOfAPaddedConvAreTaller) {
   // [0,3) reads 4 rows x 8 x 4 = 128 sources, [3,6) reads 160, [3,5) 128.
   // With 128 axons uniform bands need 4 cores; bands 3, 2, 3 need 3.
   ModelBuilder b({4, 8, 8}, 2, 2);
-  b.lif(b.conv(b.encode(), 1, 3, 1, 1));
+  b.tinyReadout(b.lif(b.conv(b.encode(), 1, 3, 1, 1)));
   HardwareModel hw = smallChip();
   hw.faninAxons = 128;
   hw.compartments = 64;

@@ -11,7 +11,9 @@
 #include "MappingTestUtil.h"
 
 #include "Svg.h"
+#include "snnc/Mapping/Loaders.h"
 #include "snnc/Mapping/Pipeline.h"
+#include "snnc/Mapping/Report.h"
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>

@@ -16,6 +16,7 @@
 #include "../PrepareForTest.h"
 
 #include "snnc/runtime/Backend.h"
+#include "snnc/runtime/CudaBackend.h"
 #include "snnc/runtime/Encoder.h"
 #include "snnc/runtime/Executor.h"
 #include "snnc/runtime/Network.h"
@@ -39,7 +40,7 @@ struct RunCfg {
   int64_t first = 0;
 };
 
-rt::RunResult run(rt::Backend be, const rt::Network &net,
+rt::RunResult run(const std::string &be, const rt::Network &net,
                   const std::vector<float> &x, int64_t count, const RunCfg &r) {
   rt::RunOptions o;
   o.mode = r.mode;
@@ -150,7 +151,7 @@ mb::Model mlp(uint32_t seed) {
   return b.m;
 }
 
-void compareAll(rt::Backend be, const std::string &tag) {
+void compareAll(const std::string &be, const std::string &tag) {
   for (uint32_t seed : {1u, 2u}) {
     rt::Network net = prepare(convNet(seed, seed == 2));
     std::vector<float> x = images(seed, 61, net.inputNumel);
@@ -160,7 +161,7 @@ void compareAll(rt::Backend be, const std::string &tag) {
       r.seed = seed * 7;
       r.first = seed * 100;
       r.steps = seed == 2 ? 8 : 0;
-      rt::RunResult cpu = run(rt::Backend::Cpu, net, x, 61, r);
+      rt::RunResult cpu = run("cpu", net, x, 61, r);
       rt::RunResult gpu = run(be, net, x, 61, r);
       EXPECT_EQ(gpu.stepPredictions.size(), size_t(61 * cpu.steps));
       expectIdentical(cpu, gpu,
@@ -177,7 +178,7 @@ void compareAll(rt::Backend be, const std::string &tag) {
     rt::Network net = prepare(affineAddNet(3));
     std::vector<float> x = images(3, 20, net.inputNumel, 0.3f, -1.0f);
     for (rt::Mode m : {rt::Mode::Event, rt::Mode::Dense, rt::Mode::Auto})
-      expectIdentical(run(rt::Backend::Cpu, net, x, 20, RunCfg{m}),
+      expectIdentical(run("cpu", net, x, 20, RunCfg{m}),
                       run(be, net, x, 20, RunCfg{m}), tag + " affine/add");
   }
   {
@@ -187,7 +188,7 @@ void compareAll(rt::Backend be, const std::string &tag) {
       RunCfg r;
       r.adaptive = adaptive;
       r.steps = 12;
-      rt::RunResult cpu = run(rt::Backend::Cpu, net, x, 100, r);
+      rt::RunResult cpu = run("cpu", net, x, 100, r);
       rt::RunResult gpu = run(be, net, x, 100, r);
       expectIdentical(cpu, gpu,
                       tag + " mlp adaptive " + std::to_string(adaptive));
@@ -217,7 +218,7 @@ TEST(CudaBackend, EncoderFormulaMatchesEncoderH) {
 }
 
 TEST(CudaBackend, EmulationEqualsCpuBackend) {
-  compareAll(rt::Backend::CudaEmulated, "emulation");
+  compareAll("cuda-emu", "emulation");
 }
 
 TEST(CudaBackend, EmulationEqualsCpuWithMixedPathDecisions) {
@@ -227,8 +228,8 @@ TEST(CudaBackend, EmulationEqualsCpuWithMixedPathDecisions) {
     setenv("SNNC_CUDA_DENSE_FRACTION", f, 1);
     rt::Network net = prepare(convNet(9, false));
     std::vector<float> x = images(9, 50, net.inputNumel, 0.7f);
-    expectIdentical(run(rt::Backend::Cpu, net, x, 50, RunCfg{}),
-                    run(rt::Backend::CudaEmulated, net, x, 50, RunCfg{}),
+    expectIdentical(run("cpu", net, x, 50, RunCfg{}),
+                    run("cuda-emu", net, x, 50, RunCfg{}),
                     std::string("fraction ") + f);
   }
   unsetenv("SNNC_CUDA_DENSE_FRACTION");
@@ -237,7 +238,7 @@ TEST(CudaBackend, EmulationEqualsCpuWithMixedPathDecisions) {
 TEST(CudaBackend, EmptyBatch) {
   rt::Network net = prepare(mlp(1));
   std::vector<float> x;
-  rt::RunResult r = run(rt::Backend::CudaEmulated, net, x, 0, RunCfg{});
+  rt::RunResult r = run("cuda-emu", net, x, 0, RunCfg{});
   EXPECT_TRUE(r.predictions.empty());
   EXPECT_EQ(r.spikes.size(), 1u);
 }
@@ -268,12 +269,12 @@ TEST(CudaBackend, DeviceEqualsCpuBackend) {
     GTEST_SKIP() << err;
   }
   std::printf("device: %s\n", info.c_str());
-  compareAll(rt::Backend::Cuda, "cuda");
+  compareAll("cuda", "cuda");
   // Runs repeat exactly.
   rt::Network net = prepare(convNet(1, false));
   std::vector<float> x = images(11, 300, net.inputNumel);
-  rt::RunResult a = run(rt::Backend::Cuda, net, x, 300, RunCfg{});
-  rt::RunResult b = run(rt::Backend::Cuda, net, x, 300, RunCfg{});
+  rt::RunResult a = run("cuda", net, x, 300, RunCfg{});
+  rt::RunResult b = run("cuda", net, x, 300, RunCfg{});
   expectIdentical(a, b, "repeat");
 }
 
@@ -291,4 +292,12 @@ TEST(CudaBackend, WithoutCudaTheBackendSaysSo) {
     EXPECT_NE(err.find("no CUDA device"), std::string::npos) << err;
   else
     EXPECT_NE(err.find("built without CUDA"), std::string::npos) << err;
+}
+
+TEST(CudaBackend, RegistersItselfWhenLinked) {
+  EXPECT_EQ(rt::backendNames(), "cpu, cuda or cuda-emu");
+  ASSERT_NE(rt::findBackend("cuda"), nullptr);
+  EXPECT_EQ(rt::findBackend("cuda")->run, &rt::runNetworkCuda);
+  ASSERT_NE(rt::findBackend("cuda-emu"), nullptr);
+  EXPECT_EQ(rt::findBackend("cuda-emu")->run, &rt::runNetworkCudaEmulated);
 }

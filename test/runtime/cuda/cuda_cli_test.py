@@ -68,6 +68,13 @@ p = run(M("conv.bin"), "--input", M("x.npy"), "--backend=tpu")
 check(p.returncode == 2 and "--backend=tpu" in p.stderr and "error:" in p.stderr,
       "unknown backend: exit 2 (usage) with a message", p)
 
+p = run(M("conv.bin"), "--input", M("x.npy"), "--backend=gpu")
+check(p.returncode == 2 and "--backend=gpu: expected cpu, cuda or cuda-emu" in p.stderr,
+      "--backend=gpu lists every registered backend, cuda-emu included", p)
+p = run("--version")
+check(p.returncode == 0 and "backend cuda:" in p.stdout and "backend cuda-emu:" in p.stdout,
+      "--version lists the backends the CUDA library registered", p)
+
 p, gpu, out = results("cuda", "--full")
 if p.returncode == 0:
     _, cpu, _ = results("cpu", "--full")

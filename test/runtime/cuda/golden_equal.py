@@ -4,7 +4,7 @@
   golden_equal.py --snnc-run BIN (--snnc BIN | --writer) --backend cuda|cuda-emu
                   --model-dir models/NAME --work DIR [--limit N] [--quick]
 
-Compiles models/NAME/model.onnx (with `snnc`, or with bench/modelbin_writer.py), runs snnc-run on
+Compiles models/NAME/model.onnx (with `snnc`, or with snncref.modelbin), runs snnc-run on
 golden/inputs.npy with --backend=cpu and with the given backend, and requires identical JSON
 results: predictions, readout values (bit for bit), steps executed, spikes per LIF layer per step,
 spikes per sample and step, synaptic events and neuron updates. Configurations: --full and the
@@ -45,7 +45,7 @@ def main():
     if a.snnc:
         cmd = [a.snnc, onnx_path, "-o", model_bin]
     else:
-        cmd = [sys.executable, os.path.join(ROOT, "bench", "modelbin_writer.py"), onnx_path,
+        cmd = [sys.executable, "-m", "snncref.modelbin", onnx_path,
                model_bin, "--early-exit-step",
                str(info.get("early_exit_step", golden["num_steps"]))]
     p = subprocess.run(cmd, capture_output=True, text=True)

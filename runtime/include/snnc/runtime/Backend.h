@@ -1,14 +1,13 @@
-//===- Backend.h - the runtime's execution backends -----------------------===//
+//===- Backend.h - the registry of the runtime's execution backends -------===//
 //
-// The runtime executes a Network on the CPU (runNetwork, Executor.h) or on a
-// CUDA GPU (runNetworkCuda); both take the same Batch and RunOptions and fill
-// the same RunResult, and the CUDA backend gives the CPU backend's
-// predictions, readout values and spike counts (docs/gpu.md). The CUDA entry
-// point exists in every build: without CUDA support it fails with "this
-// snnc-run was built without CUDA", and on a machine without a usable device
-// with "no CUDA device: ...". runNetworkCudaEmulated runs the CUDA backend's
-// step operations on the host, in loops, over the same flat plan: it exists
-// to test the GPU algorithm on machines without a GPU.
+// The core runtime knows backends only by name. It registers its own, "cpu"
+// (runNetwork, Executor.h); optional backend libraries register theirs when
+// they are linked in, from a static initializer (the CUDA library registers
+// "cuda" and "cuda-emu", runtime/cuda/Register.cpp), as IREE's HAL drivers do.
+// A tool looks a backend up by the name the user gave and runs it; a runtime
+// built without a backend library has none of its code and lists only "cpu".
+// Every backend takes the same Batch and RunOptions and fills the same
+// RunResult (docs/gpu.md: the CUDA backend gives the CPU backend's answers).
 //
 //===----------------------------------------------------------------------===//
 #ifndef SNNC_RUNTIME_BACKEND_H
@@ -17,37 +16,43 @@
 #include "snnc/runtime/Executor.h"
 
 #include <string>
+#include <vector>
 
 namespace snnc {
 namespace rt {
 
-enum class Backend { Cpu, Cuda, CudaEmulated };
+using BackendRunFn = bool (*)(const Network &net, const Batch &batch,
+                              const RunOptions &opt, RunResult *out,
+                              std::string *error);
+/// One line about the device the backend would use, or false with why it
+/// cannot run here.
+using BackendInfoFn = bool (*)(std::string *info, std::string *error);
 
-/// "cpu", "cuda", "cuda-emu" -> Backend; false for other names.
-bool parseBackend(const std::string &name, Backend *out);
+struct BackendEntry {
+  std::string name;    // as --backend spells it
+  std::string summary; // one line for --version and --help
+  BackendRunFn run = nullptr;
+  BackendInfoFn deviceInfo = nullptr; // optional
+};
 
-/// True when this build contains the CUDA backend.
-bool cudaBackendBuilt();
+/// Adds a backend; false (and nothing added) when the name is taken.
+bool registerBackend(const BackendEntry &entry);
 
-/// One line naming the CUDA device that runNetworkCuda would use, or false
-/// with the reason ("this snnc-run was built without CUDA", "no CUDA device:
-/// ...").
-bool cudaDeviceInfo(std::string *info, std::string *error);
+/// The backend called `name`, or nullptr.
+const BackendEntry *findBackend(const std::string &name);
 
-/// runNetwork on the GPU. RunOptions::threads is ignored; Mode::Auto picks
-/// the event or the gather path per layer, sample (tile) and step from the
-/// measured input density (SNNC_CUDA_DENSE_FRACTION overrides the threshold).
-bool runNetworkCuda(const Network &net, const Batch &batch,
-                    const RunOptions &opt, RunResult *out, std::string *error);
+/// Every registered backend, "cpu" first, then in registration order.
+std::vector<const BackendEntry *> registeredBackends();
 
-/// The CUDA backend's algorithm executed on the host (slow; for tests).
-bool runNetworkCudaEmulated(const Network &net, const Batch &batch,
-                            const RunOptions &opt, RunResult *out,
-                            std::string *error);
+/// The names joined for a message: "cpu", "cpu or cuda", "cpu, cuda or
+/// cuda-emu".
+std::string backendNames();
 
-/// Dispatches to one of the above.
-bool runNetworkOn(Backend backend, const Network &net, const Batch &batch,
-                  const RunOptions &opt, RunResult *out, std::string *error);
+/// Runs `net` on the backend called `name`; an unknown name is an error that
+/// lists the registered ones.
+bool runNetworkOn(const std::string &name, const Network &net,
+                  const Batch &batch, const RunOptions &opt, RunResult *out,
+                  std::string *error);
 
 } // namespace rt
 } // namespace snnc

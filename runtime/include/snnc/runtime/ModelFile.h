@@ -41,7 +41,8 @@ bool serializeModel(const Model &m, std::string *out, std::string *error);
 
 /// Checks the header of `data` (magic, version, sizes, CRC) and parses the
 /// payload into `m`. Only the framing and protobuf wire format are checked
-/// here; the model's semantics are validated by snnc::rt::prepareNetwork.
+/// here; the model's semantics are checked by modelbin::validate
+/// (snnc/modelbin/Validate.h).
 bool parseModel(const void *data, size_t size, Model *m, std::string *error);
 
 /// Parses a bare payload (no header) into `m`.

@@ -1,14 +1,14 @@
 //===- Network.h - validated, execution-ready form of a model.bin ---------===//
 //
-// prepareNetwork() checks every field of a parsed snnc.modelbin.Model (shapes,
-// sizes, table lengths against T and channel counts, finite parameters, layer
-// order) and converts it into a Network: flat float arrays in the layouts the
-// executor wants. Activations use a channels-last physical layout: a tensor of
-// logical shape [C, S...] with S = prod(S...) stores element (c, s) at s*C + c,
-// so that one spatial position holds a contiguous vector of channels.
-// Convolution weights are stored transposed as [I][KH][KW][O/groups] and dense
-// weights as [in][out] so that one input event adds one contiguous output
-// vector per tap.
+// prepareNetwork() validates a parsed snnc.modelbin.Model with
+// modelbin::validate (snnc/modelbin/Validate.h, every rule of
+// docs/model-bin.md) and converts it into a Network: flat float arrays in the
+// layouts the executor wants. Activations use a channels-last physical layout:
+// a tensor of logical shape [C, S...] with S = prod(S...) stores element (c, s)
+// at s*C + c, so that one spatial position holds a contiguous vector of
+// channels. Convolution weights are stored transposed as [I][KH][KW][O/groups]
+// and dense weights as [in][out] so that one input event adds one contiguous
+// output vector per tap.
 //
 //===----------------------------------------------------------------------===//
 #ifndef SNNC_RUNTIME_NETWORK_H
@@ -24,20 +24,27 @@
 namespace snnc {
 namespace rt {
 
+/// Layer kinds, numbered as model.proto's Layer.Kind (tied below).
 enum class Kind {
-  Encode,
-  Conv2d,
-  Dense,
-  AvgPool,
-  MaxPool,
-  Flatten,
-  Add,
-  Affine,
-  Lif,
-  Readout
+  Encode = modelbin::Layer::ENCODE,
+  Conv2d = modelbin::Layer::CONV2D,
+  Dense = modelbin::Layer::DENSE,
+  AvgPool = modelbin::Layer::AVG_POOL2D,
+  MaxPool = modelbin::Layer::MAX_POOL2D,
+  Flatten = modelbin::Layer::FLATTEN,
+  Add = modelbin::Layer::ADD,
+  Affine = modelbin::Layer::CHANNEL_AFFINE,
+  Lif = modelbin::Layer::LIF,
+  Readout = modelbin::Layer::READOUT
 };
+static_assert(modelbin::Layer::Kind_ARRAYSIZE == 10 &&
+                  static_cast<int>(Kind::Readout) == modelbin::Layer::Kind_MAX,
+              "model.proto has a layer kind that rt::Kind lacks");
 
-const char *kindName(Kind k);
+inline Kind toKind(modelbin::Layer::Kind k) { return static_cast<Kind>(k); }
+
+/// The schema's name of the kind (modelbin::kindName, the one table).
+const std::string &kindName(Kind k);
 
 /// LIF resets, numbered as modelbin::LIF::Reset.
 enum class Reset { Soft = 0, Hard = 1, SubtractDelayed = 2, None = 3 };
@@ -138,8 +145,8 @@ struct Network {
   }
 };
 
-/// Validates `m` and builds `net`. On failure `error` names the layer/field and
-/// what was expected.
+/// modelbin::validate(m), then builds `net`. On failure `error` names the
+/// layer/field and what was expected.
 bool prepareNetwork(const modelbin::Model &m, Network *net, std::string *error);
 
 /// readModelFile + prepareNetwork; errors start with the path.

@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "snnc/Dialect/SNN/IR/SNNAttrUtils.h"
+#include "snnc/modelbin/Shapes.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/BuiltinTypes.h"
@@ -61,14 +62,11 @@ ElementsAttr makeF32Attr(MLIRContext *context, ArrayRef<int64_t> shape,
 std::optional<int64_t> windowOutputSize(int64_t input, int64_t kernel,
                                         int64_t stride, int64_t padBegin,
                                         int64_t padEnd, int64_t dilation) {
-  if (input <= 0 || kernel <= 0 || stride <= 0 || dilation <= 0 ||
-      padBegin < 0 || padEnd < 0)
+  int64_t size = modelbin::windowOutputSize(input, kernel, stride, padBegin,
+                                            padEnd, dilation);
+  if (size < 0)
     return std::nullopt;
-  int64_t span = dilation * (kernel - 1) + 1;
-  int64_t padded = input + padBegin + padEnd;
-  if (padded < span)
-    return std::nullopt;
-  return (padded - span) / stride + 1;
+  return size;
 }
 
 std::string formatShape(llvm::ArrayRef<int64_t> shape) {

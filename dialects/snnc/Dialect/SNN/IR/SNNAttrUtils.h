@@ -50,7 +50,8 @@ mlir::ElementsAttr makeF32Attr(mlir::MLIRContext *context,
                                llvm::StringRef blobName);
 
 /// Output size of a sliding window (ONNX conv/pool, floor mode); nullopt when
-/// the window does not fit even once.
+/// the window does not fit even once. The rule is modelbin::windowOutputSize
+/// (runtime/include/snnc/modelbin/Shapes.h), shared with the runtime.
 std::optional<int64_t> windowOutputSize(int64_t input, int64_t kernel,
                                         int64_t stride, int64_t padBegin,
                                         int64_t padEnd, int64_t dilation = 1);

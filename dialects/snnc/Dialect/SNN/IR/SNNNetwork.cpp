@@ -66,6 +66,10 @@ LogicalResult NetworkOp::verify() {
   if (getGammaMeanAttr() || getGammaHistogramAttr())
     for (BNTTOp op : getBody().front().getOps<BNTTOp>())
       bntts.insert(getLayerName(op));
+  if (std::optional<StringRef> mode = getFoldMode())
+    if (*mode != "exact" && *mode != "paper")
+      return emitOpError("fold_mode must be \"exact\" or \"paper\", got \"")
+             << *mode << "\"";
   if (std::optional<int64_t> exit = getEarlyExitStep()) {
     if (*exit < 1 || *exit > steps)
       return emitOpError("early_exit_step must be in [1, num_steps = ")

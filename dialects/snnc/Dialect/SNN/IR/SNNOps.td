@@ -54,6 +54,7 @@ def SNN_NetworkOp : SNN_Op<"network", [
                        I64Attr:$num_steps,
                        OptionalAttr<I64Attr>:$early_exit_step,
                        OptionalAttr<F64Attr>:$early_exit_threshold,
+                       OptionalAttr<StrAttr>:$fold_mode,
                        OptionalAttr<TypedArrayAttrBase<SNN_LayerGammaAttr,
                            "mean gamma per BNTT layer">>:$gamma_mean,
                        OptionalAttr<TypedArrayAttrBase<SNN_GammaHistogramAttr,
