@@ -27,6 +27,15 @@ tools = ["snnc-opt", "snnc", "snnc-translate", "snnc-map"]
 if config.snnc_build_runtime:
     tools.append("snnc-run")
     config.available_features.add("runtime")
+    # The CUDA backend's host emulation exists only in builds with the CUDA library.
+    import subprocess
+    try:
+        version = subprocess.run([os.path.join(config.snnc_tools_dir, "snnc-run"), "--version"],
+                                 capture_output=True, text=True).stdout
+    except OSError:
+        version = ""
+    if "backend cuda-emu" in version:
+        config.available_features.add("cuda-emu")
 llvm_config.add_tool_substitutions(tools, tool_dirs)
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 llvm_config.with_environment("PATH", config.snnc_tools_dir, append_path=True)
