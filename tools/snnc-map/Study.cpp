@@ -433,11 +433,7 @@ json studyJson(const Study &s, const StudyOptions &o, const Failure &f,
 }
 
 void report(diag::DiagnosticEngine &de, const Failure &f) {
-  diag::Diagnostic d;
-  d.code = f.code;
-  d.message = f.message;
-  d.file = f.file;
-  de.report(std::move(d));
+  de.report(f.code, f.message, f.file);
 }
 
 int runStudy(const std::vector<std::string> &args, const std::string &exe,

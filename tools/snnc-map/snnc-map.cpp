@@ -272,11 +272,7 @@ Outcome runSingle(const Options &o, const Inputs &in, bool *overGate,
 }
 
 void reportOutcome(diag::DiagnosticEngine &de, const Outcome &o) {
-  diag::Diagnostic d;
-  d.code = o.diag;
-  d.message = o.message;
-  d.file = o.file;
-  de.report(std::move(d));
+  de.report(o.diag, o.message, o.file);
 }
 
 int run(int argc, char **argv, diag::DiagnosticEngine &de) {

@@ -1,4 +1,5 @@
-//===- Shapes.h - the output-size rule of sliding windows (no dependencies) ===//
+//===- Shapes.h - the output-size rule of sliding windows (no dependencies)
+//===//
 //
 // The one copy of the ONNX floor-mode output-size rule of convolutions and
 // pools, used by model.bin's validator, the snn dialect's verifiers, the ONNX
