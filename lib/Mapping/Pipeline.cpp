@@ -28,7 +28,8 @@ bool runMapping(const Network &net, const HardwareModel &hw,
     return false;
   }
   for (const Population &pop : net.populations)
-    if (pop.kind == PopulationKind::Relay && !hw.gradedSpikes) {
+    if (pop.kind == PopulationKind::Relay && pop.gradedRelay &&
+        !hw.gradedSpikes) {
       *error = fmt::format(
           "layer '{}' cannot be mapped on {}: as a pooling relay it sends "
           "graded spikes (window averages) but core.graded_spikes is false "
@@ -118,7 +119,7 @@ bool runMapping(const modelbin::Model &model, const HardwareModel &hw,
     return false;
   auto hasRelays = [](const Network &n) {
     for (const Population &pop : n.populations)
-      if (pop.kind == PopulationKind::Relay)
+      if (pop.kind == PopulationKind::Relay && pop.gradedRelay)
         return true;
     return false;
   };

@@ -50,8 +50,8 @@ Json costToJson(const Network &net, const InferenceCost &c) {
   return j;
 }
 
-const char *kindName(PopulationKind k) {
-  switch (k) {
+const char *kindName(const Population &pop) {
+  switch (pop.kind) {
   case PopulationKind::Input:
     return "input";
   case PopulationKind::Spiking:
@@ -59,7 +59,7 @@ const char *kindName(PopulationKind k) {
   case PopulationKind::Readout:
     return "readout";
   case PopulationKind::Relay:
-    return "relay";
+    return pop.gradedRelay ? "relay" : "max_relay";
   }
   return "?";
 }
@@ -107,7 +107,7 @@ Json resultToJson(const Network &net, const MapResult &r) {
     const Population &pop = net.populations[p];
     Json l;
     l["name"] = pop.name;
-    l["kind"] = kindName(pop.kind);
+    l["kind"] = kindName(pop);
     l["shape"] = {pop.channels, pop.height, pop.width};
     l["neurons"] = pop.size();
     l["spike_rate"] = r.activity.rate(net, int(p), net.numSteps);
@@ -267,6 +267,14 @@ std::string summaryText(const Network &net, const MapResult &r) {
   if (!r.poolingFallback.empty())
     s += fmt::format("pooling: relays (folded pooling does not fit: {})\n",
                      r.poolingFallback);
+  std::string maxRelays;
+  for (const Population &pop : net.populations)
+    if (pop.kind == PopulationKind::Relay && !pop.gradedRelay)
+      maxRelays += (maxRelays.empty() ? "'" : ", '") + pop.name + "'";
+  if (!maxRelays.empty())
+    s += fmt::format("max pooling: {} as relays of binary spikes (the OR of "
+                     "the window: weights 1, threshold just above 0)\n",
+                     maxRelays);
   for (const std::string &note : r.activity.notes)
     s += "note: " + note + "\n";
   return s;

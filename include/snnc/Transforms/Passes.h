@@ -37,10 +37,16 @@ struct DeployPipelineOptions
   Option<bool> earlyExit{*this, "early-exit",
                          llvm::cl::desc("Set the static early-exit step"),
                          llvm::cl::init(true)};
+  Option<bool> maxPoolRelays{
+      *this, "max-pool-relays",
+      llvm::cl::desc("Rewrite max pooling of binary spikes into relay "
+                     "neurons (snn-max-pool-to-relay)"),
+      llvm::cl::init(false)};
 };
 
 /// Canonicalize, analyse early exit (before folding: it reads gamma), fold
-/// static batch norm and BNTT, canonicalize again.
+/// static batch norm and BNTT, optionally turn max pooling of spikes into
+/// relay neurons, canonicalize again.
 void buildSNNDeployPipeline(mlir::OpPassManager &pm,
                             const DeployPipelineOptions &options);
 
