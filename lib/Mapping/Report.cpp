@@ -87,7 +87,8 @@ Json resultToJson(const Network &net, const MapResult &r) {
   j["early_exit_step"] = net.earlyExitStep;
   j["activity"] = r.activity.measured ? "profile" : "default-rate";
   j["notes"] = r.activity.notes;
-  j["cores"] = m.cores.size();
+  j["cores"] = m.numCores();
+  j["blocks"] = m.cores.size();
   j["lower_bound"] = m.lowerBound;
   j["shared_lower_bound"] = m.sharedLowerBound;
   j["chips"] = m.chips;
@@ -146,7 +147,8 @@ Json resultToJson(const Network &net, const MapResult &r) {
                      {"table_entries", c.usage.tableEntries},
                      {"chip", c.chip},
                      {"tile", {c.tileX, c.tileY}},
-                     {"slot", c.slot}});
+                     {"slot", c.slot},
+                     {"physical_core", c.physical}});
   }
   j["core_list"] = cores;
   Json links = Json::array();
@@ -211,9 +213,16 @@ std::string summaryText(const Network &net, const MapResult &r) {
                    r.modelLabel.empty() ? net.modelName : r.modelLabel,
                    r.hw.name, net.numSteps, net.earlyExitStep,
                    r.activity.measured ? "measured profile" : "default rate");
-  s += fmt::format("cores: {} (lower bound {}; {} if cores could mix layers), "
-                   "chips: {}\n",
-                   m.cores.size(), m.lowerBound, m.sharedLowerBound, m.chips);
+  if (r.hw.shareCores)
+    s += fmt::format("cores: {} shared by {} blocks (mapping.share_cores; "
+                     "lower bound {} if cores mix layers, {} with one layer "
+                     "per core), chips: {}\n",
+                     m.numCores(), m.cores.size(), m.sharedLowerBound,
+                     m.lowerBound, m.chips);
+  else
+    s += fmt::format("cores: {} (lower bound {}; {} if cores could mix "
+                     "layers), chips: {}\n",
+                     m.numCores(), m.lowerBound, m.sharedLowerBound, m.chips);
   for (const PopulationMapping &pm : m.populations) {
     const Population &pop = net.populations[pm.population];
     int64_t maxCompartments = 0, maxFanin = 0, maxFanout = 0, maxBits = 0;

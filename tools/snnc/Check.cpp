@@ -50,7 +50,7 @@ int mapOntoTarget(const modelbin::Model &model, const std::string &target,
     *reason = error;
     return kExitConstraint;
   }
-  *cores = int64_t(result.mapping.cores.size());
+  *cores = result.mapping.numCores();
   *chips = result.mapping.chips;
   *reason = hw.name;
   return kExitOk;

@@ -281,6 +281,28 @@ TEST(LowerBound, CompartmentsOfADenseLayer) {
   EXPECT_EQ(hidden.numCores, 10); // nothing else binds: optimal
 }
 
+TEST(LowerBound, EndBlocksOfAnAsymmetricPadAreCountedToo) {
+  // conv 3x3 with pads [0, 0, 2, 2] on 8x8: a block at the start reads
+  // (h + 2) x (w + 2) sources, one at the bottom-right end only h x w. With
+  // 16 fan-in axons the largest block is 4x4 at the end (2x2 at the
+  // start), so the block bound is ceil(64 / 16) = 4. A bound from start
+  // blocks only said 16, more than the 12 cores the partitioner finds.
+  ModelBuilder b({1, 8, 8}, 2, 2);
+  int conv = b.conv(b.encode(), 1, 3, 1, 1);
+  b.tinyReadout(b.lif(conv));
+  modelbin::Model model = b.model();
+  auto *pads = model.mutable_layers(conv)->mutable_conv2d()->mutable_pads();
+  for (int i = 0; i < 4; ++i)
+    pads->Set(i, i < 2 ? 0 : 2);
+  HardwareModel hw = smallChip();
+  hw.faninAxons = 16;
+  Mapped m = mapModel(model, hw);
+  ASSERT_TRUE(m.ok) << m.error;
+  const PopulationMapping &lif = m.result.mapping.populations[0];
+  EXPECT_EQ(lif.lowerBound, 4) << lif.lowerBoundBy;
+  EXPECT_GE(lif.numCores, lif.lowerBound);
+}
+
 TEST(LowerBound, SynapticMemory) {
   // 784 x 64 synapses x (8 + 1) bits = 451584 bits; 16 KiB cores hold
   // 131072 bits: at least ceil(3.45) = 4 cores.
