@@ -136,7 +136,7 @@ TEST(ErrorPath, EveryNetworkFailureNamesTheLayer) {
     // Max pooling of graded values (a convolution's currents).
     int x = b.lif(b.maxPool(b.conv(b.encode(), 2, 3, 1, 1), 2, 2));
     b.readout(b.dense(b.flatten(x), 2));
-    expectNames(buildError(b.model()), "'AVG_POOL2D2' (MAX_POOL2D)",
+    expectNames(buildError(b.model()), "'MAX_POOL2D2' (MAX_POOL2D)",
                 "reads graded values from 'CONV2D1'");
   }
   {

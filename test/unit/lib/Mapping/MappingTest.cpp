@@ -434,7 +434,7 @@ TEST(MaxPool, MapsAsABinaryRelayWithoutGradedSpikes) {
   Mapped m = mapModel(b.model(), hw);
   ASSERT_TRUE(m.ok) << m.error;
   const Network &net = m.result.net;
-  int relay = net.find("AVG_POOL2D3");
+  int relay = net.find("MAX_POOL2D3");
   ASSERT_GE(relay, 0);
   const Population &pop = net.populations[relay];
   EXPECT_EQ(pop.kind, PopulationKind::Relay);
@@ -460,7 +460,7 @@ TEST(MaxPool, MapsAsABinaryRelayWithoutGradedSpikes) {
   EXPECT_GT(e.synops, 0);
   EXPECT_GT(e.updatesActive + e.updatesInactive, 0);
   EXPECT_NE(summaryText(net, m.result)
-                .find("max pooling: 'AVG_POOL2D3' as "
+                .find("max pooling: 'MAX_POOL2D3' as "
                       "relays of binary spikes"),
             std::string::npos);
 }
@@ -470,7 +470,7 @@ TEST(Diagnostic, MaxPoolOfGradedValuesNamesTheLayer) {
   ModelBuilder b({1, 8, 8}, 2, 2);
   int x = b.lif(b.maxPool(b.conv(b.encode(), 2, 3, 1, 1), 2, 2));
   b.readout(b.dense(b.flatten(x), 2));
-  expectDiagnostic(b.model(), smallChip(), "layer 2 'AVG_POOL2D2' (MAX_POOL2D)",
+  expectDiagnostic(b.model(), smallChip(), "layer 2 'MAX_POOL2D2' (MAX_POOL2D)",
                    "only for binary spikes (the OR of its window), but it "
                    "reads graded values from 'CONV2D1' (CONV2D)");
 }
@@ -482,7 +482,7 @@ TEST(Diagnostic, MaxPoolOfSignedSpikesNamesTheLayer) {
   b.readout(b.dense(b.flatten(x), 2));
   modelbin::Model m = b.model();
   m.mutable_layers(e)->mutable_encoder()->set_signed_(true);
-  expectDiagnostic(m, smallChip(), "'AVG_POOL2D1' (MAX_POOL2D)",
+  expectDiagnostic(m, smallChip(), "'MAX_POOL2D1' (MAX_POOL2D)",
                    "signed spikes (-1, 0, 1) from the encoder 'ENCODE0'");
 }
 
