@@ -7,6 +7,9 @@
 // event-driven unless Mode::Dense is asked for; every layer such a consumer
 // reads keeps an event list. In Mode::Auto a nearly all non-zero input is read
 // densely instead.
+// With fewer samples than threads, a worker gets a Team: the threads split
+// each convolution, dense and LIF step of its sample into parts (output
+// channel blocks and positions; see Kernels.h), with a barrier after each.
 // With RunOptions::stepPredictions a sample's prediction is recorded after
 // every step (the readout divided by the steps so far, as at the end). Counts
 // are accumulated per worker in int64 and summed at the end, so they do not
@@ -22,7 +25,12 @@
 #include <atomic>
 #include <chrono>
 #include <cmath>
+#include <cstring>
 #include <thread>
+
+#if defined(__SSE2__)
+#include <immintrin.h>
+#endif
 
 namespace snnc {
 namespace rt {
@@ -62,6 +70,71 @@ bool adaptiveBounds(const Network &net, std::vector<double> *lo,
 
 namespace {
 
+/// Threads that run the parts of one layer step: run(f) calls f(part) for
+/// every part in [0, size), part 0 on the caller, and returns when all are
+/// done. Helpers spin briefly on a generation counter, then yield (the step of
+/// one layer takes microseconds to milliseconds; a futex round trip would
+/// cost as much as a small layer).
+class Team {
+public:
+  explicit Team(int n) : n(n) {
+    for (int i = 1; i < n; ++i)
+      helpers.emplace_back([this, i] { loop(i); });
+  }
+  ~Team() {
+    stop.store(true);
+    gen.fetch_add(1);
+    for (auto &t : helpers)
+      t.join();
+  }
+  int size() const { return n; }
+
+  template <typename F> void run(F &&f) {
+    if (n == 1) {
+      f(0);
+      return;
+    }
+    fn = [](void *c, int part) { (*static_cast<F *>(c))(part); };
+    ctx = &f;
+    pending.store(n - 1);
+    gen.fetch_add(1);
+    f(0);
+    for (int spin = 0; pending.load() != 0; ++spin)
+      relax(spin);
+  }
+
+private:
+  int n;
+  std::vector<std::thread> helpers;
+  std::atomic<uint64_t> gen{0};
+  std::atomic<int> pending{0};
+  std::atomic<bool> stop{false};
+  void (*fn)(void *, int) = nullptr;
+  void *ctx = nullptr;
+
+  static void relax(int spin) {
+#if defined(__SSE2__)
+    if (spin < 4000) {
+      _mm_pause();
+      return;
+    }
+#endif
+    std::this_thread::yield();
+  }
+  void loop(int part) {
+    uint64_t seen = 0;
+    for (;;) {
+      for (int spin = 0; gen.load() == seen; ++spin)
+        relax(spin);
+      seen = gen.load();
+      if (stop.load())
+        return;
+      fn(ctx, part);
+      pending.fetch_sub(1);
+    }
+  }
+};
+
 struct Stats {
   std::vector<std::vector<int64_t>> spikes; // per layer (LIF only) per step
   std::vector<int64_t> syn;                 // per layer
@@ -70,8 +143,8 @@ struct Stats {
 
 class Worker {
 public:
-  Worker(const Network &net, const RunOptions &opt, int steps)
-      : net(net), opt(opt), steps(steps), K(detail::kernels()) {
+  Worker(const Network &net, const RunOptions &opt, int steps, int teamSize)
+      : net(net), opt(opt), steps(steps), K(detail::kernels()), team(teamSize) {
     size_t n = net.layers.size();
     bufs.resize(n);
     wantEvents.assign(n, false);
@@ -90,6 +163,9 @@ public:
           (L.kind == Kind::AvgPool && net.layers[L.inputs[0]].binary);
       if (readsEvents && opt.mode != Mode::Dense)
         wantEvents[L.inputs[0]] = true;
+      // Gather convolutions read events by position.
+      if (L.kind == Kind::Conv2d && L.groups == 1 && opt.mode != Mode::Dense)
+        bufs[L.inputs[0]].pos.assign(net.layers[L.inputs[0]].spatial + 1, 0);
     }
     for (size_t l = 0; l < n; ++l) {
       const Layer &L = net.layers[l];
@@ -146,6 +222,8 @@ private:
   const RunOptions &opt;
   int steps;
   const detail::KernelTable &K;
+  Team team;
+  std::vector<int64_t> partEvents; // LIF: spikes of each part
   std::vector<Buf> bufs;
   std::vector<bool> wantEvents;
   int32_t *sampleOut =
@@ -176,8 +254,10 @@ private:
   Source source(int l) const {
     const Layer &L = net.layers[l];
     const Buf &b = bufs[l];
-    Source s{b.out.data(), b.idx.data(), b.val.data(), b.nev,
-             L.numel,      false,        L.binary};
+    Source s{b.out.data(), b.idx.data(),
+             b.val.data(), b.pos.empty() ? nullptr : b.pos.data(),
+             b.nev,        L.numel,
+             false,        L.binary};
     if (opt.mode == Mode::Dense)
       return s;
     s.events = true;
@@ -200,11 +280,19 @@ private:
         scanned = true;
         break;
       case Kind::Conv2d:
-        stats.syn[l] += K.convStep(L, source(L.inputs[0]), b.out.data());
+      case Kind::Dense: {
+        const Source src = source(L.inputs[0]);
+        auto kernel = L.kind == Kind::Conv2d ? K.convStep : K.denseStep;
+        const int parts = team.size();
+        int64_t syn = 0;
+        team.run([&](int part) {
+          int64_t n = kernel(L, src, b.out.data(), part, parts);
+          if (part == 0)
+            syn = n;
+        });
+        stats.syn[l] += syn;
         break;
-      case Kind::Dense:
-        stats.syn[l] += K.denseStep(L, source(L.inputs[0]), b.out.data());
-        break;
+      }
       case Kind::AvgPool:
         stats.syn[l] += K.avgPoolStep(L, source(L.inputs[0]), b.out.data());
         break;
@@ -234,7 +322,7 @@ private:
         break;
       }
       case Kind::Lif: {
-        int64_t n = K.lifStep(L, t, bufs[L.inputs[0]].out.data(), b);
+        int64_t n = lifParts(L, t, bufs[L.inputs[0]].out.data(), b);
         stats.spikes[l][t] += n;
         if (sampleOut)
           sampleOut[lifIndex * steps + t] = static_cast<int32_t>(n);
@@ -260,6 +348,42 @@ private:
       }
       if (!scanned && wantEvents[l])
         K.scanEvents(b, L.numel);
+      if (!b.pos.empty())
+        indexByPosition(b, L);
+    }
+  }
+
+  /// The LIF step split over the team by positions; joins the parts' event
+  /// lists (each part listed its spikes from its first element on) in order.
+  int64_t lifParts(const Layer &L, int t, const float *x, Buf &b) {
+    const int parts = team.size();
+    const int64_t S = L.spatial, C = L.channels;
+    if (parts == 1)
+      return b.nev = K.lifStep(L, t, x, b, 0, S);
+    partEvents.assign(parts, 0);
+    team.run([&](int part) {
+      partEvents[part] =
+          K.lifStep(L, t, x, b, S * part / parts, S * (part + 1) / parts);
+    });
+    int64_t n = partEvents[0];
+    for (int p = 1; p < parts; ++p) {
+      const int64_t from = S * p / parts * C, k = partEvents[p];
+      std::memmove(b.idx.data() + n, b.idx.data() + from, k * sizeof(int32_t));
+      std::memmove(b.val.data() + n, b.val.data() + from, k * sizeof(float));
+      n += k;
+    }
+    return b.nev = n;
+  }
+
+  /// b.pos[s] = the first event at position s or later (events ascend).
+  static void indexByPosition(Buf &b, const Layer &L) {
+    const int64_t S = L.spatial, C = L.channels;
+    int64_t e = 0;
+    for (int64_t s = 0; s <= S; ++s) {
+      const int64_t limit = s * C;
+      while (e < b.nev && b.idx[e] < limit)
+        ++e;
+      b.pos[s] = static_cast<int32_t>(e);
     }
   }
 
@@ -337,9 +461,11 @@ bool runNetwork(const Network &net, const Batch &batch, const RunOptions &opt,
   out->predictions.assign(batch.count, 0);
   out->stepsExecuted.assign(batch.count, 0);
   out->outputs.assign(batch.count * K, 0.0f);
-  int threads = std::max(1, opt.threads);
-  threads = static_cast<int>(
-      std::min<int64_t>(threads, std::max<int64_t>(1, batch.count)));
+  const int allThreads = std::max(1, opt.threads);
+  int64_t inFlight = std::max<int64_t>(1, batch.count);
+  if (opt.batch > 0)
+    inFlight = std::min(inFlight, opt.batch);
+  const int threads = static_cast<int>(std::min<int64_t>(allThreads, inFlight));
   std::vector<Stats> stats(threads);
   int64_t lifs = 0;
   for (const Layer &L : net.layers)
@@ -349,8 +475,11 @@ bool runNetwork(const Network &net, const Batch &batch, const RunOptions &opt,
   if (opt.stepPredictions)
     out->stepPredictions.assign(batch.count * steps, 0);
   std::atomic<int64_t> next{0}, finished{0};
+  // Samples go to workers; with fewer samples than threads, each worker's
+  // team splits its sample's layers instead.
+  const int teamSize = std::max(1, allThreads / threads);
   auto work = [&](int id) {
-    Worker w(net, opt, steps);
+    Worker w(net, opt, steps, teamSize);
     for (;;) {
       int64_t r = next.fetch_add(1);
       if (r >= batch.count)

@@ -1,12 +1,17 @@
 //===- Kernels.cpp - per-layer step kernels of the CPU executor -----------===//
 //
-// The hot loops. A convolution event at input (h, w, ci) adds, for each kernel
-// tap whose output position exists, the contiguous vector of O/groups weights
-// stored at [ci][kh][kw][:] to the output vector at (oh, ow); a dense event
-// adds row [in][:] of the transposed weight. Binary events (+1/-1) add or
-// subtract without a multiply. On x86-64 the kernels are compiled twice (AVX2
-// and baseline) and picked at load time; neither version contracts
-// multiply-adds, so the results do not depend on the CPU.
+// The hot loops. A convolution (groups = 1) is computed output-stationary: for
+// each output position and block of up to 64 output channels, an accumulator
+// held in vector registers starts from the bias and adds, for each input event
+// in the window (ascending input index), the weight vector [ci][kh][kw][block],
+// then is stored once: no read-modify-write of the output per event. Grouped
+// convolutions scatter instead: an event at (h, w, ci) adds its weight vector
+// to every output position its footprint reaches. A dense event adds row
+// [in][:] of the transposed weight. Binary events (+1/-1) add or subtract
+// without a multiply. Both convolution forms add the same products in the same
+// order per output, so they give the same bits. On x86-64 the kernels are
+// compiled three times (AVX-512, AVX2, baseline) and picked at load time; none
+// contracts multiply-adds, so the results do not depend on the CPU.
 //
 //===----------------------------------------------------------------------===//
 #include "Kernels.h"
@@ -252,23 +257,209 @@ int64_t convEvents(const Layer &L, const Source &src, float *out,
   return syn * Og;
 }
 
-int64_t convStep(const Layer &L, const Source &src, float *out) {
-  const int64_t Og = L.outC / L.groups;
-  fillBias(out, L.bias.data(), L.outH * L.outW, L.outC);
-  return withWidth(
-      Og, [&](auto width) { return convEvents<width()>(L, src, out, Og); });
+/// Synaptic events of a convolution step: taps of every non-zero input times
+/// the output vector width (dense mode visits zeros too; they do not count).
+int64_t convSynapses(const Layer &L, const Source &src) {
+  const uint32_t I = static_cast<uint32_t>(L.inC);
+  const int32_t *start = L.tapStart.data();
+  int64_t syn = 0;
+  forInputs(src, [&](int64_t p, float v, bool) {
+    const uint32_t s = static_cast<uint32_t>(p) / I;
+    syn += v != 0 ? start[s + 1] - start[s] : 0;
+  });
+  return syn * (L.outC / L.groups);
 }
 
-int64_t denseStep(const Layer &L, const Source &src, float *out) {
+#if defined(__AVX512F__)
+typedef float VecW __attribute__((vector_size(64), aligned(4)));
+#else
+typedef float VecW __attribute__((vector_size(32), aligned(4)));
+#endif
+constexpr int64_t kVecW = sizeof(VecW) / sizeof(float);
+
+/// NB output channels of one position accumulated in registers (NB a multiple
+/// of the vector width) or, for NB = 0, n < 64 channels in a local array.
+template <int64_t NB> struct Acc {
+  static constexpr int64_t kRegs = NB / kVecW;
+  VecW r[kRegs ? kRegs : 1];
+  void load(const float *p, int64_t) {
+    for (int64_t j = 0; j < kRegs; ++j)
+      std::memcpy(&r[j], p + j * kVecW, sizeof(VecW));
+  }
+  void store(float *p, int64_t) const {
+    for (int64_t j = 0; j < kRegs; ++j)
+      std::memcpy(p + j * kVecW, &r[j], sizeof(VecW));
+  }
+  template <int Op> void add(const float *w, float v, int64_t) {
+    for (int64_t j = 0; j < kRegs; ++j) {
+      VecW x;
+      std::memcpy(&x, w + j * kVecW, sizeof(VecW));
+      if constexpr (Op == 0)
+        r[j] = r[j] + x;
+      else if constexpr (Op == 1)
+        r[j] = r[j] - x;
+      else
+        r[j] = r[j] + v * x;
+    }
+  }
+};
+template <> struct Acc<0> {
+  float r[64];
+  void load(const float *p, int64_t n) { std::memcpy(r, p, sizeof(float) * n); }
+  void store(float *p, int64_t n) const {
+    std::memcpy(p, r, sizeof(float) * n);
+  }
+  template <int Op> void add(const float *w, float v, int64_t n) {
+    if constexpr (Op == 0)
+      vadd(r, w, n);
+    else if constexpr (Op == 1)
+      vsub(r, w, n);
+    else
+      vaxpy(r, w, v, n);
+  }
+};
+
+/// Output-stationary convolution of channels [c0, c0 + n) at output positions
+/// [q0, q1): each output vector starts from the bias, adds the weight rows of
+/// its window's inputs in ascending input index (window rows, columns, then
+/// input channel: the order of the scatter of an ascending event list, so the
+/// sums have the same bits), and is stored once. Needs groups == 1.
+template <int64_t NB, bool Events>
+void convGather(const Layer &L, const Source &src, float *out, int64_t c0,
+                int64_t n, int64_t q0, int64_t q1) {
+  const int64_t C = L.inC, O = L.outC, H = L.inH, W = L.inW;
+  const int64_t wStride = L.kh * L.kw * O;
+  const float *wt = L.weight.data() + c0, *bias = L.bias.data() + c0;
+  const int32_t *pos = src.pos, *idx = src.idx;
+  const float *val = src.val, *dense = src.dense;
+  for (int64_t q = q0; q < q1; ++q) {
+    const int64_t oh = q / L.outW, ow = q - oh * L.outW;
+    Acc<NB> acc;
+    acc.load(bias, n);
+    for (int64_t a = 0; a < L.kh; ++a) {
+      const int64_t h = oh * L.sh - L.padT + a * L.dh;
+      if (h < 0 || h >= H)
+        continue;
+      for (int64_t b = 0; b < L.kw; ++b) {
+        const int64_t w = ow * L.sw - L.padL + b * L.dw;
+        if (w < 0 || w >= W)
+          continue;
+        const int64_t s = h * W + w;
+        const float *wb = wt + (a * L.kw + b) * O;
+        if constexpr (Events) {
+          const int32_t base = static_cast<int32_t>(s * C);
+          if (src.binary) {
+            for (int32_t e = pos[s]; e < pos[s + 1]; ++e) {
+              const float *row = wb + (idx[e] - base) * wStride;
+              if (val[e] > 0)
+                acc.template add<0>(row, 0, n);
+              else
+                acc.template add<1>(row, 0, n);
+            }
+          } else {
+            for (int32_t e = pos[s]; e < pos[s + 1]; ++e)
+              acc.template add<2>(wb + (idx[e] - base) * wStride, val[e], n);
+          }
+        } else {
+          const float *x = dense + s * C;
+          for (int64_t ci = 0; ci < C; ++ci)
+            acc.template add<2>(wb + ci * wStride, x[ci], n);
+        }
+      }
+    }
+    acc.store(out + q * O + c0, n);
+  }
+}
+
+/// Channel blocks of a gather convolution: 64 channels, then 32, 16, 8 and
+/// the rest.
+inline int64_t convBlock(int64_t left) {
+  for (int64_t nb : {64, 32, 16, 8})
+    if (left >= nb)
+      return nb;
+  return left;
+}
+
+template <bool Events>
+void convGatherBlock(const Layer &L, const Source &src, float *out, int64_t c0,
+                     int64_t nb, int64_t q0, int64_t q1) {
+  auto go = [&](auto width) {
+    constexpr int64_t N = decltype(width)::value;
+    if constexpr (N != 0 && N % kVecW == 0)
+      convGather<N, Events>(L, src, out, c0, nb, q0, q1);
+    else
+      convGather<0, Events>(L, src, out, c0, nb, q0, q1);
+  };
+  switch (nb) {
+  case 64:
+    return go(std::integral_constant<int64_t, 64>());
+  case 32:
+    return go(std::integral_constant<int64_t, 32>());
+  case 16:
+    return go(std::integral_constant<int64_t, 16>());
+  default:
+    return go(std::integral_constant<int64_t, 0>());
+  }
+}
+
+/// Part `part` of `parts` of a convolution step. Work items are (channel
+/// block, output position) pairs, block-major (a block's weights stay in
+/// cache across positions), split into contiguous ranges; every output value
+/// is computed whole by one part, so the split changes no bit. Grouped
+/// convolutions scatter (part 0 does all). Part 0 returns the synaptic events.
+int64_t convStep(const Layer &L, const Source &src, float *out, int part,
+                 int parts) {
+  const int64_t Og = L.outC / L.groups;
+  if (L.groups != 1 || (src.events && !src.pos)) {
+    if (part != 0)
+      return 0;
+    fillBias(out, L.bias.data(), L.outH * L.outW, L.outC);
+    return withWidth(
+        Og, [&](auto width) { return convEvents<width()>(L, src, out, Og); });
+  }
+  const int64_t Q = L.outH * L.outW;
+  int64_t blocks = 0;
+  for (int64_t c = 0; c < Og; c += convBlock(Og - c))
+    ++blocks;
+  const int64_t items = blocks * Q, i0 = items * part / parts,
+                i1 = items * (part + 1) / parts;
+  int64_t i = 0, c0 = 0;
+  for (int64_t blk = 0; blk < blocks; ++blk) {
+    const int64_t nb = convBlock(Og - c0);
+    const int64_t q0 = std::max(i0 - i, int64_t(0)), q1 = std::min(i1 - i, Q);
+    if (q0 < q1) {
+      if (src.events)
+        convGatherBlock<true>(L, src, out, c0, nb, q0, q1);
+      else
+        convGatherBlock<false>(L, src, out, c0, nb, q0, q1);
+    }
+    i += Q;
+    c0 += nb;
+  }
+  return part == 0 ? convSynapses(L, src) : 0;
+}
+
+/// Part `part` of `parts` of a dense step: a contiguous range of outputs
+/// (multiples of 16), each computed whole by one part, so the split changes
+/// no bit. Part 0 returns the synaptic events.
+int64_t denseStep(const Layer &L, const Source &src, float *out, int part,
+                  int parts) {
   const int64_t O = static_cast<int64_t>(L.bias.size());
-  const float *wt = L.weight.data();
-  std::memcpy(out, L.bias.data(), sizeof(float) * O);
+  const int64_t units = (O + 15) / 16;
+  const int64_t o0 = std::min(O, units * part / parts * 16),
+                o1 = std::min(O, units * (part + 1) / parts * 16), n = o1 - o0;
+  const float *wt = L.weight.data() + o0;
   int64_t nnz = 0;
-  forInputs(src, [&](int64_t p, float v, bool binary) {
-    nnz += v != 0;
-    vscaled(out, wt + p * O, v, binary, O);
-  });
-  return nnz * O;
+  if (n > 0) {
+    std::memcpy(out + o0, L.bias.data() + o0, sizeof(float) * n);
+    forInputs(src, [&](int64_t p, float v, bool binary) {
+      nnz += v != 0;
+      vscaled(out + o0, wt + p * O, v, binary, n);
+    });
+  } else if (part == 0) {
+    forInputs(src, [&](int64_t, float v, bool) { nnz += v != 0; });
+  }
+  return part == 0 ? nnz * O : 0;
 }
 
 /// Average pooling of binary events by scatter. Events are +1/-1, so every
@@ -378,13 +569,17 @@ lifUpdate(float *__restrict u, float *__restrict spikes,
   forLanes(n, one);
 }
 
-int64_t lifStep(const Layer &L, int t, const float *x, Buf &b) {
-  const int64_t C = L.channels, S = L.spatial;
+/// LIF update of positions [s0, s1); their spikes are listed in b.idx/val
+/// from index s0 * C on (the executor joins the parts' lists); returns their
+/// number.
+int64_t lifStep(const Layer &L, int t, const float *x, Buf &b, int64_t s0,
+                int64_t s1) {
+  const int64_t C = L.channels;
   const float *thr = L.threshold.data() + t * C, *leak = L.leak.data() + t * C;
   const float *bias = L.lifBias.data() + t * C, *gain = L.gain.data() + t * C;
   float *u = b.state.data(), *out = b.out.data();
   auto run = [&](auto update) {
-    for (int64_t s = 0; s < S; ++s)
+    for (int64_t s = s0; s < s1; ++s)
       update(u + s * C, out + s * C, x + s * C, thr, leak, gain, bias,
              L.resetValue, C);
   };
@@ -402,8 +597,9 @@ int64_t lifStep(const Layer &L, int t, const float *x, Buf &b) {
     run(lifUpdate<Reset::None>);
     break;
   }
-  b.nev = appendNonZero(out, S * C, 0, b.idx.data(), b.val.data(), 0);
-  return b.nev;
+  const int64_t k0 = s0 * C;
+  return appendNonZero(out + k0, (s1 - s0) * C, k0, b.idx.data() + k0,
+                       b.val.data() + k0, 0);
 }
 
 void scanEvents(Buf &b, int64_t n) {

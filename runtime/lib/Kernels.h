@@ -30,6 +30,9 @@ struct Buf {
   std::vector<float>
       state; // LIF membrane, READOUT accumulator, encoder |x| cache
   std::vector<float> aux; // encoder: input in physical order
+  // Event list by position (for gather convolutions): the events of position
+  // s are idx/val[pos[s] .. pos[s+1]); empty when no consumer needs it.
+  std::vector<int32_t> pos;
 };
 
 /// Input of a synaptic kernel: an event list (events = true) or the dense
@@ -38,6 +41,7 @@ struct Source {
   const float *dense;
   const int32_t *idx;
   const float *val;
+  const int32_t *pos; // Buf::pos, or null
   int64_t nev;
   int64_t numel;
   bool events;
@@ -55,13 +59,20 @@ struct KernelTable {
   /// One encoder step; returns the number of non-zero outputs.
   int64_t (*encodeStep)(const Layer &L, uint64_t seed, uint64_t sample, int t,
                         int T, Buf &b);
-  /// Synaptic layers; return the synaptic events (weight additions).
-  int64_t (*convStep)(const Layer &L, const Source &src, float *out);
-  int64_t (*denseStep)(const Layer &L, const Source &src, float *out);
+  /// Synaptic layers, part `part` of `parts` (threads of one sample): every
+  /// output value is computed whole by one part, so results do not depend on
+  /// `parts`. Part 0 returns the synaptic events (weight additions), the
+  /// others 0.
+  int64_t (*convStep)(const Layer &L, const Source &src, float *out, int part,
+                      int parts);
+  int64_t (*denseStep)(const Layer &L, const Source &src, float *out, int part,
+                       int parts);
   int64_t (*avgPoolStep)(const Layer &L, const Source &src, float *out);
   void (*maxPoolStep)(const Layer &L, const float *in, float *out);
-  /// LIF update of one step; returns the number of spikes, listed in b.idx/val.
-  int64_t (*lifStep)(const Layer &L, int t, const float *x, Buf &b);
+  /// LIF update of one step at positions [s0, s1); lists their spikes in
+  /// b.idx/val from index s0 * channels on and returns their number.
+  int64_t (*lifStep)(const Layer &L, int t, const float *x, Buf &b, int64_t s0,
+                     int64_t s1);
   /// Builds b's event list from b.out.
   void (*scanEvents)(Buf &b, int64_t n);
   const char *isa;
