@@ -70,16 +70,18 @@ bool adaptiveBounds(const Network &net, std::vector<double> *lo,
 
 namespace {
 
-/// Threads that run the parts of one layer step: run(f) calls f(part) for
-/// every part in [0, size), part 0 on the caller, and returns when all are
-/// done. Helpers spin briefly on a generation counter, then yield (the step of
-/// one layer takes microseconds to milliseconds; a futex round trip would
-/// cost as much as a small layer).
+/// Threads that run the parts of one layer step: run(n, f) calls f(part) once
+/// for every part in [0, n) and returns when all are done. Parts are claimed
+/// from a shared counter by whichever thread is running (the caller too), so
+/// a helper the OS has descheduled on a busy machine delays at most the part
+/// it holds; which thread runs a part does not matter, because a part computes
+/// whole output values. Helpers spin briefly on a generation counter, then
+/// yield (a layer step takes microseconds to milliseconds).
 class Team {
 public:
   explicit Team(int n) : n(n) {
     for (int i = 1; i < n; ++i)
-      helpers.emplace_back([this, i] { loop(i); });
+      helpers.emplace_back([this] { loop(); });
   }
   ~Team() {
     stop.store(true);
@@ -89,39 +91,67 @@ public:
   }
   int size() const { return n; }
 
-  template <typename F> void run(F &&f) {
-    if (n == 1) {
-      f(0);
+  template <typename F> void run(int parts, F &&f) {
+    if (n == 1 || parts == 1) {
+      for (int p = 0; p < parts; ++p)
+        f(p);
       return;
     }
-    fn = [](void *c, int part) { (*static_cast<F *>(c))(part); };
-    ctx = &f;
-    pending.store(n - 1);
-    gen.fetch_add(1);
-    f(0);
-    for (int spin = 0; pending.load() != 0; ++spin)
+    const uint64_t id = ++jobs;
+    Slot &slot = ring[id & 3];
+    slot.fn.store([](void *c, int part) { (*static_cast<F *>(c))(part); });
+    slot.ctx.store(&f);
+    slot.parts.store(parts);
+    done.store(0);
+    next.store(id << 32);
+    gen.store(id);
+    work(id);
+    for (int spin = 0; done.load() != parts; ++spin)
       relax(spin);
   }
 
 private:
+  // A job's parameters live in a ring slot, its claim counter in `next` as
+  // (job id << 32 | next part): a late helper that read a reused slot fails
+  // its claim, because the id in `next` has moved on.
+  struct Slot {
+    std::atomic<void (*)(void *, int)> fn{nullptr};
+    std::atomic<void *> ctx{nullptr};
+    std::atomic<int> parts{0};
+  };
   int n;
-  std::vector<std::thread> helpers;
-  std::atomic<uint64_t> gen{0};
-  std::atomic<int> pending{0};
+  uint64_t jobs = 0; // caller only
+  Slot ring[4];
+  std::atomic<uint64_t> next{0}, gen{0};
+  std::atomic<int> done{0};
   std::atomic<bool> stop{false};
-  void (*fn)(void *, int) = nullptr;
-  void *ctx = nullptr;
+  std::vector<std::thread> helpers;
 
   static void relax(int spin) {
 #if defined(__SSE2__)
-    if (spin < 4000) {
+    if (spin < 2000) {
       _mm_pause();
       return;
     }
 #endif
     std::this_thread::yield();
   }
-  void loop(int part) {
+  void work(uint64_t id) {
+    Slot &slot = ring[id & 3];
+    auto fn = slot.fn.load();
+    void *ctx = slot.ctx.load();
+    const uint64_t parts = static_cast<uint64_t>(slot.parts.load());
+    for (uint64_t w = next.load();;) {
+      if ((w >> 32) != id || (w & 0xffffffffu) >= parts)
+        return;
+      if (!next.compare_exchange_weak(w, w + 1))
+        continue;
+      fn(ctx, static_cast<int>(w & 0xffffffffu));
+      done.fetch_add(1);
+      w = next.load();
+    }
+  }
+  void loop() {
     uint64_t seen = 0;
     for (;;) {
       for (int spin = 0; gen.load() == seen; ++spin)
@@ -129,8 +159,7 @@ private:
       seen = gen.load();
       if (stop.load())
         return;
-      fn(ctx, part);
-      pending.fetch_sub(1);
+      work(seen);
     }
   }
 };
@@ -283,9 +312,9 @@ private:
       case Kind::Dense: {
         const Source src = source(L.inputs[0]);
         auto kernel = L.kind == Kind::Conv2d ? K.convStep : K.denseStep;
-        const int parts = team.size();
+        const int parts = partsOf(L);
         int64_t syn = 0;
-        team.run([&](int part) {
+        team.run(parts, [&](int part) {
           int64_t n = kernel(L, src, b.out.data(), part, parts);
           if (part == 0)
             syn = n;
@@ -353,15 +382,27 @@ private:
     }
   }
 
+  /// Parts of a layer step for the team: a few per thread (a busy machine
+  /// may stall one thread; the others take its share), at most one per
+  /// position of a LIF layer. 1 without a team.
+  int partsOf(const Layer &L) const {
+    if (team.size() == 1)
+      return 1;
+    int64_t parts = 4 * team.size();
+    if (L.kind == Kind::Lif)
+      parts = std::min<int64_t>(parts, L.spatial);
+    return static_cast<int>(std::max<int64_t>(1, parts));
+  }
+
   /// The LIF step split over the team by positions; joins the parts' event
   /// lists (each part listed its spikes from its first element on) in order.
   int64_t lifParts(const Layer &L, int t, const float *x, Buf &b) {
-    const int parts = team.size();
+    const int parts = partsOf(L);
     const int64_t S = L.spatial, C = L.channels;
     if (parts == 1)
       return b.nev = K.lifStep(L, t, x, b, 0, S);
     partEvents.assign(parts, 0);
-    team.run([&](int part) {
+    team.run(parts, [&](int part) {
       partEvents[part] =
           K.lifStep(L, t, x, b, S * part / parts, S * (part + 1) / parts);
     });

@@ -6,8 +6,9 @@
 // in the window (ascending input index), the weight vector [ci][kh][kw][block],
 // then is stored once: no read-modify-write of the output per event. Grouped
 // convolutions scatter instead: an event at (h, w, ci) adds its weight vector
-// to every output position its footprint reaches. A dense event adds row
-// [in][:] of the transposed weight. Binary events (+1/-1) add or subtract
+// to every output position its footprint reaches. A dense layer is gathered
+// the same way, per block of outputs, from rows [in][block] of the
+// transposed weight. Binary events (+1/-1) add or subtract
 // without a multiply. Both convolution forms add the same products in the same
 // order per output, so they give the same bits. On x86-64 the kernels are
 // compiled three times (AVX-512, AVX2, baseline) and picked at load time; none
@@ -280,6 +281,7 @@ constexpr int64_t kVecW = sizeof(VecW) / sizeof(float);
 /// NB output channels of one position accumulated in registers (NB a multiple
 /// of the vector width) or, for NB = 0, n < 64 channels in a local array.
 template <int64_t NB> struct Acc {
+  static_assert(NB % kVecW == 0, "a register block holds whole vectors");
   static constexpr int64_t kRegs = NB / kVecW;
   VecW r[kRegs ? kRegs : 1];
   void load(const float *p, int64_t) {
@@ -439,27 +441,63 @@ int64_t convStep(const Layer &L, const Source &src, float *out, int part,
   return part == 0 ? convSynapses(L, src) : 0;
 }
 
-/// Part `part` of `parts` of a dense step: a contiguous range of outputs
-/// (multiples of 16), each computed whole by one part, so the split changes
-/// no bit. Part 0 returns the synaptic events.
+/// Outputs [c0, c0 + n) of a dense step, output-stationary like convGather:
+/// the accumulator starts from the bias, adds row slices [p][c0 .. c0 + n) of
+/// the inputs in ascending p (the order of the former scatter, so the same
+/// bits) and is stored once.
+template <int64_t NB>
+void denseGather(const Layer &L, const Source &src, float *out, int64_t c0,
+                 int64_t n) {
+  const int64_t O = static_cast<int64_t>(L.bias.size());
+  const float *wt = L.weight.data() + c0;
+  Acc<NB> acc;
+  acc.load(L.bias.data() + c0, n);
+  if (src.events && src.binary) {
+    for (int64_t e = 0; e < src.nev; ++e) {
+      const float *row = wt + static_cast<int64_t>(src.idx[e]) * O;
+      if (src.val[e] > 0)
+        acc.template add<0>(row, 0, n);
+      else
+        acc.template add<1>(row, 0, n);
+    }
+  } else {
+    forInputs(src, [&](int64_t p, float v, bool) {
+      acc.template add<2>(wt + p * O, v, n);
+    });
+  }
+  acc.store(out + c0, n);
+}
+
+/// Part `part` of `parts` of a dense step: a contiguous range of output
+/// blocks (as convBlock), each computed whole by one part, so the split
+/// changes no bit. Part 0 returns the synaptic events.
 int64_t denseStep(const Layer &L, const Source &src, float *out, int part,
                   int parts) {
   const int64_t O = static_cast<int64_t>(L.bias.size());
-  const int64_t units = (O + 15) / 16;
-  const int64_t o0 = std::min(O, units * part / parts * 16),
-                o1 = std::min(O, units * (part + 1) / parts * 16), n = o1 - o0;
-  const float *wt = L.weight.data() + o0;
-  int64_t nnz = 0;
-  if (n > 0) {
-    std::memcpy(out + o0, L.bias.data() + o0, sizeof(float) * n);
-    forInputs(src, [&](int64_t p, float v, bool binary) {
-      nnz += v != 0;
-      vscaled(out + o0, wt + p * O, v, binary, n);
-    });
-  } else if (part == 0) {
-    forInputs(src, [&](int64_t, float v, bool) { nnz += v != 0; });
+  int64_t blocks = 0;
+  for (int64_t c = 0; c < O; c += convBlock(O - c))
+    ++blocks;
+  const int64_t b0 = blocks * part / parts, b1 = blocks * (part + 1) / parts;
+  int64_t c0 = 0;
+  for (int64_t blk = 0; blk < b1; ++blk) {
+    const int64_t nb = convBlock(O - c0);
+    if (blk >= b0) {
+      if (nb == 64)
+        denseGather<64>(L, src, out, c0, nb);
+      else if (nb == 32 && 32 % kVecW == 0)
+        denseGather<32>(L, src, out, c0, nb);
+      else if (nb == 16 && 16 % kVecW == 0)
+        denseGather<16>(L, src, out, c0, nb);
+      else
+        denseGather<0>(L, src, out, c0, nb);
+    }
+    c0 += nb;
   }
-  return part == 0 ? nnz * O : 0;
+  if (part != 0)
+    return 0;
+  int64_t nnz = 0;
+  forInputs(src, [&](int64_t, float v, bool) { nnz += v != 0; });
+  return nnz * O;
 }
 
 /// Average pooling of binary events by scatter. Events are +1/-1, so every
