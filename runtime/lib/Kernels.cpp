@@ -321,60 +321,72 @@ template <> struct Acc<0> {
   }
 };
 
-/// Output-stationary convolution of channels [c0, c0 + n) at output positions
-/// [q0, q1): each output vector starts from the bias, adds the weight rows of
-/// its window's inputs in ascending input index (window rows, columns, then
-/// input channel: the order of the scatter of an ascending event list, so the
-/// sums have the same bits), and is stored once. Needs groups == 1.
+/// Output-stationary convolution of channels [c0, c0 + n) at output position
+/// q: the output vector starts from the bias, adds the weight rows of its
+/// window's inputs in ascending input index (window rows, columns, then input
+/// channel: the order of the scatter of an ascending event list, so the sums
+/// have the same bits) in registers, and is stored once. Needs groups == 1.
 template <int64_t NB, bool Events>
-void convGather(const Layer &L, const Source &src, float *out, int64_t c0,
-                int64_t n, int64_t q0, int64_t q1) {
+inline void convGatherOne(const Layer &L, const Source &src, float *out,
+                          int64_t c0, int64_t n, int64_t q) {
   const int64_t C = L.inC, O = L.outC, H = L.inH, W = L.inW;
   const int64_t wStride = L.kh * L.kw * O;
-  const float *wt = L.weight.data() + c0, *bias = L.bias.data() + c0;
+  const float *wt = L.weight.data() + c0;
   const int32_t *pos = src.pos, *idx = src.idx;
   const float *val = src.val, *dense = src.dense;
-  for (int64_t q = q0; q < q1; ++q) {
-    const int64_t oh = q / L.outW, ow = q - oh * L.outW;
-    Acc<NB> acc;
-    acc.load(bias, n);
-    for (int64_t a = 0; a < L.kh; ++a) {
-      const int64_t h = oh * L.sh - L.padT + a * L.dh;
-      if (h < 0 || h >= H)
+  const int64_t oh = q / L.outW, ow = q - oh * L.outW;
+  Acc<NB> acc;
+  acc.load(L.bias.data() + c0, n);
+  for (int64_t a = 0; a < L.kh; ++a) {
+    const int64_t h = oh * L.sh - L.padT + a * L.dh;
+    if (h < 0 || h >= H)
+      continue;
+    for (int64_t b = 0; b < L.kw; ++b) {
+      const int64_t w = ow * L.sw - L.padL + b * L.dw;
+      if (w < 0 || w >= W)
         continue;
-      for (int64_t b = 0; b < L.kw; ++b) {
-        const int64_t w = ow * L.sw - L.padL + b * L.dw;
-        if (w < 0 || w >= W)
-          continue;
-        const int64_t s = h * W + w;
-        const float *wb = wt + (a * L.kw + b) * O;
-        if constexpr (Events) {
-          const int32_t base = static_cast<int32_t>(s * C);
-          if (src.binary) {
-            for (int32_t e = pos[s]; e < pos[s + 1]; ++e) {
-              const float *row = wb + (idx[e] - base) * wStride;
-              if (val[e] > 0)
-                acc.template add<0>(row, 0, n);
-              else
-                acc.template add<1>(row, 0, n);
-            }
-          } else {
-            for (int32_t e = pos[s]; e < pos[s + 1]; ++e)
-              acc.template add<2>(wb + (idx[e] - base) * wStride, val[e], n);
+      const int64_t s = h * W + w;
+      const float *wb = wt + (a * L.kw + b) * O;
+      if constexpr (Events) {
+        const int32_t base = static_cast<int32_t>(s * C);
+        if (src.binary) {
+          for (int32_t e = pos[s]; e < pos[s + 1]; ++e) {
+            const float *row = wb + (idx[e] - base) * wStride;
+            if (val[e] > 0)
+              acc.template add<0>(row, 0, n);
+            else
+              acc.template add<1>(row, 0, n);
           }
         } else {
-          const float *x = dense + s * C;
-          for (int64_t ci = 0; ci < C; ++ci)
-            acc.template add<2>(wb + ci * wStride, x[ci], n);
+          for (int32_t e = pos[s]; e < pos[s + 1]; ++e)
+            acc.template add<2>(wb + (idx[e] - base) * wStride, val[e], n);
         }
+      } else {
+        const float *x = dense + s * C;
+        for (int64_t ci = 0; ci < C; ++ci)
+          acc.template add<2>(wb + ci * wStride, x[ci], n);
       }
     }
-    acc.store(out + q * O + c0, n);
   }
+  acc.store(out + q * O + c0, n);
 }
 
-/// Channel blocks of a gather convolution: 64 channels, then 32, 16, 8 and
-/// the rest.
+/// Channels [c0, c0 + n) at positions [q0, q1) for `nsteps` steps, the steps
+/// innermost: one position's weight rows are reused from cache by all steps.
+template <int64_t NB>
+void convGather(const Layer &L, const Source *src, float *const *out,
+                int nsteps, int64_t c0, int64_t n, int64_t q0, int64_t q1) {
+  for (int64_t q = q0; q < q1; ++q)
+    for (int k = 0; k < nsteps; ++k) {
+      if (src[k].events)
+        convGatherOne<NB, true>(L, src[k], out[k], c0, n, q);
+      else
+        convGatherOne<NB, false>(L, src[k], out[k], c0, n, q);
+    }
+}
+
+/// Channel blocks of a gather convolution or dense layer: 64 channels, then
+/// 32, 16, 8 and the rest.
 inline int64_t convBlock(int64_t left) {
   for (int64_t nb : {64, 32, 16, 8})
     if (left >= nb)
@@ -382,15 +394,15 @@ inline int64_t convBlock(int64_t left) {
   return left;
 }
 
-template <bool Events>
-void convGatherBlock(const Layer &L, const Source &src, float *out, int64_t c0,
-                     int64_t nb, int64_t q0, int64_t q1) {
+/// Calls f(std::integral_constant<int64_t, NB>()) with NB = nb when a block
+/// of nb channels is whole vectors and nb is 64, 32 or 16, else NB = 0.
+template <typename F> inline void withBlock(int64_t nb, F &&f) {
   auto go = [&](auto width) {
     constexpr int64_t N = decltype(width)::value;
-    if constexpr (N != 0 && N % kVecW == 0)
-      convGather<N, Events>(L, src, out, c0, nb, q0, q1);
+    if constexpr (N % kVecW == 0)
+      f(width);
     else
-      convGather<0, Events>(L, src, out, c0, nb, q0, q1);
+      f(std::integral_constant<int64_t, 0>());
   };
   switch (nb) {
   case 64:
@@ -400,24 +412,35 @@ void convGatherBlock(const Layer &L, const Source &src, float *out, int64_t c0,
   case 16:
     return go(std::integral_constant<int64_t, 16>());
   default:
-    return go(std::integral_constant<int64_t, 0>());
+    return f(std::integral_constant<int64_t, 0>());
   }
 }
 
-/// Part `part` of `parts` of a convolution step. Work items are (channel
-/// block, output position) pairs, block-major (a block's weights stay in
-/// cache across positions), split into contiguous ranges; every output value
-/// is computed whole by one part, so the split changes no bit. Grouped
-/// convolutions scatter (part 0 does all). Part 0 returns the synaptic events.
-int64_t convStep(const Layer &L, const Source &src, float *out, int part,
-                 int parts) {
+/// Part `part` of `parts` of a convolution over `nsteps` steps (src[k] ->
+/// out[k]). Work items are (channel block, output position) pairs,
+/// block-major (a block's weights stay in cache across positions and steps),
+/// split into contiguous ranges; every output value is computed whole by one
+/// part, so the split changes no bit. Grouped convolutions scatter (part 0
+/// does all). Part 0 returns the synaptic events.
+int64_t convStep(const Layer &L, const Source *src, float *const *out,
+                 int nsteps, int part, int parts) {
   const int64_t Og = L.outC / L.groups;
-  if (L.groups != 1 || (src.events && !src.pos)) {
-    if (part != 0)
-      return 0;
-    fillBias(out, L.bias.data(), L.outH * L.outW, L.outC);
-    return withWidth(
-        Og, [&](auto width) { return convEvents<width()>(L, src, out, Og); });
+  int64_t syn = 0;
+  if (part == 0)
+    for (int k = 0; k < nsteps; ++k)
+      syn += convSynapses(L, src[k]);
+  bool gather = L.groups == 1;
+  for (int k = 0; k < nsteps; ++k)
+    gather = gather && (!src[k].events || src[k].pos);
+  if (!gather) {
+    if (part == 0)
+      for (int k = 0; k < nsteps; ++k) {
+        fillBias(out[k], L.bias.data(), L.outH * L.outW, L.outC);
+        withWidth(Og, [&](auto width) {
+          return convEvents<width()>(L, src[k], out[k], Og);
+        });
+      }
+    return syn;
   }
   const int64_t Q = L.outH * L.outW;
   int64_t blocks = 0;
@@ -429,16 +452,14 @@ int64_t convStep(const Layer &L, const Source &src, float *out, int part,
   for (int64_t blk = 0; blk < blocks; ++blk) {
     const int64_t nb = convBlock(Og - c0);
     const int64_t q0 = std::max(i0 - i, int64_t(0)), q1 = std::min(i1 - i, Q);
-    if (q0 < q1) {
-      if (src.events)
-        convGatherBlock<true>(L, src, out, c0, nb, q0, q1);
-      else
-        convGatherBlock<false>(L, src, out, c0, nb, q0, q1);
-    }
+    if (q0 < q1)
+      withBlock(nb, [&](auto width) {
+        convGather<decltype(width)::value>(L, src, out, nsteps, c0, nb, q0, q1);
+      });
     i += Q;
     c0 += nb;
   }
-  return part == 0 ? convSynapses(L, src) : 0;
+  return syn;
 }
 
 /// Outputs [c0, c0 + n) of a dense step, output-stationary like convGather:
@@ -468,11 +489,12 @@ void denseGather(const Layer &L, const Source &src, float *out, int64_t c0,
   acc.store(out + c0, n);
 }
 
-/// Part `part` of `parts` of a dense step: a contiguous range of output
-/// blocks (as convBlock), each computed whole by one part, so the split
-/// changes no bit. Part 0 returns the synaptic events.
-int64_t denseStep(const Layer &L, const Source &src, float *out, int part,
-                  int parts) {
+/// Part `part` of `parts` of a dense layer over `nsteps` steps: a contiguous
+/// range of output blocks (as convBlock), each computed whole by one part (so
+/// the split changes no bit), for all steps while the block's weight columns
+/// are in cache. Part 0 returns the synaptic events.
+int64_t denseStep(const Layer &L, const Source *src, float *const *out,
+                  int nsteps, int part, int parts) {
   const int64_t O = static_cast<int64_t>(L.bias.size());
   int64_t blocks = 0;
   for (int64_t c = 0; c < O; c += convBlock(O - c))
@@ -481,22 +503,18 @@ int64_t denseStep(const Layer &L, const Source &src, float *out, int part,
   int64_t c0 = 0;
   for (int64_t blk = 0; blk < b1; ++blk) {
     const int64_t nb = convBlock(O - c0);
-    if (blk >= b0) {
-      if (nb == 64)
-        denseGather<64>(L, src, out, c0, nb);
-      else if (nb == 32 && 32 % kVecW == 0)
-        denseGather<32>(L, src, out, c0, nb);
-      else if (nb == 16 && 16 % kVecW == 0)
-        denseGather<16>(L, src, out, c0, nb);
-      else
-        denseGather<0>(L, src, out, c0, nb);
-    }
+    if (blk >= b0)
+      withBlock(nb, [&](auto width) {
+        for (int k = 0; k < nsteps; ++k)
+          denseGather<decltype(width)::value>(L, src[k], out[k], c0, nb);
+      });
     c0 += nb;
   }
   if (part != 0)
     return 0;
   int64_t nnz = 0;
-  forInputs(src, [&](int64_t, float v, bool) { nnz += v != 0; });
+  for (int k = 0; k < nsteps; ++k)
+    forInputs(src[k], [&](int64_t, float v, bool) { nnz += v != 0; });
   return nnz * O;
 }
 

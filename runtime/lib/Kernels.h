@@ -59,14 +59,16 @@ struct KernelTable {
   /// One encoder step; returns the number of non-zero outputs.
   int64_t (*encodeStep)(const Layer &L, uint64_t seed, uint64_t sample, int t,
                         int T, Buf &b);
-  /// Synaptic layers, part `part` of `parts` (threads of one sample): every
-  /// output value is computed whole by one part, so results do not depend on
-  /// `parts`. Part 0 returns the synaptic events (weight additions), the
-  /// others 0.
-  int64_t (*convStep)(const Layer &L, const Source &src, float *out, int part,
-                      int parts);
-  int64_t (*denseStep)(const Layer &L, const Source &src, float *out, int part,
-                       int parts);
+  /// Synaptic layers over `nsteps` consecutive steps (src[k] -> out[k]; the
+  /// executor runs a block of steps layer by layer, so that a layer's weights
+  /// are loaded once for all of them), part `part` of `parts` (threads of one
+  /// sample): every output value is computed whole by one part, so results do
+  /// not depend on `parts`. Part 0 returns the synaptic events (weight
+  /// additions), the others 0.
+  int64_t (*convStep)(const Layer &L, const Source *src, float *const *out,
+                      int nsteps, int part, int parts);
+  int64_t (*denseStep)(const Layer &L, const Source *src, float *const *out,
+                       int nsteps, int part, int parts);
   int64_t (*avgPoolStep)(const Layer &L, const Source &src, float *out);
   void (*maxPoolStep)(const Layer &L, const float *in, float *out);
   /// LIF update of one step at positions [s0, s1); lists their spikes in

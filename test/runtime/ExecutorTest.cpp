@@ -381,6 +381,41 @@ TEST(Executor, BatchOneSplitsLayersWithoutChangingResults) {
       }
 }
 
+TEST(Executor, StepBlocksEqualStepByStep) {
+  // By default steps run in blocks (each layer runs all steps of a block
+  // before the next layer); per-step predictions force one step per block.
+  // 19 steps = two full blocks and a partial one; every reset kind, the
+  // delayed reset reading the previous block's last spikes.
+  for (auto reset : {mb::LIF::SOFT, mb::LIF::HARD, mb::LIF::SUBTRACT_DELAYED,
+                     mb::LIF::NONE}) {
+    mb::Model m = smallConvNet(9, 12, 12, 19, 19);
+    for (auto &layer : *m.mutable_layers())
+      if (layer.has_lif())
+        layer.mutable_lif()->set_reset(reset);
+    rt::Network net = prepare(m);
+    std::vector<float> x = images(9, 4, net.inputNumel);
+    for (int threads : {1, 2}) {
+      rt::RunOptions o;
+      o.threads = threads;
+      o.batch = 1;
+      rt::Batch b{x.data(), 4, net.inputNumel, 0};
+      rt::RunResult blocked, stepwise;
+      std::string err;
+      ASSERT_TRUE(rt::runNetwork(net, b, o, &blocked, &err)) << err;
+      o.stepPredictions = true;
+      ASSERT_TRUE(rt::runNetwork(net, b, o, &stepwise, &err)) << err;
+      SCOPED_TRACE(testing::Message()
+                   << "reset " << int(reset) << " threads " << threads);
+      expectSameResults(blocked, stepwise);
+      int64_t spikes = 0;
+      for (const auto &sp : blocked.spikes)
+        for (int64_t v : sp.second)
+          spikes += v;
+      EXPECT_GT(spikes, 0);
+    }
+  }
+}
+
 TEST(Executor, ConvSumsInAscendingInputOrder) {
   // The convolution (gather form, any channel-block split) must give the bits
   // of a float sum started at the bias and taken in ascending physical input
