@@ -66,22 +66,43 @@ def snnc_isa(run_bin):
     return m.group(1) if m else out.strip().splitlines()[-1]
 
 
-def snnc_rate(run_bin, model_bin, xfile, n, steps, mode, threads, batch, work, reps):
-    """Best of `reps` runs (--json wall_seconds) and the largest peak RSS (MiB)."""
+def spawn(args):
+    """Runs args; returns (CPU seconds, peak RSS in MiB) of that process alone. /usr/bin/time
+    measures the RSS (a child forked from this Python process would count its pages)."""
+    if os.path.exists("/usr/bin/time"):
+        rep = os.path.join(tempfile.gettempdir(), f"snnc-bench-time-{os.getpid()}")
+        args = ["/usr/bin/time", "-f", "%U %S %M", "-o", rep] + args
+    p = subprocess.run(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    if p.returncode:
+        sys.exit(f"failed ({p.returncode}): {' '.join(args)}\n{p.stderr}")
+    if args[0] != "/usr/bin/time":
+        return float("nan"), float("nan")
+    u, s_, m = open(rep).read().split()[-3:]
+    return float(u) + float(s_), float(m) / 1024
+
+
+def snnc_rate(run_bin, model_bin, xfile, n, steps, mode, threads, batch, work, reps, load_cpu):
+    """Best of `reps` runs (--json wall_seconds), CPU seconds per sample (the process's CPU time
+    less `load_cpu`, that of loading the model and input), and the largest peak RSS (MiB)."""
     j = os.path.join(work, "r.json")
     args = [run_bin, model_bin, "--input", xfile, "--limit", str(n), "--steps", str(steps), "--mode", mode,
             "--threads", str(threads), "--batch", str(batch), "--json", j, "--quiet"]
-    best, rss = None, 0.0
+    best, rss, cpu = None, 0.0, float("inf")
     for _ in range(reps):
-        p = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        _, status, ru = os.wait4(p.pid, 0)
-        if status:
-            sys.exit(f"snnc-run failed ({status}): {' '.join(args)}\n{p.stderr.read().decode()}")
-        rss = max(rss, ru.ru_maxrss / 1024)
+        c, m = spawn(args)
+        rss = max(rss, m)
+        cpu = min(cpu, (c - load_cpu) / n)
         r = json.load(open(j))
         if best is None or r["wall_seconds"] < best["wall_seconds"]:
             best = r
-    return best, rss
+    return best, rss, cpu
+
+
+def load_cpu_seconds(run_bin, model_bin, xfile):
+    """CPU seconds of a run that only loads (one sample, one step, one thread): subtracted from
+    every run's CPU time."""
+    return min(spawn([run_bin, model_bin, "--input", xfile, "--limit", "1", "--steps", "1", "--threads", "1",
+                      "--quiet"])[0] for _ in range(2))
 
 
 def busiest_layer(model, run):
@@ -144,26 +165,33 @@ def bench_model(name, a, work, roof_bin):
     reps = 1 if a.quick else 3
     print(f"\n## {name}: T = {T}, T_exit = {t_exit}, {os.path.getsize(model_bin) / 2**20:.1f} MiB model.bin; "
           f"batch 1: {n1} samples, batch 64: {n64}")
+    load_cpu = load_cpu_seconds(a.snnc_run, model_bin, xfile)
     hdr = (f"{'steps':>9} {'batch':>5} | {'event/s':>8} {'dense/s':>8} {'torch/s':>8} | {'ev/torch':>8} "
-           f"{'ev/dense':>8} | {'syn.ev/s/thr':>12} {'firing':>7} | agree")
+           f"{'ev/dense':>8} | {'ev ms':>7} {'torch ms':>8} {'cpu ratio':>9} | {'syn.ev/s/thr':>12} "
+           f"{'adds/cpu s':>10} {'firing':>7} | agree")
     print(hdr + "\n" + "-" * len(hdr), flush=True)
     rows, ev64 = [], None
     for steps, label in ((T, "T"), (t_exit, "T_exit")):
         for batch, n in ((1, n1), (64, n64)):
-            ev, rss = snnc_rate(a.snnc_run, model_bin, xfile, n, steps, "event", a.threads, batch, work, reps)
-            de, _ = snnc_rate(a.snnc_run, model_bin, xfile, n, steps, "dense", a.threads, batch, work, reps)
-            tr, tpred = run_bench.torch_rate(model, x[:n], steps, batch, 1.0 if a.quick else 3.0)
+            ev, rss, ev_cpu = snnc_rate(a.snnc_run, model_bin, xfile, n, steps, "event", a.threads, batch, work,
+                                        reps, load_cpu)
+            de, _, _ = snnc_rate(a.snnc_run, model_bin, xfile, n, steps, "dense", a.threads, batch, work, reps,
+                                 load_cpu)
+            tcpu = []
+            tr, tpred = run_bench.torch_rate(model, x[:n], steps, batch, 1.0 if a.quick else 3.0, tcpu)
             evr, der = ev["samples_per_second"], de["samples_per_second"]
             syn = sum(ev["synaptic_events"].values())
             neurons = ev["neuron_updates"]
             firing = sum(sum(v) for v in ev["spikes"].values()) / max(1, neurons)
             agree = sum(int(p == q) for p, q in zip(ev["predictions"], tpred))
             print(f"{label + '=' + str(steps):>9} {batch:>5} | {evr:8.2f} {der:8.2f} {tr:8.2f} | {evr / tr:8.2f} "
-                  f"{evr / der:8.2f} | {syn / ev['wall_seconds'] / a.threads:12.3g} {100 * firing:6.1f}% | "
+                  f"{evr / der:8.2f} | {1e3 * ev_cpu:7.1f} {1e3 * tcpu[0]:8.1f} {tcpu[0] / ev_cpu:9.2f} | "
+                  f"{syn / ev['wall_seconds'] / a.threads:12.3g} {syn / n / ev_cpu:10.3g} {100 * firing:6.1f}% | "
                   f"{agree}/{n}", flush=True)
             rows.append(dict(model=name, steps=label, T=steps, batch=batch, event=evr, dense=der, torch=tr,
-                             syn_per_s_thread=syn / ev["wall_seconds"] / a.threads, firing=firing,
-                             agree=agree, n=n, rss_mib=rss))
+                             event_cpu_s=ev_cpu, torch_cpu_s=tcpu[0],
+                             syn_per_s_thread=syn / ev["wall_seconds"] / a.threads, syn_per_cpu_s=syn / n / ev_cpu,
+                             firing=firing, agree=agree, n=n, rss_mib=rss))
             if batch == 64 and label == "T_exit":
                 ev64 = (ev, rss)
     ev, rss = ev64
@@ -175,15 +203,18 @@ def bench_model(name, a, work, roof_bin):
     print(f"busiest layer {lname}: {K} x {N} weights ({K * N * 4 / 2**20:.2f} MiB), {Q} output positions, "
           f"{fanin} weight rows added per output vector and step; {per_thread:.3g} adds/s per thread "
           f"at batch 64, T_exit")
+    cpu64 = next(r["event_cpu_s"] for r in rows if r["batch"] == 64 and r["steps"] == "T_exit")
+    all_rate = sum(ev["synaptic_events"].values()) / 64 / cpu64
+    print(f"  snnc-run, all layers, batch 64, T_exit: {all_rate:.3g} adds per CPU second")
     if roof_bin and N % 64 == 0:
         for r in roofline(roof_bin, N, K, Q, fanin, a.threads):
             print(f"  roofline ({r['isa']}, {r['threads']} thr, per CPU s): scatter {r['scatter_adds_per_s']:.3g} "
                   f"adds/s ({r['scatter_gb_per_s']:.3g} GB/s), gather {r['gather_adds_per_s']:.3g} adds/s "
                   f"({r['gather_gb_per_s']:.3g} GB/s)")
             if r["threads"] == 1:
-                print(f"  snnc event throughput / scatter roofline per thread: "
-                      f"{per_thread / r['scatter_adds_per_s']:.2f}, / gather roofline: "
-                      f"{per_thread / r['gather_adds_per_s']:.2f}")
+                print(f"  snnc-run adds per CPU second / scatter roofline of one thread: "
+                      f"{all_rate / r['scatter_adds_per_s']:.2f}; / gather roofline: "
+                      f"{all_rate / r['gather_adds_per_s']:.2f}")
     g = torch_gemm_rate(M, K, N)
     print(f"  PyTorch GEMM [{M} x {K}] @ [{K} x {N}] ({a.threads} thr): {g:.3g} MAC/s ({2 * g / 1e9:.1f} GFLOP/s)")
     acts = 0
@@ -191,11 +222,12 @@ def bench_model(name, a, work, roof_bin):
     for m in model.layers.values():
         if isinstance(m, (torch.nn.Conv2d, torch.nn.Linear, torch.nn.AvgPool2d, torch.nn.Flatten)):
             h = m(h)
-            acts += h.numel()
-    act_mib = acts * 12 * a.threads / 2**20  # out + idx + val per layer per worker
+        acts += h.numel()
+    # Per worker: out + idx + val (+ state) of every layer, for each of the 8 steps of a block.
+    act_mib = acts * 16 * 8 * a.threads / 2**20
     size = os.path.getsize(model_bin) / 2**20
     print(f"  peak RSS of snnc-run at batch 64, T_exit: {rss:.0f} MiB; model.bin {size:.1f} MiB, activations "
-          f"(out+idx+val of the synaptic/pool layers x {a.threads} workers) {act_mib:.1f} MiB; "
+          f"(16 bytes per neuron of every layer x 8 block steps x {a.threads} workers) {act_mib:.1f} MiB; "
           f"RSS / (2 x model.bin + activations) = {rss / (2 * size + act_mib):.2f}", flush=True)
     return rows
 
@@ -229,6 +261,8 @@ def main():
           f"CPU time of this process and its children: "
           f"{sum(resource.getrusage(w).ru_utime for w in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)):.0f} s")
     print("event/s, dense/s: snnc-run --mode=event / --mode=dense; torch/s: time-batched PyTorch forward;\n"
+          "ev ms, torch ms: CPU milliseconds per sample (all threads; snnc-run less its loading), cpu ratio = "
+          "torch ms / ev ms\n(robust to other load on a shared machine; the wall-clock ratio ev/torch is not);\n"
           f"both sides {a.threads} threads. syn.ev/s/thr: synaptic events (weight-row additions, floats) per second "
           "per thread, event mode.\nfiring: spikes per LIF neuron and step. agree: same predicted class as PyTorch.")
     if a.json:

@@ -70,14 +70,15 @@ def get_model(path, work):
     return m, onnx_path, 12, "UNTRAINED stand-in (random weights, BNTT stats calibrated on 512 images; T_exit set to 12)"
 
 
-def torch_rate(model, x, steps, batch, reps_time=3.0):
-    """Samples/s of the time-batched PyTorch forward; encoding precomputed."""
+def torch_rate(model, x, steps, batch, reps_time=3.0, cpu=None):
+    """Samples/s of the time-batched PyTorch forward; encoding precomputed. With a list `cpu`,
+    appends the process CPU seconds per sample of the timed loop (all threads)."""
     n = len(x)
     enc = [model.encode(x[b:b + batch], np.arange(b, min(b + batch, n)), steps) for b in range(0, n, batch)]
     preds = []
     with torch.no_grad():
         model(enc[0])  # warm-up
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         done = 0
         while True:
             for e in enc:
@@ -88,6 +89,8 @@ def torch_rate(model, x, steps, batch, reps_time=3.0):
             if time.perf_counter() - t0 > reps_time:
                 break
         dt = time.perf_counter() - t0
+        if cpu is not None:
+            cpu.append((time.process_time() - c0) / done)
     return done / dt, preds[:n]
 
 
