@@ -158,13 +158,16 @@ def bench_model(name, a, work, roof_bin):
     T, t_exit = model.num_steps, int(info["early_exit_step"])
     n1 = {"vgg11": 3, "vgg9": 4}.get(name, 32) if a.quick else {"vgg11": 8, "vgg9": 12}.get(name, 128)
     n64 = 64
+    # snnc-run at batch 64 (samples spread over the threads, one per worker): its rate does not
+    # depend on the count once every thread has samples, so --quick runs fewer (PyTorch gets 64).
+    m64 = {"vgg11": 8, "vgg9": 16}.get(name, 64) if a.quick else n64
     rng = np.random.default_rng(2)
     x = rng.random((n64,) + model.input_shape, dtype=np.float32)
     xfile = os.path.join(work, f"{name}-x.npy")
     np.save(xfile, x)
     reps = 1 if a.quick else 3
     print(f"\n## {name}: T = {T}, T_exit = {t_exit}, {os.path.getsize(model_bin) / 2**20:.1f} MiB model.bin; "
-          f"batch 1: {n1} samples, batch 64: {n64}")
+          f"batch 1: {n1} samples, batch 64: {n64} (snnc-run: {m64})")
     load_cpu = load_cpu_seconds(a.snnc_run, model_bin, xfile)
     hdr = (f"{'steps':>9} {'batch':>5} | {'event/s':>8} {'dense/s':>8} {'torch/s':>8} | {'ev/torch':>8} "
            f"{'ev/dense':>8} | {'ev ms':>7} {'torch ms':>8} {'cpu ratio':>9} | {'syn.ev/s/thr':>12} "
@@ -172,13 +175,13 @@ def bench_model(name, a, work, roof_bin):
     print(hdr + "\n" + "-" * len(hdr), flush=True)
     rows, ev64 = [], None
     for steps, label in ((T, "T"), (t_exit, "T_exit")):
-        for batch, n in ((1, n1), (64, n64)):
+        for batch, n, m in ((1, n1, n1), (64, m64, n64)):
             ev, rss, ev_cpu = snnc_rate(a.snnc_run, model_bin, xfile, n, steps, "event", a.threads, batch, work,
                                         reps, load_cpu)
             de, _, _ = snnc_rate(a.snnc_run, model_bin, xfile, n, steps, "dense", a.threads, batch, work, reps,
                                  load_cpu)
             tcpu = []
-            tr, tpred = run_bench.torch_rate(model, x[:n], steps, batch, 1.0 if a.quick else 3.0, tcpu)
+            tr, tpred = run_bench.torch_rate(model, x[:m], steps, batch, 1.0 if a.quick else 3.0, tcpu)
             evr, der = ev["samples_per_second"], de["samples_per_second"]
             syn = sum(ev["synaptic_events"].values())
             neurons = ev["neuron_updates"]
@@ -198,13 +201,13 @@ def bench_model(name, a, work, roof_bin):
     lname, mod, in_shape = busiest_layer(model, ev)
     M, K, N, Q = gemm_shape(mod, in_shape, t_exit * 64)
     syn_layer = ev["synaptic_events"][lname]
-    fanin = round(syn_layer / (64 * t_exit * Q * N)) if N else 1
+    fanin = round(syn_layer / (m64 * t_exit * Q * N)) if N else 1
     per_thread = syn_layer / ev["wall_seconds"] / a.threads
     print(f"busiest layer {lname}: {K} x {N} weights ({K * N * 4 / 2**20:.2f} MiB), {Q} output positions, "
           f"{fanin} weight rows added per output vector and step; {per_thread:.3g} adds/s per thread "
           f"at batch 64, T_exit")
-    cpu64 = next(r["event_cpu_s"] for r in rows if r["batch"] == 64 and r["steps"] == "T_exit")
-    all_rate = sum(ev["synaptic_events"].values()) / 64 / cpu64
+    r64 = next(r for r in rows if r["batch"] == 64 and r["steps"] == "T_exit")
+    all_rate = sum(ev["synaptic_events"].values()) / r64["n"] / r64["event_cpu_s"]
     print(f"  snnc-run, all layers, batch 64, T_exit: {all_rate:.3g} adds per CPU second")
     if roof_bin and N % 64 == 0:
         for r in roofline(roof_bin, N, K, Q, fanin, a.threads):
