@@ -1,9 +1,11 @@
 //===- Kernels.h - per-layer step kernels of the CPU executor -------------===//
 //
 // Internal to the runtime. Each kernel runs one layer for one step of one
-// sample. Every layer leaves its full output in `out` (channels-last physical
-// order); layers whose consumers run event-driven also leave the list of
-// non-zero outputs (ascending index, value) in idx/val. Synaptic kernels (conv,
+// sample (convolution and dense: for the steps of one block, and one part of
+// the work when a team of threads shares the sample). Every layer leaves its
+// full output in `out` (channels-last physical order); layers whose consumers
+// run event-driven also leave the list of non-zero outputs (ascending index,
+// value) in idx/val. Synaptic kernels (conv,
 // dense, average pool) take either that event list or the dense input; both
 // visit inputs in ascending index order and add the same products, so the two
 // paths give bit-identical sums (adding the zero products of the dense path
