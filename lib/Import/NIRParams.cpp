@@ -58,6 +58,11 @@ Discrete discretiseLIF(double tau, double r, double vLeak, double dt,
           static_cast<float>(vLeak * k)};
 }
 
+Continuous continuousLIF(float beta, float gain, float bias, double dt) {
+  double tau = dt / (1.0 - static_cast<double>(beta));
+  return {tau, gain * tau / dt, bias * tau / dt};
+}
+
 namespace nir {
 
 NodeParams::NodeParams(const FlatNode &node, const std::string &file,
