@@ -48,6 +48,9 @@ private:
   bool affine(int i, const Layer &l);
   bool lif(int i, const Layer &l);
   bool readout(int i, const Layer &l);
+  bool synapse(int i, const google::protobuf::RepeatedField<float> &leak,
+               const google::protobuf::RepeatedField<float> &gain,
+               std::vector<double> *tau, std::vector<double> *w);
   /// A new node fed by layer `input`'s sources; becomes layer i's source.
   Node &add(int i, const std::string &type, int input,
             const std::string &suffix = "");
@@ -302,7 +305,8 @@ bool Exporter::lif(int i, const Layer &l) {
     metadata["reset"] = nir::stringField(resetName(reset));
   }
   std::vector<double> vReset(thr.size(), p.reset_value());
-  if (allOne && noBias) {
+  bool cuba = p.syn_leak_size() > 0;
+  if (allOne && noBias && !cuba) {
     Node &n = add(i, "IF", l.inputs(0));
     n.fields["r"] = field(dbl(gain));
     n.fields["v_threshold"] = field(dbl(thr));
@@ -322,13 +326,36 @@ bool Exporter::lif(int i, const Layer &l) {
     vLeak.push_back(k.vLeak);
   }
   // float64: the importer's discretisation then gives back beta exactly.
-  Node &n = add(i, "LIF", l.inputs(0));
-  n.fields["tau"] = field(tau, 8);
+  Node &n = add(i, cuba ? "CubaLIF" : "LIF", l.inputs(0));
+  if (cuba) {
+    std::vector<double> tauSyn, wIn;
+    if (!synapse(i, p.syn_leak(), p.syn_gain(), &tauSyn, &wIn))
+      return false;
+    n.fields["tau_syn"] = field(tauSyn, 8);
+    n.fields["w_in"] = field(wIn, 8);
+  }
+  n.fields[cuba ? "tau_mem" : "tau"] = field(tau, 8);
   n.fields["r"] = field(r, 8);
   n.fields["v_leak"] = field(vLeak, 8);
   n.fields["v_threshold"] = field(dbl(thr));
   n.fields["v_reset"] = field(vReset);
   n.metadata = std::move(metadata);
+  return true;
+}
+
+/// CubaLIF/CubaLI's synapse: tau_syn = dt/(1 - alpha), w_in = gain tau_syn/dt.
+bool Exporter::synapse(int i,
+                       const google::protobuf::RepeatedField<float> &leak,
+                       const google::protobuf::RepeatedField<float> &gain,
+                       std::vector<double> *tau, std::vector<double> *w) {
+  for (int c = 0; c < leak.size(); ++c) {
+    if (!(leak[c] < 1.0f))
+      return refuse(i, "a synapse with leak 1 (channel " + std::to_string(c) +
+                           "): NIR's CubaLIF/CubaLI synapse always decays");
+    Continuous k = continuousLIF(leak[c], gain[c], 0.0f, o.dt);
+    tau->push_back(k.tau);
+    w->push_back(k.r);
+  }
   return true;
 }
 
@@ -352,10 +379,22 @@ bool Exporter::readout(int i, const Layer &l) {
       integrator &= leak[c] == 1.0;
       noBias &= bias[c] == 0.0;
     }
-    if (integrator && !noBias)
-      return refuse(i, "a membrane readout with leak 1 and a bias: NIR's I "
-                       "has no bias");
-    Node &n = add(i, integrator ? "I" : "LI", input, "_membrane");
+    bool cuba = p.syn_leak_size() > 0;
+    if (integrator && (!noBias || cuba))
+      return refuse(i, "a membrane readout with leak 1 and a bias or a "
+                       "synapse: NIR's I has neither");
+    Node &n = add(i,
+                  integrator ? "I"
+                  : cuba     ? "CubaLI"
+                             : "LI",
+                  input, "_membrane");
+    if (cuba) {
+      std::vector<double> tauSyn, wIn;
+      if (!synapse(i, p.syn_leak(), p.syn_gain(), &tauSyn, &wIn))
+        return false;
+      n.fields["tau_syn"] = nir::floatField(tauSyn, {C}, 8);
+      n.fields["w_in"] = nir::floatField(wIn, {C}, 8);
+    }
     if (integrator) {
       n.fields["r"] = nir::floatField(gain, {C});
     } else {
@@ -368,7 +407,7 @@ bool Exporter::readout(int i, const Layer &l) {
         r.push_back(k.r);
         vLeak.push_back(k.vLeak);
       }
-      n.fields["tau"] = nir::floatField(tau, {C}, 8);
+      n.fields[cuba ? "tau_mem" : "tau"] = nir::floatField(tau, {C}, 8);
       n.fields["r"] = nir::floatField(r, {C}, 8);
       n.fields["v_leak"] = nir::floatField(vLeak, {C}, 8);
     }

@@ -16,6 +16,7 @@
 #include "snnc/runtime/Executor.h"
 
 #include "Kernels.h"
+#include "KernelsCuba.h"
 
 #include <fmt/format.h>
 
@@ -81,6 +82,8 @@ public:
       b.out.assign(L.numel, 0.0f);
       if (L.kind == Kind::Lif || L.kind == Kind::Readout)
         b.state.assign(L.numel, 0.0f);
+      if (detail::hasSynapse(L))
+        b.syn.assign(L.numel, 0.0f);
       if (L.kind == Kind::Encode)
         b.aux.assign(L.numel * L.encSteps, 0.0f);
       // Consumers that read event lists: synaptic layers, and average pools
@@ -121,6 +124,7 @@ public:
       const Layer &L = net.layers[l];
       Buf &b = bufs[l];
       std::fill(b.state.begin(), b.state.end(), 0.0f);
+      std::fill(b.syn.begin(), b.syn.end(), 0.0f);
       if (L.kind == Kind::Lif) // s_{-1} = 0 for the delayed reset
         std::fill(b.out.begin(), b.out.end(), 0.0f);
       if (L.kind == Kind::Encode)
@@ -234,7 +238,10 @@ private:
         break;
       }
       case Kind::Lif: {
-        int64_t n = K.lifStep(L, t, bufs[L.inputs[0]].out.data(), b);
+        const float *x = bufs[L.inputs[0]].out.data();
+        if (detail::hasSynapse(L))
+          x = detail::cubaSynapse(L, x, b.syn);
+        int64_t n = K.lifStep(L, t, x, b);
         stats.spikes[l][t] += n;
         if (sampleOut)
           sampleOut[lifIndex * steps + t] = static_cast<int32_t>(n);
@@ -245,6 +252,8 @@ private:
       }
       case Kind::Readout: {
         const float *in = bufs[L.inputs[0]].out.data();
+        if (detail::hasSynapse(L))
+          in = detail::cubaSynapse(L, in, b.syn);
         if (!L.membrane) {
           for (int64_t p = 0; p < L.numel; ++p)
             b.state[p] += in[p];

@@ -30,6 +30,7 @@ struct Buf {
   std::vector<float>
       state; // LIF membrane, READOUT accumulator, encoder |x| cache
   std::vector<float> aux; // encoder: input in physical order
+  std::vector<float> syn; // CUBA synaptic current (KernelsCuba.h)
 };
 
 /// Input of a synaptic kernel: an event list (events = true) or the dense
