@@ -34,8 +34,8 @@ int main(int argc, char **argv) {
       argc, argv, "snnc optimizer driver\n", registry);
   mlir::MlirOptMainConfig config =
       mlir::MlirOptMainConfig::createFromCLOptions();
-  // Listing dialects or passes reads no input: MLIR's own driver does it.
-  if (config.shouldShowDialects() || config.shouldListPasses())
+  // Listing dialects reads no input: MLIR's own driver does it.
+  if (config.shouldShowDialects())
     return mlir::asMainReturnCode(
         mlir::MlirOptMain(argc, argv, inputPath, outputPath, registry));
 
