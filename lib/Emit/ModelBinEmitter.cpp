@@ -218,6 +218,10 @@ LogicalResult Emitter::emit(Operation *op, modelbin::Layer *layer) {
                  0.0f);
         setTable(params->mutable_gain(), lif.getGainTable(), steps, channels,
                  1.0f);
+        for (float v : lif.getSynLeak().value_or(ArrayRef<float>()))
+          params->add_syn_leak(v);
+        for (float v : lif.getSynGain().value_or(ArrayRef<float>()))
+          params->add_syn_gain(v);
         return success();
       })
       .Case([&](ReadoutOp readout) {
@@ -232,6 +236,10 @@ LogicalResult Emitter::emit(Operation *op, modelbin::Layer *layer) {
           params->add_gain(v);
         for (float v : readout.getBias().value_or(ArrayRef<float>()))
           params->add_bias(v);
+        for (float v : readout.getSynLeak().value_or(ArrayRef<float>()))
+          params->add_syn_leak(v);
+        for (float v : readout.getSynGain().value_or(ArrayRef<float>()))
+          params->add_syn_gain(v);
         return success();
       })
       .Default([&](Operation *other) {

@@ -121,6 +121,12 @@ std::string renderSummaryJSON(const modelbin::Model &model) {
     gamma[row.layer()] = std::move(means);
   }
   doc["gamma_mean"] = std::move(gamma);
+  auto values = [](const auto &field) {
+    json list = json::array();
+    for (float v : field)
+      list.push_back(shortest(v));
+    return list;
+  };
   json fold = json::object();
   for (const modelbin::Layer &layer : model.layers()) {
     if (layer.kind() != modelbin::Layer::LIF)
@@ -135,6 +141,10 @@ std::string renderSummaryJSON(const modelbin::Model &model) {
     tables["leak"] = table(layer.lif().leak());
     tables["bias"] = table(layer.lif().bias());
     tables["gain"] = table(layer.lif().gain());
+    if (layer.lif().syn_leak_size()) { // a CUBA synapse (NIR CubaLIF)
+      tables["syn_leak"] = values(layer.lif().syn_leak());
+      tables["syn_gain"] = values(layer.lif().syn_gain());
+    }
     fold[layer.name()] = std::move(tables);
   }
   doc["fold"] = std::move(fold);
@@ -142,17 +152,15 @@ std::string renderSummaryJSON(const modelbin::Model &model) {
   for (const modelbin::Layer &layer : model.layers()) {
     if (!layer.has_readout() || !layer.readout().membrane())
       continue;
-    auto values = [](const auto &field) {
-      json list = json::array();
-      for (float v : field)
-        list.push_back(shortest(v));
-      return list;
-    };
     doc["readout"] = {{"layer", layer.name()},
                       {"membrane", true},
                       {"leak", values(layer.readout().leak())},
                       {"gain", values(layer.readout().gain())},
                       {"bias", values(layer.readout().bias())}};
+    if (layer.readout().syn_leak_size()) {
+      doc["readout"]["syn_leak"] = values(layer.readout().syn_leak());
+      doc["readout"]["syn_gain"] = values(layer.readout().syn_gain());
+    }
   }
   return doc.dump(1, ' ', false, nlohmann::json::error_handler_t::replace) +
          "\n";

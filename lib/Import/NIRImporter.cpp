@@ -39,7 +39,8 @@ using nir::NodeParams;
 
 const char *kSupported =
     "Input, Output, Affine, Linear, Conv2d, SumPool2d, AvgPool2d, Flatten, "
-    "Threshold, IF, LIF, LI and I (before the Output), NIRGraph";
+    "Threshold, IF, LIF, CubaLIF, LI, CubaLI and I (before the Output), "
+    "NIRGraph";
 
 class NIRBuilder {
 public:
@@ -59,6 +60,11 @@ private:
   LogicalResult neuron(const NodeParams &p, Value x, Value *out);
   LogicalResult integrator(const NodeParams &p, Value x, Value *out);
   FailureOr<Value> sum(const FlatNode &n, ArrayRef<Value> inputs);
+  /// A CUBA synapse table, or null for a neuron without one.
+  DenseF32ArrayAttr synapse(ArrayRef<float> values) {
+    return values.empty() ? DenseF32ArrayAttr()
+                          : b.getDenseF32ArrayAttr(values);
+  }
   Location locOf(const std::string &name) {
     return NameLoc::get(b.getStringAttr(name), fileLoc);
   }
@@ -256,7 +262,8 @@ LogicalResult NIRBuilder::neuron(const NodeParams &p, Value x, Value *out) {
       leak ? ElementsAttr() : table(n->leak, "leak"),
       bias == 0.0f ? ElementsAttr() : table(n->bias, "bias"),
       gain == 1.0f ? ElementsAttr() : table(n->gain, "gain"),
-      n->resetValue != 0.0f ? b.getF32FloatAttr(n->resetValue) : FloatAttr());
+      n->resetValue != 0.0f ? b.getF32FloatAttr(n->resetValue) : FloatAttr(),
+      synapse(n->synLeak), synapse(n->synGain));
   return finish(p, op, out);
 }
 
@@ -269,7 +276,8 @@ LogicalResult NIRBuilder::integrator(const NodeParams &p, Value x, Value *out) {
   auto op = b.create<ReadoutOp>(
       locOf(p.name), RankedTensorType::get(type.getShape(), b.getF32Type()), x,
       b.getUnitAttr(), b.getDenseF32ArrayAttr(n->leak),
-      b.getDenseF32ArrayAttr(n->gain), b.getDenseF32ArrayAttr(n->bias));
+      b.getDenseF32ArrayAttr(n->gain), b.getDenseF32ArrayAttr(n->bias),
+      synapse(n->synLeak), synapse(n->synGain));
   if (failed(finish(p, op, out)))
     return failure();
   readout = *out;
@@ -312,9 +320,9 @@ LogicalResult NIRBuilder::node(const FlatNode &n, Value x, Value *result) {
     return pool(p, x, type == "SumPool2d", result);
   if (type == "Flatten")
     return flatten(p, x, result);
-  if (type == "LIF" || type == "IF" || type == "Threshold")
+  if (type == "LIF" || type == "IF" || type == "Threshold" || type == "CubaLIF")
     return neuron(p, x, result);
-  if (type == "LI" || type == "I")
+  if (type == "LI" || type == "I" || type == "CubaLI")
     return integrator(p, x, result);
   return p.error() << "unsupported NIR node type '" << type
                    << "'; snnc supports " << kSupported;
@@ -392,7 +400,7 @@ OwningOpRef<ModuleOp> NIRBuilder::run(const nir::FlatGraph &graph) {
     readout = b.create<ReadoutOp>(
         locOf(graph.nodes[output].name),
         RankedTensorType::get(type.getShape(), b.getF32Type()), result, nullptr,
-        nullptr, nullptr, nullptr);
+        nullptr, nullptr, nullptr, nullptr, nullptr);
   }
   if (cast<ShapedType>(readout.getType()).getRank() != 1)
     return emitError(fileLoc)

@@ -58,6 +58,11 @@ Discrete discretiseLIF(double tau, double r, double vLeak, double dt,
           static_cast<float>(vLeak * k)};
 }
 
+Continuous continuousLIF(float beta, float gain, float bias, double dt) {
+  double tau = dt / (1.0 - static_cast<double>(beta));
+  return {tau, gain * tau / dt, bias * tau / dt};
+}
+
 namespace nir {
 
 NodeParams::NodeParams(const FlatNode &node, const std::string &file,
@@ -253,6 +258,34 @@ bool isFloat32(const NodeParams &p, StringRef field) {
   return f && f->isFloat && f->bytes == 4;
 }
 
+/// The synapse of CubaLIF/CubaLI: tau_syn di/dt = -i + w_in x discretised as
+/// the membrane is (alpha = 1 - dt/tau_syn, gain w_in dt/tau_syn); without
+/// w_in an unscaled input (gain 1), as without r.
+LogicalResult synapse(const NodeParams &p, ArrayRef<int64_t> layer, double dt,
+                      Neuron *n) {
+  FailureOr<SmallVector<float>> tau =
+      perChannel(p, "tau_syn", layer, std::nullopt);
+  if (failed(tau))
+    return failure();
+  bool defaultW = !p.node.node->field("w_in");
+  FailureOr<SmallVector<float>> w = SmallVector<float>();
+  if (!defaultW && failed(w = perChannel(p, "w_in", layer, 1.0f)))
+    return failure();
+  for (size_t c = 0; c < tau->size(); ++c) {
+    double t = (*tau)[c];
+    if (!(t >= dt))
+      return p.fieldError("tau_syn")
+             << "channel " << c << ": " << snn::formatNumber(t)
+             << ", expected >= --nir-dt = " << snn::formatNumber(dt)
+             << " (alpha = 1 - dt/tau_syn must not be negative)";
+    Discrete d = discretiseLIF(t, defaultW ? t / dt : (*w)[c], 0.0, dt,
+                               isFloat32(p, "tau_syn"));
+    n->synLeak.push_back(d.beta);
+    n->synGain.push_back(d.gain);
+  }
+  return success();
+}
+
 } // namespace
 
 FailureOr<Neuron> discreteNeuron(const NodeParams &p, ArrayRef<int64_t> layer,
@@ -263,11 +296,15 @@ FailureOr<Neuron> discreteNeuron(const NodeParams &p, ArrayRef<int64_t> layer,
   n.leak.assign(C, 1.0f);
   n.gain.assign(C, 1.0f);
   n.bias.assign(C, 0.0f);
-  bool leaky = type == "LIF" || type == "LI";
-  bool spiking = type == "LIF" || type == "IF";
+  bool cuba = type == "CubaLIF" || type == "CubaLI";
+  bool leaky = type == "LIF" || type == "LI" || cuba;
+  bool spiking = type == "LIF" || type == "IF" || type == "CubaLIF";
+  const char *tauField = cuba ? "tau_mem" : "tau";
   FailureOr<SmallVector<float>> tau, r, vLeak, thr, vReset;
+  if (cuba && failed(synapse(p, layer, dt, &n)))
+    return failure();
   if (leaky) {
-    tau = perChannel(p, "tau", layer, std::nullopt);
+    tau = perChannel(p, tauField, layer, std::nullopt);
     vLeak = perChannel(p, "v_leak", layer, 0.0f);
     if (failed(tau) || failed(vLeak))
       return failure();
@@ -306,16 +343,16 @@ FailureOr<Neuron> discreteNeuron(const NodeParams &p, ArrayRef<int64_t> layer,
     }
     double t = (*tau)[c];
     if (!(t > 0))
-      return p.fieldError("tau") << "channel " << c << ": "
-                                 << snn::formatNumber(t) << ", expected > 0";
+      return p.fieldError(tauField) << "channel " << c << ": "
+                                    << snn::formatNumber(t) << ", expected > 0";
     if (dt > t)
-      return p.fieldError("tau")
+      return p.fieldError(tauField)
              << "channel " << c << ": tau = " << snn::formatNumber(t)
              << " is shorter than --nir-dt = " << snn::formatNumber(dt)
              << " (beta = 1 - dt/tau would be negative); give the step the "
                 "exporter used (docs/nir.md)";
     double rc = defaultR ? t / dt : static_cast<double>((*r)[c]);
-    Discrete d = discretiseLIF(t, rc, (*vLeak)[c], dt, isFloat32(p, "tau"));
+    Discrete d = discretiseLIF(t, rc, (*vLeak)[c], dt, isFloat32(p, tauField));
     n.leak[c] = d.beta;
     n.gain[c] = d.gain;
     n.bias[c] = d.bias;

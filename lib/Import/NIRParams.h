@@ -74,6 +74,8 @@ mlir::FailureOr<llvm::SmallVector<int64_t>> inputShape(const NodeParams &p);
 /// A neuron node discretised per channel (dim 0 of the layer).
 struct Neuron {
   llvm::SmallVector<float> leak, threshold, gain, bias;
+  /// CubaLIF/CubaLI: the synapse (syn = synLeak syn + synGain x), else empty.
+  llvm::SmallVector<float> synLeak, synGain;
   snn::ResetMode reset = snn::ResetMode::Hard;
   float resetValue = 0;
 };

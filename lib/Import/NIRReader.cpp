@@ -44,14 +44,6 @@ private:
   herr_t (*close)(hid_t);
 };
 
-void silenceHDF5() {
-  static bool done = [] {
-    H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
-    return true;
-  }();
-  (void)done;
-}
-
 class Reader {
 public:
   explicit Reader(std::string *error) : error(error) {}
@@ -273,6 +265,14 @@ bool Reader::readNode(hid_t group, const std::string &name,
 }
 
 } // namespace
+
+void silenceHDF5() {
+  static bool done = [] {
+    H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+    return true;
+  }();
+  (void)done;
+}
 
 int64_t Field::numel() const {
   int64_t n = 1;

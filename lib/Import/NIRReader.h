@@ -42,6 +42,9 @@ struct Node {
   std::string path; // HDF5 path, for messages ("/node/nodes/fc1")
   std::string type; // the `type` dataset
   std::map<std::string, Field> fields;
+  /// The `metadata/` datasets: written by the exporter (NIRWriter.cpp), not
+  /// read (NIR leaves them free-form).
+  std::map<std::string, Field> metadata;
   std::unique_ptr<Graph> graph; // for type NIRGraph
   const Field *field(const std::string &key) const {
     auto it = fields.find(key);
@@ -65,6 +68,22 @@ bool looksLikeHDF5(const char *bytes, size_t size);
 /// Reads `path`. On failure returns false and sets `error` to a message that
 /// names the HDF5 path and the rule (without the file name).
 bool readFile(const std::string &path, File *file, std::string *error);
+
+/// Switches HDF5's automatic error printing off (once per process).
+void silenceHDF5();
+
+/// Writes `file` to `path` in the layout nir.write produces (NIRWriter.cpp):
+/// strings as variable-length UTF-8, floats as float32 or float64
+/// (Field::bytes), other numbers as int64, `edges` as an (E, 2) string dataset.
+/// It writes a temporary file beside `path` and renames it, so a failure leaves
+/// no output.
+bool writeFile(const std::string &path, const File &file, std::string *error);
+
+/// Field constructors for the writer.
+Field floatField(std::vector<double> values, std::vector<int64_t> shape,
+                 int bytes = 4);
+Field intField(std::vector<int64_t> values, std::vector<int64_t> shape);
+Field stringField(const std::string &value);
 
 } // namespace snnc::nir
 

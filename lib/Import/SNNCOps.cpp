@@ -130,10 +130,10 @@ LogicalResult importLIF(GraphImporter &g) {
   OpBuilder &b = g.builder();
   auto type = RankedTensorType::get(typeOf(*x).getShape(),
                                     SpikeType::get(g.context(), false));
-  return g.finish(b.create<LIFOp>(g.loc(), type, *x, b.getF32FloatAttr(*leak),
-                                  b.getF32FloatAttr(*threshold),
-                                  ResetModeAttr::get(g.context(), *mode),
-                                  nullptr, nullptr, nullptr, nullptr, nullptr));
+  return g.finish(b.create<LIFOp>(
+      g.loc(), type, *x, b.getF32FloatAttr(*leak),
+      b.getF32FloatAttr(*threshold), ResetModeAttr::get(g.context(), *mode),
+      nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr));
 }
 
 LogicalResult importReadout(GraphImporter &g) {
@@ -145,7 +145,7 @@ LogicalResult importReadout(GraphImporter &g) {
   OpBuilder &b = g.builder();
   return g.finish(b.create<ReadoutOp>(
       g.loc(), RankedTensorType::get(typeOf(*x).getShape(), b.getF32Type()), *x,
-      UnitAttr(), nullptr, nullptr, nullptr));
+      UnitAttr(), nullptr, nullptr, nullptr, nullptr, nullptr));
 }
 
 const OpEntry kSNNCOps[] = {

@@ -219,6 +219,15 @@ struct FoldBNTTPass : public snnc::impl::SNNFoldBNTTBase<FoldBNTTPass> {
                          "per-step tables");
         continue;
       }
+      // The synapse of a CUBA neuron filters the BNTT's output over steps, so
+      // a per-step scale cannot move past it into the membrane's tables.
+      if (lif.getSynLeak()) {
+        bntt.emitWarning("not folded: the following snn.lif is current-based "
+                         "(CUBA), whose synaptic current sums the BNTT's "
+                         "output over steps; it stays a per-step channel "
+                         "affine map (exact)");
+        continue;
+      }
       // The fold rescales the membrane by 1/|k_t| per step: a reset to a
       // non-zero value or a reset one step late would need its own tables.
       if ((lif.getReset() != ResetMode::Soft &&

@@ -4,7 +4,8 @@ The tests build their NIR inputs with :func:`write` (no `nir` package needed: ev
 dataset, `/version`, `/node` with `type`, one dataset per field, NIRGraphs with `nodes/` and an
 (E, 2) `edges` string dataset) and check snnc-run against :func:`simulate`, a numpy reference of
 the discrete semantics in docs/nir.md (beta = 1 - dt/tau, gain r*dt/tau, zero reset to v_reset,
-IF/I gain r, LI/I membrane read after the last step, a spiking output read as the spike count).
+IF/I gain r, LI/I membrane read after the last step, a spiking output read as the spike count,
+CubaLIF/CubaLI's synaptic current alpha = 1 - dt/tau_syn, gain w_in*dt/tau_syn before it).
 """
 import h5py
 import numpy as np
@@ -93,6 +94,24 @@ def _bcast(per_channel, shape):
     return per_channel.astype(np.float32).reshape((shape[0],) + (1,) * (len(shape) - 1))
 
 
+def _unit(gain):
+    """A gain within 4 float32 ulps of 1 is 1 (r = tau/dt rounded), as snnc reads it."""
+    return np.where(np.abs(gain - 1) <= 4 * 2.0**-24, 1.0, gain)
+
+
+def _synapse(node, state, name, v, dt):
+    """CubaLIF/CubaLI's synaptic current: i = alpha i + w x with alpha = 1 - dt/tau_syn and
+    w = w_in dt/tau_syn (1 without w_in), two float32 roundings; returns i."""
+    shape = v.shape[1:]
+    tau = _per_channel(node["tau_syn"], shape)
+    alpha = (1 - dt / tau).astype(np.float32)
+    w = _unit(_per_channel(node["w_in"], shape) * dt / tau) if "w_in" in node else np.ones_like(tau)
+    i = state.get(name + ".syn", np.zeros_like(v))
+    i = (_bcast(alpha, shape) * i).astype(np.float32) + (_bcast(w, shape) * v).astype(np.float32)
+    state[name + ".syn"] = i
+    return i
+
+
 def simulate(nodes, order, x, dt=1e-4):
     """Runs a chain `order` of node names (Input first, Output last) on x [N, T, ...] and
     returns (outputs [N, classes], spike counts {name: [N]}). Float32 throughout."""
@@ -117,14 +136,17 @@ def simulate(nodes, order, x, dt=1e-4):
                 counts[name] = counts.get(name, 0) + v.reshape(n_samples, -1).sum(1)
             elif kind == "Flatten":
                 v = v.reshape(n_samples, -1)
-            elif kind in ("LIF", "IF", "LI", "I"):
+            elif kind in ("LIF", "IF", "LI", "I", "CubaLIF", "CubaLI"):
                 shape = v.shape[1:]
+                if kind.startswith("Cuba"):
+                    v = _synapse(node, state, name, v, dt)
+                    kind = kind[4:]
+                    node = dict(node, tau=node["tau_mem"])
                 if kind in ("LIF", "LI"):
                     tau = _per_channel(node["tau"], shape)
                     r = _per_channel(node.get("r", tau / dt), shape)
                     beta = (1 - dt / tau).astype(np.float32)
-                    gain = r * dt / tau
-                    gain = np.where(np.abs(gain - 1) <= 4 * 2.0**-24, 1.0, gain)
+                    gain = _unit(r * dt / tau)
                     bias = _per_channel(node.get("v_leak", 0.0), shape) * dt / tau
                 else:
                     beta = np.ones(shape[0], np.float32)
@@ -148,10 +170,10 @@ def simulate(nodes, order, x, dt=1e-4):
             else:
                 raise ValueError(f"simulate: node type {kind} not in the reference")
         last = order[-2]
-        if nodes[last]["type"] in ("LI", "I"):
+        if nodes[last]["type"] in ("LI", "I", "CubaLI"):
             out = v
         else:
             out = v if out is None else out + v
-    if nodes[order[-2]]["type"] not in ("LI", "I"):
+    if nodes[order[-2]]["type"] not in ("LI", "I", "CubaLI"):
         out = out / np.float32(steps)
     return out, counts

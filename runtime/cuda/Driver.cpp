@@ -67,6 +67,8 @@ std::string unsupportedForm(const Network &net) {
     if (L.kind == Kind::Readout && L.membrane)
       return fmt::format("layer '{}': a membrane (leaky-integrator) readout",
                          L.name);
+    if (!L.synLeak.empty())
+      return fmt::format("layer '{}': a current-based (CUBA) synapse", L.name);
     if (L.kind == Kind::Encode && L.perStep)
       return fmt::format("layer '{}': a per-step (STEPS) input", L.name);
   }
@@ -76,7 +78,7 @@ std::string unsupportedForm(const Network &net) {
 bool buildPlan(const Network &net, Plan *plan, std::string *error) {
   if (std::string form = unsupportedForm(net); !form.empty()) {
     *error = "the CUDA backend does not support " + form +
-             " (format version 3); run it with --backend=cpu";
+             " (format version 3 or 4); run it with --backend=cpu";
     return false;
   }
   *plan = Plan();

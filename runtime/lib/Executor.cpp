@@ -19,6 +19,7 @@
 #include "snnc/runtime/Executor.h"
 
 #include "Kernels.h"
+#include "KernelsCuba.h"
 #include "Team.h"
 
 #include <fmt/format.h>
@@ -93,6 +94,8 @@ public:
       Buf &b = slots[0][l];
       if (L.kind == Kind::Lif || L.kind == Kind::Readout)
         b.state.assign(L.numel, 0.0f);
+      if (detail::hasSynapse(L))
+        b.syn.assign(L.numel, 0.0f);
       if (L.kind == Kind::Encode)
         b.aux.assign(L.numel * L.encSteps, 0.0f);
       // Consumers that read event lists: synaptic layers, and average pools
@@ -143,6 +146,7 @@ public:
       const Layer &L = net.layers[l];
       Buf &b = at(l);
       std::fill(b.state.begin(), b.state.end(), 0.0f);
+      std::fill(b.syn.begin(), b.syn.end(), 0.0f);
       if (L.kind == Kind::Lif) // s_{-1} = 0 for the delayed reset
         for (std::vector<Buf> &slot : slots)
           std::fill(slot[l].out.begin(), slot[l].out.end(), 0.0f);
@@ -219,6 +223,7 @@ private:
       Buf &from = slots[home[l]][l], &to = slots[k][l];
       std::swap(from.state, to.state);
       std::swap(from.aux, to.aux);
+      std::swap(from.syn, to.syn);
       home[l] = k;
     }
     return slots[k][l];
@@ -319,7 +324,10 @@ private:
       const int prev = k == 0 ? block - 1 : k - 1;
       if (L.reset == Reset::SubtractDelayed && prev != k && t > 0)
         b.out = at(l, prev).out;
-      int64_t n = lifParts(L, t, input(0), b);
+      const float *x = input(0);
+      if (detail::hasSynapse(L))
+        x = detail::cubaSynapse(L, x, b.syn);
+      int64_t n = lifParts(L, t, x, b);
       stats.spikes[l][t] += n;
       if (sampleOut)
         sampleOut[lifIndex[l] * steps + t] = static_cast<int32_t>(n);
@@ -328,6 +336,8 @@ private:
     }
     case Kind::Readout: {
       const float *in = input(0);
+      if (detail::hasSynapse(L))
+        in = detail::cubaSynapse(L, in, b.syn);
       if (!L.membrane) {
         for (int64_t p = 0; p < L.numel; ++p)
           b.state[p] += in[p];

@@ -35,6 +35,7 @@ struct Buf {
   // Event list by position (for gather convolutions): the events of position
   // s are idx/val[pos[s] .. pos[s+1]); empty when no consumer needs it.
   std::vector<int32_t> pos;
+  std::vector<float> syn; // CUBA synaptic current (KernelsCuba.h)
 };
 
 /// Input of a synaptic kernel: an event list (events = true) or the dense

@@ -91,6 +91,16 @@ bool usesGeneralNeurons(const Model &m) {
   return false;
 }
 
+/// Current-based neurons (format version 4): a synaptic state in a LIF or a
+/// membrane readout.
+bool usesCuba(const Model &m) {
+  for (const Layer &l : m.layers())
+    if ((l.has_lif() && l.lif().syn_leak_size()) ||
+        (l.has_readout() && l.readout().syn_leak_size()))
+      return true;
+  return false;
+}
+
 /// An ONNX ModelProto starts with field 1 (ir_version, a small varint) and
 /// then one of its string/message fields (producer_name, graph, opset_import,
 /// ...): enough to tell a user who passes an .onnx file what to do.
@@ -115,6 +125,8 @@ bool parsePayload(const void *data, size_t size, Model *m, std::string *error) {
 }
 
 uint32_t requiredFormatVersion(const Model &m) {
+  if (usesCuba(m))
+    return kFormatVersionCuba;
   if (usesGeneralNeurons(m))
     return kFormatVersionGeneral;
   return usesNormalisation(m) ? kFormatVersionNormalised : kFormatVersion;
@@ -155,10 +167,10 @@ bool parseModel(const void *data, size_t size, Model *m, std::string *error) {
                    : "header: magic (bytes 0-7) is not \"SNNCMBIN\": not a "
                      "model.bin file");
   uint64_t version = getLE(p + 8, 4);
-  if (version < kFormatVersion || version > kFormatVersionGeneral)
+  if (version < kFormatVersion || version > kFormatVersionCuba)
     return fail(error, "header: format_version is " + std::to_string(version) +
-                           ", expected 1, 2 or 3 (this runtime reads "
-                           "versions 1 to 3)");
+                           ", expected 1 to 4 (this runtime reads "
+                           "versions 1 to 4)");
   uint64_t headerSize = getLE(p + 12, 4);
   if (headerSize != kHeaderSize)
     return fail(error, "header: header_size is " + std::to_string(headerSize) +
@@ -194,6 +206,10 @@ bool parseModel(const void *data, size_t size, Model *m, std::string *error) {
                            "SUBTRACT_DELAYED or NONE reset, reset_value, a "
                            "gain other than -1/0/1, readout parameters or "
                            "the STEPS encoder), which needs version 3");
+  if (version < kFormatVersionCuba && usesCuba(*m))
+    return fail(error, "header: format_version " + std::to_string(version) +
+                           " with a current-based neuron (lif or readout "
+                           "syn_leak/syn_gain), which needs version 4");
   return true;
 }
 

@@ -118,6 +118,8 @@ void Preparer::layer(const mb::Layer &pl) {
     L.reset = static_cast<Reset>(f.reset());
     L.hardReset = f.reset() == mb::LIF::HARD;
     L.resetValue = f.reset_value();
+    L.synLeak = floats(f.syn_leak());
+    L.synGain = floats(f.syn_gain());
     L.threshold = mb::readFloats(f.threshold());
     L.leak = mb::readFloats(f.leak());
     L.lifBias = mb::readFloats(f.bias());
@@ -164,6 +166,8 @@ void Preparer::readout(const mb::Layer &pl, int64_t C, Layer &L) {
   L.roLeak = r.leak_size() ? floats(r.leak()) : std::vector<float>(C, 1.0f);
   L.roGain = r.gain_size() ? floats(r.gain()) : std::vector<float>(C, 1.0f);
   L.roBias = r.bias_size() ? floats(r.bias()) : std::vector<float>(C, 0.0f);
+  L.synLeak = floats(r.syn_leak());
+  L.synGain = floats(r.syn_gain());
 }
 
 } // namespace detail

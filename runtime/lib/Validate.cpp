@@ -86,6 +86,8 @@ bool Validator::lif(const Layer &pl, const LayerInfo &in) {
       !tensor(f.bias(), "lif.bias", table) ||
       !tensor(f.gain(), "lif.gain", table))
     return false;
+  if (!synapse(f.syn_leak(), f.syn_gain(), "lif", in.shape[0]))
+    return false;
   std::vector<float> th = readFloats(f.threshold()),
                      leak = readFloats(f.leak());
   for (size_t k = 0; k < th.size(); ++k) {
@@ -95,6 +97,27 @@ bool Validator::lif(const Layer &pl, const LayerInfo &in) {
     if (!(leak[k] >= 0))
       return fail(
           fmt::format("lif.leak: element {} is {}, expected >= 0", k, leak[k]));
+  }
+  return true;
+}
+
+bool Validator::synapse(const google::protobuf::RepeatedField<float> &leak,
+                        const google::protobuf::RepeatedField<float> &gain,
+                        const char *message, int64_t C) {
+  if (leak.size() != gain.size() || (leak.size() != 0 && leak.size() != C))
+    return fail(fmt::format("{0}.syn_leak, {0}.syn_gain: {1} and {2} values, "
+                            "expected both 0 (no synapse) or both {3} (one "
+                            "per channel)",
+                            message, leak.size(), gain.size(), C));
+  for (int k = 0; k < leak.size(); ++k) {
+    if (!(leak[k] >= 0 && leak[k] <= 1))
+      return fail(fmt::format("{}.syn_leak: element {} is {}, expected in "
+                              "[0, 1]",
+                              message, k, leak[k]));
+    if (!std::isfinite(gain[k]))
+      return fail(fmt::format("{}.syn_gain: element {} is {}, expected "
+                              "finite",
+                              message, k, gain[k]));
   }
   return true;
 }
@@ -113,6 +136,10 @@ bool Validator::readout(const Layer &pl, const LayerInfo &in) {
   } columns[] = {{r.leak(), "readout.leak", 0.0f, 1.0f},
                  {r.gain(), "readout.gain", -INFINITY, INFINITY},
                  {r.bias(), "readout.bias", -INFINITY, INFINITY}};
+  if (r.syn_leak_size() && !r.membrane())
+    return fail("readout.syn_leak: set without readout.membrane");
+  if (!synapse(r.syn_leak(), r.syn_gain(), "readout", C))
+    return false;
   for (const Column &col : columns) {
     if (col.values.size() != 0 && !r.membrane())
       return fail(fmt::format("{}: set without readout.membrane", col.field));

@@ -66,6 +66,10 @@ private:
   bool lif(const Layer &pl, const LayerInfo &in);
   /// READOUT parameters (membrane readout of NIR's LI/I), or none.
   bool readout(const Layer &pl, const LayerInfo &in);
+  /// A CUBA synapse's [C] tables (lif or readout syn_leak/syn_gain).
+  bool synapse(const google::protobuf::RepeatedField<float> &leak,
+               const google::protobuf::RepeatedField<float> &gain,
+               const char *message, int64_t C);
   bool expectedBinary(const Layer &pl, bool *out);
 
   // ValidateLayers.cpp

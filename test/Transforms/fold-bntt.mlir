@@ -52,6 +52,20 @@ snn.network @not_before_lif(%x: tensor<2xf32>) -> tensor<2xf32> attributes {num_
 
 // -----
 
+// A BNTT before a current-based (CUBA) neuron stays: the synapse sums its output over steps.
+// EXACT-LABEL: snn.network @before_cuba
+// EXACT: snn.bntt
+// EXACT: snn.lif %0 {leak = 5.000000e-01 : f32, reset = #snn.reset<hard>, syn_gain = array<f32: 1.000000e+00, 1.000000e+00>, syn_leak = array<f32: 8.000000e-01, 8.000000e-01>
+// REMARK: warning: not folded: the following snn.lif is current-based (CUBA), whose synaptic current sums the BNTT's output over steps; it stays a per-step channel affine map (exact)
+snn.network @before_cuba(%x: tensor<2xf32>) -> tensor<2xf32> attributes {num_steps = 1 : i64} {
+  %b = snn.bntt %x {gamma = dense<1.0> : tensor<1x2xf32>, mean = dense<0.0> : tensor<1x2xf32>, var = dense<1.0> : tensor<1x2xf32>, epsilon = 1.0e-4 : f32} : tensor<2xf32> -> tensor<2xf32>
+  %l = snn.lif %b {leak = 0.5 : f32, threshold = 1.0 : f32, reset = #snn.reset<hard>, syn_leak = array<f32: 0.8, 0.8>, syn_gain = array<f32: 1.0, 1.0>} : tensor<2xf32> -> tensor<2x!snn.spike>
+  %r = snn.readout %l : tensor<2x!snn.spike> -> tensor<2xf32>
+  snn.output %r : tensor<2xf32>
+}
+
+// -----
+
 // Large tables are written as resource blobs, named after the LIF layer.
 // EXACT-LABEL: snn.network @large
 // EXACT: snn.lif %arg0 {bias_table = dense_resource<lif1_bias> : tensor<2x40xf32>, gain_table = dense_resource<lif1_gain> : tensor<2x40xf32>

@@ -20,6 +20,7 @@
 #include "snnc/Dialect/SNN/IR/SNNModuleAttrs.h"
 #include "snnc/Dialect/SNN/IR/SNNOps.h"
 #include "snnc/Emit/ModelBin.h"
+#include "snnc/Import/NIRExport.h"
 #include "snnc/Import/NIRImporter.h"
 #include "snnc/Import/ONNXImporter.h"
 #include "snnc/Mapping/Network.h"
@@ -59,7 +60,7 @@ namespace cl = llvm::cl;
 
 namespace {
 
-enum class EmitKind { Bin, MLIR, DeployedMLIR, Summary };
+enum class EmitKind { Bin, MLIR, DeployedMLIR, Summary, NIR };
 
 cl::OptionCategory category("snnc options");
 cl::opt<std::string>
@@ -76,7 +77,10 @@ cl::opt<EmitKind> emitKind(
                           "the snn IR after the deployment pipeline"),
                clEnumValN(EmitKind::Summary, "summary",
                           "JSON: steps, early exit, layers, gamma, fold "
-                          "tables")),
+                          "tables"),
+               clEnumValN(EmitKind::NIR, "nir",
+                          "the deployed network as a NIR file (HDF5; "
+                          "docs/nir.md)")),
     cl::cat(category));
 cl::opt<snnc::FoldMode> foldMode(
     "fold", cl::desc("How BNTT folds into the LIF neurons"),
@@ -98,6 +102,12 @@ cl::opt<double> nirDt("nir-dt",
                                "continuous neurons (default 1e-4, snnTorch's; "
                                "docs/nir.md)"),
                       cl::init(1e-4), cl::cat(category));
+cl::opt<bool> nirMetadata(
+    "nir-metadata",
+    cl::desc("--emit=nir: write per-step tables and subtract resets under "
+             "each node's metadata/ instead of refusing them (NIR readers "
+             "ignore metadata; docs/nir.md)"),
+    cl::cat(category));
 cl::opt<int64_t> numSteps(
     "num-steps",
     cl::desc("NIR: the number of time steps T (NIR stores none; required)"),
@@ -287,8 +297,26 @@ int checkFlags() {
                                "name, or '-' for standard output)");
     return snnc::kExitUsage;
   }
+  if (emitKind == EmitKind::NIR && outputPath == "-") {
+    report(Code::UsageGeneric, "--emit=nir writes an HDF5 file, not a "
+                               "stream: give -o FILE.nir");
+    return snnc::kExitUsage;
+  }
+  if (nirMetadata && emitKind != EmitKind::NIR) {
+    report(Code::UsageGeneric, "--nir-metadata is a flag of --emit=nir");
+    return snnc::kExitUsage;
+  }
   if (outputPath.empty())
-    outputPath.setValue(emitKind == EmitKind::Bin ? "model.bin" : "-");
+    outputPath.setValue(emitKind == EmitKind::Bin   ? "model.bin"
+                        : emitKind == EmitKind::NIR ? "model.nir"
+                                                    : "-");
+  if (emitKind == EmitKind::NIR && (!std::isfinite(nirDt) || !(nirDt > 0))) {
+    report(Code::UsageGeneric,
+           llvm::formatv("--nir-dt={0}: expected a finite step > 0",
+                         nirDt.getValue())
+               .str());
+    return snnc::kExitUsage;
+  }
   if (!std::isfinite(exitThreshold) || exitThreshold < 0) {
     report(Code::UsageGeneric,
            llvm::formatv("--early-exit-threshold={0}: expected a finite "
@@ -398,6 +426,28 @@ int checkMappable(const snnc::modelbin::Model &model, const char *exe) {
   return snnc::kExitOk;
 }
 
+/// --emit=nir: exit 3 for a form NIR cannot express, 1 for a write failure.
+int writeNIR(const snnc::modelbin::Model &model) {
+  if (engine->errorCount() > 0)
+    return snnc::kExitInvalidInput;
+  std::string error;
+  snnc::NIRExportStatus status =
+      snnc::exportNIR(model, {nirDt, nirMetadata}, outputPath, &error);
+  if (status == snnc::NIRExportStatus::Unsupported) {
+    report(snnc::diag::Code::EmitNIRUnsupported,
+           "the network cannot be written as NIR: " + error, inputPath);
+    return snnc::kExitConstraint;
+  }
+  if (status == snnc::NIRExportStatus::WriteFailed) {
+    report(snnc::diag::Code::OutputWrite, error, outputPath);
+    return snnc::kExitInvalidInput;
+  }
+  engine->info(llvm::formatv("snnc: wrote {0} (NIR, {1} layers)\n",
+                             outputPath.getValue(), model.layers_size())
+                   .str());
+  return snnc::kExitOk;
+}
+
 int run(const char *exe) {
   if (int status = checkFlags())
     return status;
@@ -445,6 +495,8 @@ int run(const char *exe) {
     }
   if (emitKind == EmitKind::Summary)
     return writeStatus(outputPath, snnc::renderSummaryJSON(model));
+  if (emitKind == EmitKind::NIR)
+    return writeNIR(model);
   std::string bytes, error;
   if (!snnc::modelbin::serializeModel(model, &bytes, &error)) {
     report(snnc::diag::Code::EmitGeneric, error, inputPath);

@@ -29,6 +29,14 @@ struct Discrete {
 Discrete discretiseLIF(double tau, double r, double vLeak, double dt,
                        bool tauIsFloat32);
 
+/// The inverse for the exporter (beta < 1): tau = dt / (1 - beta), r = gain *
+/// tau / dt, v_leak = bias * tau / dt, in double so that discretiseLIF gives
+/// back beta exactly and gain within an ulp.
+struct Continuous {
+  double tau, r, vLeak;
+};
+Continuous continuousLIF(float beta, float gain, float bias, double dt);
+
 /// True when `bytes` start with the HDF5 signature.
 bool looksLikeNIR(llvm::StringRef bytes);
 

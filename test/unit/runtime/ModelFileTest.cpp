@@ -118,8 +118,25 @@ TEST(ModelFile, BadMagic) {
 
 TEST(ModelFile, BadVersion) {
   std::string b = validBytes();
-  putLE(b, 8, 4, 4);
-  EXPECT_NE(parseError(b).find("format_version is 4, expected 1, 2 or 3"),
+  putLE(b, 8, 99, 4);
+  EXPECT_NE(parseError(b).find("format_version is 99, expected 1 to 4"),
+            std::string::npos);
+}
+
+// A CUBA synapse makes the file version 4; older versions may not carry it.
+TEST(ModelFile, CubaIsVersion4) {
+  modelbin::Model m = smallConvNet(1);
+  modelbin::LIF *lif = m.mutable_layers(2)->mutable_lif();
+  for (int64_t c = 0; c < m.layers(2).shape(0); ++c) {
+    lif->add_syn_leak(0.5f);
+    lif->add_syn_gain(1.0f);
+  }
+  std::string bytes, error;
+  ASSERT_TRUE(modelbin::serializeModel(m, &bytes, &error)) << error;
+  EXPECT_EQ(static_cast<unsigned char>(bytes[8]), 4);
+  putLE(bytes, 8, 3, 4);
+  EXPECT_NE(parseError(bytes).find("format_version 3 with a current-based "
+                                   "neuron"),
             std::string::npos);
 }
 

@@ -10,6 +10,7 @@
 
 #include "snnc/modelbin/Shapes.h"
 #include "snnc/modelbin/Validate.h"
+#include "snnc/runtime/ModelFile.h"
 #include "snnc/runtime/Network.h"
 
 #include <gtest/gtest.h>
@@ -332,6 +333,46 @@ TEST(Validate, ReadoutRules) {
                e->add_std(1.0f);
              }),
              "encoder.mean/std: a STEPS encoder has no normalisation");
+}
+
+TEST(Validate, CubaSynapseRules) {
+  // A LIF's or membrane readout's CUBA synapse (format version 4): both tables
+  // or neither, one value per channel, syn_leak in [0, 1], finite gains.
+  auto lif = [](mb::Model &m) { return m.mutable_layers(9)->mutable_lif(); };
+  EXPECT_MSG(rejects([&](mb::Model &m) { lif(m)->add_syn_leak(0.5f); }),
+             "lif.syn_leak, lif.syn_gain: 1 and 0 values, expected both 0 (no "
+             "synapse) or both");
+  EXPECT_MSG(rejects([&](mb::Model &m) {
+               for (int64_t c = 0; c < m.layers(9).shape(0); ++c) {
+                 lif(m)->add_syn_leak(c == 1 ? -0.5f : 0.5f);
+                 lif(m)->add_syn_gain(1.0f);
+               }
+             }),
+             "lif.syn_leak: element 1 is -0.5, expected in [0, 1]");
+  EXPECT_MSG(rejects([&](mb::Model &m) {
+               for (int64_t c = 0; c < m.layers(9).shape(0); ++c) {
+                 lif(m)->add_syn_leak(0.5f);
+                 lif(m)->add_syn_gain(c == 0 ? INFINITY : 1.0f);
+               }
+             }),
+             "lif.syn_gain: element 0 is inf, expected finite");
+  EXPECT_MSG(rejects([](mb::Model &m) {
+               mb::Readout *r = m.mutable_layers(11)->mutable_readout();
+               for (int64_t c = 0; c < m.layers(11).shape(0); ++c) {
+                 r->add_syn_leak(0.5f);
+                 r->add_syn_gain(1.0f);
+               }
+             }),
+             "readout.syn_leak: set without readout.membrane");
+  // A valid synapse passes and needs format version 4.
+  mb::Model m = smallConvNet(7);
+  for (int64_t c = 0; c < m.layers(9).shape(0); ++c) {
+    lif(m)->add_syn_leak(0.5f);
+    lif(m)->add_syn_gain(2.0f);
+  }
+  std::string err;
+  EXPECT_TRUE(mb::validate(m, &err)) << err;
+  EXPECT_EQ(mb::requiredFormatVersion(m), 4u);
 }
 
 TEST(Validate, OneKindNameTable) {

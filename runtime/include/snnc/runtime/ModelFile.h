@@ -29,6 +29,8 @@ constexpr uint32_t kFormatVersionNormalised = 2;
 /// SUBTRACT_DELAYED and NONE, a non-zero reset_value, gains other than
 /// -1/0/1, READOUT parameters and the STEPS encoder (written only then).
 constexpr uint32_t kFormatVersionGeneral = 3;
+/// Version 3 plus current-based neurons (LIF and READOUT syn_leak/syn_gain).
+constexpr uint32_t kFormatVersionCuba = 4;
 
 /// The oldest format version that can hold `m`.
 uint32_t requiredFormatVersion(const Model &m);

@@ -115,6 +115,9 @@ struct Layer {
   // roBias, output acc), else mean over steps; tables [C].
   bool membrane = false;
   std::vector<float> roLeak, roGain, roBias;
+  // LIF or membrane READOUT with a CUBA synapse (KernelsCuba.cpp): [C] each,
+  // empty without one.
+  std::vector<float> synLeak, synGain;
   // Parameter count as stored in the file (for --dump).
   int64_t paramCount = 0;
 };

@@ -52,6 +52,28 @@ def conv():
     return nodes, list(zip(order, order[1:])), order, (2, 8, 8)
 
 
+def cuba():
+    """snnTorch's Synaptic as its exporter writes it (tau_syn = dt/(1-alpha), w_in = tau_syn/dt,
+    tau_mem = dt/(1-beta), r = tau_mem/dt), a second layer with w_in and r scaling the input,
+    and a CubaLI membrane output."""
+    dt = 1e-4
+    t_syn1, t_mem1 = dt / (1 - np.full(16, 0.8)), dt / (1 - np.full(16, 0.9))
+    t_syn2, t_mem2 = dt / (1 - np.full(6, 0.7)), dt / (1 - np.full(6, 0.95))
+    nodes = {
+        "input": {"type": "Input", "shape": np.array([24])},
+        "fc1": nirfile.affine(rng.normal(0, 0.6, (16, 24)), rng.normal(0, 0.1, 16)),
+        "cuba1": {"type": "CubaLIF", "tau_syn": t_syn1, "tau_mem": t_mem1, "r": t_mem1 / dt,
+                  "v_leak": np.zeros(16), "v_threshold": np.ones(16), "v_reset": np.zeros(16),
+                  "w_in": t_syn1 / dt},
+        "fc2": nirfile.affine(rng.normal(0, 0.6, (6, 16)), np.zeros(6)),
+        "cuba2": {"type": "CubaLI", "tau_syn": t_syn2, "tau_mem": t_mem2, "r": 2 * t_mem2 / dt,
+                  "v_leak": np.full(6, 0.1), "w_in": 0.5 * t_syn2 / dt},
+        "output": {"type": "Output", "shape": np.array([6])},
+    }
+    order = ["input", "fc1", "cuba1", "fc2", "cuba2", "output"]
+    return nodes, list(zip(order, order[1:])), order, (24,)
+
+
 def nested():
     nodes, edges, order, shape = mlp()
     inner = {"input": {"type": "Input", "shape": np.array([16])}, "lif": nodes.pop("lif1"),
@@ -64,7 +86,7 @@ def nested():
 
 
 VALID = {"mlp": mlp, "mlp-float64-no-r": lambda: mlp(np.float64, r=False),
-         "mlp-v-reset": lambda: mlp(v_reset=True), "conv": conv, "nested": nested}
+         "mlp-v-reset": lambda: mlp(v_reset=True), "conv": conv, "nested": nested, "cuba": cuba}
 
 
 def bad(case):
@@ -83,9 +105,7 @@ def bad(case):
     elif case == "cycle":
         edges.append(("lif1", "fc1"))
     elif case == "unsupported":
-        nodes["lif2"] = {"type": "CubaLIF", "tau_syn": np.ones(6), "tau_mem": np.ones(6),
-                         "r": np.ones(6), "v_leak": np.zeros(6), "v_threshold": np.ones(6),
-                         "w_in": np.ones(6)}
+        nodes["lif2"] = {"type": "Scale", "scale": np.ones(6)}
     elif case == "per-neuron-conv":
         nodes, edges, _, _ = conv()
         nodes["if1"]["v_threshold"][0, 0, 0] = 2.0

@@ -15,6 +15,7 @@
 #include <cmath>
 #include <cstdio>
 #include <string>
+#include <tuple>
 
 using namespace mlir;
 using namespace snnc::snn;
@@ -362,6 +363,33 @@ LogicalResult BatchNormOp::verify() {
 // Neurons
 //===----------------------------------------------------------------------===//
 
+/// A CUBA synapse: syn_leak and syn_gain both absent or both C values, finite,
+/// syn_leak in [0, 1].
+static LogicalResult verifySynapse(Operation *op,
+                                   std::optional<ArrayRef<float>> leak,
+                                   std::optional<ArrayRef<float>> gain,
+                                   int64_t channels) {
+  if (!leak && !gain)
+    return success();
+  if (!leak || !gain)
+    return op->emitOpError("syn_leak and syn_gain go together (a CUBA "
+                           "synapse has both)");
+  for (auto [name, values, lo, hi] :
+       {std::tuple{"syn_leak", *leak, 0.0, 1.0},
+        std::tuple{"syn_gain", *gain, -double(INFINITY), double(INFINITY)}}) {
+    if (static_cast<int64_t>(values.size()) != channels)
+      return op->emitOpError()
+             << name << " must have " << channels
+             << " values (one per channel), got " << values.size();
+    for (float v : values)
+      if (!std::isfinite(v) || v < lo || v > hi)
+        return op->emitOpError()
+               << name << " value " << formatNumber(v) << " must be finite"
+               << (std::isinf(hi) ? "" : " and in [0, 1]");
+  }
+  return success();
+}
+
 LogicalResult LIFOp::verify() {
   auto input = cast<ShapedType>(getInput().getType());
   if (input.getRank() < 1)
@@ -395,7 +423,7 @@ LogicalResult LIFOp::verify() {
                             INFINITY)))
       return failure();
   }
-  return success();
+  return verifySynapse(*this, getSynLeak(), getSynGain(), channels);
 }
 
 LogicalResult ReadoutOp::verify() {
@@ -428,7 +456,9 @@ LogicalResult ReadoutOp::verify() {
                                      : " and in [" + formatNumber(table.lo) +
                                            ", " + formatNumber(table.hi) + "]");
   }
-  return success();
+  if ((getSynLeak() || getSynGain()) && !getMembrane())
+    return emitOpError("syn_leak and syn_gain need the membrane readout");
+  return verifySynapse(*this, getSynLeak(), getSynGain(), channels);
 }
 
 #define GET_OP_CLASSES

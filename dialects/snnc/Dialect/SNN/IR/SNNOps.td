@@ -304,6 +304,11 @@ def SNN_LIFOp : SNN_Op<"lif"> {
     `threshold_table > 0`; `leak_table >= 0`. `reset_value` (finite) only with
     the `hard` reset. The result has the input's shape and element type
     `!snn.spike`.
+
+    Current-based (CUBA, NIR's CubaLIF): with `syn_leak` and `syn_gain` (C
+    values each, both or neither, syn_leak in [0, 1]) a synaptic current
+    `i = syn_leak[c] * i + syn_gain[c] * x` (0 before step 0) replaces `x`
+    in the membrane update.
   }];
   let arguments = (ins SNN_GradedTensor:$input, F32Attr:$leak,
                        F32Attr:$threshold, SNN_ResetModeAttr:$reset,
@@ -311,7 +316,9 @@ def SNN_LIFOp : SNN_Op<"lif"> {
                        OptionalAttr<ElementsAttr>:$leak_table,
                        OptionalAttr<ElementsAttr>:$bias_table,
                        OptionalAttr<ElementsAttr>:$gain_table,
-                       OptionalAttr<F32Attr>:$reset_value);
+                       OptionalAttr<F32Attr>:$reset_value,
+                       OptionalAttr<DenseF32ArrayAttr>:$syn_leak,
+                       OptionalAttr<DenseF32ArrayAttr>:$syn_gain);
   let results = (outs SNN_SpikeTensor:$output);
   let assemblyFormat = "$input attr-dict `:` type($input) `->` type($output)";
   let hasVerifier = 1;
@@ -337,13 +344,18 @@ def SNN_ReadoutOp : SNN_Op<"readout"> {
     `acc` after the last executed step (no division). `leak`, `gain`, `bias`
     (one value per channel = dim 0; absent: 1, 1, 0) only with `membrane`.
 
+    `syn_leak`, `syn_gain` (NIR's CubaLI, only with `membrane`): a synaptic
+    current `i = syn_leak[c] * i + syn_gain[c] * x` replaces `x`.
+
     Rules: result shape = input shape, f32; the tables have C finite values,
-    leak in [0, 1].
+    leak and syn_leak in [0, 1].
   }];
   let arguments = (ins SNN_ActivationTensor:$input, UnitAttr:$membrane,
                        OptionalAttr<DenseF32ArrayAttr>:$leak,
                        OptionalAttr<DenseF32ArrayAttr>:$gain,
-                       OptionalAttr<DenseF32ArrayAttr>:$bias);
+                       OptionalAttr<DenseF32ArrayAttr>:$bias,
+                       OptionalAttr<DenseF32ArrayAttr>:$syn_leak,
+                       OptionalAttr<DenseF32ArrayAttr>:$syn_gain);
   let results = (outs SNN_GradedTensor:$output);
   let assemblyFormat = "$input attr-dict `:` type($input) `->` type($output)";
   let hasVerifier = 1;
