@@ -69,7 +69,8 @@ void rewrite(MaxPool2DOp pool) {
       NameLoc::get(b.getStringAttr(name), loc), output, sum.getResult(),
       b.getF32FloatAttr(0.0f), b.getF32FloatAttr(0.5f),
       ResetModeAttr::get(context, ResetMode::Hard), ElementsAttr(),
-      ElementsAttr(), ElementsAttr(), ElementsAttr(), FloatAttr());
+      ElementsAttr(), ElementsAttr(), ElementsAttr(), FloatAttr(),
+      /*syn_leak=*/DenseF32ArrayAttr(), /*syn_gain=*/DenseF32ArrayAttr());
   pool.replaceAllUsesWith(relay.getResult());
   pool.erase();
 }
