@@ -2,8 +2,8 @@
 
 Independent of the C++ runtime: it reads an integer model.bin with the protoc-generated schema
 code (snncref.modelbin._generated) and runs it on a batch with numpy int64 arithmetic, in the
-logical layout [N, C, H, W]. The ctest `fixedpoint-random` writes random integer networks
-(write_random below), runs them through snnc-run and this module, and requires equal outputs,
+logical layout [N, C, H, W]. The ctest `fixedpoint-random` (test/runtime/fixedpoint_random.py) writes random integer
+networks, runs them through snnc-run and this module, and requires equal outputs,
 predictions and spike counts, bit for bit.
 
   python3 -m snncref.fixedpoint MODEL.bin INPUTS.npy [--steps N] [--seed S]
@@ -154,7 +154,7 @@ class IntLIF:
 def run(m, x, steps=None, seed=0, first_index=0):
     """Runs the integer model m on x [N, *input_shape] (float32).
 
-    Returns (outputs float32 [N, K], predictions [N], {lif name: spikes per step [steps]}).
+    Returns (outputs float32 [N, K], predictions [N], {lif name: spikes [N, steps]}).
     """
     assert m.quantization == "loihi", "not an integer model"
     pb = _generated()
@@ -167,7 +167,7 @@ def run(m, x, steps=None, seed=0, first_index=0):
     for i, pl in enumerate(m.layers):
         if pl.kind == L.LIF:
             lifs[i] = IntLIF(pl.lif, pl.shape, n)
-            spikes[pl.name] = np.zeros(steps, dtype=np.int64)
+            spikes[pl.name] = np.zeros((n, steps), dtype=np.int64)
     idx = np.arange(first_index, first_index + n)
     for t in range(steps):
         out = {}
@@ -192,7 +192,7 @@ def run(m, x, steps=None, seed=0, first_index=0):
                 y = a.reshape(n, -1)
             elif pl.kind == L.LIF:
                 y = lifs[i].step(t, a)
-                spikes[pl.name][t] += int(y.sum())
+                spikes[pl.name][:, t] = y.reshape(n, -1).sum(axis=1)
             elif pl.kind == L.READOUT:
                 acc = a.copy() if acc is None else acc + a
                 y = acc
@@ -215,7 +215,7 @@ def main(argv):
     out, pred, spikes = run(read(a.model), np.load(a.inputs), a.steps, a.seed)
     print("predictions", pred.tolist())
     for k, v in spikes.items():
-        print(k, v.tolist())
+        print(k, v.sum(axis=0).tolist())
     return 0
 
 

@@ -29,6 +29,9 @@ constexpr uint32_t kFormatVersionNormalised = 2;
 /// SUBTRACT_DELAYED and NONE, a non-zero reset_value, gains other than
 /// -1/0/1, READOUT parameters and the STEPS encoder (written only then).
 constexpr uint32_t kFormatVersionGeneral = 3;
+/// Integer (Loihi) models, Model.quantization = "loihi" (docs/fixed-point.md;
+/// written only then). Version 4 is the CUBA neuron's.
+constexpr uint32_t kFormatVersionInteger = 5;
 
 /// The oldest format version that can hold `m`.
 uint32_t requiredFormatVersion(const Model &m);
