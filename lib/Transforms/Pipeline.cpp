@@ -34,6 +34,11 @@ void snnc::buildSNNDeployPipeline(OpPassManager &pm,
   foldOptions.mode = options.foldMode;
   network.addPass(createSNNFoldBNTT(foldOptions));
   pm.addPass(createCanonicalizerPass());
+  if (options.quantizeLoihi) {
+    SNNQuantizeLoihiOptions quantOptions;
+    quantOptions.weightBits = options.weightBits;
+    pm.nest<snn::NetworkOp>().addPass(createSNNQuantizeLoihi(quantOptions));
+  }
 }
 
 void snnc::registerPasses() {
