@@ -75,6 +75,7 @@ void emitIntegerLayer(Operation *op, modelbin::Layer *layer) {
                2);
   setIntTensor(f->mutable_bias_exp(), op->getAttr("snn.q.bias_exp"), T::I16, 2);
   setIntTensor(f->mutable_sign(), op->getAttr("snn.q.sign"), T::I16, 2);
+  setIntTensor(f->mutable_in_exp(), op->getAttr("snn.q.in_exp"), T::I16, 2);
   f->set_unit(cast<FloatAttr>(op->getAttr("snn.q.unit")).getValueAsDouble());
 }
 

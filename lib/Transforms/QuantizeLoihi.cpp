@@ -19,6 +19,7 @@
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
 
+#include <algorithm>
 #include <cmath>
 
 namespace snnc {
@@ -91,6 +92,30 @@ WeightQuant quantizeWeights(ArrayRef<float> w, double divisor, int bits) {
 struct LifTables {
   SmallVector<double> th, leak, bias, gain;
 };
+
+/// Per-step input exponents (docs/fixed-point.md section 3): measures the
+/// state of (t, c) in units 2^-gs[t,c] of the folded one, with gs the power
+/// of two that brings its threshold nearest the layer's median threshold, so
+/// that every threshold is within a factor sqrt(2) of it and one integer
+/// scale resolves all steps. The tables become Th * 2^gs, bias * 2^gs (by the
+/// caller) and leak * 2^(gs_t - gs_{t-1}); the input is shifted by gs.
+SmallVector<int64_t> rescale(LifTables &f, int64_t T, int64_t C) {
+  SmallVector<double> sorted(f.th.begin(), f.th.end());
+  std::nth_element(sorted.begin(), sorted.begin() + sorted.size() / 2,
+                   sorted.end());
+  double ref = sorted[sorted.size() / 2];
+  SmallVector<int64_t> gs(f.th.size());
+  for (size_t i = 0; i < gs.size(); ++i)
+    gs[i] = std::min<int64_t>(
+        8, std::max<int64_t>(-24, std::llround(std::log2(ref / f.th[i]))));
+  for (int64_t t = T - 1; t >= 0; --t)
+    for (int64_t c = 0; c < C; ++c) {
+      size_t i = size_t(t * C + c), prev = t ? size_t((t - 1) * C + c) : i;
+      f.th[i] *= std::ldexp(1.0, gs[i]);
+      f.leak[i] *= std::ldexp(1.0, gs[i] - gs[prev]);
+    }
+  return gs;
+}
 
 SmallVector<double> table(std::optional<ElementsAttr> attr, size_t n,
                           double fill) {
@@ -244,11 +269,15 @@ LogicalResult Quantizer::hidden(Operation *syn, LIFOp lif, const WeightQuant &q,
               table(lif.getLeakTable(), n, lif.getLeakAttr().getValueAsDouble()),
               table(lif.getBiasTable(), n, 0.0),
               table(lif.getGainTable(), n, 1.0)};
+  SmallVector<int64_t> inExp = rescale(f, T, C);
   double maxTh = 0, maxB = 0;
   SmallVector<double> B(n);
   for (size_t i = 0; i < n; ++i) {
-    B[i] = f.bias[i] + f.gain[i] * dBias[i % C];
-    maxTh = std::max(maxTh, f.th[i]);
+    B[i] = (f.bias[i] + f.gain[i] * dBias[i % C]) * std::ldexp(1.0, inExp[i]);
+    // A threshold that no exponent normalises (paper mode's never-firing
+    // FLT_MAX) saturates vth instead of shrinking the scale of every entry.
+    if (inExp[i] > -24)
+      maxTh = std::max(maxTh, f.th[i]);
     maxB = std::max(maxB, std::fabs(B[i]));
   }
   // The largest exponent the state, bias and accumulator ranges allow.
@@ -292,6 +321,7 @@ LogicalResult Quantizer::hidden(Operation *syn, LIFOp lif, const WeightQuant &q,
   lif->setAttr("snn.q.bias_mant", intAttr(ctx, {T, C}, 16, mant));
   lif->setAttr("snn.q.bias_exp", intAttr(ctx, {T, C}, 16, bexp));
   lif->setAttr("snn.q.sign", intAttr(ctx, {T, C}, 16, sign));
+  lif->setAttr("snn.q.in_exp", intAttr(ctx, {T, C}, 16, inExp));
   lif->setAttr("snn.q.unit", b.getF32FloatAttr(1.0 / sigma));
   report(syn, q, e, thRound, leakRound, clamped);
   return success();

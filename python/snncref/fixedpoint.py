@@ -134,13 +134,16 @@ class IntLIF:
         self.dv, self.vth = tensor(f.dv), tensor(f.vth)
         self.bias = tensor(f.bias_mant) << tensor(f.bias_exp)
         self.sign = tensor(f.sign)
+        self.in_shift = 6 + tensor(f.in_exp)
         self.u = np.zeros((n,) + tuple(shape), dtype=np.int64)
         self.v = np.zeros_like(self.u)
         self.cshape = (1, -1) + (1,) * (len(shape) - 1)
 
     def step(self, t, y):
         row = lambda table: table[t].reshape(self.cshape)
-        self.u = wrap24(decay(self.u, self.du) + ((row(self.sign) * y) << 6))
+        a, s = row(self.sign) * y, row(self.in_shift)
+        a = np.where(s >= 0, a << np.maximum(s, 0), a >> np.maximum(-s, 0))
+        self.u = wrap24(decay(self.u, self.du) + a)
         self.v = sat24(decay(self.v, row(self.dv)) + self.u + row(self.bias))
         th = row(self.vth) << 6
         s = self.v > th

@@ -129,6 +129,7 @@ std::string dumpModel(const mb::Model &m, const Network &net,
         s += tableLine("vth<<6", f(L.fx.vth64), net.steps, L.channels);
         s += tableLine("bias", f(L.fx.lifBias), net.steps, L.channels);
         s += tableLine("sign", f(L.fx.sign), net.steps, L.channels);
+        s += tableLine("6+in_exp", f(L.fx.inShift), net.steps, L.channels);
         break;
       }
       s += tableLine("threshold", L.threshold, net.steps, L.channels);

@@ -110,13 +110,15 @@ void maxPoolStep(const Layer &L, const IntBuf &in, IntBuf &b) {
 int64_t lifStep(const Layer &L, int t, const IntBuf &in, IntBuf &b) {
   const int64_t C = L.channels, S = L.spatial, row = int64_t(t) * C;
   const int32_t *dv = L.fx.dv.data() + row, *th = L.fx.vth64.data() + row,
-                *bias = L.fx.lifBias.data() + row, *sg = L.fx.sign.data() + row;
+                *bias = L.fx.lifBias.data() + row, *sg = L.fx.sign.data() + row,
+                *sh = L.fx.inShift.data() + row;
   const int64_t du = L.fx.du;
   int64_t n = 0;
   for (int64_t s = 0; s < S; ++s)
     for (int64_t c = 0; c < C; ++c) {
       int64_t p = s * C + c;
-      int64_t u = wrap24(decay(b.u[p], du) + int64_t(sg[c]) * in.out[p] * 64);
+      int64_t u = wrap24(decay(b.u[p], du) +
+                         shiftExp(int64_t(sg[c]) * in.out[p], sh[c]));
       int64_t v = sat24(decay(b.v[p], dv[c]) + u + bias[c]);
       int32_t spike = v > th[c];
       if (spike && L.reset == Reset::Soft)

@@ -40,6 +40,9 @@ void lif(const mb::LIF &f, Layer &L) {
   for (size_t k = 0; k < mant.size(); ++k)
     L.fx.lifBias[k] = mant[k] * (int32_t(1) << exp[k]);
   L.fx.sign = ints(f.sign());
+  L.fx.inShift = ints(f.in_exp());
+  for (int32_t &s : L.fx.inShift)
+    s += 6; // Loihi's synaptic input shift
 }
 
 } // namespace

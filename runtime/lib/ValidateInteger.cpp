@@ -161,9 +161,9 @@ bool Validator::intWeights(const Tensor &w, const Tensor &bias, int32_t exp,
 
 bool Validator::floatLifHasIntegerFields(const LIF &f) {
   if (f.du() != 0 || f.has_dv() || f.has_vth() || f.has_bias_mant() ||
-      f.has_bias_exp() || f.has_sign() || f.unit() != 0)
+      f.has_bias_exp() || f.has_sign() || f.has_in_exp() || f.unit() != 0)
     return !fail("lif: integer fields (du, dv, vth, bias_mant, bias_exp, "
-                 "sign, unit) set in a float model");
+                 "sign, in_exp, unit) set in a float model");
   return false;
 }
 
@@ -192,7 +192,8 @@ bool Validator::intLif(const Layer &pl, const LayerInfo &in) {
                    4095, &v) &&
          intTensor(f.bias_exp(), "lif.bias_exp", table, Tensor::I16, 0, 7,
                    &v) &&
-         intTensor(f.sign(), "lif.sign", table, Tensor::I16, -1, 1, &v);
+         intTensor(f.sign(), "lif.sign", table, Tensor::I16, -1, 1, &v) &&
+         intTensor(f.in_exp(), "lif.in_exp", table, Tensor::I16, -24, 8, &v);
 }
 
 bool Validator::integerLayer(const Layer &pl, LayerInfo &L) {

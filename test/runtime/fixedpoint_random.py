@@ -137,6 +137,8 @@ class Gen:
              pb.Tensor.I16)
         ints(f.bias_exp, n, r.integers(0, 8, size=n), pb.Tensor.I16)
         ints(f.sign, n, r.choice([-1, 0, 1, 1, 1], size=n), pb.Tensor.I16)
+        ints(f.in_exp, n, np.where(r.random(n) < 0.5, 0, r.integers(-24, 9, size=n)),
+             pb.Tensor.I16)
         if self.stress:
             f.du = int(r.integers(0, 17))
             big = r.random(n) < 0.3
@@ -146,6 +148,7 @@ class Gen:
                  pb.Tensor.I32)
             ints(f.dv, n, r.choice([0, 1, 4096, -4096], size=n), pb.Tensor.I16)
             ints(f.sign, n, np.ones(n), pb.Tensor.I16)
+            ints(f.in_exp, n, r.integers(0, 9, size=n), pb.Tensor.I16)
         f.unit = 0.001
         return len(self.m.layers) - 1
 

@@ -53,7 +53,7 @@ void intDense(mb::Model &m, int i, const std::vector<int64_t> &w, int exp,
 }
 
 struct IntTables {
-  std::vector<int64_t> dv, vth, mant, bexp, sign;
+  std::vector<int64_t> dv, vth, mant, bexp, sign, inExp;
 };
 
 void intLif(mb::Model &m, int i, const IntTables &t, int du = 4096) {
@@ -70,6 +70,9 @@ void intLif(mb::Model &m, int i, const IntTables &t, int du = 4096) {
   setInts(f->mutable_bias_mant(), s, t.mant, mb::Tensor::I16);
   setInts(f->mutable_bias_exp(), s, t.bexp, mb::Tensor::I16);
   setInts(f->mutable_sign(), s, t.sign, mb::Tensor::I16);
+  setInts(f->mutable_in_exp(), s,
+          t.inExp.empty() ? std::vector<int64_t>(t.sign.size(), 0) : t.inExp,
+          mb::Tensor::I16);
 }
 
 /// 2 Poisson inputs -> dense(2->2) -> LIF -> dense(2->2) -> readout, T = 4,
@@ -123,6 +126,7 @@ rt::Layer oneNeuron(int T, rt::Reset reset, std::vector<int32_t> dv,
   L.fx.vth64 = vth64;
   L.fx.lifBias = bias;
   L.fx.sign.assign(T, 1);
+  L.fx.inShift.assign(T, 6); // in_exp = 0
   return L;
 }
 
@@ -202,6 +206,19 @@ TEST(FixedPoint, CurrentWrapsVoltageSaturates) {
     spikes += lifStep(S, t, z, bs);
   EXPECT_EQ(bs.v[0], (1 << 23) - 1);
   EXPECT_EQ(spikes, 1); // 8388607 > 8388544 only at the last step
+}
+
+TEST(FixedPoint, PerStepInputExponent) {
+  // in_exp = -8 at step 0, +1 at step 1: y = -5 -> shift(-5, -2) = floor(-1.25)
+  // = -2, then shift(-5, 7) = -640; dv = 4096 drops the old voltage.
+  rt::Layer L = oneNeuron(2, rt::Reset::None, {4096, 4096}, {0, 0}, {0, 0});
+  L.fx.inShift = {-2, 7};
+  IntBuf in = buf(-5), b = buf();
+  lifStep(L, 0, in, b);
+  EXPECT_EQ(b.u[0], -2);
+  EXPECT_EQ(b.v[0], -2);
+  lifStep(L, 1, in, b);
+  EXPECT_EQ(b.v[0], -640);
 }
 
 TEST(FixedPoint, HardResetAndDenseShiftBias) {
@@ -296,6 +313,12 @@ TEST(FixedPoint, ValidatorRejectsHostileIntegerFields) {
   bad.vth[0] = -1;
   intLif(m, 2, bad);
   expectError(m, "lif.vth: element 0 is -1");
+  m = good;
+  bad = t;
+  bad.inExp.assign(8, 0);
+  bad.inExp[5] = 9;
+  intLif(m, 2, bad);
+  expectError(m, "lif.in_exp: element 5 is 9, expected -24..8");
   m = good;
   m.mutable_layers(2)->mutable_lif()->set_du(4097);
   expectError(m, "lif.du: 4097");

@@ -68,6 +68,7 @@ struct IntParams {
   int du = 4096;                      // LIF
   std::vector<int32_t> dv, vth64;     // [T][C]; vth64 = vth << 6
   std::vector<int32_t> lifBias, sign; // lifBias = bias_mant << bias_exp
+  std::vector<int32_t> inShift;       // 6 + in_exp
 };
 
 struct Layer {
