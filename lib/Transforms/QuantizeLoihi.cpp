@@ -65,9 +65,13 @@ WeightQuant quantizeWeights(ArrayRef<float> w, double divisor, int bits) {
   if (bits == 1) {
     q.alpha = sumAbs / double(n); // L2-optimal scale of sign(W)
   } else {
-    // The squared-error-optimal scale over 128 clipping factors.
+    // The squared-error-optimal scale over 128 clipping factors below 6 bits;
+    // from 6 bits on the steps are fine enough that clipping the largest
+    // weights (which decide many spikes) costs more than it saves, so
+    // alpha = max|W| / Q as Lava's optimize_weight_bits (measured in
+    // docs/fixed-point.md section 5).
     double best = INFINITY;
-    for (int k = 0; k < 128; ++k) {
+    for (int k = 0, n = bits >= 6 ? 1 : 128; k < n; ++k) {
       double alpha = (1.0 - 0.005 * k) * q.maxWeight / Q, err = 0;
       for (float v : w) {
         double x = v / divisor, d = x - alpha * code(x, alpha);
