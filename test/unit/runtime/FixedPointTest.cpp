@@ -8,8 +8,8 @@
 // across thread counts), and the validator's integer rules on hostile files.
 //
 //===----------------------------------------------------------------------===//
-#include "../../runtime/ModelBuilder.h"
-#include "../../runtime/PrepareForTest.h"
+#include "ModelBuilder.h"
+#include "PrepareForTest.h"
 
 #include "IntKernels.h"
 

@@ -1,14 +1,15 @@
 //===- ModelBuilder.h - build small snnc.modelbin.Model messages in tests -===//
 //
-// A test helper that assembles synthetic models layer by layer through the
-// protobuf API and computes each layer's output shape the way the format
-// defines it, so that tests (and the corpus generator of the fuzzer and CLI
-// tests) can write valid models in a few lines and then break one field at a
-// time.
+// The one test helper that assembles synthetic models layer by layer through
+// the protobuf API, computing each layer's output shape with the validator's
+// rule (Shapes.h), so that tests (runtime, mapping, and the corpus generator of
+// the fuzzer and CLI tests) can write valid models in a few lines and then
+// break one field at a time. The mapping tests' adaptor (MappingTestUtil.h)
+// adds zero-weight shortcuts on top of it.
 //
 //===----------------------------------------------------------------------===//
-#ifndef SNNC_TEST_RUNTIME_MODELBUILDER_H
-#define SNNC_TEST_RUNTIME_MODELBUILDER_H
+#ifndef SNNC_TEST_COMMON_MODELBUILDER_H
+#define SNNC_TEST_COMMON_MODELBUILDER_H
 
 #include "snnc/modelbin/Shapes.h"
 #include "snnc/modelbin/model.pb.h"
@@ -63,6 +64,9 @@ public:
   }
 
   mb::Model m;
+  /// Layer names: "<base><index>" ("conv3"), or with this set the schema's
+  /// kind name ("CONV2D3"), which the mapping tests' expectations use.
+  bool nameByKind = false;
 
   const Dims &shapeOf(int i) const { return shapes[i]; }
   int T() const { return m.num_steps(); }
@@ -195,7 +199,8 @@ private:
   mb::Layer *add(const std::string &base, mb::Layer::Kind kind,
                  std::vector<int> inputs, const Dims &shape) {
     mb::Layer *l = m.add_layers();
-    l->set_name(base + std::to_string(m.layers_size() - 1));
+    l->set_name((nameByKind ? mb::Layer::Kind_Name(kind) : base) +
+                std::to_string(m.layers_size() - 1));
     l->set_kind(kind);
     for (int i : inputs)
       l->add_inputs(i);
@@ -234,4 +239,4 @@ inline mb::Model smallConvNet(uint32_t seed, int64_t H = 12, int64_t W = 12,
 } // namespace test
 } // namespace snnc
 
-#endif // SNNC_TEST_RUNTIME_MODELBUILDER_H
+#endif // SNNC_TEST_COMMON_MODELBUILDER_H

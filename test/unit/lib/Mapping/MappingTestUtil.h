@@ -1,15 +1,17 @@
-//===- MappingTestUtil.h - synthetic model.bin networks for mapping tests -===//
+//===- MappingTestUtil.h - synthetic networks and chips for mapping tests -===//
 //
-// Builds snnc.modelbin.Model messages layer by layer (weights zero: the
-// mapper only reads shapes and LIF tables) and small hardware descriptions
-// with round numbers, so that tests can state expected counts by hand.
+// The mapping tests' shortcuts over the one test ModelBuilder (common/
+// ModelBuilder.h): layers by size alone, with zero weights (the mapper reads
+// only shapes and LIF tables) and layers named by kind ("LIF2"), plus small
+// hardware descriptions with round numbers, so that tests can state expected
+// counts by hand.
 //
 //===----------------------------------------------------------------------===//
 #ifndef SNNC_TEST_MAPPING_MAPPINGTESTUTIL_H
 #define SNNC_TEST_MAPPING_MAPPINGTESTUTIL_H
 
+#include "ModelBuilder.h"
 #include "snnc/Mapping/Hardware.h"
-#include "snnc/modelbin/model.pb.h"
 
 #include <string>
 #include <vector>
@@ -35,13 +37,10 @@ public:
   /// cost: a 1x1 convolution strided over the whole map of the rank-3
   /// `input` samples one position, then LIF, flatten, dense to one class.
   int tinyReadout(int input);
-  const modelbin::Model &model() const { return m; }
+  const modelbin::Model &model() const { return builder.m; }
 
 private:
-  int add(modelbin::Layer layer, std::vector<int64_t> shape);
-  std::vector<int64_t> shapeOf(int layer) const;
-  modelbin::Model m;
-  int counter = 0;
+  snnc::test::ModelBuilder builder;
 };
 
 /// A chip with round numbers; tests change the fields they need.

@@ -135,7 +135,7 @@ TEST(ErrorPath, EveryNetworkFailureNamesTheLayer) {
     ModelBuilder b({1, 8, 8}, 2, 2);
     int x = b.lif(b.conv(b.encode(), 2, 3, 1, 1));
     b.readout(b.dense(b.flatten(b.maxPool(x, 2, 2)), 2));
-    expectNames(buildError(b.model()), "'AVG_POOL2D3' (MAX_POOL2D)",
+    expectNames(buildError(b.model()), "'MAX_POOL2D3' (MAX_POOL2D)",
                 "max pooling");
   }
   {

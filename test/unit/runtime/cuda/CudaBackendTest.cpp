@@ -12,8 +12,8 @@
 // message otherwise.
 //
 //===----------------------------------------------------------------------===//
-#include "../ModelBuilder.h"
-#include "../PrepareForTest.h"
+#include "ModelBuilder.h"
+#include "PrepareForTest.h"
 
 #include "snnc/runtime/Backend.h"
 #include "snnc/runtime/CudaBackend.h"
