@@ -19,8 +19,8 @@ namespace snnc {
 namespace {
 
 /// An integer tensor (I8, I16 or I32, little-endian) from an integer attr.
-void setIntTensor(modelbin::Tensor *t, Attribute attr, modelbin::Tensor::DType d,
-                  int width) {
+void setIntTensor(modelbin::Tensor *t, Attribute attr,
+                  modelbin::Tensor::DType d, int width) {
   auto dense = cast<DenseIntElementsAttr>(attr);
   t->Clear();
   for (int64_t dim : dense.getType().getShape())
@@ -85,9 +85,8 @@ void emitIntegerModel(snn::NetworkOp network, modelbin::Model &model) {
     return;
   model.set_quantization(q.str());
   model.set_weight_bits(intOf(network, "snn.q.weight_bits"));
-  model.set_output_scale(
-      cast<FloatAttr>(network->getAttr("snn.q.output_scale"))
-          .getValueAsDouble());
+  model.set_output_scale(cast<FloatAttr>(network->getAttr("snn.q.output_scale"))
+                             .getValueAsDouble());
   network.getBody().front().walk([&](Operation *op) {
     auto r = op->getAttrOfType<DictionaryAttr>("snn.q.report");
     if (!r)

@@ -147,16 +147,16 @@ std::string renderSummaryJSON(const modelbin::Model &model) {
   if (!model.quantization().empty()) {
     json rows = json::array();
     for (const modelbin::QuantReport &r : model.quant_report())
-      rows.push_back({{"layer", r.layer()},
-                      {"bits", r.bits()},
-                      {"weight_exp", r.weight_exp()},
-                      {"alpha", shortest(r.alpha())},
-                      {"max_weight_error", shortest(r.max_weight_error())},
-                      {"max_weight", shortest(r.max_weight())},
-                      {"max_threshold_rounding",
-                       shortest(r.max_threshold_rounding())},
-                      {"max_leak_rounding", shortest(r.max_leak_rounding())},
-                      {"clamped", r.clamped()}});
+      rows.push_back(
+          {{"layer", r.layer()},
+           {"bits", r.bits()},
+           {"weight_exp", r.weight_exp()},
+           {"alpha", shortest(r.alpha())},
+           {"max_weight_error", shortest(r.max_weight_error())},
+           {"max_weight", shortest(r.max_weight())},
+           {"max_threshold_rounding", shortest(r.max_threshold_rounding())},
+           {"max_leak_rounding", shortest(r.max_leak_rounding())},
+           {"clamped", r.clamped()}});
     doc["quantization"] = {{"mode", model.quantization()},
                            {"weight_bits", model.weight_bits()},
                            {"output_scale", shortest(model.output_scale())},

@@ -33,10 +33,10 @@ using namespace snnc::snn;
 
 namespace {
 
-constexpr double kMaxAcc = 2147483647.0;      // int32 accumulators
-constexpr double kThresholdRoom = 1 << 20;    // sigma * max Th: 8x below 2^23
-constexpr double kMaxBias = 4095.0 * 128.0;   // 13-bit mantissa << 7
-constexpr int kMinExp = -8, kMaxExp = 7;      // Loihi 1's weight_exp
+constexpr double kMaxAcc = 2147483647.0;    // int32 accumulators
+constexpr double kThresholdRoom = 1 << 20;  // sigma * max Th: 8x below 2^23
+constexpr double kMaxBias = 4095.0 * 128.0; // 13-bit mantissa << 7
+constexpr int kMinExp = -8, kMaxExp = 7;    // Loihi 1's weight_exp
 
 /// N-bit sign-magnitude weights m and their scale alpha (W ~ alpha * m).
 struct WeightQuant {
@@ -205,8 +205,8 @@ LogicalResult Quantizer::inputOf(Operation *syn, Value in, double *divisor,
   *divisor = 1;
   *bound = 1;
   SmallVector<Operation *> chain;
-  for (Operation *p = in.getDefiningOp(); p && isa<FlattenOp, MaxPool2DOp,
-                                                   AvgPool2DOp>(p);
+  for (Operation *p = in.getDefiningOp();
+       p && isa<FlattenOp, MaxPool2DOp, AvgPool2DOp>(p);
        p = p->getOperand(0).getDefiningOp())
     chain.push_back(p);
   Value root = chain.empty() ? in : chain.back()->getOperand(0);
@@ -228,8 +228,8 @@ LogicalResult Quantizer::inputOf(Operation *syn, Value in, double *divisor,
   return success();
 }
 
-void Quantizer::report(Operation *syn, const WeightQuant &q, int exp,
-                       double th, double leak, int64_t clamped) {
+void Quantizer::report(Operation *syn, const WeightQuant &q, int exp, double th,
+                       double leak, int64_t clamped) {
   Builder b(syn->getContext());
   NamedAttrList r;
   r.set("bits", b.getI32IntegerAttr(bits));
@@ -268,11 +268,11 @@ LogicalResult Quantizer::hidden(Operation *syn, LIFOp lif, const WeightQuant &q,
                                 ArrayRef<double> dBias, double accPerExp) {
   int64_t T = network.getNumSteps(), C = lif.getType().getDimSize(0);
   size_t n = size_t(T * C);
-  LifTables f{table(lif.getThresholdTable(), n,
-                    lif.getThresholdAttr().getValueAsDouble()),
-              table(lif.getLeakTable(), n, lif.getLeakAttr().getValueAsDouble()),
-              table(lif.getBiasTable(), n, 0.0),
-              table(lif.getGainTable(), n, 1.0)};
+  LifTables f{
+      table(lif.getThresholdTable(), n,
+            lif.getThresholdAttr().getValueAsDouble()),
+      table(lif.getLeakTable(), n, lif.getLeakAttr().getValueAsDouble()),
+      table(lif.getBiasTable(), n, 0.0), table(lif.getGainTable(), n, 1.0)};
   SmallVector<int64_t> inExp = rescale(f, T, C);
   double maxTh = 0, maxB = 0;
   SmallVector<double> B(n);
@@ -304,8 +304,8 @@ LogicalResult Quantizer::hidden(Operation *syn, LIFOp lif, const WeightQuant &q,
   };
   for (size_t i = 0; i < n; ++i) {
     vth[i] = clampTo(std::round(sigma * f.th[i] / 64.0), 0, 131071);
-    thRound = std::max(thRound,
-                       std::fabs(64.0 * vth[i] / sigma - f.th[i]) / f.th[i]);
+    thRound =
+        std::max(thRound, std::fabs(64.0 * vth[i] / sigma - f.th[i]) / f.th[i]);
     dv[i] = clampTo(4096 - std::round(4096.0 * f.leak[i]), -4096, 4096);
     leakRound =
         std::max(leakRound, std::fabs((4096 - dv[i]) / 4096.0 - f.leak[i]));

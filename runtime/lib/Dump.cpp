@@ -38,11 +38,10 @@ std::string tensorLine(const char *name, const mb::Tensor &t) {
   // readFloats also gives the values of integer tensors (integer models).
   std::vector<float> v = mb::readFloats(t);
   int64_t n = static_cast<int64_t>(v.size());
-  return fmt::format("    {}: shape=[{}] first={}{}\n", name,
-                     fmt::join(t.shape(), ", "), firstOf(v.data(), n),
-                     t.dtype() == mb::Tensor::I8
-                         ? fmt::format(" bits={}", t.bits())
-                         : "");
+  return fmt::format(
+      "    {}: shape=[{}] first={}{}\n", name, fmt::join(t.shape(), ", "),
+      firstOf(v.data(), n),
+      t.dtype() == mb::Tensor::I8 ? fmt::format(" bits={}", t.bits()) : "");
 }
 
 std::string tableLine(const char *name, const std::vector<float> &tab,

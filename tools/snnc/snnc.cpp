@@ -285,8 +285,7 @@ int checkFlags() {
   if (outputPath.empty())
     outputPath.setValue(emitKind == EmitKind::Bin ? "model.bin" : "-");
   if (quantize.getNumOccurrences() && quantize != "loihi") {
-    report(Code::UsageGeneric,
-           "--quantize=" + quantize + ": expected 'loihi'");
+    report(Code::UsageGeneric, "--quantize=" + quantize + ": expected 'loihi'");
     return snnc::kExitUsage;
   }
   if (weightBits.getNumOccurrences() &&
