@@ -156,9 +156,15 @@ def make(name, a):
     rates = calibrate(model, spikes, a.exit_step, search=a.calibrate or not big)
     onnx_path, bin_path = os.path.join(out, "model.onnx"), os.path.join(out, "model.bin")
     export_onnx(model, onnx_path)
-    run([a.snnc, onnx_path, "-o", bin_path])
-    summary = json.loads(run([a.snnc, onnx_path, "--emit=summary", "-o", "-"]))
+    if a.writer:  # no compiler at hand: the reference writer (BNTT unfolded, as CHANNEL_AFFINE)
+        from snncref import modelbin as modelbin_writer
+        modelbin_writer.write(model, bin_path, early_exit_step=a.exit_step)
+        summary = {"early_exit_step": a.exit_step}
+    else:
+        run([a.snnc, onnx_path, "-o", bin_path])
+        summary = json.loads(run([a.snnc, onnx_path, "--emit=summary", "-o", "-"]))
     info = {"name": name, "num_steps": T, "early_exit_step": summary.get("early_exit_step"),
+            "written_by": "snncref.modelbin (unfolded)" if a.writer else "snnc",
             "calibration_rates": rates, "seed": sum(map(ord, name))}
     if not a.no_profile and not big:
         x, _ = synthetic_inputs(model, a.samples, seed=2)
@@ -183,6 +189,8 @@ def main():
     ap.add_argument("--snnc", default=os.path.join(ROOT, "build", "bin", "snnc"))
     ap.add_argument("--snnc-run", default=os.path.join(ROOT, "build", "bin", "snnc-run"))
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--writer", action="store_true",
+                    help="write model.bin with snncref.modelbin (BNTT unfolded) instead of compiling with snnc")
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     for name in a.models.split(","):

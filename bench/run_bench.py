@@ -7,8 +7,8 @@ usage: OMP_WAIT_POLICY=PASSIVE /usr/bin/python3 bench/run_bench.py --snnc-run bu
 Same weights and the same Fashion-MNIST test images for all three. Configurations: T and T_exit
 steps, batch 1 and batch 64.
   - snnc-run: wall time of the run itself (--json wall_seconds: encoding included, loading
-    excluded). Batch 1 = one sample at a time on one thread (--threads 1: latency mode; the
-    runtime does not split one sample over threads); batch 64 = 64-sample chunks over 2 threads.
+    excluded). Batch 1 = one sample at a time (--batch 1) on --batch1-threads threads (default 1;
+    with 2, the threads split each layer of the sample); batch 64 = samples over 2 threads.
   - PyTorch (python3-torch, 2 threads, OpenBLAS): the fastest honest form: eval mode, no_grad, the
     synaptic layers of all steps batched into one call per layer ([S*B, ...]), the LIF/readout
     recurrences per step; the Poisson spikes are precomputed OUTSIDE the timed region (PyTorch
@@ -70,14 +70,15 @@ def get_model(path, work):
     return m, onnx_path, 12, "UNTRAINED stand-in (random weights, BNTT stats calibrated on 512 images; T_exit set to 12)"
 
 
-def torch_rate(model, x, steps, batch, reps_time=3.0):
-    """Samples/s of the time-batched PyTorch forward; encoding precomputed."""
+def torch_rate(model, x, steps, batch, reps_time=3.0, cpu=None):
+    """Samples/s of the time-batched PyTorch forward; encoding precomputed. With a list `cpu`,
+    appends the process CPU seconds per sample of the timed loop (all threads)."""
     n = len(x)
     enc = [model.encode(x[b:b + batch], np.arange(b, min(b + batch, n)), steps) for b in range(0, n, batch)]
     preds = []
     with torch.no_grad():
         model(enc[0])  # warm-up
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         done = 0
         while True:
             for e in enc:
@@ -88,13 +89,15 @@ def torch_rate(model, x, steps, batch, reps_time=3.0):
             if time.perf_counter() - t0 > reps_time:
                 break
         dt = time.perf_counter() - t0
+        if cpu is not None:
+            cpu.append((time.process_time() - c0) / done)
     return done / dt, preds[:n]
 
 
-def runtime_rate(run_bin, model_bin, xfile, n, steps, mode, threads, work):
+def runtime_rate(run_bin, model_bin, xfile, n, steps, mode, threads, work, batch=0):
     j = os.path.join(work, "r.json")
     args = [run_bin, model_bin, "--input", xfile, "--limit", str(n), "--steps", str(steps), "--mode", mode,
-            "--threads", str(threads), "--json", j, "--quiet"]
+            "--threads", str(threads), "--json", j, "--quiet"] + (["--batch", str(batch)] if batch else [])
     best = None
     for _ in range(3):
         subprocess.run(args, check=True, capture_output=True)
@@ -110,6 +113,8 @@ def main():
     ap.add_argument("--snnc", default=None)
     ap.add_argument("--model", default=os.path.join(ROOT, "models", "fmnist-bntt-conv", "model.onnx"))
     ap.add_argument("--samples", type=int, default=256)
+    ap.add_argument("--batch1-threads", type=int, default=1,
+                    help="snnc-run threads at batch 1 (they split each sample's layers)")
     a = ap.parse_args()
     torch.set_num_threads(2)
     work = tempfile.mkdtemp(prefix="snnc-bench-")
@@ -135,9 +140,9 @@ def main():
     print("-" * len(hdr))
     for steps, label in ((T, "T"), (t_exit, "T_exit")):
         for batch in (1, 64):
-            threads = 1 if batch == 1 else 2
-            ev = runtime_rate(a.snnc_run, model_bin, xfile, a.samples, steps, "event", threads, work)
-            de = runtime_rate(a.snnc_run, model_bin, xfile, a.samples, steps, "dense", threads, work)
+            threads = a.batch1_threads if batch == 1 else 2
+            ev = runtime_rate(a.snnc_run, model_bin, xfile, a.samples, steps, "event", threads, work, batch)
+            de = runtime_rate(a.snnc_run, model_bin, xfile, a.samples, steps, "dense", threads, work, batch)
             tr, tpred = torch_rate(model, x, steps, batch)
             evr = ev["samples_per_second"]
             der = de["samples_per_second"]
@@ -147,7 +152,7 @@ def main():
             print(f"{label + '=' + str(steps):>8} {batch:>5} | {evr:9.0f} {der:9.0f} {tr:9.0f} | {evr / tr:8.2f} "
                   f"{evr / der:8.2f} | {syn:9.3g} {spk:10.0f} | {agree}/{a.samples}")
     print("\nevent/s, dense/s: snnc-run --mode=event / --mode=dense; torch/s: time-batched PyTorch forward.\n"
-          "batch 1: snnc-run on 1 thread vs PyTorch on 2; batch 64: both on 2 threads.\n"
+          f"batch 1: snnc-run on {a.batch1_threads} thread(s) vs PyTorch on 2; batch 64: both on 2 threads.\n"
           "syn.ev/s: synaptic events (weight additions by non-zero inputs) per second, event mode.\n"
           "agree: samples where snnc-run's and PyTorch's predictions agree.")
 

@@ -98,8 +98,11 @@ void estimateEnergy(const Network &net, const HardwareModel &hw,
       step.activeUpdates += active;
       step.inactiveUpdates += inactive;
     }
-    // Slowest core: its share of its population's synops and updates.
-    for (const Core &c : mapping.cores) {
+    // Slowest core: its blocks' shares of their populations' synops and
+    // updates (a shared core serialises the work of all its blocks).
+    std::vector<double> busyNs(mapping.cores.size(), 0.0);
+    for (size_t i = 0; i < mapping.cores.size(); ++i) {
+      const Core &c = mapping.cores[i];
       const Population &pop = net.populations[c.population];
       double synops = 0;
       for (const auto &proj : activity.synops[c.population])
@@ -116,7 +119,9 @@ void estimateEnergy(const Network &net, const HardwareModel &hw,
                           : 0;
       double ns = synops * synShare * lat.synop + active * lat.updateActive +
                   inactive * lat.updateInactive + spikes * lat.spikeOut;
-      step.computeNs = std::max(step.computeNs, ns);
+      double &busy = busyNs[c.physical >= 0 ? size_t(c.physical) : i];
+      busy += ns;
+      step.computeNs = std::max(step.computeNs, busy);
     }
     // Routing: each link carries its source neurons' share of the spikes.
     for (const CoreLink &l : mapping.links) {
@@ -132,9 +137,10 @@ void estimateEnergy(const Network &net, const HardwareModel &hw,
     }
     // The barrier spans the cores in use: interpolate between the small-
     // network and the full-chip figure; several chips pay the full figure.
-    double span = mapping.chips > 1 ? 1.0
-                                    : double(mapping.cores.size()) /
-                                          double(hw.coresPerChip());
+    double span = mapping.chips > 1
+                      ? 1.0
+                      : double(std::max<int64_t>(1, mapping.numCores())) /
+                            double(hw.coresPerChip());
     step.barrierNs =
         hw.barrierMinNs + (hw.barrierMaxNs - hw.barrierMinNs) * span;
     step.latencyNs = step.computeNs + step.routeNs + step.barrierNs;

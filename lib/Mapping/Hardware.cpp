@@ -45,6 +45,12 @@ Field boolField(const char *section, const char *key,
   f.boolean = member;
   return f;
 }
+Field optionalBoolField(const char *section, const char *key,
+                        bool HardwareModel::*member) {
+  Field f = boolField(section, key, member);
+  f.optional = true; // missing: the member's default
+  return f;
+}
 Field costField(const char *section, const char *key,
                 double EventCosts::*member, bool isLatency,
                 bool optional = false) {
@@ -82,6 +88,7 @@ const std::vector<Field> &chipFields() {
         integerField("core", "table_entries", &H::tableEntries, 1, cap),
         boolField("core", "graded_spikes", &H::gradedSpikes),
         boolField("mapping", "fold_pooling", &H::foldPooling),
+        optionalBoolField("mapping", "share_cores", &H::shareCores),
         numberField("latency_ns", "barrier_min", &H::barrierMinNs),
         numberField("latency_ns", "barrier_max", &H::barrierMaxNs),
         numberField("power", "static_mw_per_chip", &H::staticPowerMwPerChip),

@@ -68,7 +68,7 @@ std::string meshMap(const Network &net, const MapResult &r) {
   std::string s =
       svgOpen(fmt::format("Core utilisation on {} ({} cores, {} "
                           "chip{}){}",
-                          hw.name, r.mapping.cores.size(), r.mapping.chips,
+                          hw.name, r.mapping.numCores(), r.mapping.chips,
                           r.mapping.chips > 1 ? "s" : "", shown),
               w, h);
   for (int64_t x = 0; x < tilesX; ++x)

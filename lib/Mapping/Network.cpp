@@ -4,10 +4,12 @@
 // each one the walk goes backwards through its input to the weight layer(s)
 // (across CHANNEL_AFFINE and ADD) and from there further back to the spiking
 // source (across AVG_POOL2D and FLATTEN), composing the per-dimension
-// connectivity on the way. buildNetwork first runs model.bin's validator
-// (modelbin::validate, the runtime's rules), so the walk reads shapes, tables
-// and windows without re-checking them; what remains here are the mapper's
-// own limits (ranks above 3, topologies without synapses).
+// connectivity on the way. MAX_POOL2D layers of binary spikes, and with
+// relay pooling AVG_POOL2D layers after spikes, are relay populations where
+// a walk stops as at a neuron layer. buildNetwork first runs model.bin's
+// validator (modelbin::validate, the runtime's rules), so the walk reads
+// shapes, tables and windows without re-checking them; what remains here are
+// the mapper's own limits (ranks above 3, topologies without synapses).
 //
 //===----------------------------------------------------------------------===//
 
@@ -84,7 +86,10 @@ class Builder {
 public:
   Builder(const modelbin::Model &model, Network *net, std::string *error)
       : model(model), net(*net), error(*error) {}
-  bool addRelay(int index);
+  bool addRelay(int index, bool graded);
+  /// Why max pooling can read layer `index` only when it sends binary
+  /// spikes ({0, 1}), or "" when it does.
+  std::string notBinary(int index) const;
   bool readsSpikes(int index) const {
     Layer::Kind k = model.layers(index).kind();
     return k == Layer::LIF || k == Layer::ENCODE ||
@@ -131,7 +136,16 @@ bool Builder::run() {
         return false;
     } else if (layer.kind() == Layer::AVG_POOL2D && net.relayPooling &&
                readsSpikes(layer.inputs(0))) {
-      if (!addRelay(i))
+      if (!addRelay(i, true))
+        return false;
+    } else if (layer.kind() == Layer::MAX_POOL2D) {
+      if (std::string why = notBinary(layer.inputs(0)); !why.empty())
+        return unsupported(
+            i, fmt::format("max pooling maps onto a relay population only "
+                           "for binary spikes (the OR of its window), but "
+                           "it reads {}",
+                           why));
+      if (!addRelay(i, false))
         return false;
     } else if (layer.kind() == Layer::LIF || layer.kind() == Layer::READOUT) {
       if (!addPopulation(i, layer.kind() == Layer::LIF
@@ -327,6 +341,7 @@ bool Builder::traceSource(int index, Projection &proj, DimensionMap *rows,
     proj.via.push_back(layer.name());
     return traceSource(layer.inputs(0), proj, rows, cols, depth + 1);
   }
+  case Layer::MAX_POOL2D:
   case Layer::AVG_POOL2D: {
     if (auto it = populationOfLayer.find(index);
         it != populationOfLayer.end()) { // a relay population
@@ -334,6 +349,8 @@ bool Builder::traceSource(int index, Projection &proj, DimensionMap *rows,
       std::reverse(proj.via.begin(), proj.via.end());
       return true;
     }
+    if (layer.kind() == Layer::MAX_POOL2D) // every max pool is a relay
+      return fail(index, "max pooling relay not built");
     modelbin::Window2d w = modelbin::poolWindow(layer.pool());
     const Layer &inLayer = model.layers(layer.inputs(0));
     int64_t in[3], out[3];
@@ -348,9 +365,6 @@ bool Builder::traceSource(int index, Projection &proj, DimensionMap *rows,
     proj.via.push_back(layer.name());
     return traceSource(layer.inputs(0), proj, rows, cols, depth + 1);
   }
-  case Layer::MAX_POOL2D:
-    return unsupported(index, "max pooling cannot be folded into synapses (it "
-                              "is not linear); not supported by the mapper");
   default:
     return unsupported(index,
                        fmt::format("synapse layer '{}' reads a {} layer; the "
@@ -361,9 +375,33 @@ bool Builder::traceSource(int index, Projection &proj, DimensionMap *rows,
   }
 }
 
+std::string Builder::notBinary(int index) const {
+  const Layer &layer = model.layers(index);
+  std::string what =
+      fmt::format("'{}' ({})", layer.name(), kindName(layer.kind()));
+  switch (layer.kind()) {
+  case Layer::LIF:
+    return "";
+  case Layer::MAX_POOL2D: // a max relay of binary spikes sends binary ones
+    return populationOfLayer.count(index) ? "" : "graded values from " + what;
+  case Layer::ENCODE: {
+    const modelbin::Encoder &e = layer.encoder();
+    if (e.kind() != modelbin::Encoder::POISSON)
+      return "graded values from the encoder " + what +
+             " (direct or per-step input, not Poisson spikes)";
+    return e.signed_() ? "signed spikes (-1, 0, 1) from the encoder " + what +
+                             ", whose max is not an OR"
+                       : "";
+  }
+  default:
+    return "graded values from " + what;
+  }
+}
+
 /// A relay population: one compartment per pooled output, reading its
-/// window of the (spiking or relay) source like a depthwise convolution.
-bool Builder::addRelay(int index) {
+/// window of the (spiking or relay) source like a depthwise convolution
+/// with weights 1/window (average) or 1 (max).
+bool Builder::addRelay(int index, bool graded) {
   const Layer &layer = model.layers(index);
   int64_t in[3], out[3];
   const Layer &inLayer = model.layers(layer.inputs(0));
@@ -387,6 +425,7 @@ bool Builder::addRelay(int index) {
   Population pop;
   pop.name = layer.name();
   pop.kind = PopulationKind::Relay;
+  pop.gradedRelay = graded;
   pop.channels = out[0];
   pop.height = out[1];
   pop.width = out[2];
@@ -396,7 +435,7 @@ bool Builder::addRelay(int index) {
   for (const auto &s : cols.sources)
     sumCols += int64_t(s.size());
   proj.synapses = out[0] * sumRows * sumCols;
-  proj.sharedWeightsPerChannel = 1; // every weight is 1/window
+  proj.sharedWeightsPerChannel = 1; // every weight is 1/window (max: 1)
   proj.distinctWeights = out[0];
   proj.rows = std::move(rows);
   proj.cols = std::move(cols);

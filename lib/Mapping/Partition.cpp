@@ -400,17 +400,18 @@ bool Partitioner::run() {
     for (size_t a = 0; a < coresOf[p].size(); ++a)
       mapping.cores[first[p] + a].usage.fanoutAxons = fanout[p][a];
   mapping.sharedLowerBound = sharedLowerBound(net, hw);
+  shareCores(hw, &mapping);
   if (int64_t(mapping.cores.size()) > limits::kMaxCores) {
     error = fmt::format("the network needs {} cores on {}, more than the "
                         "mapper's limit of {}",
                         mapping.cores.size(), hw.name, limits::kMaxCores);
     return false;
   }
-  int64_t chips = ceilDiv(int64_t(mapping.cores.size()), hw.coresPerChip());
+  int64_t chips = ceilDiv(mapping.numCores(), hw.coresPerChip());
   if (chips > hw.maxChips) {
     error = fmt::format("the network needs {} cores = {} chips of {} but "
                         "mesh.max_chips = {}",
-                        mapping.cores.size(), chips, hw.name, hw.maxChips);
+                        mapping.numCores(), chips, hw.name, hw.maxChips);
     return false;
   }
   mapping.chips = int(chips);

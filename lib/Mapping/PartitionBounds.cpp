@@ -4,8 +4,10 @@
 // (docs/mapping.md, "Lower bound"): the separate bounds of each limit
 // (compartments, synaptic memory, tables, distinct source neurons over
 // fan-in axons), the block bound (neurons over the largest block that fits
-// every post-synaptic limit at once; the corner block reads the fewest
-// sources, so no block anywhere is larger) and the fan-out bound (every
+// every post-synaptic limit at once; a block of given extents reads the
+// fewest sources when it touches an end of each dimension, where windows are
+// clipped, so the smaller of the two ends' reads is used and no block
+// anywhere is larger) and the fan-out bound (every
 // neuron needs one output axon per destination core, and a consumer's
 // neurons that read it cannot fit fewer cores than their largest block
 // allows). The shared bound is for cores that may mix populations.
@@ -32,17 +34,35 @@ struct LargestBlocks {
   std::vector<double> halo;
 };
 
-/// Largest corner blocks; for a fixed column extent the channels that fit
-/// shrink as rows grow, so a two-pointer walk visits O(W (H + C)) blocks.
+/// Per projection, the smaller reads of a block of `extent` targets at the
+/// start or at the end of a dimension: a window map reads a contiguous,
+/// clipped range, so the count is least at one of the ends (the start is
+/// not enough: with more padding at the end, or a last window that runs
+/// past it, the end reads fewer). Taking the smaller distinct and sum
+/// separately can only make the bound lower, never invalid.
+Factors fewestReads(const Factors &start, const Factors &end) {
+  Factors f = start;
+  for (size_t i = 0; i < f.size(); ++i) {
+    f[i].distinct = std::min(start[i].distinct, end[i].distinct);
+    f[i].sum = std::min(start[i].sum, end[i].sum);
+  }
+  return f;
+}
+
+/// Largest blocks (at the ends, where they read least); for a fixed column
+/// extent the channels that fit shrink as rows grow, so a two-pointer walk
+/// visits O(W (H + C)) blocks.
 LargestBlocks largestBlocks(const Network &net, const HardwareModel &hw,
                             int popIndex) {
   const Population &pop = net.populations[popIndex];
   std::vector<Factors> rowsOf(size_t(pop.height) + 1), colsOf;
   for (int64_t th = 1; th <= pop.height; ++th)
-    rowsOf[th] = rowFactors(pop, 0, th);
+    rowsOf[th] = fewestReads(rowFactors(pop, 0, th),
+                             rowFactors(pop, pop.height - th, pop.height));
   colsOf.resize(size_t(pop.width) + 1);
   for (int64_t tw = 1; tw <= pop.width; ++tw)
-    colsOf[tw] = colFactors(pop, 0, tw);
+    colsOf[tw] = fewestReads(colFactors(pop, 0, tw),
+                             colFactors(pop, pop.width - tw, pop.width));
   auto fits = [&](int64_t tc, int64_t th, int64_t tw) {
     CoreUsage u = usageOf(net, hw, pop, 0, tc, rowsOf[th], colsOf[tw]);
     u.compartments = tc * th * tw;

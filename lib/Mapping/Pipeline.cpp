@@ -28,7 +28,8 @@ bool runMapping(const Network &net, const HardwareModel &hw,
     return false;
   }
   for (const Population &pop : net.populations)
-    if (pop.kind == PopulationKind::Relay && !hw.gradedSpikes) {
+    if (pop.kind == PopulationKind::Relay && pop.gradedRelay &&
+        !hw.gradedSpikes) {
       *error = fmt::format(
           "layer '{}' cannot be mapped on {}: as a pooling relay it sends "
           "graded spikes (window averages) but core.graded_spikes is false "
@@ -80,8 +81,7 @@ std::string whatWouldFit(const modelbin::Model &model, const Network &net,
     sets += fmt::format("{}--set {}={}", sets.empty() ? "" : " ", key, value);
   Mapping m;
   if (!sets.empty() && partitionNetwork(net, raised, &m, &why))
-    ways.push_back(
-        fmt::format("fits with {} ({} cores)", sets, m.cores.size()));
+    ways.push_back(fmt::format("fits with {} ({} cores)", sets, m.numCores()));
   Network relays;
   if (!hw.gradedSpikes && hw.foldPooling &&
       buildNetwork(model, &relays, &why, true)) {
@@ -92,7 +92,7 @@ std::string whatWouldFit(const modelbin::Model &model, const Network &net,
     if (partitionNetwork(relays, graded, &rm, &why))
       ways.push_back(fmt::format("fits with --set graded_spikes=true (pooling "
                                  "relays, as on loihi2; {} cores)",
-                                 rm.cores.size()));
+                                 rm.numCores()));
   }
   if (ways.empty())
     return "";
@@ -118,7 +118,7 @@ bool runMapping(const modelbin::Model &model, const HardwareModel &hw,
     return false;
   auto hasRelays = [](const Network &n) {
     for (const Population &pop : n.populations)
-      if (pop.kind == PopulationKind::Relay)
+      if (pop.kind == PopulationKind::Relay && pop.gradedRelay)
         return true;
     return false;
   };
@@ -171,7 +171,7 @@ std::string modelLabel(const std::string &modelPath,
 
 std::string checkGates(const Gates &g, const MapResult &r) {
   const InferenceCost &x = r.energy.atExit;
-  int64_t cores = int64_t(r.mapping.cores.size());
+  int64_t cores = r.mapping.numCores();
   double energyUj = x.energy.total() * 1e-6, latencyMs = x.latencyNs * 1e-6;
   if (g.maxCores >= 0 && cores > g.maxCores)
     return fmt::format("gate --max-cores {}: the mapping needs {} cores",

@@ -68,8 +68,19 @@ double routeLatency(const HardwareModel &hw, const Core &a, const Core &b) {
 
 void placeCores(const Network &net, const HardwareModel &hw,
                 const std::vector<double> &spikeRate, Mapping *mapping) {
-  std::vector<Core> &cores = mapping->cores;
-  int n = int(cores.size());
+  // Placement moves physical cores ("units"): a block on its own, or with
+  // mapping.share_cores all blocks packed into one core, which share its
+  // position. Links inside a unit cost the same wherever it is.
+  std::vector<Core> &blocks = mapping->cores;
+  std::vector<int> unitOf(blocks.size()), unitOfPhysical(blocks.size(), -1);
+  int n = 0;
+  for (size_t b = 0; b < blocks.size(); ++b) {
+    size_t physical = blocks[b].physical >= 0 ? size_t(blocks[b].physical) : b;
+    if (unitOfPhysical[physical] < 0)
+      unitOfPhysical[physical] = n++;
+    unitOf[b] = unitOfPhysical[physical];
+  }
+  std::vector<Core> cores(n);
   // Candidate positions: those of the chips in use, but never more than a
   // few thousand beyond the cores themselves, so that memory and time follow
   // what is mapped, not the mesh (a 1024 x 1024 tile chip holding ten cores
@@ -92,11 +103,15 @@ void placeCores(const Network &net, const HardwareModel &hw,
     double w = double(l.neurons) * spikeRate[l.sourcePopulation];
     if (w <= 0)
       continue;
+    int to = unitOf[l.to];
     if (l.from >= 0) {
-      edges[l.from].push_back({l.to, w});
-      edges[l.to].push_back({l.from, w});
+      int from = unitOf[l.from];
+      if (from == to)
+        continue;
+      edges[from].push_back({to, w});
+      edges[to].push_back({from, w});
     } else {
-      edges[l.to].push_back({-1, w});
+      edges[to].push_back({-1, w});
     }
   }
   const Core host = hostPort();
@@ -120,7 +135,8 @@ void placeCores(const Network &net, const HardwareModel &hw,
   auto hopTraffic = [&] {
     double sum = 0;
     for (const CoreLink &l : mapping->links) {
-      const Core &a = l.from < 0 ? host : cores[l.from], &b = cores[l.to];
+      const Core &a = l.from < 0 ? host : cores[unitOf[l.from]],
+                 &b = cores[unitOf[l.to]];
       sum += double(l.neurons) * spikeRate[l.sourcePopulation] *
              double(std::abs(a.tileX - b.tileX) + std::abs(a.tileY - b.tileY) +
                     std::abs(a.chip - b.chip));
@@ -179,6 +195,13 @@ void placeCores(const Network &net, const HardwareModel &hw,
   (void)net;
   mapping->placementCostFinal = total();
   mapping->hopTrafficFinal = hopTraffic();
+  for (size_t b = 0; b < blocks.size(); ++b) {
+    const Core &unit = cores[unitOf[b]];
+    blocks[b].chip = unit.chip;
+    blocks[b].tileX = unit.tileX;
+    blocks[b].tileY = unit.tileY;
+    blocks[b].slot = unit.slot;
+  }
 }
 
 } // namespace mapping

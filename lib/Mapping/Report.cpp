@@ -50,8 +50,8 @@ Json costToJson(const Network &net, const InferenceCost &c) {
   return j;
 }
 
-const char *kindName(PopulationKind k) {
-  switch (k) {
+const char *kindName(const Population &pop) {
+  switch (pop.kind) {
   case PopulationKind::Input:
     return "input";
   case PopulationKind::Spiking:
@@ -59,7 +59,7 @@ const char *kindName(PopulationKind k) {
   case PopulationKind::Readout:
     return "readout";
   case PopulationKind::Relay:
-    return "relay";
+    return pop.gradedRelay ? "relay" : "max_relay";
   }
   return "?";
 }
@@ -87,7 +87,8 @@ Json resultToJson(const Network &net, const MapResult &r) {
   j["early_exit_step"] = net.earlyExitStep;
   j["activity"] = r.activity.measured ? "profile" : "default-rate";
   j["notes"] = r.activity.notes;
-  j["cores"] = m.cores.size();
+  j["cores"] = m.numCores();
+  j["blocks"] = m.cores.size();
   j["lower_bound"] = m.lowerBound;
   j["shared_lower_bound"] = m.sharedLowerBound;
   j["chips"] = m.chips;
@@ -107,7 +108,7 @@ Json resultToJson(const Network &net, const MapResult &r) {
     const Population &pop = net.populations[p];
     Json l;
     l["name"] = pop.name;
-    l["kind"] = kindName(pop.kind);
+    l["kind"] = kindName(pop);
     l["shape"] = {pop.channels, pop.height, pop.width};
     l["neurons"] = pop.size();
     l["spike_rate"] = r.activity.rate(net, int(p), net.numSteps);
@@ -146,7 +147,8 @@ Json resultToJson(const Network &net, const MapResult &r) {
                      {"table_entries", c.usage.tableEntries},
                      {"chip", c.chip},
                      {"tile", {c.tileX, c.tileY}},
-                     {"slot", c.slot}});
+                     {"slot", c.slot},
+                     {"physical_core", c.physical}});
   }
   j["core_list"] = cores;
   Json links = Json::array();
@@ -211,9 +213,16 @@ std::string summaryText(const Network &net, const MapResult &r) {
                    r.modelLabel.empty() ? net.modelName : r.modelLabel,
                    r.hw.name, net.numSteps, net.earlyExitStep,
                    r.activity.measured ? "measured profile" : "default rate");
-  s += fmt::format("cores: {} (lower bound {}; {} if cores could mix layers), "
-                   "chips: {}\n",
-                   m.cores.size(), m.lowerBound, m.sharedLowerBound, m.chips);
+  if (r.hw.shareCores)
+    s += fmt::format("cores: {} shared by {} blocks (mapping.share_cores; "
+                     "lower bound {} if cores mix layers, {} with one layer "
+                     "per core), chips: {}\n",
+                     m.numCores(), m.cores.size(), m.sharedLowerBound,
+                     m.lowerBound, m.chips);
+  else
+    s += fmt::format("cores: {} (lower bound {}; {} if cores could mix "
+                     "layers), chips: {}\n",
+                     m.numCores(), m.lowerBound, m.sharedLowerBound, m.chips);
   for (const PopulationMapping &pm : m.populations) {
     const Population &pop = net.populations[pm.population];
     int64_t maxCompartments = 0, maxFanin = 0, maxFanout = 0, maxBits = 0;
@@ -267,6 +276,14 @@ std::string summaryText(const Network &net, const MapResult &r) {
   if (!r.poolingFallback.empty())
     s += fmt::format("pooling: relays (folded pooling does not fit: {})\n",
                      r.poolingFallback);
+  std::string maxRelays;
+  for (const Population &pop : net.populations)
+    if (pop.kind == PopulationKind::Relay && !pop.gradedRelay)
+      maxRelays += (maxRelays.empty() ? "'" : ", '") + pop.name + "'";
+  if (!maxRelays.empty())
+    s += fmt::format("max pooling: {} as relays of binary spikes (the OR of "
+                     "the window: weights 1, threshold just above 0)\n",
+                     maxRelays);
   for (const std::string &note : r.activity.notes)
     s += "note: " + note + "\n";
   return s;

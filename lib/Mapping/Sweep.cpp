@@ -99,7 +99,7 @@ void fillNumbers(const HardwareModel &point, const MapResult &r,
   for (const Core &c : r.mapping.cores)
     util = std::max(util,
                     double(c.usage.compartments) / double(point.compartments));
-  row->cores = int64_t(r.mapping.cores.size());
+  row->cores = r.mapping.numCores();
   row->lowerBound = r.mapping.lowerBound;
   row->chips = r.mapping.chips;
   row->maxCompartmentUtil = util;

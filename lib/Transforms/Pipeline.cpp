@@ -33,6 +33,8 @@ void snnc::buildSNNDeployPipeline(OpPassManager &pm,
   SNNFoldBNTTOptions foldOptions;
   foldOptions.mode = options.foldMode;
   network.addPass(createSNNFoldBNTT(foldOptions));
+  if (options.maxPoolRelays)
+    network.addPass(createSNNMaxPoolToRelay());
   pm.addPass(createCanonicalizerPass());
   if (options.quantizeLoihi) {
     SNNQuantizeLoihiOptions quantOptions;
@@ -45,6 +47,7 @@ void snnc::registerPasses() {
   registerSNNPasses();
   PassPipelineRegistration<DeployPipelineOptions>(
       "snn-deploy-pipeline",
-      "Early exit, batch-norm and BNTT folding: imported IR to deployable IR",
+      "Early exit, batch-norm and BNTT folding (and max-pool relays): "
+      "imported IR to deployable IR",
       buildSNNDeployPipeline);
 }

@@ -7,6 +7,9 @@
 // event-driven unless Mode::Dense is asked for; every layer such a consumer
 // reads keeps an event list. In Mode::Auto a nearly all non-zero input is read
 // densely instead.
+// With fewer samples than threads, a worker gets a Team: the threads split
+// each convolution, dense and LIF step of its sample into parts (output
+// channel blocks and positions; see Kernels.h), with a barrier after each.
 // With RunOptions::stepPredictions a sample's prediction is recorded after
 // every step (the readout divided by the steps so far, as at the end). Counts
 // are accumulated per worker in int64 and summed at the end, so they do not
@@ -17,12 +20,14 @@
 
 #include "IntExecutor.h"
 #include "Kernels.h"
+#include "Team.h"
 
 #include <fmt/format.h>
 
 #include <atomic>
 #include <chrono>
 #include <cmath>
+#include <cstring>
 #include <thread>
 
 namespace snnc {
@@ -30,6 +35,7 @@ namespace rt {
 
 using detail::Buf;
 using detail::Source;
+using detail::Team;
 
 bool adaptiveBounds(const Network &net, std::vector<double> *lo,
                     std::vector<double> *hi, std::vector<double> *mag) {
@@ -71,15 +77,21 @@ struct Stats {
 
 class Worker {
 public:
-  Worker(const Network &net, const RunOptions &opt, int steps)
-      : net(net), opt(opt), steps(steps), K(detail::kernels()) {
+  Worker(const Network &net, const RunOptions &opt, int steps, int teamSize)
+      : net(net), opt(opt), steps(steps), K(detail::kernels()), team(teamSize) {
     size_t n = net.layers.size();
-    bufs.resize(n);
+    adaptive = opt.adaptive && adaptiveBounds(net, &lo, &hi, &mag);
+    // Steps run in blocks, layer by layer within a block: a layer's weights
+    // are loaded once per block. Per-step decisions (adaptive exit, per-step
+    // predictions) need blocks of one step.
+    block = adaptive || opt.stepPredictions ? 1 : std::min(steps, kStepBlock);
+    slots.assign(block, std::vector<Buf>(n));
+    home.assign(n, 0);
     wantEvents.assign(n, false);
+    std::vector<bool> wantPos(n, false);
     for (size_t l = 0; l < n; ++l) {
       const Layer &L = net.layers[l];
-      Buf &b = bufs[l];
-      b.out.assign(L.numel, 0.0f);
+      Buf &b = slots[0][l];
       if (L.kind == Kind::Lif || L.kind == Kind::Readout)
         b.state.assign(L.numel, 0.0f);
       if (L.kind == Kind::Encode)
@@ -91,20 +103,30 @@ public:
           (L.kind == Kind::AvgPool && net.layers[L.inputs[0]].binary);
       if (readsEvents && opt.mode != Mode::Dense)
         wantEvents[L.inputs[0]] = true;
+      // Gather convolutions read events by position.
+      if (L.kind == Kind::Conv2d && L.groups == 1 && opt.mode != Mode::Dense)
+        wantPos[L.inputs[0]] = true;
     }
-    for (size_t l = 0; l < n; ++l) {
-      const Layer &L = net.layers[l];
-      if (wantEvents[l] || L.kind == Kind::Encode || L.kind == Kind::Lif) {
-        bufs[l].idx.assign(L.numel, 0);
-        bufs[l].val.assign(L.numel, 0.0f);
+    for (std::vector<Buf> &slot : slots)
+      for (size_t l = 0; l < n; ++l) {
+        const Layer &L = net.layers[l];
+        slot[l].out.assign(L.numel, 0.0f);
+        if (wantEvents[l] || L.kind == Kind::Encode || L.kind == Kind::Lif) {
+          slot[l].idx.assign(L.numel, 0);
+          slot[l].val.assign(L.numel, 0.0f);
+        }
+        if (wantPos[l])
+          slot[l].pos.assign(L.spatial + 1, 0);
       }
-    }
     stats.spikes.resize(n);
     for (size_t l = 0; l < n; ++l)
       if (net.layers[l].kind == Kind::Lif)
         stats.spikes[l].assign(steps, 0);
     stats.syn.assign(n, 0);
-    adaptive = opt.adaptive && adaptiveBounds(net, &lo, &hi, &mag);
+    lifIndex.assign(n, -1);
+    for (size_t l = 0, k = 0; l < n; ++l)
+      if (net.layers[l].kind == Kind::Lif)
+        lifIndex[l] = static_cast<int>(k++);
     if (adaptive) {
       const Layer &D = net.layers[net.layers[net.output].inputs[0]];
       int64_t nin = net.layers[D.inputs[0]].numel;
@@ -120,19 +142,22 @@ public:
     sampleOut = spikes;
     for (size_t l = 0; l < net.layers.size(); ++l) {
       const Layer &L = net.layers[l];
-      Buf &b = bufs[l];
+      Buf &b = at(l);
       std::fill(b.state.begin(), b.state.end(), 0.0f);
       if (L.kind == Kind::Lif) // s_{-1} = 0 for the delayed reset
-        std::fill(b.out.begin(), b.out.end(), 0.0f);
+        for (std::vector<Buf> &slot : slots)
+          std::fill(slot[l].out.begin(), slot[l].out.end(), 0.0f);
       if (L.kind == Kind::Encode)
         K.encodeSetup(L, x, b);
     }
     int done = 0;
-    for (int t = 0; t < steps; ++t) {
-      step(t, sampleIndex);
-      done = t + 1;
-      if (stepPred)
-        stepPred[t] = predictAfter(done);
+    for (int t0 = 0; t0 < steps; t0 += block) {
+      const int nb = std::min(block, steps - t0);
+      for (size_t l = 0; l < net.layers.size(); ++l)
+        runLayer(static_cast<int>(l), t0, nb, sampleIndex);
+      done = t0 + nb;
+      if (stepPred) // block == 1
+        stepPred[t0] = predictAfter(done);
       if (adaptive && done < steps && settled(steps - done))
         break;
     }
@@ -147,7 +172,17 @@ private:
   const RunOptions &opt;
   int steps;
   const detail::KernelTable &K;
-  std::vector<Buf> bufs;
+  Team team;
+  std::vector<int64_t> partEvents; // LIF: spikes of each part
+  /// Steps per block (kStepBlock, or 1) and one buffer set per step of a
+  /// block: slots[k][l] holds layer l's output at step t0 + k. A layer's
+  /// running state (membrane, readout sum, encoder input) lives in the slot
+  /// home[l] and moves with the step that uses it.
+  static constexpr int kStepBlock = 8;
+  int block = 1;
+  std::vector<std::vector<Buf>> slots;
+  std::vector<int> home;
+  std::vector<int> lifIndex; // per layer: index among LIF layers, or -1
   std::vector<bool> wantEvents;
   int32_t *sampleOut =
       nullptr; // [LIF layers][steps] of the current sample, or null
@@ -169,16 +204,34 @@ private:
   /// membrane of a leaky-integrator readout.
   void readoutValues(int done, float *outputs) const {
     const Layer &R = net.layers[net.output];
-    const float *acc = bufs[net.output].state.data();
+    const float *acc = at(net.output).state.data();
     for (int64_t k = 0; k < R.numel; ++k)
       outputs[k] = R.membrane ? acc[k] : acc[k] / static_cast<float>(done);
   }
 
-  Source source(int l) const {
+  /// Layer l's buffers at block slot k; at(l) is the slot holding its state.
+  Buf &at(size_t l, int k) { return slots[k][l]; }
+  Buf &at(size_t l) { return slots[home[l]][l]; }
+  const Buf &at(size_t l) const { return slots[home[l]][l]; }
+
+  /// Moves layer l's running state into slot k (O(1) swaps).
+  Buf &take(size_t l, int k) {
+    if (home[l] != k) {
+      Buf &from = slots[home[l]][l], &to = slots[k][l];
+      std::swap(from.state, to.state);
+      std::swap(from.aux, to.aux);
+      home[l] = k;
+    }
+    return slots[k][l];
+  }
+
+  Source source(int l, int k) {
     const Layer &L = net.layers[l];
-    const Buf &b = bufs[l];
-    Source s{b.out.data(), b.idx.data(), b.val.data(), b.nev,
-             L.numel,      false,        L.binary};
+    const Buf &b = at(l, k);
+    Source s{b.out.data(), b.idx.data(),
+             b.val.data(), b.pos.empty() ? nullptr : b.pos.data(),
+             b.nev,        L.numel,
+             false,        L.binary};
     if (opt.mode == Mode::Dense)
       return s;
     s.events = true;
@@ -189,85 +242,162 @@ private:
     return s;
   }
 
-  void step(int t, uint64_t sampleIndex) {
-    int lifIndex = 0;
-    for (size_t l = 0; l < net.layers.size(); ++l) {
-      const Layer &L = net.layers[l];
-      Buf &b = bufs[l];
-      bool scanned = false; // event list produced natively
-      switch (L.kind) {
-      case Kind::Encode:
-        K.encodeStep(L, opt.seed, sampleIndex, t, net.steps, b);
-        scanned = true;
-        break;
-      case Kind::Conv2d:
-        stats.syn[l] += K.convStep(L, source(L.inputs[0]), b.out.data());
-        break;
-      case Kind::Dense:
-        stats.syn[l] += K.denseStep(L, source(L.inputs[0]), b.out.data());
-        break;
-      case Kind::AvgPool:
-        stats.syn[l] += K.avgPoolStep(L, source(L.inputs[0]), b.out.data());
-        break;
-      case Kind::MaxPool:
-        K.maxPoolStep(L, bufs[L.inputs[0]].out.data(), b.out.data());
-        break;
-      case Kind::Flatten: {
-        const float *in = bufs[L.inputs[0]].out.data();
-        for (int64_t j = 0; j < L.numel; ++j)
-          b.out[j] = in[L.gather[j]];
-        break;
+  /// Runs layer l for steps t0 .. t0 + nb - 1 (block slots 0 .. nb - 1).
+  void runLayer(int l, int t0, int nb, uint64_t sampleIndex) {
+    const Layer &L = net.layers[l];
+    if (L.kind == Kind::Conv2d || L.kind == Kind::Dense) {
+      Source src[kStepBlock];
+      float *out[kStepBlock];
+      for (int k = 0; k < nb; ++k) {
+        src[k] = source(L.inputs[0], k);
+        out[k] = at(l, k).out.data();
       }
-      case Kind::Add: {
-        const float *a = bufs[L.inputs[0]].out.data(),
-                    *c = bufs[L.inputs[1]].out.data();
+      auto kernel = L.kind == Kind::Conv2d ? K.convStep : K.denseStep;
+      const int parts = partsOf(L);
+      int64_t syn = 0;
+      team.run(parts, [&](int part) {
+        int64_t n = kernel(L, src, out, nb, part, parts);
+        if (part == 0)
+          syn = n;
+      });
+      stats.syn[l] += syn;
+      for (int k = 0; k < nb; ++k)
+        finish(l, at(l, k), false);
+      return;
+    }
+    for (int k = 0; k < nb; ++k)
+      finish(l, at(l, k), runOne(l, t0 + k, k, sampleIndex));
+  }
+
+  /// Builds the event list of a layer's output when a consumer reads one and
+  /// the kernel did not (`scanned`), and its index by position.
+  void finish(int l, Buf &b, bool scanned) {
+    if (!scanned && wantEvents[l])
+      K.scanEvents(b, net.layers[l].numel);
+    if (!b.pos.empty())
+      indexByPosition(b, net.layers[l]);
+  }
+
+  /// Runs a non-synaptic layer l at step t (slot k); true when the kernel
+  /// listed its non-zero outputs itself.
+  bool runOne(int l, int t, int k, uint64_t sampleIndex) {
+    const Layer &L = net.layers[l];
+    Buf &b = take(l, k);
+    auto input = [&](int i) { return at(L.inputs[i], k).out.data(); };
+    switch (L.kind) {
+    case Kind::Encode:
+      K.encodeStep(L, opt.seed, sampleIndex, t, net.steps, b);
+      return true;
+    case Kind::AvgPool:
+      stats.syn[l] += K.avgPoolStep(L, source(L.inputs[0], k), b.out.data());
+      return false;
+    case Kind::MaxPool:
+      K.maxPoolStep(L, input(0), b.out.data());
+      return false;
+    case Kind::Flatten: {
+      const float *in = input(0);
+      for (int64_t j = 0; j < L.numel; ++j)
+        b.out[j] = in[L.gather[j]];
+      return false;
+    }
+    case Kind::Add: {
+      const float *a = input(0), *c = input(1);
+      for (int64_t p = 0; p < L.numel; ++p)
+        b.out[p] = a[p] + c[p];
+      return false;
+    }
+    case Kind::Affine: {
+      const float *in = input(0);
+      int64_t C = L.channels, r = L.rows == 1 ? 0 : t;
+      const float *sc = L.scale.data() + r * C, *sh = L.shift.data() + r * C;
+      for (int64_t s = 0; s < L.spatial; ++s)
+        for (int64_t c = 0; c < C; ++c)
+          b.out[s * C + c] = sc[c] * in[s * C + c] + sh[c];
+      return false;
+    }
+    case Kind::Lif: {
+      // The delayed reset reads the previous step's spikes from b.out.
+      const int prev = k == 0 ? block - 1 : k - 1;
+      if (L.reset == Reset::SubtractDelayed && prev != k && t > 0)
+        b.out = at(l, prev).out;
+      int64_t n = lifParts(L, t, input(0), b);
+      stats.spikes[l][t] += n;
+      if (sampleOut)
+        sampleOut[lifIndex[l] * steps + t] = static_cast<int32_t>(n);
+      stats.neuronUpdates += L.numel;
+      return true;
+    }
+    case Kind::Readout: {
+      const float *in = input(0);
+      if (!L.membrane) {
         for (int64_t p = 0; p < L.numel; ++p)
-          b.out[p] = a[p] + c[p];
-        break;
+          b.state[p] += in[p];
+        return false;
       }
-      case Kind::Affine: {
-        const float *in = bufs[L.inputs[0]].out.data();
-        int64_t C = L.channels, r = L.rows == 1 ? 0 : t;
-        const float *sc = L.scale.data() + r * C, *sh = L.shift.data() + r * C;
-        for (int64_t s = 0; s < L.spatial; ++s)
-          for (int64_t c = 0; c < C; ++c)
-            b.out[s * C + c] = sc[c] * in[s * C + c] + sh[c];
-        break;
-      }
-      case Kind::Lif: {
-        int64_t n = K.lifStep(L, t, bufs[L.inputs[0]].out.data(), b);
-        stats.spikes[l][t] += n;
-        if (sampleOut)
-          sampleOut[lifIndex * steps + t] = static_cast<int32_t>(n);
-        ++lifIndex;
-        stats.neuronUpdates += L.numel;
-        scanned = true;
-        break;
-      }
-      case Kind::Readout: {
-        const float *in = bufs[L.inputs[0]].out.data();
-        if (!L.membrane) {
-          for (int64_t p = 0; p < L.numel; ++p)
-            b.state[p] += in[p];
-          break;
+      for (int64_t s = 0, C = L.channels; s < L.spatial; ++s)
+        for (int64_t c = 0; c < C; ++c) {
+          float &acc = b.state[s * C + c];
+          acc = L.roLeak[c] * acc + L.roGain[c] * in[s * C + c] + L.roBias[c];
         }
-        for (int64_t s = 0, C = L.channels; s < L.spatial; ++s)
-          for (int64_t c = 0; c < C; ++c) {
-            float &acc = b.state[s * C + c];
-            acc = L.roLeak[c] * acc + L.roGain[c] * in[s * C + c] + L.roBias[c];
-          }
-        break;
-      }
-      }
-      if (!scanned && wantEvents[l])
-        K.scanEvents(b, L.numel);
+      return false;
+    }
+    case Kind::Conv2d:
+    case Kind::Dense:
+      break; // runLayer
+    }
+    return false;
+  }
+
+  /// Parts of a layer step for the team: a few per thread (a busy machine
+  /// may stall one thread; the others take its share), at most one per
+  /// position of a LIF layer. 1 without a team.
+  int partsOf(const Layer &L) const {
+    if (team.size() == 1)
+      return 1;
+    int64_t parts = 4 * team.size();
+    if (L.kind == Kind::Lif)
+      parts = std::min<int64_t>(parts, L.spatial);
+    return static_cast<int>(std::max<int64_t>(1, parts));
+  }
+
+  /// The LIF step split over the team by positions; joins the parts' event
+  /// lists (each part listed its spikes from its first element on) in order.
+  int64_t lifParts(const Layer &L, int t, const float *x, Buf &b) {
+    const int parts = partsOf(L);
+    const int64_t S = L.spatial, C = L.channels;
+    if (parts == 1)
+      return b.nev = K.lifStep(L, t, x, b, 0, S);
+    partEvents.assign(parts, 0);
+    team.run(parts, [&](int part) {
+      partEvents[part] =
+          K.lifStep(L, t, x, b, S * part / parts, S * (part + 1) / parts);
+    });
+    int64_t n = partEvents[0];
+    for (int p = 1; p < parts; ++p) {
+      const int64_t from = S * p / parts * C, k = partEvents[p];
+      std::memmove(b.idx.data() + n, b.idx.data() + from, k * sizeof(int32_t));
+      std::memmove(b.val.data() + n, b.val.data() + from, k * sizeof(float));
+      n += k;
+    }
+    return b.nev = n;
+  }
+
+  /// b.pos[s] = the first event at position s or later (events ascend).
+  static void indexByPosition(Buf &b, const Layer &L) {
+    const int64_t S = L.spatial, C = L.channels;
+    int64_t e = 0;
+    for (int64_t s = 0; s <= S; ++s) {
+      const int64_t limit = s * C;
+      while (e < b.nev && b.idx[e] < limit)
+        ++e;
+      b.pos[s] = static_cast<int32_t>(e);
     }
   }
 
   /// True when the top-1 class of the accumulator cannot change in `remaining`
   /// more steps.
   bool settled(int remaining) const {
-    const float *acc = bufs[net.output].state.data();
+    const float *acc = at(net.output).state.data();
     int64_t K = net.layers[net.output].numel;
     int64_t lead = 0;
     for (int64_t k = 1; k < K; ++k)
@@ -340,9 +470,11 @@ bool runNetwork(const Network &net, const Batch &batch, const RunOptions &opt,
   out->predictions.assign(batch.count, 0);
   out->stepsExecuted.assign(batch.count, 0);
   out->outputs.assign(batch.count * K, 0.0f);
-  int threads = std::max(1, opt.threads);
-  threads = static_cast<int>(
-      std::min<int64_t>(threads, std::max<int64_t>(1, batch.count)));
+  const int allThreads = std::max(1, opt.threads);
+  int64_t inFlight = std::max<int64_t>(1, batch.count);
+  if (opt.batch > 0)
+    inFlight = std::min(inFlight, opt.batch);
+  const int threads = static_cast<int>(std::min<int64_t>(allThreads, inFlight));
   std::vector<Stats> stats(threads);
   int64_t lifs = 0;
   for (const Layer &L : net.layers)
@@ -352,8 +484,11 @@ bool runNetwork(const Network &net, const Batch &batch, const RunOptions &opt,
   if (opt.stepPredictions)
     out->stepPredictions.assign(batch.count * steps, 0);
   std::atomic<int64_t> next{0}, finished{0};
+  // Samples go to workers; with fewer samples than threads, each worker's
+  // team splits its sample's layers instead.
+  const int teamSize = std::max(1, allThreads / threads);
   auto work = [&](int id) {
-    Worker w(net, opt, steps);
+    Worker w(net, opt, steps, teamSize);
     for (;;) {
       int64_t r = next.fetch_add(1);
       if (r >= batch.count)

@@ -1,12 +1,18 @@
 //===- Kernels.cpp - per-layer step kernels of the CPU executor -----------===//
 //
-// The hot loops. A convolution event at input (h, w, ci) adds, for each kernel
-// tap whose output position exists, the contiguous vector of O/groups weights
-// stored at [ci][kh][kw][:] to the output vector at (oh, ow); a dense event
-// adds row [in][:] of the transposed weight. Binary events (+1/-1) add or
-// subtract without a multiply. On x86-64 the kernels are compiled twice (AVX2
-// and baseline) and picked at load time; neither version contracts
-// multiply-adds, so the results do not depend on the CPU.
+// The hot loops. A convolution (groups = 1) is computed output-stationary: for
+// each output position and block of up to 64 output channels, an accumulator
+// held in vector registers starts from the bias and adds, for each input event
+// in the window (ascending input index), the weight vector [ci][kh][kw][block],
+// then is stored once: no read-modify-write of the output per event. Grouped
+// convolutions scatter instead: an event at (h, w, ci) adds its weight vector
+// to every output position its footprint reaches. A dense layer is gathered
+// the same way, per block of outputs, from rows [in][block] of the
+// transposed weight. Binary events (+1/-1) add or subtract
+// without a multiply. Both convolution forms add the same products in the same
+// order per output, so they give the same bits. On x86-64 the kernels are
+// compiled three times (AVX-512, AVX2, baseline) and picked at load time; none
+// contracts multiply-adds, so the results do not depend on the CPU.
 //
 //===----------------------------------------------------------------------===//
 #include "Kernels.h"
@@ -252,22 +258,93 @@ int64_t convEvents(const Layer &L, const Source &src, float *out,
   return syn * Og;
 }
 
-int64_t convStep(const Layer &L, const Source &src, float *out) {
-  const int64_t Og = L.outC / L.groups;
-  fillBias(out, L.bias.data(), L.outH * L.outW, L.outC);
-  return withWidth(
-      Og, [&](auto width) { return convEvents<width()>(L, src, out, Og); });
+/// Synaptic events of a convolution step: taps of every non-zero input times
+/// the output vector width (dense mode visits zeros too; they do not count).
+int64_t convSynapses(const Layer &L, const Source &src) {
+  const uint32_t I = static_cast<uint32_t>(L.inC);
+  const int32_t *start = L.tapStart.data();
+  int64_t syn = 0;
+  forInputs(src, [&](int64_t p, float v, bool) {
+    const uint32_t s = static_cast<uint32_t>(p) / I;
+    syn += v != 0 ? start[s + 1] - start[s] : 0;
+  });
+  return syn * (L.outC / L.groups);
 }
 
-int64_t denseStep(const Layer &L, const Source &src, float *out) {
+#include "KernelsGather.inc"
+
+/// Part `part` of `parts` of a convolution over `nsteps` steps (src[k] ->
+/// out[k]). Work items are (channel block, output position) pairs,
+/// block-major (a block's weights stay in cache across positions and steps),
+/// split into contiguous ranges; every output value is computed whole by one
+/// part, so the split changes no bit. Grouped convolutions scatter (part 0
+/// does all). Part 0 returns the synaptic events.
+int64_t convStep(const Layer &L, const Source *src, float *const *out,
+                 int nsteps, int part, int parts) {
+  const int64_t Og = L.outC / L.groups;
+  int64_t syn = 0;
+  if (part == 0)
+    for (int k = 0; k < nsteps; ++k)
+      syn += convSynapses(L, src[k]);
+  bool gather = L.groups == 1;
+  for (int k = 0; k < nsteps; ++k)
+    gather = gather && (!src[k].events || src[k].pos);
+  if (!gather) {
+    if (part == 0)
+      for (int k = 0; k < nsteps; ++k) {
+        fillBias(out[k], L.bias.data(), L.outH * L.outW, L.outC);
+        withWidth(Og, [&](auto width) {
+          return convEvents<width()>(L, src[k], out[k], Og);
+        });
+      }
+    return syn;
+  }
+  const int64_t Q = L.outH * L.outW;
+  int64_t blocks = 0;
+  for (int64_t c = 0; c < Og; c += convBlock(Og - c))
+    ++blocks;
+  const int64_t items = blocks * Q, i0 = items * part / parts,
+                i1 = items * (part + 1) / parts;
+  int64_t i = 0, c0 = 0;
+  for (int64_t blk = 0; blk < blocks; ++blk) {
+    const int64_t nb = convBlock(Og - c0);
+    const int64_t q0 = std::max(i0 - i, int64_t(0)), q1 = std::min(i1 - i, Q);
+    if (q0 < q1)
+      withBlock(nb, [&](auto width) {
+        convGather<decltype(width)::value>(L, src, out, nsteps, c0, nb, q0, q1);
+      });
+    i += Q;
+    c0 += nb;
+  }
+  return syn;
+}
+
+/// Part `part` of `parts` of a dense layer over `nsteps` steps: a contiguous
+/// range of output blocks (as convBlock), each computed whole by one part (so
+/// the split changes no bit), for all steps while the block's weight columns
+/// are in cache. Part 0 returns the synaptic events.
+int64_t denseStep(const Layer &L, const Source *src, float *const *out,
+                  int nsteps, int part, int parts) {
   const int64_t O = static_cast<int64_t>(L.bias.size());
-  const float *wt = L.weight.data();
-  std::memcpy(out, L.bias.data(), sizeof(float) * O);
+  int64_t blocks = 0;
+  for (int64_t c = 0; c < O; c += convBlock(O - c))
+    ++blocks;
+  const int64_t b0 = blocks * part / parts, b1 = blocks * (part + 1) / parts;
+  int64_t c0 = 0;
+  for (int64_t blk = 0; blk < b1; ++blk) {
+    const int64_t nb = convBlock(O - c0);
+    if (blk >= b0)
+      withBlock(nb, [&](auto width) {
+        for (int k = 0; k < nsteps; ++k)
+          denseGather<decltype(width)::value>(L, src[k], out[k], c0, nb);
+      });
+    c0 += nb;
+  }
+  if (part != 0)
+    return 0;
   int64_t nnz = 0;
-  forInputs(src, [&](int64_t p, float v, bool binary) {
-    nnz += v != 0;
-    vscaled(out, wt + p * O, v, binary, O);
-  });
+  for (int k = 0; k < nsteps; ++k)
+    forInputs(src[k], [&](int64_t, float v, bool) { nnz += v != 0; });
   return nnz * O;
 }
 
@@ -378,13 +455,17 @@ lifUpdate(float *__restrict u, float *__restrict spikes,
   forLanes(n, one);
 }
 
-int64_t lifStep(const Layer &L, int t, const float *x, Buf &b) {
-  const int64_t C = L.channels, S = L.spatial;
+/// LIF update of positions [s0, s1); their spikes are listed in b.idx/val
+/// from index s0 * C on (the executor joins the parts' lists); returns their
+/// number.
+int64_t lifStep(const Layer &L, int t, const float *x, Buf &b, int64_t s0,
+                int64_t s1) {
+  const int64_t C = L.channels;
   const float *thr = L.threshold.data() + t * C, *leak = L.leak.data() + t * C;
   const float *bias = L.lifBias.data() + t * C, *gain = L.gain.data() + t * C;
   float *u = b.state.data(), *out = b.out.data();
   auto run = [&](auto update) {
-    for (int64_t s = 0; s < S; ++s)
+    for (int64_t s = s0; s < s1; ++s)
       update(u + s * C, out + s * C, x + s * C, thr, leak, gain, bias,
              L.resetValue, C);
   };
@@ -402,8 +483,9 @@ int64_t lifStep(const Layer &L, int t, const float *x, Buf &b) {
     run(lifUpdate<Reset::None>);
     break;
   }
-  b.nev = appendNonZero(out, S * C, 0, b.idx.data(), b.val.data(), 0);
-  return b.nev;
+  const int64_t k0 = s0 * C;
+  return appendNonZero(out + k0, (s1 - s0) * C, k0, b.idx.data() + k0,
+                       b.val.data() + k0, 0);
 }
 
 void scanEvents(Buf &b, int64_t n) {

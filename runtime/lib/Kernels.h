@@ -1,9 +1,11 @@
 //===- Kernels.h - per-layer step kernels of the CPU executor -------------===//
 //
 // Internal to the runtime. Each kernel runs one layer for one step of one
-// sample. Every layer leaves its full output in `out` (channels-last physical
-// order); layers whose consumers run event-driven also leave the list of
-// non-zero outputs (ascending index, value) in idx/val. Synaptic kernels (conv,
+// sample (convolution and dense: for the steps of one block, and one part of
+// the work when a team of threads shares the sample). Every layer leaves its
+// full output in `out` (channels-last physical order); layers whose consumers
+// run event-driven also leave the list of non-zero outputs (ascending index,
+// value) in idx/val. Synaptic kernels (conv,
 // dense, average pool) take either that event list or the dense input; both
 // visit inputs in ascending index order and add the same products, so the two
 // paths give bit-identical sums (adding the zero products of the dense path
@@ -30,6 +32,9 @@ struct Buf {
   std::vector<float>
       state; // LIF membrane, READOUT accumulator, encoder |x| cache
   std::vector<float> aux; // encoder: input in physical order
+  // Event list by position (for gather convolutions): the events of position
+  // s are idx/val[pos[s] .. pos[s+1]); empty when no consumer needs it.
+  std::vector<int32_t> pos;
 };
 
 /// Input of a synaptic kernel: an event list (events = true) or the dense
@@ -38,6 +43,7 @@ struct Source {
   const float *dense;
   const int32_t *idx;
   const float *val;
+  const int32_t *pos; // Buf::pos, or null
   int64_t nev;
   int64_t numel;
   bool events;
@@ -55,13 +61,22 @@ struct KernelTable {
   /// One encoder step; returns the number of non-zero outputs.
   int64_t (*encodeStep)(const Layer &L, uint64_t seed, uint64_t sample, int t,
                         int T, Buf &b);
-  /// Synaptic layers; return the synaptic events (weight additions).
-  int64_t (*convStep)(const Layer &L, const Source &src, float *out);
-  int64_t (*denseStep)(const Layer &L, const Source &src, float *out);
+  /// Synaptic layers over `nsteps` consecutive steps (src[k] -> out[k]; the
+  /// executor runs a block of steps layer by layer, so that a layer's weights
+  /// are loaded once for all of them), part `part` of `parts` (threads of one
+  /// sample): every output value is computed whole by one part, so results do
+  /// not depend on `parts`. Part 0 returns the synaptic events (weight
+  /// additions), the others 0.
+  int64_t (*convStep)(const Layer &L, const Source *src, float *const *out,
+                      int nsteps, int part, int parts);
+  int64_t (*denseStep)(const Layer &L, const Source *src, float *const *out,
+                       int nsteps, int part, int parts);
   int64_t (*avgPoolStep)(const Layer &L, const Source &src, float *out);
   void (*maxPoolStep)(const Layer &L, const float *in, float *out);
-  /// LIF update of one step; returns the number of spikes, listed in b.idx/val.
-  int64_t (*lifStep)(const Layer &L, int t, const float *x, Buf &b);
+  /// LIF update of one step at positions [s0, s1); lists their spikes in
+  /// b.idx/val from index s0 * channels on and returns their number.
+  int64_t (*lifStep)(const Layer &L, int t, const float *x, Buf &b, int64_t s0,
+                     int64_t s1);
   /// Builds b's event list from b.out.
   void (*scanEvents)(Buf &b, int64_t n);
   const char *isa;

@@ -76,7 +76,10 @@ check(set(j["synaptic_events"]) == {"conv1", "conv4", "fc8", "fc10"},
       "json synaptic_events per synaptic layer")
 
 ref = None
-for extra in (["--threads", "1", "--mode=event"], ["--threads", "3", "--mode", "dense"], ["--threads=2"]):
+# --batch 1: the threads split each layer of one sample (latency mode); same bits for 1/2/3 threads.
+for extra in (["--threads", "1", "--mode=event"], ["--threads", "3", "--mode", "dense"], ["--threads=2"],
+              ["--batch", "1", "--threads", "1"], ["--batch", "1", "--threads", "2"],
+              ["--batch", "1", "--threads", "3", "--mode=event"], ["--batch=2", "--threads", "3"]):
     p = run(M("conv.bin"), "--input", M("x.npy"), "--json", out, "--outputs", *extra)
     check(p.returncode == 0, f"run {extra}", p)
     j2 = json.load(open(out))
@@ -174,6 +177,7 @@ for args, text, name in [
     (["--input", M("x.npy"), "--limit", "-3"], "--limit: '-3'", "negative limit"),
     (["--input", M("x.npy"), "--limit"], "option --limit needs a value", "limit without value"),
     (["--input", M("x.npy"), "--threads", "x"], "--threads", "bad threads"),
+    (["--input", M("x.npy"), "--batch", "0"], "--batch", "batch 0"),
     (["--input", M("x.npy"), "--seed", "-1"], "--seed", "negative seed"),
     (["--input", M("x.npy"), "--max-input-bytes", "0"], "--max-input-bytes", "max-input-bytes 0"),
     (["--input", M("x.npy"), "--backend=tpu"], "--backend=tpu", "unknown backend"),

@@ -43,7 +43,7 @@ namespace {
 const char *kUsage =
     "usage: snnc-run MODEL.bin --input FILE [--labels FILE] "
     "[--limit N] [--seed S]\n"
-    "                [--threads N] [--steps N | --full] "
+    "                [--threads N] [--batch N] [--steps N | --full] "
     "[--adaptive-exit] [--json OUT]\n"
     "                [--outputs] [--sample-spikes] [--per-step] "
     "[--backend=cpu|cuda|cuda-emu]\n"
@@ -61,6 +61,9 @@ const char *kUsage =
     "class can no longer change. --per-step (needs --labels, not with\n"
     "--adaptive-exit) also prints the accuracy if every sample stopped after "
     "step 1, 2, ...\n"
+    "--batch N keeps at most N samples in flight; below --threads, the "
+    "threads of a\nsample split its layers (--batch 1: latency mode). "
+    "Results do not depend on it.\n"
     "--min-accuracy A (needs --labels) exits with 3 when the accuracy is below "
     "A.\n"
     "Exit codes: 0 ok, 1 bad model/data file or output path, 2 bad flag, 3 "
@@ -95,7 +98,7 @@ bool parseInt(const std::string &s, int64_t lo, int64_t hi, int64_t *out) {
 struct Options {
   std::string model, input, labels, json, backend = "cpu", mode = "auto";
   rt::Layout layout = rt::Layout::Auto;
-  int64_t limit = -1, threads = 0, steps = 0;
+  int64_t limit = -1, threads = 0, steps = 0, batch = 0;
   uint64_t seed = 0, maxInputBytes = limits::kMaxInputBytes;
   double minAccuracy = -1; // < 0: no gate
   bool full = false, adaptive = false, dump = false, quiet = false,
@@ -185,6 +188,8 @@ Options parseArgs(int argc, char **argv) {
       o.minAccuracy = fractionValue(a, value());
     } else if (a == "--threads") {
       o.threads = intValue(1, 1024);
+    } else if (a == "--batch") {
+      o.batch = intValue(1, limits::kMaxSamples);
     } else if (a == "--steps") {
       o.steps = intValue(1, rt::kMaxSteps);
     } else if (a == "--seed") {
@@ -284,6 +289,7 @@ rt::RunOptions runOptions(const Options &o, const rt::Network &net) {
   ro.adaptive = o.adaptive;
   ro.threads = o.threads ? static_cast<int>(o.threads)
                          : std::max(1u, std::thread::hardware_concurrency());
+  ro.batch = o.batch;
   ro.mode = o.mode == "event"   ? rt::Mode::Event
             : o.mode == "dense" ? rt::Mode::Dense
                                 : rt::Mode::Auto;

@@ -24,6 +24,38 @@ namespace snnc {
 
 using json = nlohmann::ordered_json;
 
+int mapOntoTarget(const modelbin::Model &model, const std::string &target,
+                  const std::string &modelPath, const std::string &exe,
+                  diag::Code code, diag::DiagnosticEngine &de,
+                  std::string *reason, int64_t *cores, int64_t *chips) {
+  std::string error;
+  mapping::HardwareModel hw, baseline;
+  std::vector<std::string> path = mapping::hardwareSearchPath(exe);
+  if (!mapping::loadHardware(target, path, &hw, &error) ||
+      (!hw.isBaseline && !mapping::loadBaseline(hw, path, &baseline, &error)) ||
+      (hw.isBaseline &&
+       !(error = target + ": a baseline technology, not a chip").empty())) {
+    de.report(diag::Code::HardwareInvalid, error, target);
+    *reason = error;
+    return kExitInvalidInput;
+  }
+  mapping::MapResult result;
+  if (!mapping::runMapping(model, hw, baseline, nullptr, 0.1, &result,
+                           &error)) {
+    diag::Diagnostic d;
+    d.code = code;
+    d.message = fmt::format("does not map onto {}: {}", hw.name, error);
+    d.file = modelPath;
+    de.report(std::move(d));
+    *reason = error;
+    return kExitConstraint;
+  }
+  *cores = result.mapping.numCores();
+  *chips = result.mapping.chips;
+  *reason = hw.name;
+  return kExitOk;
+}
+
 namespace {
 
 /// The target's verdict, or why there is none.
@@ -39,34 +71,10 @@ Fit mapOnto(const CheckRequest &r, diag::DiagnosticEngine &de) {
   if (r.target.empty() || !r.compiled)
     return fit;
   fit.checked = true;
-  std::string error;
-  mapping::HardwareModel hw, baseline;
-  std::vector<std::string> path = mapping::hardwareSearchPath(r.exe);
-  if (!mapping::loadHardware(r.target, path, &hw, &error) ||
-      (!hw.isBaseline && !mapping::loadBaseline(hw, path, &baseline, &error)) ||
-      (hw.isBaseline &&
-       !(error = r.target + ": a baseline technology, not a chip").empty())) {
-    de.report(diag::Code::HardwareInvalid, error, r.target);
-    fit.exit = kExitInvalidInput;
-    fit.reason = error;
-    return fit;
-  }
-  mapping::MapResult result;
-  if (!mapping::runMapping(*r.compiled, hw, baseline, nullptr, 0.1, &result,
-                           &error)) {
-    diag::Diagnostic d;
-    d.code = diag::Code::CheckNotMappable;
-    d.message = fmt::format("does not map onto {}: {}", hw.name, error);
-    d.file = r.model;
-    de.report(std::move(d));
-    fit.exit = kExitConstraint;
-    fit.reason = error;
-    return fit;
-  }
-  fit.fits = true;
-  fit.cores = int64_t(result.mapping.cores.size());
-  fit.chips = result.mapping.chips;
-  fit.reason = hw.name;
+  fit.exit = mapOntoTarget(*r.compiled, r.target, r.model, r.exe,
+                           diag::Code::CheckNotMappable, de, &fit.reason,
+                           &fit.cores, &fit.chips);
+  fit.fits = fit.exit == kExitOk;
   return fit;
 }
 

@@ -33,6 +33,16 @@ struct CheckRequest {
   int status = 0; ///< the exit code so far (1 when it did not compile)
 };
 
+/// Maps `model` onto the hardware `target` (a name or file, looked up from
+/// the executable `exe`): kExitOk when it fits (*cores, *chips set),
+/// kExitInvalidInput for a bad hardware file, kExitConstraint when it does
+/// not fit, reported as `code` naming `modelPath`; *reason says why (or the
+/// hardware's name).
+int mapOntoTarget(const modelbin::Model &model, const std::string &target,
+                  const std::string &modelPath, const std::string &exe,
+                  diag::Code code, diag::DiagnosticEngine &de,
+                  std::string *reason, int64_t *cores, int64_t *chips);
+
 /// Maps onto the target (if any), prints the report (text on stdout, or
 /// JSON) and returns the exit code.
 int finishCheck(const CheckRequest &request, diag::DiagnosticEngine &de);

@@ -54,6 +54,7 @@ constexpr Rule kRules[] = {
     {Stage::Import, "at most", Code::ImportLimit},
     {Stage::Import, "outside [", Code::ImportLimit},
     {Stage::Pipeline, "not folded", Code::FoldNotFolded},
+    {Stage::Pipeline, "stays a max pool", Code::MaxPoolNotRelayed},
     {Stage::Pipeline, "paper-mode fold", Code::FoldPaper},
     {Stage::Pipeline, "gamma <= 0", Code::FoldRemark},
     {Stage::Emit, "model.bin rule of the runtime", Code::EmitRuntimeRule},

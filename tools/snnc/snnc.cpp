@@ -7,9 +7,9 @@
 // Output files appear whole or not at all; every error is a structured
 // diagnostic naming the file or node (Diagnose.h: --diagnostics=text|json|
 // sarif, --Werror, -w), with the exit codes of snnc/Support/ExitCodes.h (1
-// invalid input, 2 usage, 3 check --target does not fit, 4 internal). What it
-// writes passes the runtime's own validator first, so snnc-run never rejects
-// a model.bin that snnc wrote.
+// invalid input, 2 usage, 3 the --target hardware does not fit, 4
+// internal). What it writes passes the runtime's own validator first, so
+// snnc-run never rejects a model.bin that snnc wrote.
 //
 //===----------------------------------------------------------------------===//
 
@@ -22,6 +22,7 @@
 #include "snnc/Emit/ModelBin.h"
 #include "snnc/Import/NIRImporter.h"
 #include "snnc/Import/ONNXImporter.h"
+#include "snnc/Mapping/Network.h"
 #include "snnc/Transforms/Passes.h"
 
 #include "snnc/Support/Diagnostics.h"
@@ -111,8 +112,16 @@ cl::opt<int64_t> numSteps(
     cl::init(0), cl::cat(category));
 cl::opt<std::string> checkTarget(
     "target",
-    cl::desc("snnc check: hardware to map onto (loihi1, loihi2 or a file)"),
+    cl::desc("Hardware the model must map onto (loihi1, loihi2 or a file): "
+             "snnc check reports it; compiling, a model that does not map "
+             "is an error (exit 3) and nothing is written"),
     cl::value_desc("hw"), cl::cat(category));
+cl::opt<bool> maxPoolRelays(
+    "max-pool-relays",
+    cl::desc("Rewrite max pooling of binary spikes into relay neurons "
+             "(depthwise sum with weights 1 + LIF with threshold 0.5, leak "
+             "0, hard reset; same outputs; snn-max-pool-to-relay)"),
+    cl::cat(category));
 cl::opt<std::string>
     checkJson("json",
               cl::desc("snnc check: the report as JSON (to stdout, or =PATH)"),
@@ -271,10 +280,14 @@ int checkFlags() {
                                "model.bin; see --help)");
     return snnc::kExitUsage;
   }
-  if (!checkMode &&
-      (checkTarget.getNumOccurrences() || checkJson.getNumOccurrences())) {
-    report(Code::UsageGeneric, "--target and --json are flags of 'snnc check "
-                               "MODEL' (use --emit=summary to compile)");
+  if (!checkMode && checkJson.getNumOccurrences()) {
+    report(Code::UsageGeneric, "--json is a flag of 'snnc check MODEL' (use "
+                               "--emit=summary to compile)");
+    return snnc::kExitUsage;
+  }
+  if (checkTarget.getNumOccurrences() && checkTarget.empty()) {
+    report(Code::UsageGeneric, "--target: empty hardware name (give loihi1, "
+                               "loihi2 or a hardware .json file)");
     return snnc::kExitUsage;
   }
   if (outputPath.getNumOccurrences() > 0 && outputPath.empty()) {
@@ -352,6 +365,7 @@ bool compile(MLIRContext &context, snnc::modelbin::Model &model,
   options.earlyExit = !noEarlyExit;
   options.quantizeLoihi = quantize.getValue() == "loihi";
   options.weightBits = weightBits.getValue();
+  options.maxPoolRelays = maxPoolRelays.getValue();
   snnc::buildSNNDeployPipeline(pm, options);
   if (failed(pm.run(*module)))
     return false;
@@ -375,6 +389,36 @@ bool compile(MLIRContext &context, snnc::modelbin::Model &model,
     return false;
   }
   return true;
+}
+
+/// What snnc-map will say about the compiled model: with --target, a model
+/// that does not map onto it is an error (nothing is written); without,
+/// a layer the mapper cannot map onto any chip is a warning. 0 or the exit
+/// code.
+int checkMappable(const snnc::modelbin::Model &model, const char *exe) {
+  if (!checkTarget.empty()) {
+    std::string reason;
+    int64_t cores = 0, chips = 0;
+    int fit = snnc::mapOntoTarget(model, checkTarget, inputPath, exe,
+                                  snnc::diag::Code::TargetNotMappable, *engine,
+                                  &reason, &cores, &chips);
+    if (fit == snnc::kExitOk && verbose)
+      engine->info(llvm::formatv("snnc: maps onto {0}: {1} cores, {2} "
+                                 "chips\n",
+                                 reason, cores, chips)
+                       .str());
+    return fit;
+  }
+  snnc::mapping::Network net;
+  std::string error;
+  bool unsupported = false;
+  if (!snnc::mapping::buildNetwork(model, &net, &error, false, &unsupported) &&
+      unsupported)
+    report(snnc::diag::Code::TargetUnsupported,
+           "snnc-map cannot map this model onto any chip: " + error +
+               " (compiling with --target=HW makes this an error)",
+           inputPath);
+  return snnc::kExitOk;
 }
 
 int run(const char *exe) {
@@ -413,6 +457,8 @@ int run(const char *exe) {
   }
   if (!compiled)
     return status;
+  if (int fit = checkMappable(model, exe))
+    return fit;
   if (verbose)
     for (const auto &row : model.gamma_mean()) {
       std::string line = "snnc: mean gamma " + row.layer() + ":";

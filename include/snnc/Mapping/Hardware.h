@@ -59,6 +59,9 @@ struct HardwareModel {
   int64_t tableEntries = 0;        ///< per-step LIF table entries per core
   bool gradedSpikes = false;       ///< spikes may carry a payload
   bool foldPooling = true; ///< mapping choice: pool into synapses or relays
+  /// Mapping choice (optional key, default false): a core may hold blocks
+  /// of several populations when their summed usage fits every limit.
+  bool shareCores = false;
   EventCosts energyPj;
   EventCosts latencyNs;
   double barrierMinNs = 0, barrierMaxNs = 0; ///< per-step synchronisation

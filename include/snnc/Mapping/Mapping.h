@@ -39,6 +39,10 @@ struct Core {
   // Placement: chip, global tile coordinates (chips side by side along x)
   // and the slot inside the tile.
   int chip = 0, tileX = 0, tileY = 0, slot = 0;
+  /// The physical core holding this block: its own index, or with
+  /// mapping.share_cores the index of the first block packed into the same
+  /// core (blocks of one physical core share its position).
+  int physical = -1;
 
   int64_t neurons() const { return (c1 - c0) * (h1 - h0) * (w1 - w0); }
 };
@@ -65,6 +69,7 @@ struct Mapping {
   std::vector<CoreLink> links;
   int64_t lowerBound = 0;       ///< sum of the per-population bounds
   int64_t sharedLowerBound = 0; ///< if cores could mix populations
+  int64_t physicalCores = 0;    ///< set by shareCores; see numCores()
   int chips = 0;
   double placementCostInitial = 0, placementCostFinal = 0; ///< pJ per step
   /// Hop-weighted traffic (expected spikes per step x mesh hops, a chip
@@ -72,7 +77,18 @@ struct Mapping {
   /// references for the same partition: the serpentine order in population
   /// order (where the search starts) and a random placement (fixed seed).
   double hopTrafficFinal = 0, hopTrafficSerpentine = 0, hopTrafficRandom = 0;
+
+  /// Cores in use: one per block, fewer when blocks share cores.
+  int64_t numCores() const {
+    return physicalCores > 0 ? physicalCores : int64_t(cores.size());
+  }
 };
+
+/// With hw.shareCores: packs the blocks of mapping->cores into physical
+/// cores (first fit, largest block first) wherever the summed usage of
+/// every limit fits one core; sets each block's `physical` and
+/// mapping->physicalCores. Without: every block is its own core.
+void shareCores(const HardwareModel &hw, Mapping *mapping);
 
 /// Partitions every mapped population into cores. Fails with a message that
 /// names the population and the constraint when one neuron alone cannot fit

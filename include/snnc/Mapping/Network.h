@@ -10,7 +10,12 @@
 // gives a population two projections. With relay pooling (the hardware
 // file's mapping.fold_pooling = false) an AVG_POOL2D after a spiking layer
 // is instead a population of relay compartments that forward the window
-// average as a graded spike. Connectivity is kept per spatial
+// average as a graded spike. A MAX_POOL2D of binary spikes is always a relay
+// population (max pooling is not linear, so it cannot fold into synapses):
+// for binary spikes the max is the OR of the window, one neuron with
+// weights 1 and a threshold just above 0 that sends a binary spike, so it
+// needs no graded spikes (snn-max-pool-to-relay writes the same relay as
+// CONV2D + LIF layers). Connectivity is kept per spatial
 // dimension (a list of source rows for every target row), which is exact for
 // conv/pool chains and makes per-core counts products of per-dimension sums.
 //
@@ -63,6 +68,10 @@ struct Population {
   int64_t tableEntriesPerChannel = 0;
   std::vector<int> consumers; ///< populations with a projection from this one
 
+  /// Relays only: true for average pooling (sends the window average as a
+  /// graded spike), false for max pooling (sends a binary spike, the OR).
+  bool gradedRelay = false;
+
   int64_t size() const { return channels * height * width; }
   bool mapped() const { return kind != PopulationKind::Input; }
 };
@@ -92,11 +101,12 @@ struct Network {
 
 /// Builds the populations of `model` after checking it with model.bin's
 /// validator (modelbin::validate). Fails with a message naming the layer
-/// when the topology has something that cannot become synapses (max pooling,
-/// two weight layers without a neuron between them). `relayPooling` maps
+/// when the topology has something that cannot become synapses (max pooling
+/// of graded values or signed spikes, two weight layers without a neuron
+/// between them). `relayPooling` maps
 /// average pooling layers as relay populations instead of folding them.
 /// `*unsupported` (optional) tells a valid topology the mapper cannot map
-/// (max pooling, two weight layers in a row) from a malformed model.
+/// (graded max pooling, two weight layers in a row) from a malformed model.
 bool buildNetwork(const modelbin::Model &model, Network *net,
                   std::string *error, bool relayPooling = false,
                   bool *unsupported = nullptr);

@@ -44,10 +44,16 @@ struct DeployPipelineOptions
   Option<int> weightBits{*this, "weight-bits",
                          llvm::cl::desc("Bits per weight with quantize-loihi"),
                          llvm::cl::init(8)};
+  Option<bool> maxPoolRelays{
+      *this, "max-pool-relays",
+      llvm::cl::desc("Rewrite max pooling of binary spikes into relay "
+                     "neurons (snn-max-pool-to-relay)"),
+      llvm::cl::init(false)};
 };
 
 /// Canonicalize, analyse early exit (before folding: it reads gamma), fold
-/// static batch norm and BNTT, canonicalize again.
+/// static batch norm and BNTT, optionally turn max pooling of spikes into
+/// relay neurons, canonicalize again.
 void buildSNNDeployPipeline(mlir::OpPassManager &pm,
                             const DeployPipelineOptions &options);
 

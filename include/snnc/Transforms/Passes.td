@@ -83,4 +83,20 @@ def SNNQuantizeLoihi : Pass<"snn-quantize-loihi", "::snnc::snn::NetworkOp"> {
   ];
 }
 
+def SNNMaxPoolToRelay : Pass<"snn-max-pool-to-relay", "::snnc::snn::NetworkOp"> {
+  let summary = "Rewrite max pooling of binary spikes into a relay population";
+  let description = [{
+    For binary spikes the max over a window is the OR of its inputs. Each
+    `snn.max_pool2d` of `!snn.spike` becomes `snn.conv2d` (depthwise: groups
+    = C, weight [C, 1, KH, KW] of ones, no bias, the pool's strides and pads,
+    zero padding; named `<pool>_sum`) feeding `snn.lif` (leak 0, threshold
+    0.5, hard reset to 0: the sum is a whole number of spikes, so it fires
+    exactly when one input spiked, and no state survives the step; named as
+    the pool). Same-step rule: the relay fires in the step its inputs spike,
+    as every layer does in the runtime, so every spike of every step and the
+    outputs are unchanged. A max pool of f32 values or of signed spikes is
+    left in place with a warning naming it (the mapper cannot map it).
+  }];
+}
+
 #endif // SNNC_TRANSFORMS_PASSES_TD

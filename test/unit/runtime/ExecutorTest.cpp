@@ -4,9 +4,10 @@
 // per-step tables, gain, bias), single synaptic layers against a naive NCHW
 // reference written here (conv with stride, padding, dilation and groups;
 // average and max pooling), event vs dense vs auto paths (bit-identical),
-// thread-count independence, --adaptive-exit answers equal to full runs, and
-// per-step predictions (hand-computed, equal to runs of fewer steps, rejected
-// with adaptive exit).
+// thread-count and batch independence (threads splitting one sample's
+// layers), the convolution's summation order, --adaptive-exit answers equal to
+// full runs, and per-step predictions (hand-computed, equal to runs of fewer
+// steps, rejected with adaptive exit).
 //
 //===----------------------------------------------------------------------===//
 #include "ModelBuilder.h"
@@ -319,6 +320,154 @@ TEST(Executor, ThreadCountDoesNotChangeResults) {
   rt::RunResult one = run(net, x, 37, rt::Mode::Auto, 1);
   for (int threads : {2, 3, 8})
     expectSameResults(one, run(net, x, 37, rt::Mode::Auto, threads));
+}
+
+namespace {
+
+rt::RunResult runBatch(const rt::Network &net, const std::vector<float> &x,
+                       int64_t count, rt::Mode mode, int threads,
+                       int64_t batch) {
+  rt::RunOptions o;
+  o.mode = mode;
+  o.threads = threads;
+  o.batch = batch;
+  rt::Batch b{x.data(), count, net.inputNumel, 0};
+  rt::RunResult r;
+  std::string err;
+  EXPECT_TRUE(rt::runNetwork(net, b, o, &r, &err)) << err;
+  return r;
+}
+
+/// Wide enough for several channel blocks per convolution (40 = 32 + 8, 80 =
+/// 64 + 16) and several output ranges per dense layer (100 outputs).
+mb::Model wideNet(uint32_t seed) {
+  std::mt19937 rng(seed);
+  ModelBuilder b({1, 10, 10}, 6, 5);
+  int x = b.encode(true);
+  x = b.conv(x, {40, 1, 3, 3}, randomValues(rng, 360, -0.6f, 1.4f), {1, 1},
+             {1, 1, 1, 1});
+  x = b.lif(x, 0.9f, 1.0f);
+  x = b.pool(x, true, {2, 2}, {2, 2});
+  x = b.conv(x, {80, 40, 3, 3}, randomValues(rng, 80 * 360, -0.3f, 0.5f),
+             {1, 1}, {1, 1, 1, 1});
+  x = b.lif(x, 0.9f, 0.8f);
+  x = b.flatten(x);
+  int64_t n = product(b.shapeOf(x));
+  x = b.dense(x, 100, randomValues(rng, 100 * n, -0.05f, 0.08f));
+  x = b.lif(x, 0.95f, 1.0f);
+  x = b.dense(x, 10, randomValues(rng, 1000, -1.0f, 1.0f));
+  b.readout(x);
+  return b.m;
+}
+
+} // namespace
+
+TEST(Executor, BatchOneSplitsLayersWithoutChangingResults) {
+  rt::Network net = prepare(wideNet(7));
+  const int64_t n = 5;
+  std::vector<float> x = images(7, n, net.inputNumel);
+  rt::RunResult ref = runBatch(net, x, n, rt::Mode::Event, 1, 0);
+  int64_t spikes = 0;
+  for (const auto &s : ref.spikes)
+    for (int64_t v : s.second)
+      spikes += v;
+  EXPECT_GT(spikes, 0);
+  for (rt::Mode mode : {rt::Mode::Event, rt::Mode::Dense, rt::Mode::Auto})
+    for (int threads : {1, 2, 3, 8})
+      for (int64_t batch : {1, 2}) {
+        SCOPED_TRACE(testing::Message() << "threads " << threads << " batch "
+                                        << batch << " mode " << int(mode));
+        expectSameResults(ref, runBatch(net, x, n, mode, threads, batch));
+      }
+}
+
+TEST(Executor, StepBlocksEqualStepByStep) {
+  // By default steps run in blocks (each layer runs all steps of a block
+  // before the next layer); per-step predictions force one step per block.
+  // 19 steps = two full blocks and a partial one; every reset kind, the
+  // delayed reset reading the previous block's last spikes.
+  for (auto reset : {mb::LIF::SOFT, mb::LIF::HARD, mb::LIF::SUBTRACT_DELAYED,
+                     mb::LIF::NONE}) {
+    mb::Model m = smallConvNet(9, 12, 12, 19, 19);
+    for (auto &layer : *m.mutable_layers())
+      if (layer.has_lif())
+        layer.mutable_lif()->set_reset(reset);
+    rt::Network net = prepare(m);
+    std::vector<float> x = images(9, 4, net.inputNumel);
+    for (int threads : {1, 2}) {
+      rt::RunOptions o;
+      o.threads = threads;
+      o.batch = 1;
+      rt::Batch b{x.data(), 4, net.inputNumel, 0};
+      rt::RunResult blocked, stepwise;
+      std::string err;
+      ASSERT_TRUE(rt::runNetwork(net, b, o, &blocked, &err)) << err;
+      o.stepPredictions = true;
+      ASSERT_TRUE(rt::runNetwork(net, b, o, &stepwise, &err)) << err;
+      SCOPED_TRACE(testing::Message()
+                   << "reset " << int(reset) << " threads " << threads);
+      expectSameResults(blocked, stepwise);
+      int64_t spikes = 0;
+      for (const auto &sp : blocked.spikes)
+        for (int64_t v : sp.second)
+          spikes += v;
+      EXPECT_GT(spikes, 0);
+    }
+  }
+}
+
+TEST(Executor, ConvSumsInAscendingInputOrder) {
+  // The convolution (gather form, any channel-block split) must give the bits
+  // of a float sum started at the bias and taken in ascending physical input
+  // index (window row, column, input channel), the order the event scatter
+  // adds in: no reassociation, no fused multiply-add.
+  struct Case {
+    Dims in, w, strides, pads, dil;
+  } cases[] = {{{3, 7, 7}, {80, 3, 3, 3}, {1, 1}, {1, 1, 1, 1}, {1, 1}},
+               {{5, 9, 8}, {40, 5, 3, 2}, {2, 1}, {0, 2, 1, 0}, {2, 1}},
+               {{2, 6, 6}, {20, 2, 2, 2}, {1, 2}, {1, 0, 0, 1}, {1, 2}}};
+  std::mt19937 rng(11);
+  for (const Case &c : cases) {
+    ModelBuilder b(c.in, 1, 1);
+    std::vector<float> w = randomValues(rng, product(c.w), -1, 1);
+    std::vector<float> bias = randomValues(rng, c.w[0], -1, 1);
+    int x = b.encode(false);
+    x = b.conv(x, c.w, w, c.strides, c.pads, c.dil, 1, bias);
+    const Dims os = b.shapeOf(x);
+    x = b.flatten(x);
+    b.readout(x);
+    rt::Network net = prepare(b.m);
+    std::vector<float> img = images(3, 1, product(c.in));
+    const int64_t C = c.in[0], H = c.in[1], W = c.in[2], O = c.w[0];
+    std::vector<float> want(product(os));
+    for (int64_t o = 0; o < O; ++o)
+      for (int64_t y = 0; y < os[1]; ++y)
+        for (int64_t z = 0; z < os[2]; ++z) {
+          float acc = bias[o];
+          for (int64_t a = 0; a < c.w[2]; ++a)
+            for (int64_t e = 0; e < c.w[3]; ++e) {
+              int64_t h = y * c.strides[0] - c.pads[0] + a * c.dil[0];
+              int64_t v = z * c.strides[1] - c.pads[1] + e * c.dil[1];
+              if (h < 0 || h >= H || v < 0 || v >= W)
+                continue;
+              for (int64_t ci = 0; ci < C; ++ci) {
+                float xv = img[(ci * H + h) * W + v];
+                if (xv != 0) // the event list skips zeros
+                  acc = acc + xv * w[((o * C + ci) * c.w[2] + a) * c.w[3] + e];
+              }
+            }
+          want[(o * os[1] + y) * os[2] + z] = acc;
+        }
+    for (rt::Mode mode : {rt::Mode::Event, rt::Mode::Dense})
+      for (int threads : {1, 3}) {
+        rt::RunResult r = runBatch(net, img, 1, mode, threads, 1);
+        ASSERT_EQ(r.outputs.size(), want.size());
+        for (size_t i = 0; i < want.size(); ++i)
+          ASSERT_EQ(r.outputs[i], want[i])
+              << "element " << i << " mode " << int(mode) << " threads "
+              << threads;
+      }
+  }
 }
 
 TEST(Executor, SeedAndSampleIndexChangeTheEncoding) {

@@ -4,8 +4,11 @@
 // = every layer once, in order), event-driven (synaptic layers scatter the
 // outgoing weights of the active inputs only) or dense (every input, same
 // summation order, so both paths give bit-identical results), over a pool of
-// threads that take samples one at a time. Results and counts do not depend on
-// the thread count: per-sample work is independent and counts are integers.
+// threads that take samples one at a time; when there are fewer samples than
+// threads, the threads of a sample split each synaptic and LIF layer (every
+// output value is still computed whole by one thread). Results and counts do
+// not depend on the thread count: per-sample work is independent, each value
+// is summed in the same order, and counts are integers.
 // Optionally it records, per sample, the prediction after every step (the
 // accuracy-versus-exit-step curve).
 //
@@ -28,6 +31,10 @@ struct RunOptions {
   int steps = 0;         // steps to run (0: the model's T_exit)
   bool adaptive = false; // per-sample exit once the top-1 class is settled
   int threads = 1;
+  /// Samples in flight at once (0: as many as threads). Below `threads`, the
+  /// threads of one sample split its layers (batch 1: latency mode, every
+  /// thread on one sample); results are the same for every value.
+  int64_t batch = 0;
   Mode mode = Mode::Auto;
   uint64_t seed = 0;
   bool sampleSpikes = false; // fill RunResult::sampleSpikes

@@ -133,10 +133,11 @@ TEST(ErrorPath, EveryNetworkFailureNamesTheLayer) {
   };
   {
     ModelBuilder b({1, 8, 8}, 2, 2);
-    int x = b.lif(b.conv(b.encode(), 2, 3, 1, 1));
-    b.readout(b.dense(b.flatten(b.maxPool(x, 2, 2)), 2));
-    expectNames(buildError(b.model()), "'MAX_POOL2D3' (MAX_POOL2D)",
-                "max pooling");
+    // Max pooling of graded values (a convolution's currents).
+    int x = b.lif(b.maxPool(b.conv(b.encode(), 2, 3, 1, 1), 2, 2));
+    b.readout(b.dense(b.flatten(x), 2));
+    expectNames(buildError(b.model()), "'MAX_POOL2D2' (MAX_POOL2D)",
+                "reads graded values from 'CONV2D1'");
   }
   {
     // Two weight layers without a neuron layer between them.

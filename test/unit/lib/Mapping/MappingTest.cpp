@@ -281,6 +281,28 @@ TEST(LowerBound, CompartmentsOfADenseLayer) {
   EXPECT_EQ(hidden.numCores, 10); // nothing else binds: optimal
 }
 
+TEST(LowerBound, EndBlocksOfAnAsymmetricPadAreCountedToo) {
+  // conv 3x3 with pads [0, 0, 2, 2] on 8x8: a block at the start reads
+  // (h + 2) x (w + 2) sources, one at the bottom-right end only h x w. With
+  // 16 fan-in axons the largest block is 4x4 at the end (2x2 at the
+  // start), so the block bound is ceil(64 / 16) = 4. A bound from start
+  // blocks only said 16, more than the 12 cores the partitioner finds.
+  ModelBuilder b({1, 8, 8}, 2, 2);
+  int conv = b.conv(b.encode(), 1, 3, 1, 1);
+  b.tinyReadout(b.lif(conv));
+  modelbin::Model model = b.model();
+  auto *pads = model.mutable_layers(conv)->mutable_conv2d()->mutable_pads();
+  for (int i = 0; i < 4; ++i)
+    pads->Set(i, i < 2 ? 0 : 2);
+  HardwareModel hw = smallChip();
+  hw.faninAxons = 16;
+  Mapped m = mapModel(model, hw);
+  ASSERT_TRUE(m.ok) << m.error;
+  const PopulationMapping &lif = m.result.mapping.populations[0];
+  EXPECT_EQ(lif.lowerBound, 4) << lif.lowerBoundBy;
+  EXPECT_GE(lif.numCores, lif.lowerBound);
+}
+
 TEST(LowerBound, SynapticMemory) {
   // 784 x 64 synapses x (8 + 1) bits = 451584 bits; 16 KiB cores hold
   // 131072 bits: at least ceil(3.45) = 4 cores.
@@ -400,12 +422,68 @@ TEST(Diagnostic, RelaysNeedGradedSpikes) {
       << error;
 }
 
-TEST(Diagnostic, MaxPoolCannotBeFolded) {
+TEST(MaxPool, MapsAsABinaryRelayWithoutGradedSpikes) {
+  // lif 2x8x8 -> max pool 2x2 -> dense: the pool is a relay population of
+  // 2x4x4 neurons, each reading its 2x2 window (every pre-pool neuron in
+  // exactly one window), sending binary spikes: no graded spikes needed.
   ModelBuilder b({1, 8, 8}, 2, 2);
   int x = b.lif(b.conv(b.encode(), 2, 3, 1, 1));
   b.readout(b.dense(b.flatten(b.maxPool(x, 2, 2)), 2));
-  expectDiagnostic(b.model(), smallChip(), "MAX_POOL2D",
-                   "max pooling cannot be folded");
+  HardwareModel hw = smallChip();
+  ASSERT_FALSE(hw.gradedSpikes);
+  Mapped m = mapModel(b.model(), hw);
+  ASSERT_TRUE(m.ok) << m.error;
+  const Network &net = m.result.net;
+  int relay = net.find("MAX_POOL2D3");
+  ASSERT_GE(relay, 0);
+  const Population &pop = net.populations[relay];
+  EXPECT_EQ(pop.kind, PopulationKind::Relay);
+  EXPECT_FALSE(pop.gradedRelay);
+  EXPECT_EQ(pop.size(), 2 * 4 * 4);
+  ASSERT_EQ(pop.inputs.size(), 1u);
+  EXPECT_EQ(net.populations[pop.inputs[0].source].name, "LIF2");
+  EXPECT_EQ(pop.inputs[0].synapses, 2 * 8 * 8);
+  EXPECT_EQ(pop.inputs[0].macs, 0); // an ANN max pool does no MACs
+  // The readout reads the 32 relay neurons, not the 128 pre-pool ones.
+  const Population &readout = net.populations.back();
+  ASSERT_EQ(readout.inputs.size(), 1u);
+  EXPECT_EQ(readout.inputs[0].source, relay);
+  EXPECT_FALSE(readout.inputs[0].folded);
+  EXPECT_EQ(readout.inputs[0].synapses, 2 * 32);
+  // The relay has cores, energy (synops, updates, routing) and a summary
+  // line.
+  bool hasCore = false;
+  for (const Core &c : m.result.mapping.cores)
+    hasCore |= c.population == relay;
+  EXPECT_TRUE(hasCore);
+  const EnergyTerms &e = m.result.energy.atT.perPopulation[relay];
+  EXPECT_GT(e.synops, 0);
+  EXPECT_GT(e.updatesActive + e.updatesInactive, 0);
+  EXPECT_NE(summaryText(net, m.result)
+                .find("max pooling: 'MAX_POOL2D3' as "
+                      "relays of binary spikes"),
+            std::string::npos);
+}
+
+TEST(Diagnostic, MaxPoolOfGradedValuesNamesTheLayer) {
+  // conv -> max pool: the pool reads graded currents, not spikes.
+  ModelBuilder b({1, 8, 8}, 2, 2);
+  int x = b.lif(b.maxPool(b.conv(b.encode(), 2, 3, 1, 1), 2, 2));
+  b.readout(b.dense(b.flatten(x), 2));
+  expectDiagnostic(b.model(), smallChip(), "layer 2 'MAX_POOL2D2' (MAX_POOL2D)",
+                   "only for binary spikes (the OR of its window), but it "
+                   "reads graded values from 'CONV2D1' (CONV2D)");
+}
+
+TEST(Diagnostic, MaxPoolOfSignedSpikesNamesTheLayer) {
+  ModelBuilder b({1, 8, 8}, 2, 2);
+  int e = b.encode();
+  int x = b.lif(b.conv(b.maxPool(e, 2, 2), 2, 3, 1, 1));
+  b.readout(b.dense(b.flatten(x), 2));
+  modelbin::Model m = b.model();
+  m.mutable_layers(e)->mutable_encoder()->set_signed_(true);
+  expectDiagnostic(m, smallChip(), "'MAX_POOL2D1' (MAX_POOL2D)",
+                   "signed spikes (-1, 0, 1) from the encoder 'ENCODE0'");
 }
 
 } // namespace

@@ -18,6 +18,9 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+#include <set>
+
 namespace snnc {
 namespace mapping {
 namespace {
@@ -39,17 +42,51 @@ HardwareModel loihi(const std::string &name) {
   return hw;
 }
 
-/// VGG9 for CIFAR-10 as in Kim & Panda 2021, with per-step tables.
-modelbin::Model vgg9() {
+/// A VGG for CIFAR (conv 3x3 widths, -1 = a 2x2 pool; then one hidden fc
+/// layer), with per-step tables; `maxPool` pools by max instead of average.
+modelbin::Model vgg(const std::vector<int64_t> &plan, int64_t hidden,
+                    int64_t classes, bool maxPool = false) {
   ModelBuilder b({3, 32, 32}, 25, 20);
   int x = b.encode();
-  const int64_t plan[] = {64, 64, -1, 128, 128, -1, 256, 256, 256, -1};
   for (int64_t channels : plan)
-    x = channels < 0 ? b.avgPool(x, 2, 2)
-                     : b.lif(b.conv(x, channels, 3, 1, 1), true);
-  x = b.lif(b.dense(b.flatten(x), 1024), true);
-  b.readout(b.dense(x, 10));
+    x = channels >= 0 ? b.lif(b.conv(x, channels, 3, 1, 1), true)
+        : maxPool     ? b.maxPool(x, 2, 2)
+                      : b.avgPool(x, 2, 2);
+  x = b.lif(b.dense(b.flatten(x), hidden), true);
+  b.readout(b.dense(x, classes));
   return b.model();
+}
+
+/// VGG9 for CIFAR-10 as in Kim & Panda 2021.
+modelbin::Model vgg9(bool maxPool = false) {
+  return vgg({64, 64, -1, 128, 128, -1, 256, 256, 256, -1}, 1024, 10, maxPool);
+}
+
+/// VGG11 for CIFAR-100 (bench/make_paper_models.py's plan).
+modelbin::Model vgg11() {
+  return vgg({64, -1, 128, -1, 256, 256, -1, 512, 512, -1, 512, 512, -1}, 4096,
+             100);
+}
+
+/// Every physical core's summed usage keeps every limit.
+void expectPhysicalCoresFit(const HardwareModel &hw, const Mapping &m) {
+  std::map<int, CoreUsage> used;
+  for (const Core &c : m.cores) {
+    CoreUsage &u = used[c.physical];
+    u.compartments += c.usage.compartments;
+    u.faninAxons += c.usage.faninAxons;
+    u.fanoutAxons += c.usage.fanoutAxons;
+    u.synapseBits += c.usage.synapseBits;
+    u.tableEntries += c.usage.tableEntries;
+  }
+  EXPECT_EQ(int64_t(used.size()), m.numCores());
+  for (const auto &[physical, u] : used) {
+    EXPECT_LE(u.compartments, hw.compartments) << physical;
+    EXPECT_LE(u.faninAxons, hw.faninAxons) << physical;
+    EXPECT_LE(u.fanoutAxons, hw.fanoutAxons) << physical;
+    EXPECT_LE(u.synapseBits, 8 * hw.synapseMemoryBytes) << physical;
+    EXPECT_LE(u.tableEntries, hw.tableEntries) << physical;
+  }
 }
 
 TEST(PartitionQuality, EdgeBandsOfAPaddedConvAreTaller) {
@@ -104,7 +141,8 @@ TEST(PartitionQuality, Vgg9MapsOnLoihi2NearTheBound) {
   EXPECT_NE(r.poolingFallback.find("needs 16384 fan-in axons"),
             std::string::npos)
       << r.poolingFallback;
-  int64_t cores = int64_t(r.mapping.cores.size());
+  int64_t cores = r.mapping.numCores();
+  EXPECT_EQ(cores, int64_t(r.mapping.cores.size())); // no sharing by default
   EXPECT_GE(cores, r.mapping.lowerBound);
   EXPECT_LE(double(cores), 1.25 * double(r.mapping.lowerBound))
       << cores << " cores, bound " << r.mapping.lowerBound;
@@ -120,6 +158,67 @@ TEST(PartitionQuality, Vgg9MapsOnLoihi2NearTheBound) {
   nlohmann::ordered_json j = resultToJson(r.net, r);
   EXPECT_EQ(j["pooling"]["mode"], "relays");
   EXPECT_TRUE(j["hop_traffic_per_step"].contains("random"));
+}
+
+TEST(PartitionQuality, Vgg11MapsOnLoihi2NearTheBound) {
+  HardwareModel hw = loihi("loihi2");
+  MapResult r;
+  std::string error;
+  ASSERT_TRUE(map(vgg11(), hw, &r, &error)) << error;
+  int64_t cores = r.mapping.numCores();
+  EXPECT_GE(cores, r.mapping.lowerBound);
+  EXPECT_LE(double(cores), 1.25 * double(r.mapping.lowerBound))
+      << cores << " cores, bound " << r.mapping.lowerBound;
+}
+
+TEST(PartitionQuality, SharedCoresPackBlocksOfSeveralLayers) {
+  // mapping.share_cores: the same blocks, packed into fewer cores where
+  // their summed usage fits; never below the shared bound, never more
+  // cores than one layer per core, every core within every limit.
+  HardwareModel hw = loihi("loihi2");
+  MapResult one, shared;
+  std::string error;
+  ASSERT_TRUE(map(vgg9(), hw, &one, &error)) << error;
+  hw.shareCores = true;
+  ASSERT_TRUE(map(vgg9(), hw, &shared, &error)) << error;
+  const Mapping &m = shared.mapping;
+  EXPECT_EQ(m.cores.size(), one.mapping.cores.size()); // the same blocks
+  EXPECT_LT(m.numCores(), one.mapping.numCores());
+  EXPECT_GE(m.numCores(), m.sharedLowerBound);
+  expectPhysicalCoresFit(hw, m);
+  // Blocks of one physical core share its position; some core holds two
+  // layers.
+  std::map<int, std::set<int>> layersOf;
+  for (const Core &c : m.cores) {
+    const Core &first = m.cores[c.physical];
+    EXPECT_EQ(c.chip, first.chip);
+    EXPECT_EQ(c.tileX, first.tileX);
+    EXPECT_EQ(c.tileY, first.tileY);
+    EXPECT_EQ(c.slot, first.slot);
+    layersOf[c.physical].insert(c.population);
+  }
+  bool mixed = false;
+  for (const auto &[physical, layers] : layersOf)
+    mixed |= layers.size() > 1;
+  EXPECT_TRUE(mixed);
+  EXPECT_NE(summaryText(shared.net, shared).find("shared by"),
+            std::string::npos);
+}
+
+TEST(PartitionQuality, Vgg9WithMaxPoolingMapsOnLoihi1AndLoihi2) {
+  // Max pooling of spikes is a binary relay: no graded spikes, no folding.
+  for (const char *name : {"loihi2", "loihi1"}) {
+    HardwareModel hw = loihi(name);
+    MapResult r;
+    std::string error;
+    ASSERT_TRUE(map(vgg9(true), hw, &r, &error)) << name << ": " << error;
+    int relays = 0;
+    for (const Population &pop : r.net.populations)
+      relays += pop.kind == PopulationKind::Relay && !pop.gradedRelay;
+    EXPECT_EQ(relays, 3) << name;
+    EXPECT_EQ(r.pooling, "none") << name; // no average pooling to fold
+    EXPECT_GE(r.mapping.numCores(), r.mapping.lowerBound) << name;
+  }
 }
 
 TEST(PartitionQuality, FoldedPoolingIsKeptWhenItFits) {
