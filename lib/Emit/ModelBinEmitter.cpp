@@ -10,6 +10,8 @@
 
 #include "snnc/Emit/ModelBin.h"
 
+#include "IntegerFields.h"
+
 #include "snnc/Dialect/SNN/IR/SNNAttrUtils.h"
 #include "snnc/Dialect/SNN/IR/SNNModuleAttrs.h"
 
@@ -263,6 +265,7 @@ LogicalResult Emitter::run() {
     layer->set_binary(isSpikeTensor(type));
     if (failed(emit(&op, layer)))
       return failure();
+    emitIntegerLayer(&op, layer); // docs/fixed-point.md
     layers[op.getResult(0)] = model.layers_size() - 1;
   }
   // The network's result (a readout, as the verifier ensures).
@@ -309,6 +312,7 @@ LogicalResult buildModelBin(NetworkOp network, modelbin::Model &model) {
         row->add_counts(static_cast<int32_t>(count));
     }
   }
+  emitIntegerModel(network, model);
   return Emitter(network, model).run();
 }
 

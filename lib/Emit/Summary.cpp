@@ -50,7 +50,12 @@ std::vector<float> values(const modelbin::Tensor &tensor) {
 }
 
 int64_t elements(const modelbin::Tensor &tensor) {
-  return tensor.data().size() / sizeof(float);
+  if (tensor.shape_size() == 0)
+    return 0;
+  int64_t n = 1; // by shape: integer tensors hold 1, 2 or 4 bytes a value
+  for (int64_t d : tensor.shape())
+    n *= d;
+  return n;
 }
 
 /// A [T, C] table as a list of T rows; values >= FLT_MAX become null.
@@ -148,6 +153,25 @@ std::string renderSummaryJSON(const modelbin::Model &model) {
     fold[layer.name()] = std::move(tables);
   }
   doc["fold"] = std::move(fold);
+  // Integer (Loihi) models: how each synaptic layer was quantised.
+  if (!model.quantization().empty()) {
+    json rows = json::array();
+    for (const modelbin::QuantReport &r : model.quant_report())
+      rows.push_back(
+          {{"layer", r.layer()},
+           {"bits", r.bits()},
+           {"weight_exp", r.weight_exp()},
+           {"alpha", shortest(r.alpha())},
+           {"max_weight_error", shortest(r.max_weight_error())},
+           {"max_weight", shortest(r.max_weight())},
+           {"max_threshold_rounding", shortest(r.max_threshold_rounding())},
+           {"max_leak_rounding", shortest(r.max_leak_rounding())},
+           {"clamped", r.clamped()}});
+    doc["quantization"] = {{"mode", model.quantization()},
+                           {"weight_bits", model.weight_bits()},
+                           {"output_scale", shortest(model.output_scale())},
+                           {"layers", std::move(rows)}};
+  }
   // A leaky-integrator readout (NIR LI / I): its discretised leak and gain.
   for (const modelbin::Layer &layer : model.layers()) {
     if (!layer.has_readout() || !layer.readout().membrane())

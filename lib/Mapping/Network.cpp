@@ -189,8 +189,15 @@ bool Builder::addPopulation(int index, PopulationKind kind) {
   tableEntries = 0;
   if (kind == PopulationKind::Spiking) {
     const modelbin::LIF &lif = layer.lif();
+    // An integer model (docs/fixed-point.md) has vth/dv/bias_mant/sign
+    // instead of the float tables.
+    bool integer = !model.quantization().empty();
     for (const modelbin::Tensor *table :
-         {&lif.threshold(), &lif.leak(), &lif.bias(), &lif.gain()}) {
+         integer ? std::initializer_list<const modelbin::Tensor *>{
+                       &lif.vth(), &lif.dv(), &lif.bias_mant(), &lif.sign()}
+                 : std::initializer_list<const modelbin::Tensor *>{
+                       &lif.threshold(), &lif.leak(), &lif.bias(),
+                       &lif.gain()}) {
       std::vector<float> v = modelbin::readFloats(*table);
       int64_t steps = table->shape(0), c = table->shape(1);
       bool varies = false;

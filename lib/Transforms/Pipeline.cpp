@@ -36,6 +36,11 @@ void snnc::buildSNNDeployPipeline(OpPassManager &pm,
   if (options.maxPoolRelays)
     network.addPass(createSNNMaxPoolToRelay());
   pm.addPass(createCanonicalizerPass());
+  if (options.quantizeLoihi) {
+    SNNQuantizeLoihiOptions quantOptions;
+    quantOptions.weightBits = options.weightBits;
+    pm.nest<snn::NetworkOp>().addPass(createSNNQuantizeLoihi(quantOptions));
+  }
 }
 
 void snnc::registerPasses() {

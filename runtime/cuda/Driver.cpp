@@ -76,6 +76,11 @@ std::string unsupportedForm(const Network &net) {
 }
 
 bool buildPlan(const Network &net, Plan *plan, std::string *error) {
+  if (net.integer) { // docs/fixed-point.md: the CPU executor's integer kernels
+    *error = "the CUDA backend does not run integer (--quantize=loihi, "
+             "format version 5) models; run it with --backend=cpu";
+    return false;
+  }
   if (std::string form = unsupportedForm(net); !form.empty()) {
     *error = "the CUDA backend does not support " + form +
              " (format version 3 or 4); run it with --backend=cpu";

@@ -8,6 +8,7 @@
 // decimal form.
 //
 //===----------------------------------------------------------------------===//
+#include "snnc/modelbin/Validate.h"
 #include "snnc/runtime/ModelFile.h"
 #include "snnc/runtime/Network.h"
 
@@ -34,12 +35,13 @@ std::string firstOf(const float *v, int64_t n) {
 std::string tensorLine(const char *name, const mb::Tensor &t) {
   if (t.shape_size() == 0)
     return fmt::format("    {}: none\n", name);
-  int64_t n = static_cast<int64_t>(t.data().size() / 4);
-  std::vector<float> v(static_cast<size_t>(std::min<int64_t>(n, kFirst)));
-  if (!v.empty())
-    std::memcpy(v.data(), t.data().data(), 4 * v.size());
-  return fmt::format("    {}: shape=[{}] first={}\n", name,
-                     fmt::join(t.shape(), ", "), firstOf(v.data(), n));
+  // readFloats also gives the values of integer tensors (integer models).
+  std::vector<float> v = mb::readFloats(t);
+  int64_t n = static_cast<int64_t>(v.size());
+  return fmt::format(
+      "    {}: shape=[{}] first={}{}\n", name, fmt::join(t.shape(), ", "),
+      firstOf(v.data(), n),
+      t.dtype() == mb::Tensor::I8 ? fmt::format(" bits={}", t.bits()) : "");
 }
 
 std::string tableLine(const char *name, const std::vector<float> &tab,
@@ -64,6 +66,9 @@ std::string dumpModel(const mb::Model &m, const Network &net,
   s += fmt::format("  source_name: \"{}\"\n", m.source_name());
   s += fmt::format("  source_sha256: {}\n", m.source_sha256());
   s += fmt::format("  fold_mode: {}\n", m.fold_mode());
+  if (net.integer)
+    s += fmt::format("  quantization: {} weight_bits={} output_scale={}\n",
+                     m.quantization(), m.weight_bits(), m.output_scale());
   s += fmt::format("  num_steps: {}\n", net.steps);
   s += fmt::format("  early_exit_step: {}\n", net.exitStep);
   s += fmt::format("  early_exit_threshold: {}\n", net.exitThreshold);
@@ -114,6 +119,18 @@ std::string dumpModel(const mb::Model &m, const Network &net,
       break;
     case Kind::Lif:
       s += fmt::format("    reset: {}\n", L.hardReset ? "HARD" : "SOFT");
+      if (net.integer) { // docs/fixed-point.md
+        auto f = [](const std::vector<int32_t> &v) {
+          return std::vector<float>(v.begin(), v.end()); // exact: < 2^24
+        };
+        s += fmt::format("    du: {}\n", L.fx.du);
+        s += tableLine("dv", f(L.fx.dv), net.steps, L.channels);
+        s += tableLine("vth<<6", f(L.fx.vth64), net.steps, L.channels);
+        s += tableLine("bias", f(L.fx.lifBias), net.steps, L.channels);
+        s += tableLine("sign", f(L.fx.sign), net.steps, L.channels);
+        s += tableLine("6+in_exp", f(L.fx.inShift), net.steps, L.channels);
+        break;
+      }
       s += tableLine("threshold", L.threshold, net.steps, L.channels);
       s += tableLine("leak", L.leak, net.steps, L.channels);
       s += tableLine("bias", L.lifBias, net.steps, L.channels);

@@ -18,6 +18,7 @@
 //===----------------------------------------------------------------------===//
 #include "snnc/runtime/Executor.h"
 
+#include "IntExecutor.h"
 #include "Kernels.h"
 #include "KernelsCuba.h"
 #include "Team.h"
@@ -469,6 +470,8 @@ bool runNetwork(const Network &net, const Batch &batch, const RunOptions &opt,
   int steps = 0;
   if (!checkRunRequest(net, batch, opt, &steps, error))
     return false;
+  if (net.integer) // docs/fixed-point.md
+    return runIntegerNetwork(net, batch, opt, steps, out, error);
   auto start = std::chrono::steady_clock::now();
   int64_t K = net.layers[net.output].numel;
   *out = RunResult();

@@ -125,6 +125,8 @@ bool parsePayload(const void *data, size_t size, Model *m, std::string *error) {
 }
 
 uint32_t requiredFormatVersion(const Model &m) {
+  if (!m.quantization().empty())
+    return kFormatVersionInteger;
   if (usesCuba(m))
     return kFormatVersionCuba;
   if (usesGeneralNeurons(m))
@@ -167,10 +169,12 @@ bool parseModel(const void *data, size_t size, Model *m, std::string *error) {
                    : "header: magic (bytes 0-7) is not \"SNNCMBIN\": not a "
                      "model.bin file");
   uint64_t version = getLE(p + 8, 4);
-  if (version < kFormatVersion || version > kFormatVersionCuba)
+  static_assert(kFormatVersionInteger == kFormatVersionCuba + 1,
+                "the newest format version bounds the check below");
+  if (version < kFormatVersion || version > kFormatVersionInteger)
     return fail(error, "header: format_version is " + std::to_string(version) +
-                           ", expected 1 to 4 (this runtime reads "
-                           "versions 1 to 4)");
+                           ", expected 1 to 5 (this runtime reads "
+                           "versions 1 to 5)");
   uint64_t headerSize = getLE(p + 12, 4);
   if (headerSize != kHeaderSize)
     return fail(error, "header: header_size is " + std::to_string(headerSize) +
@@ -206,6 +210,11 @@ bool parseModel(const void *data, size_t size, Model *m, std::string *error) {
                            "SUBTRACT_DELAYED or NONE reset, reset_value, a "
                            "gain other than -1/0/1, readout parameters or "
                            "the STEPS encoder), which needs version 3");
+  if (version < kFormatVersionInteger && !m->quantization().empty())
+    return fail(error, "header: format_version " + std::to_string(version) +
+                           " with an integer model (quantization \"" +
+                           m->quantization().substr(0, 64) +
+                           "\"), which needs version 5");
   if (version < kFormatVersionCuba && usesCuba(*m))
     return fail(error, "header: format_version " + std::to_string(version) +
                            " with a current-based neuron (lif or readout "

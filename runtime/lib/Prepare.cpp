@@ -176,6 +176,8 @@ bool prepareNetwork(const mb::Model &m, Network *net, std::string *error) {
   if (!mb::validate(m, error))
     return false;
   detail::Preparer(m, net).run();
+  if (!m.quantization().empty())
+    detail::prepareInteger(m, *net);
   return true;
 }
 

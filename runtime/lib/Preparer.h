@@ -45,6 +45,10 @@ private:
   void readout(const mb::Layer &pl, int64_t C, Layer &L);
 };
 
+/// Layer::fx of a validated integer model, after Preparer::run
+/// (PrepareInteger.cpp).
+void prepareInteger(const mb::Model &m, Network &net);
+
 } // namespace detail
 } // namespace rt
 } // namespace snnc

@@ -71,6 +71,10 @@ bool Validator::lif(const Layer &pl, const LayerInfo &in) {
   if (pl.params_case() != Layer::kLif)
     return fail("params: expected lif parameters");
   const LIF &f = pl.lif();
+  if (integer)
+    return intLif(pl, in);
+  if (floatLifHasIntegerFields(f))
+    return false;
   if (!LIF::Reset_IsValid(f.reset()))
     return fail(fmt::format("lif.reset: {}, expected 0 (SOFT), 1 (HARD), 2 "
                             "(SUBTRACT_DELAYED) or 3 (NONE)",
@@ -269,6 +273,8 @@ bool Validator::layer(int i, const Layer &pl) {
   if (pl.binary() != L.binary)
     return fail(fmt::format("binary: {}, expected {} for this layer",
                             pl.binary(), L.binary));
+  if (integer && !integerLayer(pl, L))
+    return false;
   layers.push_back(std::move(L));
   return true;
 }
@@ -295,7 +301,7 @@ bool Validator::model() {
     return fail(fmt::format(
         "model.output_layer: {}, expected the index of the READOUT layer",
         m.output_layer()));
-  return true;
+  return integerModel();
 }
 
 bool Validator::run() {

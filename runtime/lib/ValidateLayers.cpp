@@ -20,6 +20,10 @@ namespace snnc {
 namespace modelbin {
 
 std::vector<float> readFloats(const Tensor &t) {
+  if (t.dtype() != Tensor::F32) { // integer models: the values, as floats
+    std::vector<int64_t> v = readInts(t);
+    return std::vector<float>(v.begin(), v.end());
+  }
   std::vector<float> out(t.data().size() / 4);
   const char *src = t.data().data();
   for (size_t k = 0; k < out.size(); ++k) {
@@ -210,8 +214,13 @@ bool Validator::conv(const Layer &pl, const LayerInfo &in, Dims *shape) {
         dilatedExtent(w.kh, w.dh), dilatedExtent(w.kw, w.dw),
         in.shape[1] + w.padT + w.padB, in.shape[2] + w.padL + w.padR));
   *shape = {ws[0], oh, ow};
-  return tensor(c.weight(), "conv2d.weight", ws) &&
-         optionalTensor(c.bias(), "conv2d.bias", Dims{ws[0]}) &&
+  if (integer && !intWeights(c.weight(), c.bias(), c.weight_exp(), "conv2d", ws,
+                             ws[1] * ws[2] * ws[3], in))
+    return false;
+  if (!integer && c.weight_exp() != 0)
+    return fail("conv2d.weight_exp: set in a float model");
+  return (integer || (tensor(c.weight(), "conv2d.weight", ws) &&
+                      optionalTensor(c.bias(), "conv2d.bias", Dims{ws[0]}))) &&
          taps(in, w.kh, w.kw, "conv2d");
 }
 
@@ -229,8 +238,12 @@ bool Validator::dense(const Layer &pl, const LayerInfo &in, Dims *shape) {
         dimsStr(ws), in.numel, in.name));
   int64_t wn;
   if (!numelOf(ws, "dense.weight", &wn) ||
-      !tensor(d.weight(), "dense.weight", ws) ||
-      !optionalTensor(d.bias(), "dense.bias", Dims{ws[0]}))
+      (integer && !intWeights(d.weight(), d.bias(), d.weight_exp(), "dense", ws,
+                              ws[1], in)) ||
+      (!integer && d.weight_exp() != 0 &&
+       !fail("dense.weight_exp: set in a float model")) ||
+      (!integer && (!tensor(d.weight(), "dense.weight", ws) ||
+                    !optionalTensor(d.bias(), "dense.bias", Dims{ws[0]}))))
     return false;
   *shape = {ws[0]};
   return true;

@@ -39,6 +39,7 @@ struct LayerInfo {
   Dims shape;
   int64_t numel = 0;
   bool binary = false;
+  int64_t bound = 0; // integer models: max |value| of the output
 };
 
 class Validator {
@@ -86,6 +87,20 @@ private:
   bool conv(const Layer &pl, const LayerInfo &in, Dims *shape);
   bool dense(const Layer &pl, const LayerInfo &in, Dims *shape);
   bool pool(const Layer &pl, const LayerInfo &in, Dims *shape);
+
+  // ValidateInteger.cpp: integer (Loihi) models, docs/fixed-point.md.
+  bool integer = false; // Model.quantization = "loihi"
+  int64_t synBound = 0; // bound of the last conv/dense checked
+  bool integerModel();
+  bool integerLayer(const Layer &pl, LayerInfo &L);
+  bool intTensor(const Tensor &t, const char *field, const Dims &expect,
+                 Tensor::DType dtype, int64_t lo, int64_t hi,
+                 std::vector<int64_t> *values);
+  bool intWeights(const Tensor &w, const Tensor &bias, int32_t exp,
+                  const char *what, const Dims &ws, int64_t fanIn,
+                  const LayerInfo &in);
+  bool intLif(const Layer &pl, const LayerInfo &in);
+  bool floatLifHasIntegerFields(const LIF &f);
 };
 
 } // namespace detail

@@ -141,7 +141,7 @@ for line in ["gamma_mean bntt2 t0=1 t5=0.25", "gamma_histogram bntt2 bins=3 rang
 # --- bad models ---------------------------------------------------------------------------
 for name, text in [("truncated.bin", "payload_size"), ("short.bin", "32-byte header"),
                    ("empty.bin", "32-byte header"), ("badmagic.bin", "magic"),
-                   ("badversion.bin", "format_version is 99, expected 1 to 4"), ("badcrc.bin", "CRC-32"),
+                   ("badversion.bin", "format_version is 99, expected 1 to 5"), ("badcrc.bin", "CRC-32"),
                    ("nan.bin", "conv2d.weight: element 1 is nan"),
                    ("badindex.bin", "inputs: index 9 out of range"),
                    ("tablesize.bin", "lif.threshold: shape [3, 6], expected [6, 6]"),

@@ -90,6 +90,14 @@ cl::opt<snnc::FoldMode> foldMode(
                clEnumValN(snnc::FoldMode::Paper, "paper",
                           "Kim & Panda eq. 15 (per-step threshold only)")),
     cl::cat(category));
+cl::opt<std::string> quantize(
+    "quantize",
+    cl::desc("Integer model for a chip: 'loihi' (docs/fixed-point.md)"),
+    cl::value_desc("loihi"), cl::cat(category));
+cl::opt<int> weightBits("weight-bits",
+                        cl::desc("--quantize: bits per weight, 1..8 "
+                                 "(default 8)"),
+                        cl::init(8), cl::cat(category));
 cl::opt<double> exitThreshold(
     "early-exit-threshold",
     cl::desc("Mean-gamma threshold of the early-exit analysis (default 0.1)"),
@@ -317,6 +325,25 @@ int checkFlags() {
                .str());
     return snnc::kExitUsage;
   }
+  if (quantize.getNumOccurrences() && quantize != "loihi") {
+    report(Code::UsageGeneric, "--quantize=" + quantize + ": expected 'loihi'");
+    return snnc::kExitUsage;
+  }
+  if (!quantize.empty() && emitKind == EmitKind::NIR) {
+    report(Code::UsageGeneric, "--quantize=loihi writes an integer model.bin; "
+                               "NIR has no integer neurons (drop --quantize "
+                               "for --emit=nir)");
+    return snnc::kExitUsage;
+  }
+  if (weightBits.getNumOccurrences() &&
+      (quantize.empty() || weightBits < 1 || weightBits > 8)) {
+    report(Code::UsageGeneric,
+           llvm::formatv("--weight-bits={0}: expected 1..8, with "
+                         "--quantize=loihi",
+                         weightBits.getValue())
+               .str());
+    return snnc::kExitUsage;
+  }
   if (!std::isfinite(exitThreshold) || exitThreshold < 0) {
     report(Code::UsageGeneric,
            llvm::formatv("--early-exit-threshold={0}: expected a finite "
@@ -370,6 +397,8 @@ bool compile(MLIRContext &context, snnc::modelbin::Model &model,
   options.foldMode = foldMode.getValue();
   options.earlyExitThreshold = exitThreshold.getValue();
   options.earlyExit = !noEarlyExit;
+  options.quantizeLoihi = quantize.getValue() == "loihi";
+  options.weightBits = weightBits.getValue();
   options.maxPoolRelays = maxPoolRelays.getValue();
   snnc::buildSNNDeployPipeline(pm, options);
   if (failed(pm.run(*module)))

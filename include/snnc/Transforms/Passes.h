@@ -37,6 +37,13 @@ struct DeployPipelineOptions
   Option<bool> earlyExit{*this, "early-exit",
                          llvm::cl::desc("Set the static early-exit step"),
                          llvm::cl::init(true)};
+  Option<bool> quantizeLoihi{
+      *this, "quantize-loihi",
+      llvm::cl::desc("Integer (Loihi) model, docs/fixed-point.md"),
+      llvm::cl::init(false)};
+  Option<int> weightBits{*this, "weight-bits",
+                         llvm::cl::desc("Bits per weight with quantize-loihi"),
+                         llvm::cl::init(8)};
   Option<bool> maxPoolRelays{
       *this, "max-pool-relays",
       llvm::cl::desc("Rewrite max pooling of binary spikes into relay "

@@ -65,6 +65,24 @@ def SNNFoldBNTT : Pass<"snn-fold-bntt", "::snnc::snn::NetworkOp"> {
   ];
 }
 
+def SNNQuantizeLoihi : Pass<"snn-quantize-loihi", "::snnc::snn::NetworkOp"> {
+  let summary = "Integer (Loihi) weights, exponents and per-step LIF tables";
+  let description = [{
+    Runs after BNTT folding. Each conv/dense gets N-bit sign-magnitude
+    weights (`snn.q.weight`, the squared-error-optimal scale) and a
+    `snn.q.weight_exp`; each LIF gets Loihi's integer per-step tables
+    (`snn.q.dv`, `snn.q.vth`, `snn.q.bias_mant`, `snn.q.bias_exp`,
+    `snn.q.sign`, `snn.q.du`); the output layer an integer bias; the network
+    `snn.q.quantization = "loihi"`, `snn.q.weight_bits` and
+    `snn.q.output_scale`. docs/fixed-point.md defines the rules; a layer the
+    integer model cannot express is an error naming it.
+  }];
+  let options = [
+    Option<"weightBits", "weight-bits", "int", /*default=*/"8",
+           "Bits per weight (sign-magnitude), 1..8">,
+  ];
+}
+
 def SNNMaxPoolToRelay : Pass<"snn-max-pool-to-relay", "::snnc::snn::NetworkOp"> {
   let summary = "Rewrite max pooling of binary spikes into a relay population";
   let description = [{

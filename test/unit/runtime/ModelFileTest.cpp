@@ -119,7 +119,7 @@ TEST(ModelFile, BadMagic) {
 TEST(ModelFile, BadVersion) {
   std::string b = validBytes();
   putLE(b, 8, 99, 4);
-  EXPECT_NE(parseError(b).find("format_version is 99, expected 1 to 4"),
+  EXPECT_NE(parseError(b).find("format_version is 99, expected 1 to 5"),
             std::string::npos);
 }
 

@@ -44,6 +44,10 @@ Window2d poolWindow(const Pool2d &p);
 /// data.size() / 4 of them.
 std::vector<float> readFloats(const Tensor &t);
 
+/// The values of an I8, I16 or I32 tensor of a validated integer model
+/// (docs/fixed-point.md), little-endian; empty for other dtypes.
+std::vector<int64_t> readInts(const Tensor &t);
+
 /// A conv's groups with the default applied (0 = unset = 1).
 inline int64_t convGroups(const Conv2d &c) {
   return c.groups() == 0 ? 1 : c.groups();

@@ -31,6 +31,9 @@ constexpr uint32_t kFormatVersionNormalised = 2;
 constexpr uint32_t kFormatVersionGeneral = 3;
 /// Version 3 plus current-based neurons (LIF and READOUT syn_leak/syn_gain).
 constexpr uint32_t kFormatVersionCuba = 4;
+/// Integer (Loihi) models, Model.quantization = "loihi" (docs/fixed-point.md;
+/// written only then). The newest version.
+constexpr uint32_t kFormatVersionInteger = 5;
 
 /// The oldest format version that can hold `m`.
 uint32_t requiredFormatVersion(const Model &m);

@@ -59,6 +59,18 @@ using limits::kMaxSteps;
 using limits::kMaxTaps;
 using limits::kMaxTotalNumel;
 
+/// The integer parameters of one layer of an integer (Loihi) model, in the
+/// layouts of the float ones (PrepareInteger.cpp builds them).
+struct IntParams {
+  std::vector<int8_t> weight; // CONV2D/DENSE, the layout of Layer::weight
+  std::vector<int32_t> bias;  // [O] (zeros when absent)
+  int weightExp = 0;
+  int du = 4096;                      // LIF
+  std::vector<int32_t> dv, vth64;     // [T][C]; vth64 = vth << 6
+  std::vector<int32_t> lifBias, sign; // lifBias = bias_mant << bias_exp
+  std::vector<int32_t> inShift;       // 6 + in_exp
+};
+
 struct Layer {
   std::string name;
   Kind kind = Kind::Encode;
@@ -120,6 +132,8 @@ struct Layer {
   std::vector<float> synLeak, synGain;
   // Parameter count as stored in the file (for --dump).
   int64_t paramCount = 0;
+  // Integer models only (Network::integer, docs/fixed-point.md).
+  IntParams fx;
 };
 
 /// The ENCODE layer's input normalisation of one value of channel c (the
@@ -140,6 +154,10 @@ struct Network {
   std::vector<Layer> layers;
   int output = 0; // READOUT layer
   std::vector<std::pair<std::string, std::vector<float>>> gammaMean;
+  // An integer model (Model.quantization = "loihi"): layers carry Layer::fx
+  // and run on the integer executor (IntExecutor.cpp).
+  bool integer = false;
+  float outputScale = 1; // float value of one unit of the readout's input
 
   /// Physical index of logical element `logical` of a tensor with C channels
   /// and S positions.
