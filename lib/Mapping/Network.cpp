@@ -193,11 +193,13 @@ bool Builder::addPopulation(int index, PopulationKind kind) {
     // instead of the float tables.
     bool integer = !model.quantization().empty();
     for (const modelbin::Tensor *table :
-         integer ? std::initializer_list<const modelbin::Tensor *>{
-                       &lif.vth(), &lif.dv(), &lif.bias_mant(), &lif.sign()}
-                 : std::initializer_list<const modelbin::Tensor *>{
-                       &lif.threshold(), &lif.leak(), &lif.bias(),
-                       &lif.gain()}) {
+         integer
+             ? std::initializer_list<const modelbin::Tensor *>{&lif.vth(),
+                                                               &lif.dv(),
+                                                               &lif.bias_mant(),
+                                                               &lif.sign()}
+             : std::initializer_list<const modelbin::Tensor *>{
+                   &lif.threshold(), &lif.leak(), &lif.bias(), &lif.gain()}) {
       std::vector<float> v = modelbin::readFloats(*table);
       int64_t steps = table->shape(0), c = table->shape(1);
       bool varies = false;
