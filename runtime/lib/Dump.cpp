@@ -60,7 +60,9 @@ std::string dumpModel(const mb::Model &m, const Network &net,
                       uint64_t fileSize) {
   std::string s;
   s += "snnc-model-bin\n";
-  s += fmt::format("  format_version: {}\n", mb::kFormatVersion);
+  // The version a writer gives this model (what snnc writes; dumps describe
+  // the model re-serialized, as file_size does).
+  s += fmt::format("  format_version: {}\n", mb::requiredFormatVersion(m));
   s += fmt::format("  file_size: {}\n", fileSize);
   s += fmt::format("  producer: \"{}\"\n", m.producer());
   s += fmt::format("  source_name: \"{}\"\n", m.source_name());
