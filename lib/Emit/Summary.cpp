@@ -44,8 +44,9 @@ double shortest(float value) {
 
 std::vector<float> values(const modelbin::Tensor &tensor) {
   std::vector<float> result(tensor.data().size() / sizeof(float));
-  std::memcpy(result.data(), tensor.data().data(),
-              result.size() * sizeof(float));
+  if (!result.empty()) // absent tables (integer models): no memcpy of null
+    std::memcpy(result.data(), tensor.data().data(),
+                result.size() * sizeof(float));
   return result;
 }
 
