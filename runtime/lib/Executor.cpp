@@ -18,6 +18,7 @@
 //===----------------------------------------------------------------------===//
 #include "snnc/runtime/Executor.h"
 
+#include "BatchRunner.h"
 #include "IntExecutor.h"
 #include "Kernels.h"
 #include "KernelsCuba.h"
@@ -69,12 +70,6 @@ bool adaptiveBounds(const Network &net, std::vector<double> *lo,
 }
 
 namespace {
-
-struct Stats {
-  std::vector<std::vector<int64_t>> spikes; // per layer (LIF only) per step
-  std::vector<int64_t> syn;                 // per layer
-  int64_t neuronUpdates = 0;
-};
 
 class Worker {
 public:
@@ -169,7 +164,7 @@ public:
     return done;
   }
 
-  Stats stats;
+  detail::LayerStats stats;
 
 private:
   const Network &net;
@@ -473,78 +468,17 @@ bool runNetwork(const Network &net, const Batch &batch, const RunOptions &opt,
   if (net.integer) // docs/fixed-point.md
     return runIntegerNetwork(net, batch, opt, steps, out, error);
   auto start = std::chrono::steady_clock::now();
-  int64_t K = net.layers[net.output].numel;
-  *out = RunResult();
-  out->steps = steps;
-  out->classes = K;
-  out->predictions.assign(batch.count, 0);
-  out->stepsExecuted.assign(batch.count, 0);
-  out->outputs.assign(batch.count * K, 0.0f);
   const int allThreads = std::max(1, opt.threads);
   int64_t inFlight = std::max<int64_t>(1, batch.count);
   if (opt.batch > 0)
     inFlight = std::min(inFlight, opt.batch);
   const int threads = static_cast<int>(std::min<int64_t>(allThreads, inFlight));
-  std::vector<Stats> stats(threads);
-  int64_t lifs = 0;
-  for (const Layer &L : net.layers)
-    lifs += L.kind == Kind::Lif;
-  if (opt.sampleSpikes)
-    out->sampleSpikes.assign(batch.count * lifs * steps, 0);
-  if (opt.stepPredictions)
-    out->stepPredictions.assign(batch.count * steps, 0);
-  std::atomic<int64_t> next{0}, finished{0};
   // Samples go to workers; with fewer samples than threads, each worker's
   // team splits its sample's layers instead.
   const int teamSize = std::max(1, allThreads / threads);
-  auto work = [&](int id) {
-    Worker w(net, opt, steps, teamSize);
-    for (;;) {
-      int64_t r = next.fetch_add(1);
-      if (r >= batch.count)
-        break;
-      float *o = out->outputs.data() + r * K;
-      out->stepsExecuted[r] = w.runSample(
-          batch.data + r * batch.numel,
-          static_cast<uint64_t>(batch.firstIndex + r), o,
-          opt.sampleSpikes ? out->sampleSpikes.data() + r * lifs * steps
-                           : nullptr,
-          opt.stepPredictions ? out->stepPredictions.data() + r * steps
-                              : nullptr);
-      out->predictions[r] = argmaxFirst(o, K);
-      int64_t f = finished.fetch_add(1) + 1;
-      if (id == 0 && opt.progress)
-        opt.progress(f);
-    }
-    stats[id] = std::move(w.stats);
-  };
-  std::vector<std::thread> pool;
-  for (int i = 1; i < threads; ++i)
-    pool.emplace_back(work, i);
-  work(0);
-  for (auto &th : pool)
-    th.join();
-  for (size_t l = 0; l < net.layers.size(); ++l) {
-    const Layer &L = net.layers[l];
-    if (L.kind == Kind::Lif) {
-      std::vector<int64_t> s(steps, 0);
-      for (const Stats &st : stats)
-        for (int t = 0; t < steps; ++t)
-          s[t] += st.spikes[l][t];
-      out->spikes.emplace_back(L.name, std::move(s));
-    }
-    if (L.kind == Kind::Conv2d || L.kind == Kind::Dense) {
-      int64_t n = 0;
-      for (const Stats &st : stats)
-        n += st.syn[l];
-      out->synapticEvents.emplace_back(L.name, n);
-    }
-  }
-  for (const Stats &st : stats)
-    out->neuronUpdates += st.neuronUpdates;
-  out->wallSeconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
-          .count();
+  detail::runSamples(
+      net, batch, opt, steps, threads,
+      [&] { return Worker(net, opt, steps, teamSize); }, start, out);
   return true;
 }
 

@@ -11,6 +11,8 @@
 //===----------------------------------------------------------------------===//
 #include "IntExecutor.h"
 
+#include "BatchRunner.h"
+
 #include "IntKernels.h"
 #include "Kernels.h"
 
@@ -21,12 +23,6 @@
 namespace snnc {
 namespace rt {
 namespace {
-
-struct IntStats {
-  std::vector<std::vector<int64_t>> spikes;
-  std::vector<int64_t> syn;
-  int64_t neuronUpdates = 0;
-};
 
 class IntWorker {
 public:
@@ -81,7 +77,7 @@ public:
     return steps;
   }
 
-  IntStats stats;
+  detail::LayerStats stats;
 
 private:
   const Network &net;
@@ -171,73 +167,16 @@ bool runIntegerNetwork(const Network &net, const Batch &batch,
     return false;
   }
   auto start = std::chrono::steady_clock::now();
-  int64_t K = net.layers[net.output].numel;
-  *out = RunResult();
-  out->steps = steps;
-  out->classes = K;
-  out->predictions.assign(batch.count, 0);
-  out->stepsExecuted.assign(batch.count, 0);
-  out->outputs.assign(batch.count * K, 0.0f);
   int threads = static_cast<int>(std::min<int64_t>(
       std::max(1, opt.threads), std::max<int64_t>(1, batch.count)));
-  int64_t lifs = 0;
-  for (const Layer &L : net.layers)
-    lifs += L.kind == Kind::Lif;
-  if (opt.sampleSpikes)
-    out->sampleSpikes.assign(batch.count * lifs * steps, 0);
-  if (opt.stepPredictions)
-    out->stepPredictions.assign(batch.count * steps, 0);
-  std::vector<IntStats> stats(threads);
-  std::atomic<int64_t> next{0}, finished{0};
-  auto work = [&](int id) {
-    IntWorker w(net, steps);
-    w.opt_seed = opt.seed;
-    for (;;) {
-      int64_t r = next.fetch_add(1);
-      if (r >= batch.count)
-        break;
-      float *o = out->outputs.data() + r * K;
-      out->stepsExecuted[r] = w.runSample(
-          batch.data + r * batch.numel,
-          static_cast<uint64_t>(batch.firstIndex + r), o,
-          opt.sampleSpikes ? out->sampleSpikes.data() + r * lifs * steps
-                           : nullptr,
-          opt.stepPredictions ? out->stepPredictions.data() + r * steps
-                              : nullptr);
-      out->predictions[r] = argmaxFirst(o, K);
-      int64_t f = finished.fetch_add(1) + 1;
-      if (id == 0 && opt.progress)
-        opt.progress(f);
-    }
-    stats[id] = std::move(w.stats);
-  };
-  std::vector<std::thread> pool;
-  for (int i = 1; i < threads; ++i)
-    pool.emplace_back(work, i);
-  work(0);
-  for (auto &th : pool)
-    th.join();
-  for (size_t l = 0; l < net.layers.size(); ++l) {
-    const Layer &L = net.layers[l];
-    if (L.kind == Kind::Lif) {
-      std::vector<int64_t> s(steps, 0);
-      for (const IntStats &st : stats)
-        for (int t = 0; t < steps; ++t)
-          s[t] += st.spikes[l][t];
-      out->spikes.emplace_back(L.name, std::move(s));
-    }
-    if (L.kind == Kind::Conv2d || L.kind == Kind::Dense) {
-      int64_t n = 0;
-      for (const IntStats &st : stats)
-        n += st.syn[l];
-      out->synapticEvents.emplace_back(L.name, n);
-    }
-  }
-  for (const IntStats &st : stats)
-    out->neuronUpdates += st.neuronUpdates;
-  out->wallSeconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
-          .count();
+  detail::runSamples(
+      net, batch, opt, steps, threads,
+      [&] {
+        IntWorker w(net, steps);
+        w.opt_seed = opt.seed;
+        return w;
+      },
+      start, out);
   return true;
 }
 
