@@ -60,11 +60,6 @@ private:
   LogicalResult neuron(const NodeParams &p, Value x, Value *out);
   LogicalResult integrator(const NodeParams &p, Value x, Value *out);
   FailureOr<Value> sum(const FlatNode &n, ArrayRef<Value> inputs);
-  /// A CUBA synapse table, or null for a neuron without one.
-  DenseF32ArrayAttr synapse(ArrayRef<float> values) {
-    return values.empty() ? DenseF32ArrayAttr()
-                          : b.getDenseF32ArrayAttr(values);
-  }
   Location locOf(const std::string &name) {
     return NameLoc::get(b.getStringAttr(name), fileLoc);
   }
@@ -239,32 +234,9 @@ LogicalResult NIRBuilder::neuron(const NodeParams &p, Value x, Value *out) {
       nir::discreteNeuron(p, type.getShape(), options.dt);
   if (failed(n))
     return failure();
-  int64_t T = options.numSteps, C = type.getRank() ? type.getDimSize(0) : 1;
-  auto table = [&](ArrayRef<float> perChannel, StringRef what) {
-    SmallVector<float> rows;
-    rows.reserve(T * C);
-    for (int64_t t = 0; t < T; ++t)
-      rows.append(perChannel.begin(), perChannel.end());
-    return makeF32Attr(b.getContext(), {T, C}, rows, p.name + "_" + what.str());
-  };
-  auto uniform = [](ArrayRef<float> v) {
-    return llvm::all_equal(v) ? std::optional<float>(v.front()) : std::nullopt;
-  };
-  std::optional<float> leak = uniform(n->leak), thr = uniform(n->threshold);
-  std::optional<float> gain = uniform(n->gain), bias = uniform(n->bias);
-  auto spikes = RankedTensorType::get(type.getShape(),
-                                      SpikeType::get(b.getContext(), false));
-  auto op = b.create<LIFOp>(
-      locOf(p.name), spikes, x, b.getF32FloatAttr(leak.value_or(1.0f)),
-      b.getF32FloatAttr(thr.value_or(1.0f)),
-      ResetModeAttr::get(b.getContext(), n->reset),
-      thr ? ElementsAttr() : table(n->threshold, "threshold"),
-      leak ? ElementsAttr() : table(n->leak, "leak"),
-      bias == 0.0f ? ElementsAttr() : table(n->bias, "bias"),
-      gain == 1.0f ? ElementsAttr() : table(n->gain, "gain"),
-      n->resetValue != 0.0f ? b.getF32FloatAttr(n->resetValue) : FloatAttr(),
-      synapse(n->synLeak), synapse(n->synGain));
-  return finish(p, op, out);
+  return finish(
+      p, import::buildLIF(b, locOf(p.name), x, *n, options.numSteps, p.name),
+      out);
 }
 
 LogicalResult NIRBuilder::integrator(const NodeParams &p, Value x, Value *out) {
@@ -273,12 +245,8 @@ LogicalResult NIRBuilder::integrator(const NodeParams &p, Value x, Value *out) {
       nir::discreteNeuron(p, type.getShape(), options.dt);
   if (failed(n))
     return failure();
-  auto op = b.create<ReadoutOp>(
-      locOf(p.name), RankedTensorType::get(type.getShape(), b.getF32Type()), x,
-      b.getUnitAttr(), b.getDenseF32ArrayAttr(n->leak),
-      b.getDenseF32ArrayAttr(n->gain), b.getDenseF32ArrayAttr(n->bias),
-      synapse(n->synLeak), synapse(n->synGain));
-  if (failed(finish(p, op, out)))
+  if (failed(finish(p, import::buildMembraneReadout(b, locOf(p.name), x, *n),
+                    out)))
     return failure();
   readout = *out;
   return success();
