@@ -43,6 +43,8 @@ public:
 
   /// Error at the node: "node 'name' (Type at /node/...): ...".
   mlir::InFlightDiagnostic error() const;
+  /// The node's location (for warnings).
+  mlir::Location location() const { return loc; }
   /// Error about field `field` of the node.
   mlir::InFlightDiagnostic fieldError(llvm::StringRef field) const;
 

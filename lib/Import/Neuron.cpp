@@ -60,27 +60,33 @@ LIFOp buildLIF(OpBuilder &b, Location loc, Value x, const Neuron &n,
                int64_t numSteps, StringRef name) {
   auto type = cast<ShapedType>(x.getType());
   int64_t T = numSteps, C = type.getRank() ? type.getDimSize(0) : 1;
-  auto table = [&](ArrayRef<float> perChannel, StringRef what) {
-    SmallVector<float> rows;
-    rows.reserve(T * C);
-    for (int64_t t = 0; t < T; ++t)
+  // A per-step table as given, or the per-channel values repeated T times.
+  auto table = [&](ArrayRef<float> perChannel, ArrayRef<float> steps,
+                   StringRef what) {
+    SmallVector<float> rows(steps.begin(), steps.end());
+    for (int64_t t = 0; steps.empty() && t < T; ++t)
       rows.append(perChannel.begin(), perChannel.end());
     return makeF32Attr(b.getContext(), {T, C}, rows, (name + "_" + what).str());
   };
-  std::optional<float> leak = uniform(n.leak), thr = uniform(n.threshold);
-  std::optional<float> gain = uniform(n.gain), bias = uniform(n.bias);
+  auto uniformUnless = [](ArrayRef<float> v, ArrayRef<float> steps) {
+    return steps.empty() ? uniform(v) : std::nullopt;
+  };
+  std::optional<float> leak = uniformUnless(n.leak, n.leakSteps);
+  std::optional<float> thr = uniformUnless(n.threshold, n.thresholdSteps);
+  std::optional<float> gain = uniformUnless(n.gain, n.gainSteps);
+  std::optional<float> bias = uniformUnless(n.bias, n.biasSteps);
   auto spikes = RankedTensorType::get(type.getShape(),
                                       SpikeType::get(b.getContext(), false));
-  return b.create<LIFOp>(loc, spikes, x, b.getF32FloatAttr(leak.value_or(1.0f)),
-                         b.getF32FloatAttr(thr.value_or(1.0f)),
-                         ResetModeAttr::get(b.getContext(), n.reset),
-                         thr ? ElementsAttr() : table(n.threshold, "threshold"),
-                         leak ? ElementsAttr() : table(n.leak, "leak"),
-                         bias == 0.0f ? ElementsAttr() : table(n.bias, "bias"),
-                         gain == 1.0f ? ElementsAttr() : table(n.gain, "gain"),
-                         n.resetValue != 0.0f ? b.getF32FloatAttr(n.resetValue)
-                                              : FloatAttr(),
-                         synapse(b, n.synLeak), synapse(b, n.synGain));
+  return b.create<LIFOp>(
+      loc, spikes, x, b.getF32FloatAttr(leak.value_or(1.0f)),
+      b.getF32FloatAttr(thr.value_or(1.0f)),
+      ResetModeAttr::get(b.getContext(), n.reset),
+      thr ? ElementsAttr() : table(n.threshold, n.thresholdSteps, "threshold"),
+      leak ? ElementsAttr() : table(n.leak, n.leakSteps, "leak"),
+      bias == 0.0f ? ElementsAttr() : table(n.bias, n.biasSteps, "bias"),
+      gain == 1.0f ? ElementsAttr() : table(n.gain, n.gainSteps, "gain"),
+      n.resetValue != 0.0f ? b.getF32FloatAttr(n.resetValue) : FloatAttr(),
+      synapse(b, n.synLeak), synapse(b, n.synGain));
 }
 
 ReadoutOp buildMembraneReadout(OpBuilder &b, Location loc, Value x,

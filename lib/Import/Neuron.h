@@ -30,6 +30,9 @@ struct Neuron {
   llvm::SmallVector<float> synLeak, synGain;
   snn::ResetMode reset = snn::ResetMode::Hard;
   float resetValue = 0;
+  /// [T, C] per-step tables that replace the per-channel values when set
+  /// (a BNTT fold read back from snnc's own NIR metadata, NIRMetadata.h).
+  llvm::SmallVector<float> thresholdSteps, leakSteps, biasSteps, gainSteps;
 };
 
 /// Reduces a parameter given as `values` of `shape` to one value per channel
@@ -42,8 +45,9 @@ std::optional<std::string> perChannelValues(llvm::ArrayRef<double> values,
                                             llvm::SmallVectorImpl<double> &out);
 
 /// snn.lif over `x`: scalar leak and threshold where uniform over channels,
-/// otherwise [T, C] tables (repeated rows); gain and bias tables only where
-/// they are not 1 and 0; `name` names the tables' blobs.
+/// otherwise [T, C] tables (repeated rows, or the per-step tables when set);
+/// gain and bias tables only where they are not 1 and 0; `name` names the
+/// tables' blobs.
 snn::LIFOp buildLIF(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
                     const Neuron &n, int64_t numSteps, llvm::StringRef name);
 
