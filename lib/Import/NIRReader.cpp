@@ -15,6 +15,8 @@
 
 #include <hdf5.h>
 
+#include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <functional>
 
@@ -310,6 +312,12 @@ bool looksLikeHDF5(const char *bytes, size_t size) {
 
 bool readFile(const std::string &path, File *file, std::string *error) {
   silenceHDF5();
+  if (std::FILE *f = std::fopen(path.c_str(), "rb"))
+    std::fclose(f);
+  else {
+    *error = std::string("cannot open the file: ") + std::strerror(errno);
+    return false;
+  }
   if (H5Fis_hdf5(path.c_str()) <= 0) {
     *error = "not an HDF5 file (NIR files are HDF5)";
     return false;
