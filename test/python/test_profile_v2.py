@@ -90,3 +90,18 @@ def test_v2_roundtrip_load_and_interp(tmp_path, lif, readout):
     assert np.array_equal(ref["spikes"]["lif1"], back["spikes"]["lif1"])
     assert np.array_equal(ref["spikes"]["lif1"], r["spikes"]["lif1"])
     assert ref["spikes"]["lif1"].sum() > 0
+
+
+def test_shipped_v1_models_reexport_byte_for_byte():
+    """Profile 2 changes nothing for version-1 models: load_onnx then to_onnx gives back every
+    shipped models/*/model.onnx byte for byte (version 1, the same attributes)."""
+    import glob
+    import os
+    import onnx
+    root = os.path.join(os.path.dirname(__file__), "..", "..", "models")
+    paths = sorted(glob.glob(os.path.join(root, "*", "model.onnx")))
+    assert paths
+    for path in paths:
+        original = onnx.load(path)
+        again = export.to_onnx(export.load_onnx(path))
+        assert again.SerializeToString() == original.SerializeToString(), path
