@@ -139,7 +139,10 @@ public:
   mlir::FailureOr<llvm::SmallVector<float>>
   floatsAttr(llvm::StringRef name,
              std::optional<llvm::SmallVector<float>> fallback);
-  /// True when the current node has attribute `name`.
+  /// The current node's attribute `name`, or null.
+  const onnx::AttributeProto *attribute(llvm::StringRef name) const {
+    return findAttr(name);
+  }
   bool hasAttr(llvm::StringRef name) const { return findAttr(name); }
   /// A numeric attribute as values and shape: FLOAT (shape []), FLOATS
   /// ([n]) or a float TENSOR (its dims); nullopt when absent.

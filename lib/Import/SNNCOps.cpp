@@ -147,8 +147,9 @@ FailureOr<SmallVector<float>> channelParam(GraphImporter &g, StringRef name,
                                            float lo, float hi, bool openLo) {
   int64_t C = layer.empty() ? 1 : layer[0];
   if (g.profile() < 2) {
-    FailureOr<std::optional<GraphImporter::Values>> v = g.valuesAttr(name);
-    if (succeeded(v) && *v && !(*v)->shape.empty())
+    const onnx::AttributeProto *a = g.attribute(name);
+    if (a && (a->type() == onnx::AttributeProto::FLOATS ||
+              a->type() == onnx::AttributeProto::TENSOR))
       return v2Only(g, "a tensor-valued attribute '" + name.str() + "'");
     FailureOr<float> f = g.floatAttr(name, fallback);
     if (failed(f))
