@@ -343,9 +343,9 @@ TEST(Executor, BatchOneSplitsLayersWithoutChangingResults) {
 }
 
 TEST(Executor, SampleGroupsEqualOneSampleAtATime) {
-  // From 16 samples in flight, workers run groups of up to 16 samples
+  // From 16 samples in flight, workers run groups of up to 4 samples
   // together (one kernel call per layer for every sample and step of the
-  // group). 37 samples = two full groups and a partial one on one thread;
+  // group). 37 samples = nine full groups and a partial one on one thread;
   // other splits on 2 and 3 threads; every reset kind (the delayed reset
   // reads each lane's previous spikes).
   for (auto reset : {mb::LIF::SOFT, mb::LIF::SUBTRACT_DELAYED}) {
