@@ -51,7 +51,7 @@ def machine():
         if line.startswith("model name"):
             cpu = line.split(":", 1)[1].strip()
             break
-    flags = sorted(set(re.findall(r"avx512[a-z_]*|avx2|fma", open("/proc/cpuinfo").read())))
+    flags = sorted(set(re.findall(r"avx512[a-z_0-9]*|avx2|fma", open("/proc/cpuinfo").read())))
     return cpu, flags
 
 

@@ -492,10 +492,11 @@ bool checkRunRequest(const Network &net, const Batch &batch,
   return true;
 }
 
-/// Samples in flight from which workers run groups of samples together, and
-/// the largest group. Memory grows with the group (one buffer set per lane and
-/// step of a block) while the gain does not: on VGG9/VGG11 at batch 64 (AMD
-/// EPYC, AVX-512) groups of 4, 8 and 16 cut the same 5-15 % of CPU time.
+/// The batch (--batch, or the samples given) from which workers run groups of
+/// samples together, and the largest group. Memory grows with the group (one
+/// buffer set per lane and step of a block) while the gain does not: on
+/// VGG9/VGG11 at batch 64 (AMD EPYC, AVX-512) groups of 4, 8 and 16 cut the
+/// same 5-15 % of CPU time.
 constexpr int64_t kMinGroupBatch = 16, kMaxGroup = 4;
 
 bool runNetwork(const Network &net, const Batch &batch, const RunOptions &opt,
@@ -512,15 +513,17 @@ bool runNetwork(const Network &net, const Batch &batch, const RunOptions &opt,
     inFlight = std::min(inFlight, opt.batch);
   const int threads = static_cast<int>(std::min<int64_t>(allThreads, inFlight));
   // Samples go to workers; with fewer samples than threads, each worker's
-  // team splits its sample's layers instead. With 16 or more in flight, a
+  // team splits its sample's layers instead. With a batch of 16 or more, a
   // worker runs up to 4 samples together (Worker::runGroup), except where
   // samples need step-major order of their own (adaptive exit, per-step
   // predictions).
   const int teamSize = std::max(1, allThreads / threads);
+  // The batch asked for (--batch), or else the samples given, decides.
   int group = 1;
-  if (inFlight >= kMinGroupBatch && !opt.adaptive && !opt.stepPredictions)
-    group =
-        static_cast<int>(std::clamp<int64_t>(inFlight / threads, 1, kMaxGroup));
+  if ((opt.batch > 0 ? opt.batch : batch.count) >= kMinGroupBatch &&
+      !opt.adaptive && !opt.stepPredictions)
+    group = static_cast<int>(
+        std::clamp<int64_t>((inFlight + threads - 1) / threads, 1, kMaxGroup));
   detail::runSamples(
       net, batch, opt, steps, threads,
       [&] { return Worker(net, opt, steps, teamSize, group); }, start, out,
