@@ -123,8 +123,8 @@ public:
         const Layer &L = net.layers[l];
         slot[l].out.assign(L.numel, 0.0f);
         if (wantEvents[l] || L.kind == Kind::Encode || L.kind == Kind::Lif) {
-          slot[l].idx.assign(L.numel, 0);
-          slot[l].val.assign(L.numel, 0.0f);
+          slot[l].idx.resize(L.numel);
+          slot[l].val.resize(L.numel);
         }
         if (wantPos[l])
           slot[l].pos.assign(L.spatial + 1, 0);
