@@ -162,7 +162,9 @@ def bench_model(name, a, work, roof_bin):
     # depend on the count once every thread has samples, so --quick runs fewer (PyTorch gets 64).
     m64 = {"vgg11": 8, "vgg9": 16}.get(name, 64) if a.quick else n64
     rng = np.random.default_rng(2)
-    x = rng.random((n64,) + model.input_shape, dtype=np.float32)
+    # Enough rows for every count used (the MLP's batch-1 count exceeds 64): a shorter file would
+    # make snnc-run run fewer samples than the per-sample CPU time divides by.
+    x = rng.random((max(n1, n64),) + model.input_shape, dtype=np.float32)
     xfile = os.path.join(work, f"{name}-x.npy")
     np.save(xfile, x)
     reps = 1 if a.quick else 3
