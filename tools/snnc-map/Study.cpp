@@ -14,6 +14,7 @@
 #include "snnc/Mapping/Loaders.h"
 #include "snnc/Mapping/Pipeline.h"
 #include "snnc/Mapping/Report.h"
+#include "snnc/Mapping/SweepAccuracy.h"
 #include "snnc/Support/ExitCodes.h"
 #include "snnc/Support/InputFile.h"
 #include "snnc/Support/Limits.h"
@@ -45,6 +46,8 @@ struct ModelEntry {
   modelbin::Model model;
   Profile measured;
   bool hasProfile = false;
+  std::vector<std::string> accuracy; ///< "BITS=RUN.json", paths resolved
+  AccuracyJoin join;                 ///< loaded when `accuracy` is not empty
 };
 
 struct HardwareEntry {
@@ -58,6 +61,7 @@ struct Study {
   std::vector<HardwareEntry> hardware;
   std::vector<SweepAxis> axes;
   int64_t gridPoints = 1, points = 0;
+  bool accuracy = false; ///< some model joins measured runs
   double defaultRate = 0.1;
   Gates gates;
 };
@@ -166,6 +170,18 @@ Failure parseStudy(const std::string &file, const json &j, Study *s) {
           return bad("models[].profile: expected a path");
         e.profile = resolve(dir, m["profile"].get<std::string>());
       }
+      if (m.contains("accuracy")) {
+        if (!m["accuracy"].is_object() || m.contains("profile"))
+          return bad("models[].accuracy: expected {\"BITS\": RUN.json, ...} "
+                     "and no profile (each point takes its run's activity)");
+        for (const auto &[bits, run] : m["accuracy"].items()) {
+          if (!run.is_string())
+            return bad(
+                fmt::format("models[].accuracy.{}: expected a path", bits));
+          e.accuracy.push_back(bits + "=" +
+                               resolve(dir, run.get<std::string>()));
+        }
+      }
     } else {
       return bad("models[]: expected a path or {\"model\": PATH, "
                  "\"profile\": RUN.json}");
@@ -204,6 +220,16 @@ Failure parseStudy(const std::string &file, const json &j, Study *s) {
         return bad("grid: " + error);
     }
   }
+  for (ModelEntry &m : s->models) {
+    std::vector<AccuracySpec> specs;
+    std::string error;
+    size_t axis = 0;
+    if (!m.accuracy.empty() &&
+        (!parseAccuracySpecs(m.accuracy, &specs, &error) ||
+         !matchAccuracyAxis(specs, s->axes, &axis, &error)))
+      return bad(fmt::format("models '{}': {}", m.label, error));
+    s->accuracy |= !m.accuracy.empty();
+  }
   if (j.contains("default_rate")) {
     const json &r = j["default_rate"];
     if (!r.is_number() || r.get<double>() < 0 || r.get<double>() > 1)
@@ -225,6 +251,16 @@ Failure loadStudy(const std::string &exe, Study *s) {
   for (ModelEntry &m : s->models) {
     if (!modelbin::readModelFile(m.path, &m.model, &error))
       return fail(kExitInvalidInput, diag::Code::ModelInvalid, error, m.path);
+    if (!m.accuracy.empty()) {
+      std::vector<AccuracySpec> specs;
+      size_t axis = 0;
+      std::string file;
+      parseAccuracySpecs(m.accuracy, &specs, &error); // checked by parseStudy
+      matchAccuracyAxis(specs, s->axes, &axis, &error);
+      if (!loadAccuracyRuns(specs, axis, m.path, m.model, &m.join, &error,
+                            &file))
+        return fail(kExitInvalidInput, diag::Code::ProfileInvalid, error, file);
+    }
     if (m.profile.empty())
       continue;
     Network net;
@@ -269,11 +305,13 @@ int64_t runPoints(const Study &s, const StudyOptions &o,
         return point % o.shards == o.shard;
       };
       if (!std::exchange(headerDone, true))
-        onHeader("point,model,hardware," + sweepCsvHeader(s.axes));
+        onHeader("point,model,hardware," + sweepCsvHeader(s.axes, s.accuracy));
       so.onRow = [&](const SweepRow &row) {
         onRow(fmt::format("{},{},{},", point, m.label, h.label) +
-              sweepCsvLine(row));
+              sweepCsvLine(row, s.accuracy));
       };
+      if (!m.accuracy.empty())
+        useAccuracyJoin(m.join, &so);
       notOk += runSweep(m.model, h.hw, h.baseline,
                         m.hasProfile ? &m.measured : nullptr, s.defaultRate,
                         s.axes, so)
