@@ -89,8 +89,7 @@ private:
   void readout(int done, float *outputs) const {
     const std::vector<int64_t> &acc = bufs[net.output].acc;
     for (size_t k = 0; k < acc.size(); ++k)
-      outputs[k] = static_cast<float>(double(acc[k]) * double(net.outputScale) /
-                                      double(done));
+      outputs[k] = fixed::readoutValue(acc[k], net.outputScale, done);
   }
 
   void step(int t, uint64_t sampleIndex, int32_t *spikes) {

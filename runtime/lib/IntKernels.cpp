@@ -16,6 +16,11 @@ namespace snnc {
 namespace rt {
 namespace fixed {
 
+static_assert(kIntSoft == int32_t(Reset::Soft) &&
+                  kIntHard == int32_t(Reset::Hard) &&
+                  kIntNone == int32_t(Reset::None),
+              "IntReset mirrors rt::Reset");
+
 void scan(IntBuf &b) {
   int64_t n = 0;
   for (size_t p = 0; p < b.out.size(); ++p)
@@ -33,7 +38,7 @@ void finish(const Layer &L, IntBuf &b, int64_t C) {
   const int e = L.fx.weightExp;
   const int32_t *bias = L.fx.bias.data();
   for (size_t p = 0; p < b.out.size(); ++p)
-    b.out[p] = static_cast<int32_t>(shiftExp(b.sum[p], e) + bias[p % C]);
+    b.out[p] = synapticOutput(b.sum[p], e, bias[p % C]);
 }
 
 } // namespace
@@ -113,20 +118,13 @@ int64_t lifStep(const Layer &L, int t, const IntBuf &in, IntBuf &b) {
                 *bias = L.fx.lifBias.data() + row, *sg = L.fx.sign.data() + row,
                 *sh = L.fx.inShift.data() + row;
   const int64_t du = L.fx.du;
+  const int32_t reset = static_cast<int32_t>(L.reset);
   int64_t n = 0;
   for (int64_t s = 0; s < S; ++s)
     for (int64_t c = 0; c < C; ++c) {
       int64_t p = s * C + c;
-      int64_t u = wrap24(decay(b.u[p], du) +
-                         shiftExp(int64_t(sg[c]) * in.out[p], sh[c]));
-      int64_t v = sat24(decay(b.v[p], dv[c]) + u + bias[c]);
-      int32_t spike = v > th[c];
-      if (spike && L.reset == Reset::Soft)
-        v -= th[c];
-      else if (spike && L.reset == Reset::Hard)
-        v = 0;
-      b.u[p] = static_cast<int32_t>(u);
-      b.v[p] = static_cast<int32_t>(v);
+      int32_t spike = lifNeuron(&b.u[p], &b.v[p], in.out[p], du, dv[c], th[c],
+                                bias[c], sg[c], sh[c], reset);
       b.out[p] = spike;
       if (spike) {
         b.idx[n] = static_cast<int32_t>(p);

@@ -12,6 +12,8 @@
 #ifndef SNNC_RUNTIME_INTKERNELS_H
 #define SNNC_RUNTIME_INTKERNELS_H
 
+#include "IntRules.h"
+
 #include "snnc/runtime/Network.h"
 
 #include <cstdint>
@@ -20,24 +22,6 @@
 namespace snnc {
 namespace rt {
 namespace fixed {
-
-/// The 24-bit rules (docs/fixed-point.md section 2), one copy in C++.
-constexpr int64_t kHalf24 = int64_t(1) << 23;
-inline int64_t wrap24(int64_t x) {
-  return ((x + kHalf24) & ((int64_t(1) << 24) - 1)) - kHalf24;
-}
-inline int64_t sat24(int64_t x) {
-  return x > kHalf24 - 1 ? kHalf24 - 1 : x < 1 - kHalf24 ? 1 - kHalf24 : x;
-}
-/// x * (4096 - d) >> 12, rounded toward zero.
-inline int64_t decay(int64_t x, int64_t d) {
-  int64_t p = x * (4096 - d);
-  return p >= 0 ? p >> 12 : -((-p) >> 12);
-}
-/// a << e (e >= 0) or the arithmetic (floor) right shift by -e.
-inline int64_t shiftExp(int64_t a, int e) {
-  return e >= 0 ? a * (int64_t(1) << e) : a >> (-e);
-}
 
 /// One layer's output and, for consumers that scatter, its non-zero entries.
 struct IntBuf {
