@@ -35,13 +35,32 @@ struct IntBuf {
 
 /// Lists the non-zero entries of b.out.
 void scan(IntBuf &b);
-/// Synaptic layers; return synaptic events (weight additions).
-int64_t convStep(const Layer &L, const IntBuf &in, IntBuf &b);
-int64_t denseStep(const Layer &L, const IntBuf &in, IntBuf &b);
+/// Synaptic layers, the output channels [j0, j1) of every group (DENSE: the
+/// outputs [j0, j1)); return the part's synaptic events (weight additions).
+/// Parts over disjoint channel ranges write disjoint outputs, so a team can
+/// run them at once; the sums are exact, so the split never changes a bit.
+int64_t convStep(const Layer &L, const IntBuf &in, IntBuf &b, int64_t j0,
+                 int64_t j1);
+int64_t denseStep(const Layer &L, const IntBuf &in, IntBuf &b, int64_t j0,
+                  int64_t j1);
 void avgPoolSumStep(const Layer &L, const IntBuf &in, IntBuf &b);
 void maxPoolStep(const Layer &L, const IntBuf &in, IntBuf &b);
-/// LIF of step t; returns spikes.
-int64_t lifStep(const Layer &L, int t, const IntBuf &in, IntBuf &b);
+/// LIF of step t at the positions [s0, s1): updates their state and lists
+/// their spikes from b.idx[s0 * channels] on; returns the part's spikes (the
+/// caller joins the parts' lists and sets b.nev).
+int64_t lifStep(const Layer &L, int t, const IntBuf &in, IntBuf &b, int64_t s0,
+                int64_t s1);
+
+/// The whole layer in one part (b.nev set for the LIF).
+inline int64_t convStep(const Layer &L, const IntBuf &in, IntBuf &b) {
+  return convStep(L, in, b, 0, L.outC / L.groups);
+}
+inline int64_t denseStep(const Layer &L, const IntBuf &in, IntBuf &b) {
+  return denseStep(L, in, b, 0, L.numel);
+}
+inline int64_t lifStep(const Layer &L, int t, const IntBuf &in, IntBuf &b) {
+  return b.nev = lifStep(L, t, in, b, 0, L.spatial);
+}
 
 } // namespace fixed
 } // namespace rt
