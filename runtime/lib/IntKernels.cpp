@@ -5,16 +5,31 @@
 // accumulator bound), then apply the layer's weight_exp shift and integer
 // bias; the LIF applies Loihi's 24-bit current/voltage update with the
 // per-step tables. Everything is integer arithmetic, so any evaluation order
-// or vectorisation gives the same bits.
+// or vectorisation gives the same bits. IntKernelsAvx2.cpp and
+// IntKernelsAvx512.cpp compile this file again in namespaces fixed::avx2 and
+// fixed::avx512 (SNNC_INT_NS) with those ISAs enabled; intKernels() is in
+// the baseline copy only.
 //
 //===----------------------------------------------------------------------===//
 #include "IntKernels.h"
 
 #include <algorithm>
 
+#ifndef SNNC_INT_SECOND_COPY
+#include "Kernels.h"
+
+#include <cstring>
+#endif
+
+#ifndef SNNC_INT_NS
+#define SNNC_INT_NS baseline
+#define SNNC_INT_ISA "baseline"
+#endif
+
 namespace snnc {
 namespace rt {
 namespace fixed {
+namespace SNNC_INT_NS {
 
 static_assert(kIntSoft == int32_t(Reset::Soft) &&
                   kIntHard == int32_t(Reset::Hard) &&
@@ -148,6 +163,29 @@ int64_t lifStep(const Layer &L, int t, const IntBuf &in, IntBuf &b, int64_t s0,
     }
   return n - s0 * C;
 }
+
+const IntKernelTable &table() {
+  static const IntKernelTable t = {scan,           convStep,    denseStep,
+                                   avgPoolSumStep, maxPoolStep, lifStep,
+                                   SNNC_INT_ISA};
+  return t;
+}
+
+} // namespace SNNC_INT_NS
+
+#ifndef SNNC_INT_SECOND_COPY // once, in the baseline build
+const IntKernelTable &intKernels() {
+  static const IntKernelTable *table = [] {
+    const char *isa = detail::kernels().isa;
+    if (std::strcmp(isa, avx512::table().isa) == 0)
+      return &avx512::table();
+    if (std::strcmp(isa, avx2::table().isa) == 0)
+      return &avx2::table();
+    return &baseline::table();
+  }();
+  return *table;
+}
+#endif
 
 } // namespace fixed
 } // namespace rt

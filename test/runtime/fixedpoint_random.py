@@ -7,7 +7,8 @@ and max pools with pads, grouped/strided/dilated convs, per-step LIF tables with
 du < 4096 so that the current accumulates and wraps, large biases so that the voltage saturates,
 soft/hard/none resets, input signs -1/0/1) with the protoc-generated schema code, runs each with
 snnc-run (1 and 3 threads; 3 threads on batches of 1 and 2, where the threads of a sample split
-its layers; and the CUDA backend's host emulation, --backend=cuda-emu, when this snnc-run has it)
+its layers; each kernel ISA, SNNC_KERNELS=baseline|avx2|avx512, where the CPU has it; and the CUDA
+backend's host emulation, --backend=cuda-emu, when this snnc-run has it)
 and with python/snncref/fixedpoint.py, and requires identical outputs (float32 bits), predictions,
 per-sample spike counts and synaptic event counts. The models are framed as format version 5
 by this script; snnc-run validates them with the runtime's rules.
@@ -214,9 +215,13 @@ def write(m, path):
 
 
 def run_snnc(snnc_run, model, inputs, extra, out):
+    env = dict(os.environ)
+    if extra and extra[0].startswith("SNNC_KERNELS="):
+        env["SNNC_KERNELS"] = extra[0].split("=", 1)[1]
+        extra = extra[1:]
     cmd = [snnc_run, model, "--input", inputs, "--full", "--outputs",
            "--sample-spikes", "--quiet", "--json", out] + extra
-    p = subprocess.run(cmd, capture_output=True, text=True)
+    p = subprocess.run(cmd, capture_output=True, text=True, env=env)
     if p.returncode != 0:
         raise SystemExit(f"FAIL: {' '.join(cmd)} exited {p.returncode}: {p.stderr}")
     return json.load(open(out))
@@ -249,6 +254,17 @@ def main():
     version = subprocess.run([a.snnc_run, "--version"], capture_output=True, text=True).stdout
     if "backend cuda-emu" in version:
         runs.append(["--backend=cuda-emu"])
+    # Every kernel ISA this CPU has (SNNC_KERNELS caps the choice; the integer kernels follow the
+    # float kernels' dispatch, reported as "kernels" in the JSON).
+    isas = []
+    for isa in ("baseline", "avx2", "avx512"):
+        probe = subprocess.run([a.snnc_run, "--version"], capture_output=True, text=True,
+                               env=dict(os.environ, SNNC_KERNELS=isa)).stdout
+        if f"CPU kernels: {isa}" in probe:
+            isas.append(isa)
+            runs.append([f"SNNC_KERNELS={isa}", "--threads", "1"])
+    if "baseline" not in isas:
+        raise SystemExit("FAIL: SNNC_KERNELS=baseline was not honoured")
     for k in range(a.models):
         m = random_model(rng)
         path = os.path.join(a.work, f"m{k}.bin")
