@@ -251,13 +251,11 @@ float denseFraction() {
   return 0.25f;
 }
 
-bool runWithEngine(Engine &engine, const Network &net, const Batch &batch,
-                   const RunOptions &opt, RunResult *out, std::string *error) {
-  int steps = 0;
-  if (!checkRunRequest(net, batch, opt, &steps, error))
-    return false;
-  auto start = std::chrono::steady_clock::now();
-  if (net.integer && !engine.runsInteger()) {
+/// What an integer model's run needs: an engine with the integer operations
+/// and no adaptive exit (as runIntegerNetwork).
+bool checkIntegerRun(const Engine &engine, const RunOptions &opt,
+                     std::string *error) {
+  if (!engine.runsInteger()) {
     *error = fmt::format("the {} engine has no integer (--quantize=loihi) "
                          "kernels; --backend=cuda-emu runs the CUDA "
                          "backend's integer operations on the host, "
@@ -265,10 +263,21 @@ bool runWithEngine(Engine &engine, const Network &net, const Batch &batch,
                          engine.name());
     return false;
   }
-  if (net.integer && opt.adaptive) { // as runIntegerNetwork
+  if (opt.adaptive) {
     *error = "adaptive exit is not supported for integer (quantized) models";
     return false;
   }
+  return true;
+}
+
+bool runWithEngine(Engine &engine, const Network &net, const Batch &batch,
+                   const RunOptions &opt, RunResult *out, std::string *error) {
+  int steps = 0;
+  if (!checkRunRequest(net, batch, opt, &steps, error))
+    return false;
+  auto start = std::chrono::steady_clock::now();
+  if (net.integer && !checkIntegerRun(engine, opt, error))
+    return false;
   Plan plan;
   if (!buildPlan(net, &plan, error))
     return false;

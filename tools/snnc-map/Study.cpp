@@ -138,6 +138,39 @@ Failure parseGates(const json &g, const std::string &file, Gates *gates) {
   return {};
 }
 
+/// A model entry's "accuracy": {BITS: RUN.json} (SweepAccuracy.h), paths
+/// relative to the study's folder; "" or what is wrong.
+std::string parseModelAccuracy(const json &m, const fs::path &dir,
+                               ModelEntry *e) {
+  if (!m.contains("accuracy"))
+    return "";
+  if (!m["accuracy"].is_object() || m.contains("profile"))
+    return "models[].accuracy: expected {\"BITS\": RUN.json, ...} and no "
+           "profile (each point takes its run's activity)";
+  for (const auto &[bits, run] : m["accuracy"].items()) {
+    if (!run.is_string())
+      return fmt::format("models[].accuracy.{}: expected a path", bits);
+    e->accuracy.push_back(bits + "=" + resolve(dir, run.get<std::string>()));
+  }
+  return "";
+}
+
+/// Every model's accuracy runs against the grid (usage rules of
+/// SweepAccuracy.h); sets Study::accuracy. "" or what is wrong.
+std::string checkStudyAccuracy(Study *s) {
+  for (ModelEntry &m : s->models) {
+    std::vector<AccuracySpec> specs;
+    std::string error;
+    size_t axis = 0;
+    if (!m.accuracy.empty() &&
+        (!parseAccuracySpecs(m.accuracy, &specs, &error) ||
+         !matchAccuracyAxis(specs, s->axes, &axis, &error)))
+      return fmt::format("models '{}': {}", m.label, error);
+    s->accuracy |= !m.accuracy.empty();
+  }
+  return "";
+}
+
 /// The study file's structure; models and hardware are loaded afterwards.
 Failure parseStudy(const std::string &file, const json &j, Study *s) {
   auto bad = [&](const std::string &what) {
@@ -170,18 +203,8 @@ Failure parseStudy(const std::string &file, const json &j, Study *s) {
           return bad("models[].profile: expected a path");
         e.profile = resolve(dir, m["profile"].get<std::string>());
       }
-      if (m.contains("accuracy")) {
-        if (!m["accuracy"].is_object() || m.contains("profile"))
-          return bad("models[].accuracy: expected {\"BITS\": RUN.json, ...} "
-                     "and no profile (each point takes its run's activity)");
-        for (const auto &[bits, run] : m["accuracy"].items()) {
-          if (!run.is_string())
-            return bad(
-                fmt::format("models[].accuracy.{}: expected a path", bits));
-          e.accuracy.push_back(bits + "=" +
-                               resolve(dir, run.get<std::string>()));
-        }
-      }
+      if (std::string why = parseModelAccuracy(m, dir, &e); !why.empty())
+        return bad(why);
     } else {
       return bad("models[]: expected a path or {\"model\": PATH, "
                  "\"profile\": RUN.json}");
@@ -220,16 +243,8 @@ Failure parseStudy(const std::string &file, const json &j, Study *s) {
         return bad("grid: " + error);
     }
   }
-  for (ModelEntry &m : s->models) {
-    std::vector<AccuracySpec> specs;
-    std::string error;
-    size_t axis = 0;
-    if (!m.accuracy.empty() &&
-        (!parseAccuracySpecs(m.accuracy, &specs, &error) ||
-         !matchAccuracyAxis(specs, s->axes, &axis, &error)))
-      return bad(fmt::format("models '{}': {}", m.label, error));
-    s->accuracy |= !m.accuracy.empty();
-  }
+  if (std::string why = checkStudyAccuracy(s); !why.empty())
+    return bad(why);
   if (j.contains("default_rate")) {
     const json &r = j["default_rate"];
     if (!r.is_number() || r.get<double>() < 0 || r.get<double>() > 1)
@@ -560,45 +575,6 @@ int runStudy(const std::vector<std::string> &args, const std::string &exe,
 }
 
 } // namespace
-
-std::vector<std::string> splitCsvLine(const std::string &line) {
-  std::vector<std::string> fields(1);
-  bool quoted = false;
-  for (size_t i = 0; i < line.size(); ++i) {
-    char c = line[i];
-    if (quoted && c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
-      fields.back() += '"';
-      ++i;
-    } else if (c == '"') {
-      quoted = !quoted;
-    } else if (c == ',' && !quoted) {
-      fields.emplace_back();
-    } else {
-      fields.back() += c;
-    }
-  }
-  return fields;
-}
-
-json rowToJson(const std::vector<std::string> &columns,
-               const std::vector<std::string> &fields) {
-  json row = json::object();
-  for (size_t i = 0; i < columns.size(); ++i) {
-    const std::string v = i < fields.size() ? fields[i] : "";
-    char *end = nullptr;
-    double d = v.empty() ? 0 : std::strtod(v.c_str(), &end);
-    if (v.empty())
-      row[columns[i]] = nullptr;
-    else if (i == 0)
-      row[columns[i]] = std::strtoll(v.c_str(), nullptr, 10);
-    else if (end && *end == 0 && std::isfinite(d) && columns[i] != "model" &&
-             columns[i] != "hardware")
-      row[columns[i]] = d;
-    else
-      row[columns[i]] = v;
-  }
-  return row;
-}
 
 int runStudyCommand(int argc, char **argv, const char *exe,
                     diag::DiagnosticEngine &de) {

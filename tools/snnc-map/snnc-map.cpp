@@ -203,6 +203,30 @@ Outcome readInputs(const Options &o, const char *argv0, Inputs *in) {
   return {};
 }
 
+/// What a sweep keeps of its rows besides the CSV: the rows for --report's
+/// sweep.html, their JSON objects (with a "point" index) for --json.
+struct SweepKeep {
+  SweepKeep(const std::string &header, bool rowsWanted, bool jsonWanted)
+      : rowsWanted(rowsWanted), jsonWanted(jsonWanted),
+        columns(splitCsvLine(header.substr(0, header.size() - 1))) {
+    columns.insert(columns.begin(), "point");
+  }
+  void add(const SweepRow &row, const std::string &line) {
+    if (rowsWanted)
+      rows.push_back(row);
+    if (!jsonWanted)
+      return;
+    std::vector<std::string> fields =
+        splitCsvLine(line.substr(0, line.size() - 1));
+    fields.insert(fields.begin(), std::to_string(points.size()));
+    points.push_back(rowToJson(columns, fields));
+  }
+  bool rowsWanted, jsonWanted;
+  std::vector<std::string> columns;
+  std::vector<SweepRow> rows;
+  nlohmann::ordered_json points = nlohmann::ordered_json::array();
+};
+
 /// Streams rows to stdout, or to OUT.partial while the sweep runs and then
 /// atomically to OUT.
 Outcome runSweepRows(const Options &o, Inputs &in, bool textMode) {
@@ -232,22 +256,11 @@ Outcome runSweepRows(const Options &o, Inputs &in, bool textMode) {
   };
   std::string header = sweepCsvHeader(in.axes, in.accuracy);
   emit(header);
-  std::vector<SweepRow> rows;
-  std::vector<std::string> columns =
-      splitCsvLine(header.substr(0, header.size() - 1));
-  columns.insert(columns.begin(), "point");
-  nlohmann::ordered_json points = nlohmann::ordered_json::array();
+  SweepKeep keep(header, !o.report.empty(), !o.json.empty());
   so.onRow = [&](const SweepRow &row) {
     std::string line = sweepCsvLine(row, in.accuracy);
     emit(line);
-    if (!o.report.empty())
-      rows.push_back(row);
-    if (!o.json.empty()) {
-      std::vector<std::string> fields =
-          splitCsvLine(line.substr(0, line.size() - 1));
-      fields.insert(fields.begin(), std::to_string(points.size()));
-      points.push_back(rowToJson(columns, fields));
-    }
+    keep.add(row, line);
   };
   if (in.accuracy)
     useAccuracyJoin(in.join, &so);
@@ -277,13 +290,13 @@ Outcome runSweepRows(const Options &o, Inputs &in, bool textMode) {
       std::printf("snnc-map: wrote %s\n", o.csv.c_str());
   }
   if (!o.json.empty())
-    in.sweepJson = {{"columns", columns}, {"points", points}};
+    in.sweepJson = {{"columns", keep.columns}, {"points", keep.points}};
   if (!o.report.empty() &&
       !writeSweepHtml(o.report,
                       "Sweep of " +
                           modelLabel(o.model, in.model.source_name()) + " on " +
                           in.hw.name,
-                      in.axes, rows, in.accuracy, &error))
+                      in.axes, keep.rows, in.accuracy, &error))
     return failWith(kExitInvalidInput, error, diag::Code::OutputWrite,
                     o.report);
   if (o.failOnUnmappable && totals.failed > 0)
