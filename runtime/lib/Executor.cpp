@@ -507,26 +507,24 @@ bool runNetwork(const Network &net, const Batch &batch, const RunOptions &opt,
   if (net.integer) // docs/fixed-point.md
     return runIntegerNetwork(net, batch, opt, steps, out, error);
   auto start = std::chrono::steady_clock::now();
-  const int allThreads = std::max(1, opt.threads);
-  int64_t inFlight = std::max<int64_t>(1, batch.count);
-  if (opt.batch > 0)
-    inFlight = std::min(inFlight, opt.batch);
-  const int threads = static_cast<int>(std::min<int64_t>(allThreads, inFlight));
   // Samples go to workers; with fewer samples than threads, each worker's
   // team splits its sample's layers instead. With a batch of 16 or more, a
   // worker runs up to 4 samples together (Worker::runGroup), except where
   // samples need step-major order of their own (adaptive exit, per-step
   // predictions).
-  const int teamSize = std::max(1, allThreads / threads);
+  const detail::ThreadSplit split = detail::splitThreads(opt, batch.count);
+  int64_t inFlight = std::max<int64_t>(1, batch.count);
+  if (opt.batch > 0)
+    inFlight = std::min(inFlight, opt.batch);
   // The batch asked for (--batch), or else the samples given, decides.
   int group = 1;
   if ((opt.batch > 0 ? opt.batch : batch.count) >= kMinGroupBatch &&
       !opt.adaptive && !opt.stepPredictions)
-    group = static_cast<int>(
-        std::clamp<int64_t>((inFlight + threads - 1) / threads, 1, kMaxGroup));
+    group = static_cast<int>(std::clamp<int64_t>(
+        (inFlight + split.workers - 1) / split.workers, 1, kMaxGroup));
   detail::runSamples(
-      net, batch, opt, steps, threads,
-      [&] { return Worker(net, opt, steps, teamSize, group); }, start, out,
+      net, batch, opt, steps, split.workers,
+      [&] { return Worker(net, opt, steps, split.team, group); }, start, out,
       group);
   return true;
 }
