@@ -57,6 +57,18 @@ CoreUsage usageOf(const Network &net, const HardwareModel &hw,
 CoreUsage usageOf(const Network &net, const HardwareModel &hw,
                   const Core &core);
 
+/// Exact usage of cores that hold several blocks (mapping.share_cores, the
+/// parts of MetisPartition.cpp): block b lies in core coreOf[b] of
+/// numCores. Compartments and synapses add up; an axon serves every synapse
+/// of its source neuron in the core, so fan-in axons are the distinct source
+/// neurons of all its blocks; tables and shared conv kernels are stored once
+/// per channel of a population; a neuron needs one fan-out axon per core
+/// that reads it. `blockFanout` (optional) gets each block's part of that.
+std::vector<CoreUsage> sharedUsage(const Network &net, const HardwareModel &hw,
+                                   const std::vector<Core> &blocks,
+                                   const std::vector<int> &coreOf, int numCores,
+                                   std::vector<int64_t> *blockFanout = nullptr);
+
 /// The first limit `u` breaks (empty if none), with the numbers.
 std::string violation(const HardwareModel &hw, const CoreUsage &u,
                       int64_t *have, int64_t *limit);

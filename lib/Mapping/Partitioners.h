@@ -1,0 +1,78 @@
+//===- Partitioners.h - the two partitioners and what they share ----------===//
+//
+// Internal to SNNMapping. partitionNetwork (Partition.cpp) runs the
+// structured block search and, where mapping.partitioner asks for it, the
+// METIS graph partition (MetisPartition.cpp), which starts from the
+// structured blocks, splits them into finer units and lets METIS group the
+// units into cores. Both produce their Mapping through assembleMapping (the
+// flat block list, the links, per-block fan-out) and checkMappingSize.
+//
+//===----------------------------------------------------------------------===//
+#ifndef SNNC_LIB_MAPPING_PARTITIONERS_H
+#define SNNC_LIB_MAPPING_PARTITIONERS_H
+
+#include "snnc/Mapping/Mapping.h"
+
+#include <string>
+#include <vector>
+
+namespace snnc {
+namespace mapping {
+namespace detail {
+
+/// Flattens per-population blocks (indexed by population) into `mapping`:
+/// cores in population order, the links between blocks, each block's
+/// fan-out axons (one per destination block). Bounds are left at 0 except
+/// the per-population ones in `pms`.
+void assembleMapping(const Network &net,
+                     const std::vector<std::vector<Core>> &coresOf,
+                     std::vector<PopulationMapping> pms, Mapping *mapping);
+
+/// Fails with a message when the mapping needs more cores than the mapper's
+/// limit or more chips than mesh.max_chips; sets mapping->chips.
+bool checkMappingSize(const HardwareModel &hw, Mapping *mapping,
+                      std::string *error);
+
+/// The METIS knobs; the defaults are what partitionNetwork uses.
+struct MetisOptions {
+  int split = 1; ///< units per structured block, at most (1 measured best)
+  int seed = 1;  ///< METIS_OPTION_SEED: fixed, so results repeat
+  double slack = 1.03; ///< METIS balance tolerance per constraint
+  /// Rounds of bisecting parts that break a limit (each adds a part, so
+  /// units + 1 rounds always end); 0: that many.
+  int maxRounds = 64;
+  /// The first try uses at least this fraction of the structured cores
+  /// (fewer rounds; the lower bound alone starts far too low).
+  double startFraction = 0.85;
+};
+
+/// Re-partitions the blocks of `structured` (a structured mapping of `net`
+/// on `hw`, before any sharing) with METIS: every block is split into up
+/// to options.split units, which are the graph's vertices, weighted by
+/// their compartments, synaptic memory, fan-in axons and table entries (as
+/// fractions of a core's limit, multi-constraint); edges carry the expected
+/// spikes per step between units (rates per population) and, between units
+/// of one population, the spikes of the source neurons they share. With
+/// hw.shareCores the whole graph is one partition problem (cores mix
+/// layers), otherwise every population is its own. Every part's exact usage
+/// (sharedUsage) is checked; parts that break a limit get their problem
+/// re-solved with more parts. Fails with a message (METIS errors are
+/// "internal: METIS ...").
+bool metisPartition(const Network &net, const HardwareModel &hw,
+                    const std::vector<double> &spikeRate,
+                    const Mapping &structured, const MetisOptions &options,
+                    Mapping *out, std::string *error);
+
+/// What a METIS return code means, for the message of a failed call.
+std::string metisStatusText(int status);
+
+/// Expected spikes per step that cross between physical cores (the host's
+/// input links included).
+double interCoreTraffic(const Mapping &mapping,
+                        const std::vector<double> &spikeRate);
+
+} // namespace detail
+} // namespace mapping
+} // namespace snnc
+
+#endif // SNNC_LIB_MAPPING_PARTITIONERS_H
