@@ -100,23 +100,64 @@ CoreUsage usageOf(const Network &net, const HardwareModel &hw,
   return u;
 }
 
-namespace {
+CoreUsageCounter::CoreUsageCounter(const Network &net, const HardwareModel &hw)
+    : net(net), hw(hw), neurons(net.populations.size()),
+      channels(net.populations.size()) {}
 
-/// Per population, a stamp per element (the last core that counted it).
-struct Stamps {
-  std::vector<std::vector<int32_t>> of;
-  /// Marks element i of population p for core k; true if it was new.
-  bool mark(int p, int64_t size, int64_t i, int32_t k) {
-    if (of[p].empty())
-      of[p].assign(size_t(size), -1);
-    if (of[p][i] == k)
-      return false;
-    of[p][i] = k;
-    return true;
+bool CoreUsageCounter::mark(std::vector<int32_t> &stamps, int64_t size,
+                            int64_t i) {
+  if (stamps.empty())
+    stamps.assign(size_t(size), -1);
+  if (stamps[size_t(i)] == epoch)
+    return false;
+  stamps[size_t(i)] = epoch;
+  return true;
+}
+
+CoreUsage
+CoreUsageCounter::core(const std::vector<Core> &blocks,
+                       const std::vector<int> &members,
+                       const std::function<void(int, int64_t)> &onAxon) {
+  ++epoch;
+  CoreUsage u;
+  for (int b : members) {
+    const Core &blk = blocks[size_t(b)];
+    const Population &pop = net.populations[size_t(blk.population)];
+    u.compartments += blk.neurons();
+    int64_t newChannels = 0;
+    for (int64_t c = blk.c0; c < blk.c1; ++c)
+      newChannels += mark(channels[size_t(blk.population)], pop.channels, c);
+    u.tableEntries += newChannels * pop.tableEntriesPerChannel;
+    for (const Projection &p : pop.inputs) {
+      const Population &src = net.populations[size_t(p.source)];
+      auto [ch0, ch1] = sourceChannels(p, src, blk.c0, blk.c1);
+      DimFactor rows = unionOf(p.rows, p.allToAll, blk.h0, blk.h1, &rowMask);
+      DimFactor cols = unionOf(p.cols, p.allToAll, blk.w0, blk.w1, &colMask);
+      int64_t synapses = (blk.c1 - blk.c0) * rows.sum * cols.sum *
+                         (p.allToAll ? src.channels : p.inChannelsPerGroup);
+      u.synapses += synapses;
+      bool shared = hw.convWeightSharing && !p.allToAll;
+      u.synapseBits +=
+          (shared ? newChannels * p.sharedWeightsPerChannel : synapses) *
+          hw.bitsPerSynapse();
+      std::vector<int32_t> &seen = neurons[size_t(p.source)];
+      for (int64_t c = ch0; c < ch1; ++c)
+        for (int64_t h = 0; h < src.height; ++h) {
+          if (!rowMask[size_t(h)])
+            continue;
+          for (int64_t w = 0; w < src.width; ++w) {
+            int64_t i = (c * src.height + h) * src.width + w;
+            if (!colMask[size_t(w)] || !mark(seen, src.size(), i))
+              continue;
+            ++u.faninAxons;
+            if (onAxon)
+              onAxon(p.source, i);
+          }
+        }
+    }
   }
-};
-
-} // namespace
+  return u;
+}
 
 std::vector<CoreUsage> sharedUsage(const Network &net, const HardwareModel &hw,
                                    const std::vector<Core> &blocks,
@@ -127,8 +168,8 @@ std::vector<CoreUsage> sharedUsage(const Network &net, const HardwareModel &hw,
   std::vector<std::vector<int>> members(static_cast<size_t>(numCores));
   for (size_t b = 0; b < blocks.size(); ++b) {
     const Core &k = blocks[b];
-    const Population &pop = net.populations[k.population];
-    std::vector<int32_t> &at = blockAt[k.population];
+    const Population &pop = net.populations[size_t(k.population)];
+    std::vector<int32_t> &at = blockAt[size_t(k.population)];
     if (at.empty())
       at.assign(size_t(pop.size()), -1);
     for (int64_t c = k.c0; c < k.c1; ++c)
@@ -138,55 +179,40 @@ std::vector<CoreUsage> sharedUsage(const Network &net, const HardwareModel &hw,
     members[size_t(coreOf[b])].push_back(int(b));
   }
   std::vector<int64_t> fanout(blocks.size(), 0);
+  auto onAxon = [&](int source, int64_t i) {
+    const std::vector<int32_t> &at = blockAt[size_t(source)];
+    if (net.populations[size_t(source)].mapped() && !at.empty() &&
+        at[size_t(i)] >= 0)
+      ++fanout[size_t(at[size_t(i)])];
+  };
+  CoreUsageCounter counter(net, hw);
   std::vector<CoreUsage> used(static_cast<size_t>(numCores));
-  Stamps neurons{std::vector<std::vector<int32_t>>(np)};
-  Stamps channels{std::vector<std::vector<int32_t>>(np)};
-  std::vector<char> rowMask, colMask;
-  for (int32_t k = 0; k < numCores; ++k) {
-    CoreUsage &u = used[size_t(k)];
-    for (int b : members[size_t(k)]) {
-      const Core &blk = blocks[size_t(b)];
-      const Population &pop = net.populations[blk.population];
-      u.compartments += blk.neurons();
-      int64_t newChannels = 0;
-      for (int64_t c = blk.c0; c < blk.c1; ++c)
-        newChannels += channels.mark(blk.population, pop.channels, c, k);
-      u.tableEntries += newChannels * pop.tableEntriesPerChannel;
-      for (const Projection &p : pop.inputs) {
-        const Population &src = net.populations[p.source];
-        auto [ch0, ch1] = sourceChannels(p, src, blk.c0, blk.c1);
-        DimFactor rows = unionOf(p.rows, p.allToAll, blk.h0, blk.h1, &rowMask);
-        DimFactor cols = unionOf(p.cols, p.allToAll, blk.w0, blk.w1, &colMask);
-        int64_t synapses = (blk.c1 - blk.c0) * rows.sum * cols.sum *
-                           (p.allToAll ? src.channels : p.inChannelsPerGroup);
-        u.synapses += synapses;
-        bool shared = hw.convWeightSharing && !p.allToAll;
-        u.synapseBits +=
-            (shared ? newChannels * p.sharedWeightsPerChannel : synapses) *
-            hw.bitsPerSynapse();
-        for (int64_t c = ch0; c < ch1; ++c)
-          for (int64_t h = 0; h < src.height; ++h) {
-            if (!rowMask[size_t(h)])
-              continue;
-            for (int64_t w = 0; w < src.width; ++w) {
-              int64_t i = (c * src.height + h) * src.width + w;
-              if (!colMask[size_t(w)] ||
-                  !neurons.mark(p.source, src.size(), i, k))
-                continue;
-              ++u.faninAxons;
-              if (src.mapped() && !blockAt[p.source].empty() &&
-                  blockAt[p.source][size_t(i)] >= 0)
-                ++fanout[size_t(blockAt[p.source][size_t(i)])];
-            }
-          }
-      }
-    }
-  }
+  for (int k = 0; k < numCores; ++k)
+    used[size_t(k)] = counter.core(blocks, members[size_t(k)], onAxon);
   for (size_t b = 0; b < blocks.size(); ++b)
     used[size_t(coreOf[b])].fanoutAxons += fanout[b];
   if (blockFanout)
     *blockFanout = std::move(fanout);
   return used;
+}
+
+CoreUsage plus(const CoreUsage &a, const CoreUsage &b) {
+  CoreUsage s;
+  s.compartments = a.compartments + b.compartments;
+  s.faninAxons = a.faninAxons + b.faninAxons;
+  s.fanoutAxons = a.fanoutAxons + b.fanoutAxons;
+  s.synapses = a.synapses + b.synapses;
+  s.synapseBits = a.synapseBits + b.synapseBits;
+  s.tableEntries = a.tableEntries + b.tableEntries;
+  return s;
+}
+
+double fullness(const HardwareModel &hw, const CoreUsage &u) {
+  return std::max({double(u.compartments) / double(hw.compartments),
+                   double(u.faninAxons) / double(hw.faninAxons),
+                   double(u.fanoutAxons) / double(hw.fanoutAxons),
+                   double(u.synapseBits) / (8.0 * hw.synapseMemoryBytes),
+                   double(u.tableEntries) / double(hw.tableEntries)});
 }
 
 std::string violation(const HardwareModel &hw, const CoreUsage &u,

@@ -137,6 +137,12 @@ private:
   void buildGraph();
   bool solve(Problem &pr);
   idx_t initialParts(const Problem &pr, int64_t bound) const;
+  void makeUnits(const Mapping &structured);
+  std::vector<Problem> problemsFor(const Mapping &structured) const;
+  bool repair(const std::vector<Problem> &problems, std::vector<int> &partOf,
+              std::vector<int> &partProblem, int &parts);
+  void mergeParts(const std::vector<int> &problemOf, std::vector<int> *partOf,
+                  int *parts, std::vector<int64_t> *blockFanout);
 
   const Network &net;
   const HardwareModel &hw;
@@ -267,7 +273,94 @@ bool MetisPartitioner::solve(Problem &pr) {
   return true;
 }
 
-bool MetisPartitioner::run(const Mapping &structured, Mapping *out) {
+/// Merges parts of one problem while the sum of their exact usages keeps
+/// every limit (an upper bound of the merged core's usage, and merging
+/// never raises another core's): first along the heaviest edges between
+/// parts (spikes kept inside a core), then first fit, fullest first.
+/// Exact usages are recomputed and the merge repeated while it helps.
+void MetisPartitioner::mergeParts(const std::vector<int> &problemOf,
+                                  std::vector<int> *partOf, int *parts,
+                                  std::vector<int64_t> *blockFanout) {
+  CoreUsageCounter counter(net, hw);
+  for (int pass = 0; pass < 4; ++pass) {
+    std::vector<CoreUsage> sum =
+        sharedUsage(net, hw, units.cores, *partOf, *parts, blockFanout);
+    std::vector<int> root(static_cast<size_t>(*parts));
+    for (int g = 0; g < *parts; ++g)
+      root[size_t(g)] = g;
+    auto find = [&](int g) {
+      while (root[size_t(g)] != g)
+        g = root[size_t(g)] = root[size_t(root[size_t(g)])];
+      return g;
+    };
+    std::vector<std::vector<int>> members(static_cast<size_t>(*parts));
+    for (size_t u = 0; u < partOf->size(); ++u)
+      members[size_t((*partOf)[u])].push_back(int(u));
+    int merges = 0;
+    // `exact`: when the sums break a limit, count the merged core exactly
+    // (fan-out still summed: it can only fall).
+    auto tryMerge = [&](int a, int b, bool exact) {
+      a = find(a), b = find(b);
+      int64_t have = 0, limit = 0;
+      if (a == b || problemOf[size_t(a)] != problemOf[size_t(b)])
+        return false;
+      CoreUsage both = plus(sum[size_t(a)], sum[size_t(b)]);
+      if (!violation(hw, both, &have, &limit).empty()) {
+        if (!exact || both.compartments > hw.compartments)
+          return false;
+        std::vector<int> all = members[size_t(a)];
+        all.insert(all.end(), members[size_t(b)].begin(),
+                   members[size_t(b)].end());
+        int64_t fanout = both.fanoutAxons;
+        both = counter.core(units.cores, all);
+        both.fanoutAxons = fanout;
+        if (!violation(hw, both, &have, &limit).empty())
+          return false;
+      }
+      root[size_t(b)] = a;
+      sum[size_t(a)] = both;
+      members[size_t(a)].insert(members[size_t(a)].end(),
+                                members[size_t(b)].begin(),
+                                members[size_t(b)].end());
+      members[size_t(b)].clear();
+      ++merges;
+      return true;
+    };
+    std::vector<std::tuple<idx_t, int, int>> between;
+    for (size_t u = 0; u < adjacency.size(); ++u)
+      for (auto [v, w] : adjacency[u])
+        if (int(u) < v && (*partOf)[u] != (*partOf)[size_t(v)])
+          between.emplace_back(-w, (*partOf)[u], (*partOf)[size_t(v)]);
+    std::sort(between.begin(), between.end());
+    for (const auto &[w, a, b] : between)
+      tryMerge(a, b, true);
+    std::vector<int> order;
+    for (int g = 0; g < *parts; ++g)
+      if (find(g) == g)
+        order.push_back(g);
+    std::stable_sort(order.begin(), order.end(), [&](int a, int b) {
+      return fullness(hw, sum[size_t(a)]) > fullness(hw, sum[size_t(b)]);
+    });
+    std::vector<int> open;
+    for (int g : order) {
+      bool placed = false;
+      for (size_t i = open.size() > 512 ? open.size() - 512 : 0;
+           i < open.size() && !placed; ++i)
+        placed = tryMerge(open[i], g, false);
+      if (!placed)
+        open.push_back(g);
+    }
+    if (merges == 0)
+      break;
+    for (int &g : *partOf)
+      g = find(g);
+  }
+  *blockFanout = {};
+  sharedUsage(net, hw, units.cores, *partOf, *parts, blockFanout);
+}
+
+/// The structured blocks split into units, their links and the graph.
+void MetisPartitioner::makeUnits(const Mapping &structured) {
   size_t np = net.populations.size();
   std::vector<std::vector<Core>> coresOf(np);
   std::vector<PopulationMapping> pms(np);
@@ -291,6 +384,11 @@ bool MetisPartitioner::run(const Mapping &structured, Mapping *out) {
   for (const std::vector<double> &f : unitFanout) // population order
     fanoutEstimate.insert(fanoutEstimate.end(), f.begin(), f.end());
   buildGraph();
+}
+
+/// One problem for the network (shared cores) or one per population.
+std::vector<MetisPartitioner::Problem>
+MetisPartitioner::problemsFor(const Mapping &structured) const {
   std::vector<Problem> problems;
   if (hw.shareCores) {
     problems.push_back({{}, 1, {}, "the network"});
@@ -318,28 +416,20 @@ bool MetisPartitioner::run(const Mapping &structured, Mapping *out) {
       problems.push_back(std::move(pr));
     }
   }
-  // Every problem is solved once; then every part that breaks a limit is
-  // bisected (METIS again, two parts) until all keep every limit. Splitting a
-  // consumer's part can raise its sources' fan-out, hence the rounds.
-  std::vector<int> partOf(units.cores.size(), 0);
-  int parts = 0;
-  for (Problem &pr : problems) {
-    if (!solve(pr))
-      return false;
-    std::vector<int> global(size_t(pr.parts), -1);
-    for (size_t k = 0; k < pr.units.size(); ++k) {
-      int &g = global[size_t(pr.part[k])];
-      if (g < 0)
-        g = parts++;
-      partOf[size_t(pr.units[k])] = g;
-    }
-  }
+  return problems;
+}
+
+/// Bisects every part that breaks a limit (METIS again, two parts) until
+/// all keep every limit. Splitting a consumer's part can raise its
+/// sources' fan-out, hence the rounds; every round adds a part.
+bool MetisPartitioner::repair(const std::vector<Problem> &problems,
+                              std::vector<int> &partOf,
+                              std::vector<int> &partProblem, int &parts) {
   std::vector<CoreUsage> used;
-  std::vector<int64_t> blockFanout;
   int maxRounds =
       opt.maxRounds > 0 ? opt.maxRounds : int(units.cores.size()) + 1;
   for (int round = 0;; ++round) {
-    used = sharedUsage(net, hw, units.cores, partOf, parts, &blockFanout);
+    used = sharedUsage(net, hw, units.cores, partOf, parts);
     std::vector<std::vector<int>> members(static_cast<size_t>(parts));
     for (size_t u = 0; u < partOf.size(); ++u)
       members[size_t(partOf[u])].push_back(int(u));
@@ -366,18 +456,42 @@ bool MetisPartitioner::run(const Mapping &structured, Mapping *out) {
       Problem half{members[size_t(g)], 2, {}, "a core's blocks"};
       if (!solve(half))
         return false;
-      bool moved = false;
+      size_t ones = size_t(std::count(half.part.begin(), half.part.end(), 1));
       for (size_t k = 0; k < half.units.size(); ++k)
-        if (half.part[k] == 1)
-          partOf[size_t(half.units[k])] = parts, moved = true;
-      if (!moved) // METIS kept one side empty: split by unit order
-        for (size_t k = half.units.size() / 2; k < half.units.size(); ++k)
+        // METIS may leave a side empty: then split by unit order.
+        if (ones == 0 || ones == half.units.size() ? k >= half.units.size() / 2
+                                                   : half.part[k] == 1)
           partOf[size_t(half.units[k])] = parts;
+      partProblem.push_back(partProblem[size_t(g)]);
       ++parts;
     }
     if (clean)
       break;
   }
+  return true;
+}
+
+bool MetisPartitioner::run(const Mapping &structured, Mapping *out) {
+  makeUnits(structured);
+  std::vector<Problem> problems = problemsFor(structured);
+  // Every problem is solved once, then repaired and merged.
+  std::vector<int> partOf(units.cores.size(), 0), partProblem;
+  int parts = 0;
+  for (Problem &pr : problems) {
+    if (!solve(pr))
+      return false;
+    std::vector<int> global(size_t(pr.parts), -1);
+    for (size_t k = 0; k < pr.units.size(); ++k) {
+      int &g = global[size_t(pr.part[k])];
+      if (g < 0)
+        g = parts++, partProblem.push_back(int(&pr - problems.data()));
+      partOf[size_t(pr.units[k])] = g;
+    }
+  }
+  if (!repair(problems, partOf, partProblem, parts))
+    return false;
+  std::vector<int64_t> blockFanout;
+  mergeParts(partProblem, &partOf, &parts, &blockFanout);
   // Number the parts by their first unit, dropping empty ones.
   std::vector<int> renumber(static_cast<size_t>(parts), -1);
   int used_parts = 0;
