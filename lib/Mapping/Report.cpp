@@ -213,10 +213,10 @@ Json resultToJson(const Network &net, const MapResult &r) {
 }
 
 /// "partitioner: metis (structured: 15 cores, 12.3 spikes/step between
-/// cores; metis: 12 cores, 9.1)", or the structured count alone.
+/// cores; metis: 12 cores, 9.1)"; nothing when METIS did not run.
 std::string partitionerLine(const Mapping &m) {
   if (m.metisCores == 0 && m.metisFailure.empty())
-    return fmt::format("partitioner: {}\n", m.partitioner);
+    return "";
   std::string metis =
       m.metisCores > 0
           ? fmt::format("{} cores, {:.4g}", m.metisCores, m.metisTraffic)
