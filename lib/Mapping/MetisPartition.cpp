@@ -2,15 +2,20 @@
 //
 // The graph partitioner of mapping.partitioner = metis (and of auto, where
 // it wins): Debian's libmetis (METIS 5.1, Karypis & Kumar), as NeuroMap
-// uses, instead of a home-made heuristic. The structured partition's blocks
-// are split into finer units; METIS groups the units into k parts with
-// multi-constraint vertex weights (a core's compartments, synaptic memory,
-// fan-in axons and tables, each as a fraction of its limit) while cutting
-// the fewest expected spikes between parts. Summed fan-in over-counts
-// (units reading one source neuron need one axon in a shared core), so the
-// balance is a guide and the exact usage of every part (sharedUsage) is the
-// check: a problem whose parts break a limit is solved again with more
-// parts. METIS runs with a fixed seed, so a mapping repeats exactly.
+// uses, instead of a home-made heuristic. The vertices are the structured
+// partition's blocks (split into finer units when MetisOptions::split > 1;
+// measured worse, so 1 by default), weighted by a core's compartments,
+// synaptic memory, fan-in axons, tables and (estimated) fan-out, each as a
+// fraction of its limit (multi-constraint). Edges carry the expected spikes
+// per step between blocks and, between blocks of one population, the spikes
+// of the source neurons they share (an axon serves both in one core). METIS
+// cuts each problem (the whole network with shared cores, else each layer)
+// into k parts (k-way, recursive bisection for k <= 8) at about the bound;
+// a summed balance is only a guide (fan-in is not additive), so every part's
+// exact usage (CoreUsageCounter) is checked, parts that break a limit are
+// bisected by METIS again until all fit, and parts are then merged while
+// they fit: along the heaviest edges first (checked exactly), then first
+// fit. METIS runs with a fixed seed, so a mapping repeats exactly.
 //
 //===----------------------------------------------------------------------===//
 

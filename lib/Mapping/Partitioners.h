@@ -47,17 +47,13 @@ struct MetisOptions {
 };
 
 /// Re-partitions the blocks of `structured` (a structured mapping of `net`
-/// on `hw`, before any sharing) with METIS: every block is split into up
-/// to options.split units, which are the graph's vertices, weighted by
-/// their compartments, synaptic memory, fan-in axons and table entries (as
-/// fractions of a core's limit, multi-constraint); edges carry the expected
-/// spikes per step between units (rates per population) and, between units
-/// of one population, the spikes of the source neurons they share. With
-/// hw.shareCores the whole graph is one partition problem (cores mix
-/// layers), otherwise every population is its own. Every part's exact usage
-/// (sharedUsage) is checked; parts that break a limit get their problem
-/// re-solved with more parts. Fails with a message (METIS errors are
-/// "internal: METIS ...").
+/// on `hw`) with METIS (MetisPartition.cpp's header says how). With
+/// hw.shareCores the whole graph is one problem (cores mix layers),
+/// otherwise every population is its own. The result's blocks name their
+/// physical core; every core keeps every limit by its exact usage. Fails
+/// with a message: "internal: METIS_PartGraph... : METIS_ERROR_..." when
+/// METIS returns an error, "METIS found no partition of ..." naming a layer
+/// and a limit when no bisection helps within options.maxRounds.
 bool metisPartition(const Network &net, const HardwareModel &hw,
                     const std::vector<double> &spikeRate,
                     const Mapping &structured, const MetisOptions &options,

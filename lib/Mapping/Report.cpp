@@ -212,6 +212,11 @@ Json resultToJson(const Network &net, const MapResult &r) {
   return j;
 }
 
+int64_t distinctCount(std::vector<int> v) {
+  std::sort(v.begin(), v.end());
+  return std::unique(v.begin(), v.end()) - v.begin();
+}
+
 /// "partitioner: metis (structured: 15 cores, 12.3 spikes/step between
 /// cores; metis: 12 cores, 9.1)"; nothing when METIS did not run.
 std::string partitionerLine(const Mapping &m) {
@@ -249,8 +254,12 @@ std::string summaryText(const Network &net, const MapResult &r) {
   for (const PopulationMapping &pm : m.populations) {
     const Population &pop = net.populations[pm.population];
     int64_t maxCompartments = 0, maxFanin = 0, maxFanout = 0, maxBits = 0;
+    // One layer per core: the layer's cores (METIS may put several of its
+    // blocks in one); shared cores: its blocks.
+    std::vector<int> physical;
     for (int i = pm.firstCore; i < pm.firstCore + pm.numCores; ++i) {
       const CoreUsage &u = m.cores[i].usage;
+      physical.push_back(m.cores[i].physical >= 0 ? m.cores[i].physical : i);
       maxCompartments = std::max(maxCompartments, u.compartments);
       maxFanin = std::max(maxFanin, u.faninAxons);
       maxFanout = std::max(maxFanout, u.fanoutAxons);
@@ -260,7 +269,9 @@ std::string summaryText(const Network &net, const MapResult &r) {
         "  {:<10} {:>7} neurons  {:>4} cores (bound {} by {})  max/core: "
         "compartments {:.0f}%, fan-in {:.0f}%, fan-out {:.0f}%, synapse "
         "memory {:.0f}%\n",
-        pop.name, pop.size(), pm.numCores, pm.lowerBound, pm.lowerBoundBy,
+        pop.name, pop.size(),
+        r.hw.shareCores ? int64_t(pm.numCores) : distinctCount(physical),
+        pm.lowerBound, pm.lowerBoundBy,
         100.0 * maxCompartments / r.hw.compartments,
         100.0 * maxFanin / r.hw.faninAxons,
         100.0 * maxFanout / r.hw.fanoutAxons,
