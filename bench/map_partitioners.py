@@ -14,6 +14,7 @@ bench/make_paper_models.py (--models DIR; skipped when missing).
 import argparse
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -98,13 +99,17 @@ def cpu():
 
 
 def mapped(snnc_map, model, partitioner, share):
+    """The JSON of one snnc-map run and its CPU seconds (user + system), or None and why."""
     with tempfile.NamedTemporaryFile(suffix=".json") as out:
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         p = subprocess.run([snnc_map, model, "--hw", "loihi2", "--set", f"partitioner={partitioner}",
                             "--set", f"share_cores={'true' if share else 'false'}", "--json", out.name],
                            capture_output=True, text=True)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
         if p.returncode != 0:
-            return None, p.stderr.strip().splitlines()[-1][:120]
-        return json.load(open(out.name)), ""
+            return None, p.stderr.strip().splitlines()[-1][:120], cpu
+        return json.load(open(out.name)), "", cpu
 
 
 def main():
@@ -126,24 +131,28 @@ def main():
     res = os.path.join(work, "residual.bin")
     residual_model(res)
     nets.append(("residual (3 blocks)", res))
-    print(f"CPU: {cpu()}; loihi2, default activity")
-    print("| network | cores mix layers | structured: cores (bound) | metis: cores | "
-          "spikes/step between cores (structured / metis) | hop-weighted traffic (structured / metis) |")
-    print("|---|---|---|---|---|---|")
+    print(f"CPU: {cpu()}; loihi2, default activity; CPU s = user + system of the whole snnc-map run")
+    print("| network | cores mix layers | structured: cores (bound) | metis: cores | auto keeps | "
+          "spikes/step between cores (structured / metis) | hop-weighted traffic (structured / metis) | "
+          "CPU s (structured / metis) |")
+    print("|---|---|---|---|---|---|---|---|")
     for name, path in nets:
         for share in (False, True):
-            s, why_s = mapped(a.snnc_map, path, "structured", share)
-            m, why_m = mapped(a.snnc_map, path, "metis", share)
+            s, why_s, cpu_s = mapped(a.snnc_map, path, "structured", share)
+            m, why_m, cpu_m = mapped(a.snnc_map, path, "metis", share)
+            auto, _, _ = mapped(a.snnc_map, path, "auto", share)
             if s is None:
-                print(f"| {name} | {share} | {why_s} | | | |")
+                print(f"| {name} | {share} | {why_s} | | | | | |")
                 continue
+            keeps = auto["partitioner"]["used"] if auto else "-"
             bound = s["shared_lower_bound"] if share else s["lower_bound"]
             mc = m["cores"] if m else f"no mapping ({why_m})"
             mt = f"{m['partitioner']['metis_traffic']:.4g}" if m else "-"
             mh = f"{m['hop_traffic_per_step']['final']:.4g}" if m else "-"
             sh = f"{s['hop_traffic_per_step']['final']:.4g}"
-            print(f"| {name} | {share} | {s['cores']} ({bound}) | {mc} | "
-                  f"{s['partitioner']['structured_traffic']:.4g} / {mt} | {sh} / {mh} |")
+            print(f"| {name} | {share} | {s['cores']} ({bound}) | {mc} | {keeps} | "
+                  f"{s['partitioner']['structured_traffic']:.4g} / {mt} | {sh} / {mh} | "
+                  f"{cpu_s:.2f} / {cpu_m:.2f} |")
 
 
 if __name__ == "__main__":

@@ -269,7 +269,7 @@ bool MetisPartitioner::solve(Problem &pr) {
       pr.part.data());
   if (status != METIS_OK) {
     error = fmt::format(
-        "internal: {} of {} ({} units, {} constraints) into "
+        "internal: {} of {} ({} blocks, {} constraints) into "
         "{} parts on {}: {}",
         recursive ? "METIS_PartGraphRecursive" : "METIS_PartGraphKway", pr.what,
         nv, ncon, pr.parts, hw.name, metisStatusText(status));
