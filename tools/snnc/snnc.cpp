@@ -15,13 +15,13 @@
 
 #include "Check.h"
 #include "Diagnose.h"
+#include "LoadInput.h"
 
 #include "snnc/Dialect/SNN/IR/SNNDialect.h"
 #include "snnc/Dialect/SNN/IR/SNNModuleAttrs.h"
 #include "snnc/Dialect/SNN/IR/SNNOps.h"
 #include "snnc/Emit/ModelBin.h"
 #include "snnc/Import/NIRExport.h"
-#include "snnc/Import/NIRImporter.h"
 #include "snnc/Import/ONNXImporter.h"
 #include "snnc/Mapping/Network.h"
 #include "snnc/Transforms/Passes.h"
@@ -29,7 +29,6 @@
 #include "snnc/Support/Diagnostics.h"
 #include "snnc/Support/ExitCodes.h"
 #include "snnc/Support/Limits.h"
-#include "snnc/Support/MlirNesting.h"
 #include "snnc/Support/OutputFile.h"
 #include "snnc/Support/ToolMain.h"
 #include "snnc/Support/Version.h"
@@ -39,20 +38,15 @@
 
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/MLIRContext.h"
-#include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/InitLLVM.h"
-#include "llvm/Support/MemoryBuffer.h"
-#include "llvm/Support/Path.h"
-#include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/WithColor.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <chrono>
-#include <cstdio>
 #include <sys/stat.h>
 
 using namespace mlir;
@@ -194,63 +188,6 @@ std::string printIR(ModuleOp module) {
   return text;
 }
 
-/// True for a .nir file or one that starts with the HDF5 signature.
-bool isNIRInput() {
-  if (StringRef(inputPath).ends_with(".nir"))
-    return true;
-  struct stat st; // never open a FIFO or device here: it would block
-  if (::stat(inputPath.c_str(), &st) != 0 || !S_ISREG(st.st_mode))
-    return false;
-  char magic[8] = {};
-  std::FILE *f = std::fopen(inputPath.c_str(), "rb");
-  if (!f)
-    return false;
-  size_t n = std::fread(magic, 1, sizeof(magic), f);
-  std::fclose(f);
-  return snnc::looksLikeNIR(StringRef(magic, n));
-}
-
-OwningOpRef<ModuleOp> loadInput(MLIRContext &context) {
-  if (isNIRInput())
-    return snnc::importNIRFile(inputPath, &context, {nirDt, numSteps});
-  if (!StringRef(inputPath).ends_with(".mlir"))
-    return snnc::importONNXFile(inputPath, &context);
-  auto buffer = llvm::MemoryBuffer::getFile(inputPath);
-  if (!buffer) {
-    emitError(FileLineColLoc::get(&context, inputPath, 0, 0))
-        << "cannot read the input file: " << buffer.getError().message();
-    return nullptr;
-  }
-  std::string fileName = llvm::sys::path::filename(inputPath).str();
-  std::string sha256 = snnc::sha256Hex((*buffer)->getBuffer());
-  // MLIR's parser recurses once per nesting level: bound the depth first, so
-  // a deeply nested attribute is an error, not a stack overflow.
-  std::string nestingError;
-  if (!snnc::checkMlirNesting((*buffer)->getBuffer(), inputPath,
-                              snnc::kMaxMlirNesting, &nestingError)) {
-    size_t at = nestingError.find(": error: ");
-    snnc::diag::Diagnostic d;
-    d.code = snnc::diag::Code::ImportLimit;
-    d.file = inputPath;
-    d.message =
-        at == std::string::npos ? nestingError : nestingError.substr(at + 9);
-    if (at != std::string::npos)
-      std::sscanf(nestingError.c_str() + inputPath.size(), ":%u:%u", &d.line,
-                  &d.column);
-    engine->report(std::move(d));
-    return nullptr;
-  }
-  llvm::SourceMgr sources;
-  sources.AddNewSourceBuffer(std::move(*buffer), llvm::SMLoc());
-  OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(sources, &context);
-  // IR printed by --emit=mlir keeps its ONNX source; hand-written IR is its
-  // own source.
-  if (module &&
-      snnc::snn::getSourceAttr(*module, snnc::snn::kSourceNameAttr).empty())
-    snnc::snn::setSourceAttrs(*module, fileName, sha256);
-  return module;
-}
-
 class StageTimer {
 public:
   void done(const char *stage) {
@@ -282,8 +219,8 @@ std::vector<snnc::CheckNode> importedNodes(ModuleOp module) {
   return nodes;
 }
 
-/// Checks the flags; 0 or the usage exit code.
-int checkFlags() {
+/// The input, output and mode flags; 0 or the usage exit code.
+int checkIOFlags() {
   using snnc::diag::Code;
   if (inputPath.empty()) {
     report(Code::UsageGeneric, "no input file (usage: snnc MODEL.onnx -o "
@@ -318,7 +255,15 @@ int checkFlags() {
     outputPath.setValue(emitKind == EmitKind::Bin   ? "model.bin"
                         : emitKind == EmitKind::NIR ? "model.nir"
                                                     : "-");
-  if (emitKind == EmitKind::NIR && (!std::isfinite(nirDt) || !(nirDt > 0))) {
+  return snnc::kExitOk;
+}
+
+/// --quantize, --weight-bits, --early-exit-threshold and --nir-dt (for a NIR
+/// input or output); 0 or the usage exit code.
+int checkValueFlags() {
+  using snnc::diag::Code;
+  if ((emitKind == EmitKind::NIR || snnc::isNIRInput(inputPath)) &&
+      (!std::isfinite(nirDt) || !(nirDt > 0))) {
     report(Code::UsageGeneric,
            llvm::formatv("--nir-dt={0}: expected a finite step > 0",
                          nirDt.getValue())
@@ -352,27 +297,36 @@ int checkFlags() {
                .str());
     return snnc::kExitUsage;
   }
-  if (isNIRInput()) {
-    if (!std::isfinite(nirDt) || !(nirDt > 0)) {
-      report(Code::UsageGeneric,
-             llvm::formatv("--nir-dt={0}: expected a finite step > 0",
-                           nirDt.getValue())
-                 .str());
-      return snnc::kExitUsage;
-    }
-    if (numSteps < 1 || numSteps > snnc::limits::kMaxSteps) {
-      report(Code::UsageGeneric,
-             llvm::formatv("{0} is a NIR file, which stores no number of "
-                           "steps: give --num-steps T (1..{1}, the number of "
-                           "input frames per sample)",
-                           inputPath.getValue(), snnc::limits::kMaxSteps)
-                 .str());
-      return snnc::kExitUsage;
-    }
-  }
+  return snnc::kExitOk;
+}
+
+/// A NIR input needs --num-steps; 0 or the usage exit code.
+int checkNIRInputFlags() {
+  using snnc::diag::Code;
+  if (!snnc::isNIRInput(inputPath))
+    return snnc::kExitOk;
+  if (numSteps >= 1 && numSteps <= snnc::limits::kMaxSteps)
+    return snnc::kExitOk;
+  report(Code::UsageGeneric,
+         llvm::formatv("{0} is a NIR file, which stores no number of "
+                       "steps: give --num-steps T (1..{1}, the number of "
+                       "input frames per sample)",
+                       inputPath.getValue(), snnc::limits::kMaxSteps)
+             .str());
+  return snnc::kExitUsage;
+}
+
+/// Checks the flags; 0 or the usage (1: the output path) exit code.
+int checkFlags() {
+  if (int status = checkIOFlags())
+    return status;
+  if (int status = checkValueFlags())
+    return status;
+  if (int status = checkNIRInputFlags())
+    return status;
   std::string error;
   if (!checkMode && !snnc::support::checkOutputPath(outputPath, &error)) {
-    report(Code::OutputWrite, error, outputPath);
+    report(snnc::diag::Code::OutputWrite, error, outputPath);
     return snnc::kExitInvalidInput;
   }
   return snnc::kExitOk;
@@ -382,7 +336,8 @@ int checkFlags() {
 bool compile(MLIRContext &context, snnc::modelbin::Model &model,
              std::vector<snnc::CheckNode> *nodes, int *status) {
   StageTimer timer;
-  OwningOpRef<ModuleOp> module = loadInput(context);
+  OwningOpRef<ModuleOp> module =
+      snnc::loadInput(inputPath, context, {nirDt, numSteps}, *engine);
   if (!module)
     return false;
   timer.done("imported");
