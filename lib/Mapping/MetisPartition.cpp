@@ -47,16 +47,37 @@ std::string metisStatusText(int status) {
   return fmt::format("unknown METIS status {}", status);
 }
 
-double interCoreTraffic(const Mapping &mapping,
+double interCoreTraffic(const Network &net, const HardwareModel &hw,
+                        const Mapping &mapping,
                         const std::vector<double> &spikeRate) {
+  // Neuron -> physical core, and the blocks of every physical core.
+  size_t np = net.populations.size();
+  std::vector<std::vector<int32_t>> coreAt(np);
+  std::vector<std::vector<int>> members(mapping.cores.size());
+  for (size_t b = 0; b < mapping.cores.size(); ++b) {
+    const Core &k = mapping.cores[b];
+    const Population &pop = net.populations[size_t(k.population)];
+    int core = k.physical >= 0 ? k.physical : int(b);
+    members[size_t(core)].push_back(int(b));
+    std::vector<int32_t> &at = coreAt[size_t(k.population)];
+    if (at.empty())
+      at.assign(size_t(pop.size()), -1);
+    for (int64_t c = k.c0; c < k.c1; ++c)
+      for (int64_t h = k.h0; h < k.h1; ++h)
+        for (int64_t w = k.w0; w < k.w1; ++w)
+          at[size_t((c * pop.height + h) * pop.width + w)] = core;
+  }
+  CoreUsageCounter counter(net, hw);
   double sum = 0;
-  auto physical = [&](int c) {
-    int p = mapping.cores[size_t(c)].physical;
-    return p >= 0 ? p : c;
-  };
-  for (const CoreLink &l : mapping.links)
-    if (l.from < 0 || physical(l.from) != physical(l.to))
-      sum += double(l.neurons) * spikeRate[size_t(l.sourcePopulation)];
+  for (size_t core = 0; core < members.size(); ++core) {
+    if (members[core].empty())
+      continue;
+    counter.core(mapping.cores, members[core], [&](int source, int64_t i) {
+      const std::vector<int32_t> &at = coreAt[size_t(source)];
+      if (at.empty() || at[size_t(i)] != int32_t(core))
+        sum += spikeRate[size_t(source)];
+    });
+  }
   return sum;
 }
 

@@ -470,7 +470,6 @@ bool partitionNetwork(const Network &net, const HardwareModel &hw,
   std::vector<double> rates =
       spikeRate ? *spikeRate : std::vector<double>(net.populations.size(), 1);
   structured.structuredCores = structured.numCores();
-  structured.structuredTraffic = interCoreTraffic(structured, rates);
   bool tryMetis = hw.partitioner == PartitionMethod::Metis ||
                   (hw.partitioner == PartitionMethod::Auto &&
                    (hw.shareCores || irregularConnectivity(net)));
@@ -478,6 +477,7 @@ bool partitionNetwork(const Network &net, const HardwareModel &hw,
     *mapping = std::move(structured);
     return true;
   }
+  structured.structuredTraffic = interCoreTraffic(net, hw, structured, rates);
   Mapping metis;
   std::string why;
   bool ok =
@@ -487,7 +487,7 @@ bool partitionNetwork(const Network &net, const HardwareModel &hw,
     *error = why;
     return false;
   }
-  double traffic = ok ? interCoreTraffic(metis, rates) : 0;
+  double traffic = ok ? interCoreTraffic(net, hw, metis, rates) : 0;
   bool useMetis = ok && (hw.partitioner == PartitionMethod::Metis ||
                          metis.numCores() < structured.numCores() ||
                          (metis.numCores() == structured.numCores() &&

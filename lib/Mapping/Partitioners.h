@@ -62,9 +62,11 @@ bool metisPartition(const Network &net, const HardwareModel &hw,
 /// What a METIS return code means, for the message of a failed call.
 std::string metisStatusText(int status);
 
-/// Expected spikes per step that cross between physical cores (the host's
-/// input links included).
-double interCoreTraffic(const Mapping &mapping,
+/// Expected spike messages per step between physical cores: one per
+/// source neuron and destination core that reads it (an axon), from
+/// another core or the host, at the source layer's rate.
+double interCoreTraffic(const Network &net, const HardwareModel &hw,
+                        const Mapping &mapping,
                         const std::vector<double> &spikeRate);
 
 } // namespace detail

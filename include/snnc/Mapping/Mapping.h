@@ -78,9 +78,10 @@ struct Mapping {
   /// order (where the search starts) and a random placement (fixed seed).
   double hopTrafficFinal = 0, hopTrafficSerpentine = 0, hopTrafficRandom = 0;
   /// Which partitioner gave this mapping ("structured" or "metis";
-  /// mapping.partitioner), the cores each one needed where it ran (0: not
-  /// run), their inter-core traffic (expected spikes per step between
-  /// physical cores) and why METIS gave no mapping, if it did not.
+  /// mapping.partitioner) and, where METIS ran, the cores each one needed
+  /// (0: not run or no mapping), their inter-core traffic (expected spike
+  /// messages per step between physical cores: one per source neuron and
+  /// reading core) and why METIS gave no mapping, if it did not.
   std::string partitioner = "structured";
   int64_t structuredCores = 0, metisCores = 0;
   double structuredTraffic = 0, metisTraffic = 0;
