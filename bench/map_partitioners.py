@@ -133,7 +133,7 @@ def main():
     nets.append(("residual (3 blocks)", res))
     print(f"CPU: {cpu()}; loihi2, default activity; CPU s = user + system of the whole snnc-map run")
     print("| network | cores mix layers | structured: cores (bound) | metis: cores | auto keeps | "
-          "spikes/step between cores (structured / metis) | hop-weighted traffic (structured / metis) | "
+          "spike messages/step between cores (structured / metis) | hop-weighted traffic (structured / metis) | "
           "CPU s (structured / metis) |")
     print("|---|---|---|---|---|---|---|---|")
     for name, path in nets:

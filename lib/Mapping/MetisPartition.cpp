@@ -142,6 +142,9 @@ int64_t overlap(const Box &a, const Box &b) {
 constexpr int kAffinityWindow = 24;
 /// Compartments, synaptic memory, fan-in, tables, fan-out (an estimate).
 constexpr size_t kConstraints = 5;
+/// Source neurons counted by exact merge checks per merge pass, at most
+/// (about 0.1 s; it bounds the time on networks of thousands of blocks).
+constexpr int64_t kExactWork = 40000000;
 /// Vertex weights are fractions of a core's limit in these units.
 constexpr double kWeightScale = 10000;
 
@@ -324,16 +327,24 @@ void MetisPartitioner::mergeParts(const std::vector<int> &problemOf,
       members[size_t((*partOf)[u])].push_back(int(u));
     int merges = 0;
     // `exact`: when the sums break a limit, count the merged core exactly
-    // (fan-out still summed: it can only fall).
+    // (fan-out still summed: it can only fall), within a work budget per
+    // pass (a check costs about the fan-in of both parts).
+    int64_t exactLeft = kExactWork;
     auto tryMerge = [&](int a, int b, bool exact) {
       a = find(a), b = find(b);
       int64_t have = 0, limit = 0;
-      if (a == b || problemOf[size_t(a)] != problemOf[size_t(b)])
+      if (a == b || problemOf[size_t(a)] != problemOf[size_t(b)] ||
+          members[size_t(a)].empty() || members[size_t(b)].empty())
         return false;
       CoreUsage both = plus(sum[size_t(a)], sum[size_t(b)]);
       if (!violation(hw, both, &have, &limit).empty()) {
-        if (!exact || both.compartments > hw.compartments)
+        if (!exact || both.compartments > hw.compartments || exactLeft <= 0 ||
+            !violation(hw,
+                       both.fanoutAxons > hw.fanoutAxons ? both : CoreUsage(),
+                       &have, &limit)
+                 .empty())
           return false;
+        exactLeft -= both.faninAxons;
         std::vector<int> all = members[size_t(a)];
         all.insert(all.end(), members[size_t(b)].begin(),
                    members[size_t(b)].end());

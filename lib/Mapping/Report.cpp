@@ -222,14 +222,14 @@ int64_t distinctCount(std::vector<int> v) {
 std::string partitionerLine(const Mapping &m) {
   if (m.metisCores == 0 && m.metisFailure.empty())
     return "";
-  std::string metis =
-      m.metisCores > 0
-          ? fmt::format("{} cores, {:.4g}", m.metisCores, m.metisTraffic)
-          : "no mapping: " + m.metisFailure;
-  return fmt::format("partitioner: {} (structured: {} cores, {:.4g} spikes "
-                     "per step between cores; metis: {})\n",
+  if (m.metisCores == 0)
+    return fmt::format("partitioner: {} (structured: {} cores; metis: {})\n",
+                       m.partitioner, m.structuredCores, m.metisFailure);
+  return fmt::format("partitioner: {} (structured: {} cores, {:.4g} spike "
+                     "messages per step between cores; metis: {} cores, "
+                     "{:.4g})\n",
                      m.partitioner, m.structuredCores, m.structuredTraffic,
-                     metis);
+                     m.metisCores, m.metisTraffic);
 }
 
 std::string summaryText(const Network &net, const MapResult &r) {
