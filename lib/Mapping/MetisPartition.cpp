@@ -255,6 +255,14 @@ bool MetisPartitioner::solve(Problem &pr) {
   pr.part.assign(size_t(nv), 0);
   if (pr.parts <= 1)
     return true;
+  // A part per block when there are not two blocks per part: METIS's
+  // initial bisections run out of vertices there (and print so).
+  if (2 * pr.parts > nv) {
+    pr.parts = nv;
+    for (idx_t i = 0; i < nv; ++i)
+      pr.part[size_t(i)] = i;
+    return true;
+  }
   std::vector<int> local(units.cores.size(), -1);
   for (idx_t i = 0; i < nv; ++i)
     local[size_t(pr.units[size_t(i)])] = int(i);
@@ -286,7 +294,9 @@ bool MetisPartitioner::solve(Problem &pr) {
   options[METIS_OPTION_SEED] = opt.seed;
   options[METIS_OPTION_NUMBERING] = 0;
   idx_t parts = pr.parts, cut = 0;
-  bool recursive = parts <= 8;
+  // Recursive bisection for few parts of many blocks (METIS's advice);
+  // with few blocks per part it runs out of vertices in a branch.
+  bool recursive = parts <= 8 && nv >= 8 * parts;
   int status = (recursive ? METIS_PartGraphRecursive : METIS_PartGraphKway)(
       &nv, &ncon, xadj.data(), adjncy.data(), vwgt.data(), nullptr,
       adjwgt.data(), &parts, nullptr, ubvec.data(), options, &cut,

@@ -14,6 +14,7 @@
 #include "Partitioners.h"
 #include "snnc/Mapping/Pipeline.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <metis.h>
 
@@ -135,6 +136,33 @@ TEST(MetisPartition, TheSameInputGivesTheSameMapping) {
   }
 }
 
+TEST(MetisPartition, FinerUnitsFromTheBoundRepeatToo) {
+  // split 4 from the bound: METIS cuts every problem (the default, whole
+  // blocks, often starts from a part per block).
+  Network net = networkOf(residualModel());
+  for (bool share : {false, true}) {
+    HardwareModel hw = chip(share, PartitionMethod::Structured);
+    Mapping structured, a, b;
+    std::string error;
+    ASSERT_TRUE(partitionNetwork(net, hw, &structured, &error)) << error;
+    detail::MetisOptions fine;
+    fine.split = 4;
+    fine.startFraction = 0;
+    std::vector<double> rates(net.populations.size(), 0.1);
+    ASSERT_TRUE(
+        detail::metisPartition(net, hw, rates, structured, fine, &a, &error))
+        << error;
+    ASSERT_TRUE(
+        detail::metisPartition(net, hw, rates, structured, fine, &b, &error))
+        << error;
+    EXPECT_GT(a.cores.size(), structured.cores.size()); // units, not blocks
+    ASSERT_EQ(a.cores.size(), b.cores.size());
+    for (size_t i = 0; i < a.cores.size(); ++i)
+      EXPECT_EQ(a.cores[i].physical, b.cores[i].physical);
+    expectValid(net, hw, a);
+  }
+}
+
 TEST(MetisPartition, AutoKeepsTheFewerCoresAndStructuredSkipsMetis) {
   Network net = networkOf(residualModel());
   for (bool share : {false, true}) {
@@ -174,6 +202,23 @@ TEST(MetisPartition, AChainWithoutSharingStaysStructuredUnderAuto) {
   EXPECT_EQ(m.metisCores, 0); // METIS did not run
 }
 
+TEST(MetisPartition, AutoDoesNotRunMetisBeyond1024Blocks) {
+  ModelBuilder b({1, 64, 64}, 4, 3);
+  b.tinyReadout(b.lif(b.conv(b.encode(), 1, 3, 1, 1)));
+  Network net = networkOf(b.model());
+  HardwareModel hw = chip(true, PartitionMethod::Auto);
+  hw.compartments = 2; // 2048 blocks of the 64 x 64 layer
+  hw.maxChips = 1024;
+  Mapping m;
+  std::string error;
+  ASSERT_TRUE(partitionNetwork(net, hw, &m, &error)) << error;
+  ASSERT_GT(m.cores.size(), 1024u);
+  EXPECT_EQ(m.partitioner, "structured");
+  EXPECT_EQ(m.metisCores, 0);
+  EXPECT_NE(m.metisFailure.find("not tried under auto"), std::string::npos)
+      << m.metisFailure;
+}
+
 TEST(MetisPartition, EveryMetisStatusHasAMessage) {
   for (int status : {METIS_ERROR_INPUT, METIS_ERROR_MEMORY, METIS_ERROR}) {
     std::string text = detail::metisStatusText(status);
@@ -191,7 +236,9 @@ TEST(MetisPartition, AMetisInputErrorIsAnInternalErrorNamingTheCall) {
   std::string error;
   ASSERT_TRUE(partitionNetwork(net, chip(true, PartitionMethod::Structured),
                                &structured, &error));
-  detail::MetisOptions bad;
+  detail::MetisOptions bad; // finer units and the bound: METIS is called
+  bad.split = 4;
+  bad.startFraction = 0;
   bad.slack = -1;
   std::vector<double> rates(net.populations.size(), 0.1);
   ASSERT_FALSE(
@@ -202,25 +249,30 @@ TEST(MetisPartition, AMetisInputErrorIsAnInternalErrorNamingTheCall) {
 }
 
 TEST(MetisPartition, NoFittingPartitionNamesALayerAndALimit) {
-  // One round only: the first METIS partition of the shared problem starts
-  // below what fits, and there is no round left to bisect.
+  // The structured blocks are cut for `hw`; METIS is asked to fit them in
+  // cores one compartment smaller than the largest block: bisecting ends at
+  // that block alone, which still breaks core.compartments.
   Network net = networkOf(residualModel());
-  HardwareModel hw = chip(true, PartitionMethod::Metis);
+  HardwareModel hw = chip(true, PartitionMethod::Structured);
   Mapping structured, out;
   std::string error;
-  ASSERT_TRUE(partitionNetwork(net, chip(true, PartitionMethod::Structured),
-                               &structured, &error));
-  detail::MetisOptions once;
-  once.maxRounds = 1;
-  once.startFraction = 0;
+  ASSERT_TRUE(partitionNetwork(net, hw, &structured, &error)) << error;
+  int64_t largest = 0;
+  for (const Core &c : structured.cores)
+    largest = std::max(largest, c.neurons());
+  HardwareModel smaller = hw;
+  smaller.compartments = largest - 1;
   std::vector<double> rates(net.populations.size(), 0.1);
-  ASSERT_FALSE(
-      detail::metisPartition(net, hw, rates, structured, once, &out, &error));
-  EXPECT_NE(error.find("METIS found no partition of the network"),
+  ASSERT_FALSE(detail::metisPartition(net, smaller, rates, structured,
+                                      detail::MetisOptions(), &out, &error));
+  EXPECT_NE(error.find("METIS found no partition of the network on testchip"),
             std::string::npos)
       << error;
-  EXPECT_NE(error.find("layer '"), std::string::npos) << error;
-  EXPECT_NE(error.find("core."), std::string::npos) << error;
+  EXPECT_NE(error.find("1 block(s) of layer '"), std::string::npos) << error;
+  EXPECT_NE(error.find(fmt::format("core.compartments = {} > {}", largest,
+                                   largest - 1)),
+            std::string::npos)
+      << error;
 }
 
 TEST(MetisPartition, ThePartitionerParameterTakesItsThreeNamesOnly) {
