@@ -10,7 +10,9 @@
 // per step between blocks and, between blocks of one population, the spikes
 // of the source neurons they share (an axon serves both in one core). METIS
 // cuts each problem (the whole network with shared cores, else each layer)
-// into k parts (k-way, recursive bisection for k <= 8) at about the bound;
+// into k parts (k-way, recursive bisection for k <= 8) at about the bound
+// (with fewer than two blocks per part, where METIS's bisections run out of
+// vertices, every block starts as its own part);
 // a summed balance is only a guide (fan-in is not additive), so every part's
 // exact usage (CoreUsageCounter) is checked, parts that break a limit are
 // bisected by METIS again until all fit, and parts are then merged while
