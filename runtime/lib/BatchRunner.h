@@ -15,6 +15,7 @@
 #include "snnc/runtime/Executor.h"
 #include "snnc/runtime/Network.h"
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -32,6 +33,24 @@ struct LayerStats {
   std::vector<int64_t> syn;                 // per layer
   int64_t neuronUpdates = 0;
 };
+
+/// How a run uses its threads: `workers` samples in flight (at most
+/// RunOptions::batch, at most the samples, at most the threads) and, with
+/// fewer samples in flight than threads, a team of `team` threads per worker
+/// that splits its sample's layer steps.
+struct ThreadSplit {
+  int workers = 1, team = 1;
+};
+inline ThreadSplit splitThreads(const RunOptions &opt, int64_t samples) {
+  const int all = std::max(1, opt.threads);
+  int64_t inFlight = std::max<int64_t>(1, samples);
+  if (opt.batch > 0)
+    inFlight = std::min(inFlight, opt.batch);
+  ThreadSplit s;
+  s.workers = static_cast<int>(std::min<int64_t>(all, inFlight));
+  s.team = std::max(1, all / s.workers);
+  return s;
+}
 
 /// Runs every sample of `batch` on `threads` workers made by makeWorker()
 /// (called once per thread) and fills `out`; `start` is when the run began.

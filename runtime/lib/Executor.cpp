@@ -468,17 +468,12 @@ bool runNetwork(const Network &net, const Batch &batch, const RunOptions &opt,
   if (net.integer) // docs/fixed-point.md
     return runIntegerNetwork(net, batch, opt, steps, out, error);
   auto start = std::chrono::steady_clock::now();
-  const int allThreads = std::max(1, opt.threads);
-  int64_t inFlight = std::max<int64_t>(1, batch.count);
-  if (opt.batch > 0)
-    inFlight = std::min(inFlight, opt.batch);
-  const int threads = static_cast<int>(std::min<int64_t>(allThreads, inFlight));
   // Samples go to workers; with fewer samples than threads, each worker's
   // team splits its sample's layers instead.
-  const int teamSize = std::max(1, allThreads / threads);
+  const detail::ThreadSplit split = detail::splitThreads(opt, batch.count);
   detail::runSamples(
-      net, batch, opt, steps, threads,
-      [&] { return Worker(net, opt, steps, teamSize); }, start, out);
+      net, batch, opt, steps, split.workers,
+      [&] { return Worker(net, opt, steps, split.team); }, start, out);
   return true;
 }
 
