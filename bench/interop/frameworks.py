@@ -181,37 +181,84 @@ def _sinabs_counts(net, x):
     return out.reshape(b, t, -1).sum(1)
 
 
-def sinabs_case(make, x_train, y_train, x_test, path, epochs, lr, nir_neuron):
+def sinabs_case(make, x_train, y_train, x_test, path, epochs, lr, neurons):
     """make(neuron_factory) builds the network; trained with the native neuron, read natively and
-    with `nir_neuron` (single spike, zero reset) on the same weights."""
+    with the reading neuron (single spike, zero reset) on the same weights. neurons(T) gives the
+    (native, reading, export) factories and the neuron module type (sinabs_iaf, sinabs_lif)."""
     import sinabs
-    import sinabs.layers as sl
     T = x_train.shape[1]
-    native_neuron = lambda: sl.IAFSqueeze(num_timesteps=T)
+    native_neuron, nir_neuron, export_neuron, kind = neurons(T)
+    torch.manual_seed(0)
     net = make(native_neuron)
+    for name, p in net.named_parameters():  # tau and threshold stay what the readings assume
+        if name.endswith(("tau_mem", "spike_threshold")):
+            p.requires_grad_(False)
     _train(net, _sinabs_counts, x_train, y_train, epochs, lr)
     net.eval()
+    # The weights only: each reading keeps its neurons' own tau and threshold.
+    weights = {k: v for k, v in net.named_parameters()
+               if not k.endswith(("tau_mem", "spike_threshold"))}
     xt, n = torch.from_numpy(x_test), len(x_test)
     with torch.no_grad():
-        tap = SpikeTap(net, sl.IAFSqueeze, n)
+        tap = SpikeTap(net, kind, n)
         native = (_sinabs_counts(net, xt).numpy(), tap.close())
-        nir_net = make(lambda: nir_neuron(T))
-        nir_net.load_state_dict(dict(net.named_parameters()), strict=False)
-        tap = SpikeTap(nir_net, sl.IAFSqueeze, n)
+        nir_net = make(nir_neuron)
+        nir_net.load_state_dict(weights, strict=False)
+        tap = SpikeTap(nir_net, kind, n)
         reading = (_sinabs_counts(nir_net, xt).numpy(), tap.close())
         sinabs.reset_states(net)
         sample = torch.from_numpy(x_test[:1, 0])
-        export = make(lambda: sl.IAFSqueeze(batch_size=1))
-        export.load_state_dict(dict(net.named_parameters()), strict=False)
+        export = make(export_neuron)
+        export.load_state_dict(weights, strict=False)
         graph = sinabs.to_nir(export, sample)
+        _per_neuron_lif(graph)
         graph.infer_types()  # sinabs leaves some input types None, which nir.write rejects
         nir.write(path, graph)
     return native, reading
 
 
-def sinabs_nir_iaf(T):
-    """sinabs's IAF in NIR's reading: one spike per step, reset to 0."""
+def _per_neuron_lif(graph):
+    """sinabs writes a scalar-tau LIF with scalar r, v_leak, v_threshold (v_reset), whose type nir's
+    infer_types then rejects ("0.output: [[64]] -> 1.input: []"): give them the size of the
+    Affine that feeds the node (a workaround, as snnTorch's per-neuron beta)."""
+    for dst, node in graph.nodes.items():
+        if not isinstance(node, nir.LIF) or np.ndim(node.tau) > 0 and np.size(node.tau) > 1:
+            continue
+        src = next(a for a, b in graph.edges if b == dst)
+        size = np.asarray(graph.nodes[src].weight).shape[0]
+        for field in ("tau", "r", "v_leak", "v_threshold", "v_reset"):
+            if getattr(node, field, None) is None:
+                continue
+            value = np.asarray(getattr(node, field), np.float32).reshape(-1)[0]
+            setattr(node, field, np.full(size, value, np.float32))
+        node.input_type = node.output_type = None
+        node.__post_init__()
+
+
+def sinabs_iaf(T):
+    """sinabs's IAF; in NIR's reading one spike per step and a reset to 0."""
     import sinabs.activation as sa
     import sinabs.layers as sl
-    return sl.IAFSqueeze(num_timesteps=T, spike_fn=sa.SingleSpike,
-                         reset_fn=sa.MembraneReset(reset_value=0.0))
+    return (lambda: sl.IAFSqueeze(num_timesteps=T),
+            lambda: sl.IAFSqueeze(num_timesteps=T, spike_fn=sa.SingleSpike,
+                                  reset_fn=sa.MembraneReset(reset_value=0.0)),
+            lambda: sl.IAFSqueeze(batch_size=1), sl.IAFSqueeze)
+
+
+def sinabs_lif(tau, euler):
+    """sinabs's LIF (tau_mem in steps, v = exp(-1/tau) v + (1 - exp(-1/tau)) x with norm_input,
+    several spikes per step, subtract reset); to_nir writes tau and r = 1. Its NIR reading: one
+    spike per step, reset to 0, and either snnc's Euler step with dt = 1 step (euler: beta =
+    1 - 1/tau and gain 1/tau, i.e. sinabs's LIF with tau' = -1/ln(1 - 1/tau)) or the exact
+    exponential step of NIR's ODE (sinabs's own alpha)."""
+    import sinabs.activation as sa
+    import sinabs.layers as sl
+
+    def factories(T):
+        read_tau = -1.0 / np.log1p(-1.0 / tau) if euler else tau
+        return (lambda: sl.LIFSqueeze(tau_mem=torch.tensor(tau), num_timesteps=T),
+                lambda: sl.LIFSqueeze(tau_mem=torch.tensor(read_tau), num_timesteps=T,
+                                      spike_fn=sa.SingleSpike,
+                                      reset_fn=sa.MembraneReset(reset_value=0.0)),
+                lambda: sl.LIFSqueeze(tau_mem=torch.tensor(tau), batch_size=1), sl.LIFSqueeze)
+    return factories

@@ -60,8 +60,8 @@ def cases():
     conv = lambda reset: lambda: fw.snntorch_conv((1, 8, 8), 8, 10, reset)
     snt = lambda make, epochs, lr: lambda d, path: fw.snntorch_case(make(), *d[:3], path, epochs,
                                                                    lr)
-    sin = lambda make, epochs, lr: lambda d, path: fw.sinabs_case(make, *d[:3], path, epochs, lr,
-                                                                 fw.sinabs_nir_iaf)
+    sin = lambda make, epochs, lr, neurons=fw.sinabs_iaf: lambda d, path: fw.sinabs_case(
+        make, *d[:3], path, epochs, lr, neurons)
     return [
         ("snntorch-mlp-default", "snnTorch", "fmnist", snt(mlp("subtract", False), 2, 2e-3), []),
         ("snntorch-mlp-zero", "snnTorch", "fmnist", snt(mlp("zero", False), 2, 2e-3), []),
@@ -76,6 +76,14 @@ def cases():
          sin(lambda n: fw.sinabs_mlp(64, 64, 10, n), 3, 5e-3), []),
         ("sinabs-conv-iaf", "sinabs", "digits",
          sin(lambda n: fw.sinabs_conv((1, 8, 8), 8, 10, n), 3, 5e-3), []),
+        # sinabs's LIF writes tau in steps: --nir-dt 1. The NIR reading in snnc's Euler form, and
+        # in the exponential form of sinabs's own LIF (same trained weights, seed 0).
+        ("sinabs-mlp-lif", "sinabs", "digits-flat",
+         sin(lambda n: fw.sinabs_mlp(64, 64, 10, n), 6, 1e-2, fw.sinabs_lif(4.0, True)),
+         ["--nir-dt", "1"]),
+        ("sinabs-mlp-lif-exp", "sinabs", "digits-flat",
+         sin(lambda n: fw.sinabs_mlp(64, 64, 10, n), 6, 1e-2, fw.sinabs_lif(4.0, False)),
+         ["--nir-dt", "1"]),
     ]
 
 

@@ -9,6 +9,8 @@
 
 #include "ImporterImpl.h"
 
+#include <cmath>
+
 #include "snnc/Dialect/SNN/IR/SNNAttrUtils.h"
 
 #include "mlir/IR/DialectResourceBlobManager.h"
@@ -16,6 +18,7 @@
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "llvm/ADT/StringSet.h"
 
+#include <cmath>
 #include <deque>
 
 using namespace mlir;
@@ -179,6 +182,47 @@ SNNC_ATTR_GETTER(SmallVector<float>, floatsAttr, FLOATS,
                                     attr->floats().end()))
 #undef SNNC_ATTR_GETTER
 
+FailureOr<std::optional<GraphImporter::Values>>
+GraphImporter::valuesAttr(StringRef name) {
+  const onnx::AttributeProto *attr = findAttr(name);
+  if (!attr)
+    return std::optional<Values>();
+  Values v;
+  switch (attr->type()) {
+  case onnx::AttributeProto::FLOAT:
+    v.values = {attr->f()};
+    break;
+  case onnx::AttributeProto::FLOATS:
+    v.values.assign(attr->floats().begin(), attr->floats().end());
+    v.shape = {static_cast<int64_t>(v.values.size())};
+    break;
+  case onnx::AttributeProto::TENSOR: {
+    if (attr->t().data_type() != onnx::TensorProto::FLOAT)
+      return error() << "attribute '" << name
+                     << "' must be a float32 tensor (data_type 1), got "
+                        "data_type "
+                     << attr->t().data_type();
+    FailureOr<Constant> c = readFloatTensor(attr->t(), currentLoc);
+    if (failed(c))
+      return error() << "attribute '" << name << "': invalid tensor data";
+    v.values.assign(c->values.begin(), c->values.end());
+    v.shape = c->dims;
+    break;
+  }
+  default:
+    return error() << "attribute '" << name
+                   << "' must be float, floats or a float tensor, got "
+                   << attrTypeName(attr->type());
+  }
+  if (v.values.empty())
+    return error() << "attribute '" << name << "' has no values";
+  for (size_t i = 0; i < v.values.size(); ++i)
+    if (!std::isfinite(v.values[i]))
+      return error() << "attribute '" << name << "': element " << i
+                     << " is not finite";
+  return std::optional<Values>(std::move(v));
+}
+
 ElementsAttr GraphImporter::weightAttr(ArrayRef<int64_t> shape,
                                        ArrayRef<float> values, StringRef what) {
   return snn::makeF32Attr(context(), shape, values,
@@ -284,7 +328,7 @@ LogicalResult GraphImporter::checkDeclaredShape(const std::string &name,
 
 const OpEntry *GraphImporter::lookup(const onnx::NodeProto &node) const {
   std::string domain = node.domain() == "ai.onnx" ? "" : node.domain();
-  int64_t opset = domain.empty() ? facts.defaultOpset : kSNNCDomainVersion;
+  int64_t opset = domain.empty() ? facts.defaultOpset : facts.profile;
   for (ArrayRef<OpEntry> table : {standardOpTable(), snncOpTable()})
     for (const OpEntry &entry : table)
       if (domain == entry.domain && node.op_type() == entry.opType &&
@@ -414,8 +458,8 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &node,
     std::string domain = node.domain() == "ai.onnx" ? "" : node.domain();
     if (domain.empty() || domain == kSNNCDomain) {
       diag << " at opset "
-           << (domain.empty() ? facts.defaultOpset : kSNNCDomainVersion)
-           << "; snnc profile v1 supports:";
+           << (domain.empty() ? facts.defaultOpset : facts.profile)
+           << "; snnc profile v" << facts.profile << " supports:";
       for (ArrayRef<OpEntry> table : {standardOpTable(), snncOpTable()})
         for (const OpEntry &op : table)
           diag << " " << (*op.domain ? "ai.snnc::" : "") << op.opType;

@@ -31,7 +31,9 @@ namespace snnc::import {
 /// Supported ranges of the model's format.
 constexpr int64_t kMinIRVersion = 3, kMaxIRVersion = 8;
 constexpr int64_t kMinOpset = 13, kMaxOpset = 17;
-constexpr int64_t kSNNCDomainVersion = 1;
+/// Profile versions: snnc.profile = "P" with ai.snnc version P, P in [1, 2]
+/// (version 2 adds the general neuron, docs/onnx-profile.md).
+constexpr int64_t kMinProfile = 1, kMaxProfile = 2;
 /// T and tensor sizes: the runtime's limits (snnc/Support/Limits.h), so the
 /// importer never accepts what model.bin could not hold.
 constexpr int64_t kMaxNumSteps = limits::kMaxSteps;
@@ -51,6 +53,8 @@ struct Constant {
 struct ModelFacts {
   int64_t numSteps = 0;
   int64_t defaultOpset = 0;
+  int64_t profile = 1;   // snnc.profile
+  int64_t snncOpset = 0; // the ai.snnc version opset_import declares
   std::string modelName;
 };
 
@@ -104,6 +108,7 @@ public:
   mlir::OpBuilder &builder() { return opBuilder; }
   mlir::MLIRContext *context() { return opBuilder.getContext(); }
   int64_t numSteps() const { return facts.numSteps; }
+  int64_t profile() const { return facts.profile; }
 
   /// Error naming the current node, its op_type and domain.
   mlir::InFlightDiagnostic error();
@@ -134,6 +139,15 @@ public:
   mlir::FailureOr<llvm::SmallVector<float>>
   floatsAttr(llvm::StringRef name,
              std::optional<llvm::SmallVector<float>> fallback);
+  /// True when the current node has attribute `name`.
+  bool hasAttr(llvm::StringRef name) const { return findAttr(name); }
+  /// A numeric attribute as values and shape: FLOAT (shape []), FLOATS
+  /// ([n]) or a float TENSOR (its dims); nullopt when absent.
+  struct Values {
+    llvm::SmallVector<double> values;
+    llvm::SmallVector<int64_t> shape;
+  };
+  mlir::FailureOr<std::optional<Values>> valuesAttr(llvm::StringRef name);
 
   /// A weight attribute over `values` with `shape`, a resource blob when
   /// large (named after the node and `what`).

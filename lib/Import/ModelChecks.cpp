@@ -150,10 +150,13 @@ static LogicalResult checkOpsets(const onnx::ModelProto &model, Location loc,
         return emitError(loc) << "default-domain opset " << opset.version()
                               << " is outside the supported range ["
                               << kMinOpset << ", " << kMaxOpset << "]";
-    } else if (domain == kSNNCDomain && opset.version() != kSNNCDomainVersion)
-      return emitError(loc) << "domain 'ai.snnc' version " << opset.version()
-                            << " is not supported (snnc reads version "
-                            << kSNNCDomainVersion << ")";
+    } else if (domain == kSNNCDomain) {
+      if (opset.version() < kMinProfile || opset.version() > kMaxProfile)
+        return emitError(loc) << "domain 'ai.snnc' version " << opset.version()
+                              << " is not supported (snnc reads versions "
+                              << kMinProfile << " to " << kMaxProfile << ")";
+      facts.snncOpset = opset.version();
+    }
   }
   return success();
 }
@@ -170,9 +173,15 @@ static LogicalResult checkMetadata(const onnx::ModelProto &model, Location loc,
     return emitError(loc) << "metadata_props lacks 'snnc.profile'; an snnc "
                              "model declares snnc.profile = \"1\""
                           << describeForeignModel(model);
-  if (profile->second != "1")
+  if (profile->second != "1" && profile->second != "2")
     return emitError(loc) << "unknown snnc.profile '" << profile->second
-                          << "'; snnc reads profile \"1\"";
+                          << "'; snnc reads profiles \"1\" and \"2\"";
+  facts.profile = profile->second == "2" ? 2 : 1;
+  if (facts.snncOpset && facts.snncOpset != facts.profile)
+    return emitError(loc) << "snnc.profile \"" << facts.profile
+                          << "\" needs domain 'ai.snnc' version "
+                          << facts.profile << ", opset_import declares version "
+                          << facts.snncOpset;
   auto steps = props.find("snnc.num_steps");
   if (steps == props.end())
     return emitError(loc) << "metadata_props lacks 'snnc.num_steps' (the "

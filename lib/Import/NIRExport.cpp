@@ -55,6 +55,9 @@ private:
   Node &add(int i, const std::string &type, int input,
             const std::string &suffix = "");
   bool refuse(int i, const std::string &why);
+  /// --nir-metadata: the marker that snnc's importer reads the metadata by
+  /// (NIRMetadata.h), and the BNTT gamma means of the early-exit rule.
+  void ownMetadata(Node &input);
   std::string unique(std::string name);
   const Layer &in(const Layer &l, int k = 0) const {
     return m.layers(l.inputs(k));
@@ -141,6 +144,23 @@ bool Exporter::refuse(int i, const std::string &why) {
   message = "layer " + std::to_string(i) + " '" + l.name() + "' (" +
             modelbin::kindName(l.kind()) + "): " + why;
   return false;
+}
+
+void Exporter::ownMetadata(Node &input) {
+  input.metadata["snnc_nir_metadata"] = nir::intField({1}, {});
+  if (m.gamma_mean_size() == 0)
+    return;
+  Field layers;
+  layers.isString = true;
+  layers.shape = {m.gamma_mean_size()};
+  std::vector<double> mean;
+  for (const modelbin::GammaMean &g : m.gamma_mean()) {
+    layers.strings.push_back(g.layer());
+    mean.insert(mean.end(), g.mean().begin(), g.mean().end());
+  }
+  input.metadata["snnc_gamma_layers"] = std::move(layers);
+  input.metadata["snnc_gamma_mean"] =
+      nir::floatField(mean, {m.gamma_mean_size(), m.num_steps()});
 }
 
 bool Exporter::conv(int i, const Layer &l) {
@@ -438,14 +458,18 @@ bool Exporter::layer(int i) {
     // The consumer feeds what the encoder would produce at each step.
     n.metadata["snnc_encoder"] =
         nir::stringField(modelbin::Encoder::Kind_Name(e.kind()));
-    if (e.kind() == modelbin::Encoder::POISSON)
+    if (e.kind() == modelbin::Encoder::POISSON) {
       n.metadata["snnc_encoder_scale"] = nir::floatField({e.scale()}, {});
+      n.metadata["snnc_encoder_signed"] = nir::intField({e.signed_()}, {});
+    }
     if (e.mean_size())
       n.metadata["snnc_encoder_mean"] =
           nir::floatField({e.mean().begin(), e.mean().end()}, {e.mean_size()});
     if (e.std_size())
       n.metadata["snnc_encoder_std"] =
           nir::floatField({e.std().begin(), e.std().end()}, {e.std_size()});
+    if (o.metadata)
+      ownMetadata(n);
     sources[i] = {"input"};
     return true;
   }

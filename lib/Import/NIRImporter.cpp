@@ -7,13 +7,16 @@
 // depthwise convolution of ones, LIF/IF/Threshold to snn.lif with tables,
 // LI/I in front of the Output to a membrane readout, and the Output to the
 // network result. Parameters are checked (shape, finiteness) and discretised
-// by discretiseLIF, the one owner of docs/nir.md's formulas.
+// by discretiseLIF, the one owner of docs/nir.md's formulas. In a file with
+// snnc's own metadata (NIRMetadata.h) the encoder, the gamma means and the
+// neurons' per-step tables and subtract resets come back.
 //
 //===----------------------------------------------------------------------===//
 
 #include "snnc/Import/NIRImporter.h"
 
 #include "NIRGraph.h"
+#include "NIRMetadata.h"
 #include "NIRParams.h"
 
 #include "snnc/Dialect/SNN/IR/SNNAttrUtils.h"
@@ -59,12 +62,11 @@ private:
   LogicalResult flatten(const NodeParams &p, Value x, Value *out);
   LogicalResult neuron(const NodeParams &p, Value x, Value *out);
   LogicalResult integrator(const NodeParams &p, Value x, Value *out);
+  /// The network's input: per-step tensors, or the encoder snnc's own
+  /// metadata names.
+  Value encoder(const FlatNode &input, Value arg);
+  void recordGamma(NetworkOp network);
   FailureOr<Value> sum(const FlatNode &n, ArrayRef<Value> inputs);
-  /// A CUBA synapse table, or null for a neuron without one.
-  DenseF32ArrayAttr synapse(ArrayRef<float> values) {
-    return values.empty() ? DenseF32ArrayAttr()
-                          : b.getDenseF32ArrayAttr(values);
-  }
   Location locOf(const std::string &name) {
     return NameLoc::get(b.getStringAttr(name), fileLoc);
   }
@@ -76,6 +78,7 @@ private:
   NIRImportOptions options;
   Location fileLoc;
   Value readout; // the value the Output node returns, once built
+  nir::OwnMetadata own;
 };
 
 LogicalResult NIRBuilder::finish(const NodeParams &p, Operation *op,
@@ -237,34 +240,44 @@ LogicalResult NIRBuilder::neuron(const NodeParams &p, Value x, Value *out) {
   auto type = cast<ShapedType>(x.getType());
   FailureOr<nir::Neuron> n =
       nir::discreteNeuron(p, type.getShape(), options.dt);
-  if (failed(n))
+  if (failed(n) || (own.present &&
+                    failed(nir::applyNeuronMetadata(p, options.numSteps, &*n))))
     return failure();
-  int64_t T = options.numSteps, C = type.getRank() ? type.getDimSize(0) : 1;
-  auto table = [&](ArrayRef<float> perChannel, StringRef what) {
-    SmallVector<float> rows;
-    rows.reserve(T * C);
-    for (int64_t t = 0; t < T; ++t)
-      rows.append(perChannel.begin(), perChannel.end());
-    return makeF32Attr(b.getContext(), {T, C}, rows, p.name + "_" + what.str());
+  return finish(
+      p, import::buildLIF(b, locOf(p.name), x, *n, options.numSteps, p.name),
+      out);
+}
+
+Value NIRBuilder::encoder(const FlatNode &input, Value arg) {
+  auto type = cast<RankedTensorType>(arg.getType());
+  auto floats = [&](ArrayRef<float> v) {
+    return v.empty() ? DenseF32ArrayAttr() : b.getDenseF32ArrayAttr(v);
   };
-  auto uniform = [](ArrayRef<float> v) {
-    return llvm::all_equal(v) ? std::optional<float>(v.front()) : std::nullopt;
-  };
-  std::optional<float> leak = uniform(n->leak), thr = uniform(n->threshold);
-  std::optional<float> gain = uniform(n->gain), bias = uniform(n->bias);
-  auto spikes = RankedTensorType::get(type.getShape(),
-                                      SpikeType::get(b.getContext(), false));
-  auto op = b.create<LIFOp>(
-      locOf(p.name), spikes, x, b.getF32FloatAttr(leak.value_or(1.0f)),
-      b.getF32FloatAttr(thr.value_or(1.0f)),
-      ResetModeAttr::get(b.getContext(), n->reset),
-      thr ? ElementsAttr() : table(n->threshold, "threshold"),
-      leak ? ElementsAttr() : table(n->leak, "leak"),
-      bias == 0.0f ? ElementsAttr() : table(n->bias, "bias"),
-      gain == 1.0f ? ElementsAttr() : table(n->gain, "gain"),
-      n->resetValue != 0.0f ? b.getF32FloatAttr(n->resetValue) : FloatAttr(),
-      synapse(n->synLeak), synapse(n->synGain));
-  return finish(p, op, out);
+  Location loc = locOf(input.name);
+  if (own.encoder == "POISSON") {
+    auto spikes = RankedTensorType::get(
+        type.getShape(), SpikeType::get(b.getContext(), own.isSigned));
+    return b.create<PoissonEncodeOp>(
+        loc, spikes, arg, b.getF32FloatAttr(own.scale),
+        own.isSigned ? b.getUnitAttr() : UnitAttr(), floats(own.mean),
+        floats(own.std));
+  }
+  return b.create<DirectEncodeOp>(
+      loc, type, arg, own.encoder == "STEPS" ? b.getUnitAttr() : UnitAttr(),
+      floats(own.mean), floats(own.std));
+}
+
+void NIRBuilder::recordGamma(NetworkOp network) {
+  if (own.gammaLayers.empty())
+    return;
+  int64_t T = options.numSteps;
+  SmallVector<Attribute> table;
+  for (size_t l = 0; l < own.gammaLayers.size(); ++l)
+    table.push_back(LayerGammaAttr::get(
+        b.getContext(), b.getStringAttr(own.gammaLayers[l]),
+        b.getDenseF32ArrayAttr(
+            ArrayRef<float>(own.gammaMean).slice(l * T, T))));
+  network.setGammaMeanAttr(b.getArrayAttr(table));
 }
 
 LogicalResult NIRBuilder::integrator(const NodeParams &p, Value x, Value *out) {
@@ -273,12 +286,8 @@ LogicalResult NIRBuilder::integrator(const NodeParams &p, Value x, Value *out) {
       nir::discreteNeuron(p, type.getShape(), options.dt);
   if (failed(n))
     return failure();
-  auto op = b.create<ReadoutOp>(
-      locOf(p.name), RankedTensorType::get(type.getShape(), b.getF32Type()), x,
-      b.getUnitAttr(), b.getDenseF32ArrayAttr(n->leak),
-      b.getDenseF32ArrayAttr(n->gain), b.getDenseF32ArrayAttr(n->bias),
-      synapse(n->synLeak), synapse(n->synGain));
-  if (failed(finish(p, op, out)))
+  if (failed(finish(p, import::buildMembraneReadout(b, locOf(p.name), x, *n),
+                    out)))
     return failure();
   readout = *out;
   return success();
@@ -356,6 +365,11 @@ OwningOpRef<ModuleOp> NIRBuilder::run(const nir::FlatGraph &graph) {
   if (failed(shape))
     return nullptr;
   auto inputType = RankedTensorType::get(*shape, b.getF32Type());
+  FailureOr<nir::OwnMetadata> metadata =
+      nir::readOwnMetadata(inputParams, options.numSteps);
+  if (failed(metadata))
+    return nullptr;
+  own = std::move(*metadata);
   OwningOpRef<ModuleOp> module = ModuleOp::create(fileLoc);
   b.setInsertionPointToEnd(module->getBody());
   auto network = b.create<NetworkOp>(
@@ -368,9 +382,8 @@ OwningOpRef<ModuleOp> NIRBuilder::run(const nir::FlatGraph &graph) {
   b.setInsertionPointToEnd(body);
 
   std::vector<Value> values(graph.nodes.size());
-  values[input] = b.create<DirectEncodeOp>(locOf(graph.nodes[input].name),
-                                           inputType, body->getArgument(0),
-                                           b.getUnitAttr(), nullptr, nullptr);
+  values[input] = encoder(graph.nodes[input], body->getArgument(0));
+  recordGamma(network);
   for (int id : graph.order) {
     const FlatNode &n = graph.nodes[id];
     if (id == input)

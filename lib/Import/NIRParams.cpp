@@ -89,6 +89,7 @@ FailureOr<std::optional<Array>> NodeParams::values(StringRef field) const {
   Array a;
   a.shape.assign(f->shape.begin(), f->shape.end());
   a.values.reserve(f->values.size());
+  a.exact.assign(f->values.begin(), f->values.end());
   for (size_t i = 0; i < f->values.size(); ++i) {
     double v = f->values[i];
     if (!std::isfinite(v) || std::fabs(v) > 3.4e38)
@@ -215,42 +216,30 @@ namespace {
 
 /// One value per channel (dim 0 of `layer`) of a neuron parameter given as a
 /// scalar, per channel [C] or per neuron (the layer's shape, uniform within
-/// each channel).
-FailureOr<SmallVector<float>> perChannel(const NodeParams &p, StringRef field,
-                                         ArrayRef<int64_t> layer,
-                                         std::optional<float> fallback) {
+/// each channel), as stored (float64 stays float64: the discretisation
+/// rounds once, to float32, at the end).
+FailureOr<SmallVector<double>> perChannel(const NodeParams &p, StringRef field,
+                                          ArrayRef<int64_t> layer,
+                                          std::optional<double> fallback) {
   FailureOr<std::optional<Array>> a = p.values(field);
   if (failed(a))
     return failure();
-  int64_t C = layer.empty() ? 1 : layer[0], numel = 1;
-  for (int64_t d : layer)
-    numel *= d;
+  int64_t C = layer.empty() ? 1 : layer[0];
   if (!*a) {
     if (!fallback)
       return p.fieldError(field) << "missing (required)";
-    return SmallVector<float>(C, *fallback);
+    return SmallVector<double>(C, *fallback);
   }
-  const SmallVector<float> &v = (*a)->values;
-  if (v.size() == 1)
-    return SmallVector<float>(C, v[0]);
-  if (static_cast<int64_t>(v.size()) == C && (*a)->shape.size() <= 1)
-    return v;
-  if (static_cast<int64_t>(v.size()) != numel)
-    return p.fieldError(field)
-           << "shape " << snn::formatShape((*a)->shape)
-           << " fits neither a scalar, the " << C << " channels nor the layer "
-           << snn::formatShape(layer);
-  SmallVector<float> out(C);
-  int64_t S = numel / C;
-  for (int64_t c = 0; c < C; ++c) {
-    out[c] = v[c * S];
-    for (int64_t s = 1; s < S; ++s)
-      if (v[c * S + s] != out[c])
-        return p.fieldError(field)
-               << "values differ within channel " << c
-               << "; snnc's neuron parameters are per channel";
-  }
+  SmallVector<double> out;
+  if (std::optional<std::string> broken =
+          import::perChannelValues((*a)->exact, (*a)->shape, layer, out))
+    return p.fieldError(field) << *broken;
   return out;
+}
+
+/// The float32 values of a per-channel parameter (thresholds, v_reset).
+SmallVector<float> toFloat(ArrayRef<double> v) {
+  return SmallVector<float>(v.begin(), v.end());
 }
 
 bool isFloat32(const NodeParams &p, StringRef field) {
@@ -263,13 +252,13 @@ bool isFloat32(const NodeParams &p, StringRef field) {
 /// w_in an unscaled input (gain 1), as without r.
 LogicalResult synapse(const NodeParams &p, ArrayRef<int64_t> layer, double dt,
                       Neuron *n) {
-  FailureOr<SmallVector<float>> tau =
+  FailureOr<SmallVector<double>> tau =
       perChannel(p, "tau_syn", layer, std::nullopt);
   if (failed(tau))
     return failure();
   bool defaultW = !p.node.node->field("w_in");
-  FailureOr<SmallVector<float>> w = SmallVector<float>();
-  if (!defaultW && failed(w = perChannel(p, "w_in", layer, 1.0f)))
+  FailureOr<SmallVector<double>> w = SmallVector<double>();
+  if (!defaultW && failed(w = perChannel(p, "w_in", layer, 1.0)))
     return failure();
   for (size_t c = 0; c < tau->size(); ++c) {
     double t = (*tau)[c];
@@ -300,19 +289,19 @@ FailureOr<Neuron> discreteNeuron(const NodeParams &p, ArrayRef<int64_t> layer,
   bool leaky = type == "LIF" || type == "LI" || cuba;
   bool spiking = type == "LIF" || type == "IF" || type == "CubaLIF";
   const char *tauField = cuba ? "tau_mem" : "tau";
-  FailureOr<SmallVector<float>> tau, r, vLeak, thr, vReset;
+  FailureOr<SmallVector<double>> tau, r, vLeak, thr, vReset;
   if (cuba && failed(synapse(p, layer, dt, &n)))
     return failure();
   if (leaky) {
     tau = perChannel(p, tauField, layer, std::nullopt);
-    vLeak = perChannel(p, "v_leak", layer, 0.0f);
+    vLeak = perChannel(p, "v_leak", layer, 0.0);
     if (failed(tau) || failed(vLeak))
       return failure();
   }
   // A missing r (old files) means an unscaled input: r = tau/dt, or 1.
   bool defaultR = leaky && !p.node.node->field("r");
   if (!defaultR) {
-    r = perChannel(p, "r", layer, 1.0f);
+    r = perChannel(p, "r", layer, 1.0);
     if (failed(r))
       return failure();
   }
@@ -320,25 +309,25 @@ FailureOr<Neuron> discreteNeuron(const NodeParams &p, ArrayRef<int64_t> layer,
     thr = perChannel(p, "threshold", layer, std::nullopt);
     if (failed(thr))
       return failure();
-    n.threshold = *thr;
+    n.threshold = toFloat(*thr);
     n.leak.assign(C, 0.0f);
     n.reset = snn::ResetMode::None;
     return n;
   }
   if (spiking) {
     thr = perChannel(p, "v_threshold", layer, std::nullopt);
-    vReset = perChannel(p, "v_reset", layer, 0.0f);
+    vReset = perChannel(p, "v_reset", layer, 0.0);
     if (failed(thr) || failed(vReset))
       return failure();
-    n.threshold = *thr;
+    n.threshold = toFloat(*thr);
     if (!llvm::all_equal(*vReset))
       return p.fieldError("v_reset")
              << "differs between channels; snnc resets a layer to one value";
-    n.resetValue = (*vReset)[0];
+    n.resetValue = static_cast<float>((*vReset)[0]);
   }
   for (int64_t c = 0; c < C; ++c) {
     if (!leaky) {
-      n.gain[c] = (*r)[c];
+      n.gain[c] = static_cast<float>((*r)[c]);
       continue;
     }
     double t = (*tau)[c];
@@ -351,7 +340,7 @@ FailureOr<Neuron> discreteNeuron(const NodeParams &p, ArrayRef<int64_t> layer,
              << " is shorter than --nir-dt = " << snn::formatNumber(dt)
              << " (beta = 1 - dt/tau would be negative); give the step the "
                 "exporter used (docs/nir.md)";
-    double rc = defaultR ? t / dt : static_cast<double>((*r)[c]);
+    double rc = defaultR ? t / dt : (*r)[c];
     Discrete d = discretiseLIF(t, rc, (*vLeak)[c], dt, isFloat32(p, tauField));
     n.leak[c] = d.beta;
     n.gain[c] = d.gain;

@@ -13,6 +13,7 @@
 #define SNNC_LIB_IMPORT_NIRPARAMS_H
 
 #include "NIRGraph.h"
+#include "Neuron.h"
 
 #include "snnc/Dialect/SNN/IR/SNNOps.h"
 
@@ -27,6 +28,8 @@ namespace snnc::nir {
 struct Array {
   llvm::SmallVector<int64_t> shape;
   llvm::SmallVector<float> values;
+  /// The values as stored (float32 or float64), for the discretisation.
+  llvm::SmallVector<double> exact;
 };
 using Pair = std::pair<int64_t, int64_t>;
 struct Pads {
@@ -40,6 +43,8 @@ public:
 
   /// Error at the node: "node 'name' (Type at /node/...): ...".
   mlir::InFlightDiagnostic error() const;
+  /// The node's location (for warnings).
+  mlir::Location location() const { return loc; }
   /// Error about field `field` of the node.
   mlir::InFlightDiagnostic fieldError(llvm::StringRef field) const;
 
@@ -72,13 +77,7 @@ private:
 mlir::FailureOr<llvm::SmallVector<int64_t>> inputShape(const NodeParams &p);
 
 /// A neuron node discretised per channel (dim 0 of the layer).
-struct Neuron {
-  llvm::SmallVector<float> leak, threshold, gain, bias;
-  /// CubaLIF/CubaLI: the synapse (syn = synLeak syn + synGain x), else empty.
-  llvm::SmallVector<float> synLeak, synGain;
-  snn::ResetMode reset = snn::ResetMode::Hard;
-  float resetValue = 0;
-};
+using Neuron = import::Neuron;
 mlir::FailureOr<Neuron> discreteNeuron(const NodeParams &p,
                                        llvm::ArrayRef<int64_t> layerShape,
                                        double dt);

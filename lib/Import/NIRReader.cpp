@@ -15,6 +15,8 @@
 
 #include <hdf5.h>
 
+#include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <functional>
 
@@ -57,6 +59,10 @@ public:
                    Field *field);
   bool readNode(hid_t group, const std::string &name, const std::string &path,
                 int depth, Node *node);
+  /// The datasets directly under `metadata/` (what snnc's own metadata
+  /// uses); nested groups and datasets snnc cannot read are skipped, as
+  /// metadata is free-form.
+  void readMetadata(hid_t group, const std::string &path, Node *node);
 
   int64_t nodeCount = 0;
 
@@ -205,6 +211,21 @@ bool Reader::readEdges(const Node &node, const std::string &path,
   return true;
 }
 
+void Reader::readMetadata(hid_t group, const std::string &path, Node *node) {
+  Handle meta(H5Gopen2(group, "metadata", H5P_DEFAULT), H5Gclose);
+  std::vector<std::string> names;
+  if (!meta.ok() || !listNames(meta.get(), &names))
+    return;
+  std::string saved = *error;
+  for (const std::string &key : names) {
+    Field field;
+    if (objectType(meta.get(), key) == H5O_TYPE_DATASET &&
+        readDataset(meta.get(), key, path + "/" + key, &field))
+      node->metadata[key] = std::move(field);
+  }
+  *error = saved; // a skipped dataset is no error
+}
+
 bool Reader::readNode(hid_t group, const std::string &name,
                       const std::string &path, int depth, Node *node) {
   if (depth > kMaxGraphDepth)
@@ -224,8 +245,10 @@ bool Reader::readNode(hid_t group, const std::string &name,
       if (!readDataset(group, key, sub, &node->fields[key]))
         return false;
     } else if (kind == H5O_TYPE_GROUP) {
-      if (key == "metadata")
-        continue; // free-form; snnc reads none of it
+      if (key == "metadata") {
+        readMetadata(group, sub, node);
+        continue;
+      }
       if (key != "nodes")
         return fail(sub, "unexpected group (a node holds datasets, "
                          "'metadata/' and, for an NIRGraph, 'nodes/')");
@@ -289,6 +312,12 @@ bool looksLikeHDF5(const char *bytes, size_t size) {
 
 bool readFile(const std::string &path, File *file, std::string *error) {
   silenceHDF5();
+  if (std::FILE *f = std::fopen(path.c_str(), "rb"))
+    std::fclose(f);
+  else {
+    *error = std::string("cannot open the file: ") + std::strerror(errno);
+    return false;
+  }
   if (H5Fis_hdf5(path.c_str()) <= 0) {
     *error = "not an HDF5 file (NIR files are HDF5)";
     return false;

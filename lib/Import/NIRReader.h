@@ -42,8 +42,8 @@ struct Node {
   std::string path; // HDF5 path, for messages ("/node/nodes/fc1")
   std::string type; // the `type` dataset
   std::map<std::string, Field> fields;
-  /// The `metadata/` datasets: written by the exporter (NIRWriter.cpp), not
-  /// read (NIR leaves them free-form).
+  /// The `metadata/` datasets (NIR leaves them free-form; snnc applies only
+  /// its own, NIRMetadata.h).
   std::map<std::string, Field> metadata;
   std::unique_ptr<Graph> graph; // for type NIRGraph
   const Field *field(const std::string &key) const {

@@ -1,7 +1,9 @@
-"""The snnc ONNX profile v1 writer (export_onnx) and reader back into the torch reference (load_onnx).
+"""The snnc ONNX profile writer (export_onnx) and reader back into the torch reference (load_onnx).
 
 The graph describes ONE time step; weights are initializers shared over time; BNTT tables are [T, C].
-Written directly with onnx.helper: IR version 8, opsets {"": 17, "ai.snnc": 1}.
+Written directly with onnx.helper: IR version 8, opsets {"": 17, "ai.snnc": P}. P = 1 unless a
+layer needs profile version 2 (the general neuron: LIF.is_v1() / Readout.is_v1() false), so
+every v1 model is written exactly as before.
 """
 import numpy as np
 import onnx
@@ -15,7 +17,8 @@ from .models import SNN
 IR_VERSION = 8
 OPSET = 17
 SNNC_DOMAIN = "ai.snnc"
-SNNC_VERSION = 1
+SNNC_VERSION = 1  # the profile of models that need nothing newer
+PROFILES = ("1", "2")
 
 
 def _pair(v):
@@ -39,8 +42,39 @@ def _layer_shapes(model):
     return shapes
 
 
+def _neuron_value(v):
+    """A neuron parameter as an attribute value: a float, or a float32 tensor (per channel/neuron)."""
+    if isinstance(v, float):
+        return v
+    return numpy_helper.from_array(np.ascontiguousarray(v.detach().numpy().astype(np.float32)))
+
+
+def _lif_attrs(m, profile):
+    attrs = dict(leak=_neuron_value(m.leak), threshold=_neuron_value(m.threshold), reset=m.reset)
+    if profile >= 2:
+        if m.v_reset != 0.0:
+            attrs["v_reset"] = m.v_reset
+        if m.syn_leak is not None:
+            attrs.update(syn_leak=_neuron_value(m.syn_leak), syn_gain=_neuron_value(m.syn_gain))
+    return attrs
+
+
+def _readout_attrs(m):
+    if m.mode == "mean":
+        return {}
+    attrs = dict(mode="membrane", leak=_neuron_value(m.leak))
+    if m.syn_leak is not None:
+        attrs.update(syn_leak=_neuron_value(m.syn_leak), syn_gain=_neuron_value(m.syn_gain))
+    return attrs
+
+
+def profile_of(model):
+    """2 when a layer needs profile version 2, else 1."""
+    return 2 if any(isinstance(m, (LIF, Readout)) and not m.is_v1() for m in model.layers.values()) else 1
+
+
 def to_onnx(model, input_shape=None, num_steps=None):
-    """Builds the profile-v1 onnx.ModelProto of a trained SNN."""
+    """Builds the onnx.ModelProto of a trained SNN, in profile v1 when it suffices, else v2."""
     in_shape = tuple(model.input_shape if input_shape is None else input_shape)
     if len(in_shape) == len(model.input_shape) + 1:
         in_shape = in_shape[1:]  # a batch dimension was given
@@ -50,6 +84,7 @@ def to_onnx(model, input_shape=None, num_steps=None):
     if T < 1:
         raise ValueError("num_steps must be >= 1")
     shapes = _layer_shapes(model)
+    profile = profile_of(model)
     nodes, inits, vinfo = [], [], []
 
     def init(name, t):
@@ -107,8 +142,7 @@ def to_onnx(model, input_shape=None, num_steps=None):
                    init(name + ".mean", m.running_mean), init(name + ".var", m.running_var)]
             node = helper.make_node("BatchNormalization", ins, [out], name=name, epsilon=float(m.eps))
         elif isinstance(m, LIF):
-            node = helper.make_node("LIF", [prev], [out], name=name, domain=SNNC_DOMAIN, leak=float(m.leak),
-                                    threshold=float(m.threshold), reset=m.reset)
+            node = helper.make_node("LIF", [prev], [out], name=name, domain=SNNC_DOMAIN, **_lif_attrs(m, profile))
         elif isinstance(m, (nn.AvgPool2d, nn.MaxPool2d)):
             k = _pair(m.kernel_size)
             s = _pair(m.stride if m.stride is not None else m.kernel_size)
@@ -129,7 +163,7 @@ def to_onnx(model, input_shape=None, num_steps=None):
         elif isinstance(m, Readout):
             if name != names[-1]:
                 raise ValueError("Readout must be the last layer")
-            node = helper.make_node("Readout", [prev], [out], name=name, domain=SNNC_DOMAIN)
+            node = helper.make_node("Readout", [prev], [out], name=name, domain=SNNC_DOMAIN, **_readout_attrs(m))
         else:
             raise ValueError(f"{name}: layer type {type(m).__name__} is not in the profile")
         nodes.append(node)
@@ -142,16 +176,17 @@ def to_onnx(model, input_shape=None, num_steps=None):
                               [vi("logits", shapes[names[-1]])], initializer=inits, value_info=vinfo)
     proto = helper.make_model(graph, producer_name="snncref", producer_version="1",
                               opset_imports=[helper.make_opsetid("", OPSET),
-                                             helper.make_opsetid(SNNC_DOMAIN, SNNC_VERSION)])
+                                             helper.make_opsetid(SNNC_DOMAIN, profile)])
     proto.ir_version = IR_VERSION
-    proto.doc_string = f"snnc profile v1: {model.arch}"
-    helper.set_model_props(proto, {"snnc.profile": "1", "snnc.num_steps": str(T),
+    proto.doc_string = f"snnc profile v{profile}: {model.arch}"
+    helper.set_model_props(proto, {"snnc.profile": str(profile), "snnc.num_steps": str(T),
                                    "snnc.model_name": model.model_name})
     return proto
 
 
 def export_onnx(model, path, input_shape=None, num_steps=None):
-    """Writes `model` to `path` in the snnc ONNX profile v1 and checks it with onnx.checker."""
+    """Writes `model` to `path` in the snnc ONNX profile (v1, or v2 when needed) and checks it
+    with onnx.checker."""
     proto = to_onnx(model, input_shape, num_steps)
     onnx.checker.check_model(proto)
     onnx.save(proto, path)
@@ -159,15 +194,31 @@ def export_onnx(model, path, input_shape=None, num_steps=None):
 
 
 def _attrs(node):
-    return {a.name: helper.get_attribute_value(a) for a in node.attribute}
+    """Attribute values: strings decoded, tensors as float32 numpy arrays."""
+    out = {}
+    for a in node.attribute:
+        v = helper.get_attribute_value(a)
+        if isinstance(v, bytes):
+            v = v.decode()
+        elif isinstance(v, onnx.TensorProto):
+            v = numpy_helper.to_array(v).astype(np.float32)
+        out[a.name] = v
+    return out
+
+
+def _neuron_param(v):
+    """An attribute value back as LIF/Readout take it (float, or a tensor for floats/tensors)."""
+    if v is None or isinstance(v, float):
+        return v
+    return torch.from_numpy(np.asarray(v, np.float32).copy())
 
 
 def load_onnx(path_or_proto):
-    """Rebuilds the torch reference SNN (eval mode) from a profile-v1 file."""
+    """Rebuilds the torch reference SNN (eval mode) from a profile v1 or v2 file."""
     proto = onnx.load(path_or_proto) if isinstance(path_or_proto, str) else path_or_proto
     meta = {p.key: p.value for p in proto.metadata_props}
-    if meta.get("snnc.profile") != "1":
-        raise ValueError("not an snnc profile v1 model")
+    if meta.get("snnc.profile") not in PROFILES:
+        raise ValueError("not an snnc profile v1/v2 model")
     T = int(meta["snnc.num_steps"])
     g = proto.graph
     W = {i.name: torch.from_numpy(numpy_helper.to_array(i).copy()) for i in g.initializer}
@@ -197,8 +248,8 @@ def load_onnx(path_or_proto):
         elif n.op_type == "BatchNormalization":
             m = StaticBN(W[n.input[1]].shape[0], eps=a.get("epsilon", 1e-5))
         elif n.op_type == "LIF":
-            r = a.get("reset", b"soft")
-            m = LIF(a["leak"], a.get("threshold", 1.0), r.decode() if isinstance(r, bytes) else r)
+            m = LIF(_neuron_param(a["leak"]), _neuron_param(a.get("threshold", 1.0)), a.get("reset", "soft"),
+                    a.get("v_reset", 0.0), _neuron_param(a.get("syn_leak")), _neuron_param(a.get("syn_gain")))
         elif n.op_type in ("AveragePool", "MaxPool"):
             p = a.get("pads", [0, 0, 0, 0])
             cls = nn.AvgPool2d if n.op_type == "AveragePool" else nn.MaxPool2d
@@ -208,7 +259,8 @@ def load_onnx(path_or_proto):
         elif n.op_type == "Flatten":
             m = nn.Flatten(1)
         elif n.op_type == "Readout":
-            m = Readout()
+            m = Readout(a.get("mode", "mean"), _neuron_param(a.get("leak", 1.0)), _neuron_param(a.get("syn_leak")),
+                        _neuron_param(a.get("syn_gain")))
         else:
             raise ValueError(f"load_onnx: op {n.op_type} not supported")
         with torch.no_grad():
@@ -231,5 +283,5 @@ def load_onnx(path_or_proto):
     if enc is None:
         enc = {"kind": "direct"}
     model = SNN(meta.get("snnc.model_name", g.name), None, in_dims, T, layers, enc,
-                proto.doc_string.replace("snnc profile v1: ", ""))
+                proto.doc_string.replace(f"snnc profile v{meta['snnc.profile']}: ", ""))
     return model.eval()

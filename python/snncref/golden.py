@@ -87,6 +87,11 @@ def write_golden(model, out_dir, x, y, r):
         f.write("\n")
 
 
+def _plain(v):
+    """A LIF parameter for info.json: a float, or a list (per-channel tensors of profile v2)."""
+    return v if isinstance(v, float) else v.tolist()
+
+
 def write_info(model, out_dir, dataset, acc, r, train_info, path_onnx):
     T = model.num_steps
     gm = gamma_mean(model)
@@ -105,8 +110,8 @@ def write_info(model, out_dir, dataset, acc, r, train_info, path_onnx):
         "input_shape": list(model.input_shape),
         "num_classes": int(r["outputs"].shape[-1]),
         "num_steps": T,
-        "leak": next((m.leak for m in model.layers.values() if isinstance(m, LIF)), None),
-        "threshold": next((m.threshold for m in model.layers.values() if isinstance(m, LIF)), None),
+        "leak": next((_plain(m.leak) for m in model.layers.values() if isinstance(m, LIF)), None),
+        "threshold": next((_plain(m.threshold) for m in model.layers.values() if isinstance(m, LIF)), None),
         "reset": next((m.reset for m in model.layers.values() if isinstance(m, LIF)), None),
         "encoder": dict(model.encoder_cfg, num_steps=T, eval_seed=GOLDEN_SEED),
         "test_samples": int(r["outputs"].shape[1]),

@@ -1,4 +1,4 @@
-"""A small numpy interpreter of the snnc ONNX profile v1.
+"""A small numpy interpreter of the snnc ONNX profile (v1 and v2).
 
 Runs the one-step graph for t = 0..steps-1 on a batch, keeping LIF membranes and Readout sums as
 state, with the portable Poisson encoder (T = the model's snnc.num_steps). Float32 throughout, in
@@ -14,6 +14,7 @@ import onnx
 from onnx import helper, numpy_helper
 
 from . import encoder
+from .layers import RESETS, membrane_step, neuron_step, per_channel
 
 F32 = np.float32
 
@@ -22,8 +23,22 @@ def _attrs(node):
     out = {}
     for a in node.attribute:
         v = helper.get_attribute_value(a)
+        if isinstance(v, onnx.TensorProto):
+            v = numpy_helper.to_array(v).astype(F32)
+        elif isinstance(v, list) and v and isinstance(v[0], float):
+            v = np.asarray(v, F32)
         out[a.name] = v.decode() if isinstance(v, bytes) else v
     return out
+
+
+def _param(v, ndim):
+    """A neuron parameter (float or float32 array) broadcast over [N, ...] of rank ndim."""
+    return F32(v) if isinstance(v, float) else per_channel(np.asarray(v, F32), ndim)
+
+
+def _spike(v, thr):
+    s = (v > thr).astype(F32)
+    return s, s
 
 
 def _pad_nchw(x, pads, value=0.0):
@@ -82,14 +97,14 @@ def pool2d(x, a, kind):
 
 
 class Interpreter:
-    """Loads a profile-v1 model; run() executes it for a number of steps."""
+    """Loads a profile v1 or v2 model; run() executes it for a number of steps."""
 
     def __init__(self, path_or_proto):
         proto = onnx.load(path_or_proto) if isinstance(path_or_proto, str) else path_or_proto
         self.proto = proto
         meta = {p.key: p.value for p in proto.metadata_props}
-        if meta.get("snnc.profile") != "1":
-            raise ValueError("not an snnc profile v1 model (metadata snnc.profile != '1')")
+        if meta.get("snnc.profile") not in ("1", "2"):
+            raise ValueError("not an snnc profile v1/v2 model (metadata snnc.profile is not '1' or '2')")
         self.num_steps = int(meta["snnc.num_steps"])
         g = proto.graph
         self.init = {i.name: numpy_helper.to_array(i).astype(F32) for i in g.initializer}
@@ -143,16 +158,26 @@ class Interpreter:
                     y = (y + ins[4][t].reshape(shape)).astype(F32)
                 return y
             if op == "LIF":
-                leak, thr = F32(a["leak"]), F32(a.get("threshold", 1.0))
-                u = state.get(node.name)
-                u = (leak * u + x) if u is not None else (leak * np.zeros_like(x) + x)
-                s = (u > thr).astype(F32)
-                if a.get("reset", "soft") == "soft":
-                    u = u - thr * s
-                else:
-                    u = u * (F32(1) - s)
-                state[node.name] = u
+                reset = a.get("reset", "soft")
+                if reset not in RESETS:
+                    raise ValueError(f"{node.name}: unknown reset {reset!r}")
+                p = {"leak": _param(a["leak"], x.ndim), "threshold": _param(a.get("threshold", 1.0), x.ndim),
+                     "reset": {"soft": "subtract", "hard": "zero"}.get(reset, reset),
+                     "v_reset": F32(a.get("v_reset", 0.0)), "syn_leak": None, "syn_gain": None}
+                if "syn_leak" in a:
+                    p["syn_leak"] = _param(a["syn_leak"], x.ndim)
+                    p["syn_gain"] = _param(a.get("syn_gain", 1.0), x.ndim)
+                u, s_prev, syn = state.get(node.name, (None, None, None))
+                u, s, _, syn = neuron_step(u, s_prev, syn, x, p, _spike, np.where)
+                state[node.name] = (u, s, syn)
                 return s
+            if op == "Readout" and a.get("mode", "mean") == "membrane":
+                syn = ((_param(a["syn_leak"], x.ndim), _param(a.get("syn_gain", 1.0), x.ndim))
+                       if "syn_leak" in a else ())
+                acc, syn_state = state.get(node.name, (None, None))
+                acc, syn_state = membrane_step(acc, syn_state, x, _param(a.get("leak", 1.0), x.ndim), *syn)
+                state[node.name] = (acc, syn_state)
+                return np.asarray(acc, F32)
             if op == "Readout":
                 acc = state.get(node.name)
                 acc = x.copy() if acc is None else acc + x

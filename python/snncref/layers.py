@@ -7,8 +7,9 @@ LIF membranes and the readout accumulator carry state.
 Canonical float32 evaluation order (the numpy interpreter uses the same order, bit for bit):
   BNTT (eval):   a_t = gamma_t / sqrt(var_t + eps);  y = (x - mean_t) * a_t  (+ beta_t if present)
   BN (eval):     a = gamma / sqrt(var + eps);        y = (x - mean) * a + beta
-  LIF:           u = leak * u + x;  s = (u > threshold);  soft: u = u - threshold * s;  hard: u = u * (1 - s)
-  Readout:       acc = acc + x (t = 0..steps-1, in order);  y = acc / steps
+  LIF:           u = leak * u + x;  s = (u > threshold);  soft: u = u - threshold * s;  hard: u = 0 where s
+                 (v2's general neuron: neuron_step)
+  Readout:       acc = acc + x (t = 0..steps-1, in order);  y = acc / steps  (v2 membrane: membrane_step)
 """
 import torch
 import torch.nn as nn
@@ -107,44 +108,151 @@ class StaticBN(nn.Module):
         return (x - self.running_mean.reshape(shape)) * a.reshape(shape) + self.bias.reshape(shape)
 
 
-class LIF(nn.Module):
-    """Leaky integrate-and-fire: u_t = leak*u_{t-1} + x_t; s_t = u_t > threshold (strict);
-    soft reset u_t -= threshold*s_t, hard reset u_t = 0 where s_t = 1; u_{-1} = 0."""
+#: Reset modes: profile v1 has "soft" and "hard"; v2 adds "subtract" (= soft), "subtract-delayed"
+#: (snnTorch's default: the spike of step t-1 is subtracted at step t, before the comparison),
+#: "zero" (= hard, to v_reset) and "none".
+RESETS_V1 = ("soft", "hard")
+RESETS = RESETS_V1 + ("subtract", "subtract-delayed", "zero", "none")
+_RESET_KIND = {"soft": "subtract", "hard": "zero"}
 
-    def __init__(self, leak, threshold=1.0, reset="soft"):
+
+def _f32(v):
+    """A neuron parameter as float32: a Python float stays a float (the value an ONNX FLOAT
+    attribute stores), anything else becomes a float32 tensor (per channel [C] or per neuron)."""
+    if isinstance(v, (int, float)):
+        return float(torch.tensor(v, dtype=torch.float32))
+    t = torch.as_tensor(v, dtype=torch.float32).detach().clone()
+    return float(t) if t.dim() == 0 else t
+
+
+def per_channel(v, ndim):
+    """A parameter for a step tensor [N, C, ...] / [N, F] of rank ndim: a scalar as is, [C] as
+    a channel view (1, C, 1, ...), any other shape (per neuron, the per-sample shape) as is.
+    Works for torch tensors and numpy arrays alike."""
+    if isinstance(v, float) or getattr(v, "ndim", 0) == 0:
+        return v
+    if v.ndim == 1:
+        return v.reshape((1, -1) + (1,) * (ndim - 2))
+    return v.reshape((1,) + tuple(v.shape))
+
+
+def neuron_step(u, s_prev, syn, x, p, spike, where):
+    """One step of the general neuron (docs/onnx-profile.md, LIF), for torch and numpy alike.
+
+    u, s_prev, syn: membrane, previous spikes, synaptic current (None before step 0 / without a
+    synapse); x: this step's input; p: dict of leak, threshold, reset kind, v_reset, syn_leak,
+    syn_gain (broadcastable, float32); spike(v, thr) -> (s, s without gradient). Float32, two
+    roundings per multiply-add, in the runtime's order:
+      syn = syn_leak * syn + syn_gain * x          (CUBA; then x = syn)
+      v = leak * u + x;  subtract-delayed: v = v - threshold * s_prev
+      s = v > threshold (strict)
+      subtract: u = v - threshold * s;  zero: u = v_reset where s;  else u = v.
+    Returns (u, s, s without gradient, syn)."""
+    if p.get("syn_leak") is not None:
+        decayed = p["syn_leak"] * syn if syn is not None else p["syn_leak"] * (x * 0)
+        syn = decayed + p["syn_gain"] * x
+        x = syn
+    v = p["leak"] * u + x if u is not None else p["leak"] * (x * 0) + x
+    thr = p["threshold"]
+    if p["reset"] == "subtract-delayed" and s_prev is not None:
+        v = v - thr * s_prev
+    s, sd = spike(v, thr)
+    if p["reset"] == "subtract":
+        u = v - thr * sd
+    elif p["reset"] == "zero":
+        u = where(sd > 0, v * 0 + p["v_reset"], v)
+    else:
+        u = v
+    return u, s, sd, syn
+
+
+class LIF(nn.Module):
+    """Leaky integrate-and-fire (profile v1: u_t = leak*u_{t-1} + x_t; s_t = u_t > threshold;
+    soft reset u_t -= threshold*s_t, hard reset u_t = 0 where s_t = 1; u_{-1} = 0), and the
+    general neuron of profile v2: leak and threshold per channel ([C]) or per neuron (the
+    per-sample shape, uniform within each channel for snnc), the resets of RESETS, v_reset for
+    the zero reset, and a CUBA synapse (syn_leak, syn_gain per channel). See neuron_step."""
+
+    def __init__(self, leak, threshold=1.0, reset="soft", v_reset=0.0, syn_leak=None, syn_gain=None):
         super().__init__()
-        if reset not in ("soft", "hard"):
-            raise ValueError(f"reset must be 'soft' or 'hard', not {reset!r}")
-        # Keep the float32 value that the ONNX attribute stores.
-        self.leak = float(torch.tensor(leak, dtype=torch.float32))
-        self.threshold = float(torch.tensor(threshold, dtype=torch.float32))
+        if reset not in RESETS:
+            raise ValueError(f"reset must be one of {RESETS}, not {reset!r}")
+        if syn_gain is not None and syn_leak is None:
+            raise ValueError("syn_gain needs syn_leak")
+        if v_reset and _RESET_KIND.get(reset, reset) != "zero":
+            raise ValueError("v_reset needs the zero (hard) reset")
+        # Keep the float32 values that the ONNX attributes store.
+        self.leak = _f32(leak)
+        self.threshold = _f32(threshold)
         self.reset = reset
+        self.v_reset = _f32(v_reset)
+        self.syn_leak = None if syn_leak is None else _f32(syn_leak)
+        self.syn_gain = None if syn_leak is None else _f32(1.0 if syn_gain is None else syn_gain)
+
+    def is_v1(self):
+        """True when profile v1 can express the neuron."""
+        return (self.reset in RESETS_V1 and isinstance(self.leak, float) and isinstance(self.threshold, float)
+                and self.v_reset == 0.0 and self.syn_leak is None)
+
+    def params(self, ndim, convert):
+        """neuron_step's parameters for step tensors of rank ndim; convert(float or tensor)."""
+        c = lambda v: per_channel(convert(v), ndim) if v is not None else None
+        return {"leak": c(self.leak), "threshold": c(self.threshold), "reset": _RESET_KIND.get(self.reset, self.reset),
+                "v_reset": c(self.v_reset), "syn_leak": c(self.syn_leak), "syn_gain": c(self.syn_gain)}
 
     def forward(self, x):
         """x: [S, N, ...] -> spikes [S, N, ...] (float 0/1)."""
-        leak = torch.tensor(self.leak, dtype=x.dtype)
-        thr = torch.tensor(self.threshold, dtype=x.dtype)
-        u = torch.zeros_like(x[0])
+        p = self.params(x.dim() - 1, lambda v: v.to(x.dtype) if torch.is_tensor(v) else torch.tensor(v, dtype=x.dtype))
+
+        def spike(v, thr):
+            s = SurrogateSpike.apply(v, thr)
+            return s, s.detach()
+
+        u = s = syn = None
         out = []
         for xt in x.unbind(0):
-            u = leak * u + xt
-            s = SurrogateSpike.apply(u, self.threshold)
-            sd = s.detach()
-            if self.reset == "soft":
-                u = u - thr * sd
-            else:
-                u = u * (1.0 - sd)
-            out.append(s)
+            u, s_out, s, syn = neuron_step(u, s, syn, xt, p, spike, torch.where)
+            out.append(s_out)
         return torch.stack(out, 0)
 
 
 class Readout(nn.Module):
-    """Non-spiking output: accumulates its input over the executed steps, output = sum / steps.
+    """Non-spiking output. mode "mean" (profile v1): accumulates its input over the executed
+    steps, output = sum / steps. mode "membrane" (profile v2, NIR's LI/I): a leaky integrator
+    acc = leak * acc + x (after a CUBA synapse syn = syn_leak * syn + syn_gain * x when given),
+    output = acc after the last executed step.
 
-    forward returns the running outputs for every exit step: [S, N, K] where row t = acc_t / (t+1).
+    forward returns the running outputs for every exit step: [S, N, K] where row t is the output
+    of a run stopped after t+1 steps.
     """
 
+    def __init__(self, mode="mean", leak=1.0, syn_leak=None, syn_gain=None):
+        super().__init__()
+        if mode not in ("mean", "membrane"):
+            raise ValueError(f"mode must be 'mean' or 'membrane', not {mode!r}")
+        if mode == "mean" and (not isinstance(leak, (int, float)) or leak != 1.0 or syn_leak is not None):
+            raise ValueError("leak and syn_leak need mode 'membrane'")
+        self.mode = mode
+        self.leak = _f32(leak)
+        self.syn_leak = None if syn_leak is None else _f32(syn_leak)
+        self.syn_gain = None if syn_leak is None else _f32(1.0 if syn_gain is None else syn_gain)
+
+    def is_v1(self):
+        return self.mode == "mean"
+
     def forward(self, x):
+        if self.mode == "membrane":
+            cv = lambda v: per_channel(v.to(x.dtype) if torch.is_tensor(v) else torch.tensor(v, dtype=x.dtype),
+                                       x.dim() - 1)
+            leak = cv(self.leak)
+            syn_leak = cv(self.syn_leak) if self.syn_leak is not None else None
+            syn_gain = cv(self.syn_gain) if self.syn_leak is not None else None
+            acc = syn = None
+            outs = []
+            for xt in x.unbind(0):
+                acc, syn = membrane_step(acc, syn, xt, leak, syn_leak, syn_gain)
+                outs.append(acc)
+            return torch.stack(outs, 0)
         acc = torch.zeros_like(x[0])
         outs = []
         for t, xt in enumerate(x.unbind(0)):
@@ -152,3 +260,14 @@ class Readout(nn.Module):
             # Tensor divisor: true IEEE division (a scalar divisor may become a reciprocal multiply).
             outs.append(acc / torch.full_like(acc, float(t + 1)))
         return torch.stack(outs, 0)
+
+
+def membrane_step(acc, syn, x, leak, syn_leak=None, syn_gain=None):
+    """One step of the membrane readout (torch or numpy; acc, syn None before step 0):
+    acc = leak * acc + x, after a synapse syn = syn_leak * syn + syn_gain * x when syn_leak is
+    given; two roundings each. Returns (acc, syn)."""
+    if syn_leak is not None:
+        syn = (syn_leak * syn if syn is not None else syn_leak * (x * 0)) + syn_gain * x
+        x = syn
+    acc = leak * acc + x if acc is not None else leak * (x * 0) + x
+    return acc, syn

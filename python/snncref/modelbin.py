@@ -162,6 +162,9 @@ def convert(model, source_name="", early_exit_step=None, producer="snncref.model
             b.add(name, b.pb.Layer.FLATTEN, [int(np.prod(b.shape))], prev_binary)
         elif isinstance(m, (BNTT, StaticBN)):
             b.batch_norm(name, m, isinstance(m, BNTT))
+        elif isinstance(m, (RefLIF, Readout)) and not m.is_v1():
+            raise ValueError(f"snncref.modelbin: layer {name} uses the general neuron of profile v2, "
+                             "which this writer does not know; compile the ONNX file with snnc")
         elif isinstance(m, RefLIF):
             b.lif(name, m)
         elif isinstance(m, Readout):

@@ -36,7 +36,7 @@ ap.add_argument("--work", default=tempfile.mkdtemp(prefix="snnc-mutate-"))
 args = ap.parse_args()
 rng = random.Random(args.seed)
 bases = []
-for c in ["valid", "reshape-constant", "identities"]:
+for c in ["valid", "reshape-constant", "identities", "v2-neurons", "v2-zero-reset", "v2-integrator"]:
     m = mm.base()
     mm.CASES[c](m)
     bases.append(m)

@@ -280,6 +280,39 @@ def torch_export():
     return model
 
 
+def v2(m):
+    """Declares profile version 2 (snnc.profile "2", ai.snnc version 2)."""
+    set_meta(m, "snnc.profile", "2")
+    m.opset_import[1].version = 2
+
+
+def tensor_attr(array):
+    return numpy_helper.from_array(np.asarray(array, dtype=np.float32))
+
+
+def v2_with(changes):
+    """Profile 2, then set_attr(node, attr, value) for every (node, attr, value)."""
+    def apply(m):
+        v2(m)
+        for name, attr, value in changes:
+            set_attr(m, name, attr, value)
+    return apply
+
+
+def v2_neurons(m):
+    """Every v2 neuron form: lif1 with a per-channel leak tensor, a per-neuron threshold
+    ([C, 4, 4], uniform within each channel), the delayed subtract reset and a CUBA synapse; a
+    membrane readout with a per-channel leak."""
+    v2(m)
+    set_attr(m, "lif1", "leak", tensor_attr([0.9, 0.5]))
+    set_attr(m, "lif1", "threshold", tensor_attr(np.array([0.75, 1.25]).reshape(C, 1, 1) * np.ones((C, 4, 4))))
+    set_attr(m, "lif1", "reset", "subtract-delayed")
+    set_attr(m, "lif1", "syn_leak", 0.5)
+    set_attr(m, "lif1", "syn_gain", [1.0, 2.0])
+    set_attr(m, "readout", "mode", "membrane")
+    set_attr(m, "readout", "leak", tensor_attr([0.8, 0.9, 1.0]))
+
+
 def truncate(data):
     return data[: len(data) // 2]
 
@@ -293,14 +326,13 @@ CASES = {
     "ir-version-2": lambda m: setattr(m, "ir_version", 2),
     "opset-18": lambda m: m.opset_import[0].__setattr__("version", 18),
     "opset-12": lambda m: m.opset_import[0].__setattr__("version", 12),
-    "snnc-domain-2": lambda m: m.opset_import[1].__setattr__("version", 2),
+    "domain-2-profile-1": lambda m: m.opset_import[1].__setattr__("version", 2),
     "snnc-domain-undeclared": lambda m: m.opset_import.pop(),
     "no-num-steps": lambda m: set_meta(m, "snnc.num_steps", None),
     "num-steps-text": lambda m: set_meta(m, "snnc.num_steps", "twenty"),
     "num-steps-zero": lambda m: set_meta(m, "snnc.num_steps", "0"),
     "num-steps-absurd": lambda m: set_meta(m, "snnc.num_steps", "99999999999"),
     "no-profile": lambda m: set_meta(m, "snnc.profile", None),
-    "profile-2": lambda m: set_meta(m, "snnc.profile", "2"),
     "meta-duplicate": meta_duplicate,
     "unknown-op": unknown_op,
     "other-domain-op": other_domain_op,
@@ -324,7 +356,7 @@ CASES = {
     "leak-string": lambda m: set_attr(m, "lif1", "leak", "high"),
     "threshold-zero": lambda m: set_attr(m, "lif1", "threshold", 0.0),
     "epsilon-negative": lambda m: set_attr(m, "bntt1", "epsilon", -1e-4),
-    "reset-unknown": lambda m: set_attr(m, "lif1", "reset", "zero"),
+    "reset-unknown": lambda m: set_attr(m, "lif1", "reset", "later"),
     "unknown-attribute": lambda m: set_attr(m, "lif1", "tau", 2.0),
     "double-initializer": double_weight,
     "int-input": int_input,
@@ -345,6 +377,33 @@ CASES = {
     "normalised-no-std": lambda m: set_attr(m, "encode", "mean", [0.5]),
     "bntt-beta": bntt_beta,
     "global-avg-pool": global_pool,
+    # Profile version 2 (the general neuron).
+    "profile-3": lambda m: set_meta(m, "snnc.profile", "3"),
+    "snnc-domain-3": lambda m: m.opset_import[1].__setattr__("version", 3),
+    "profile-2-domain-1": lambda m: set_meta(m, "snnc.profile", "2"),
+    "v2-valid": v2,
+    "v2-neurons": v2_neurons,
+    "v2-zero-reset": v2_with([("lif1", "reset", "zero"), ("lif1", "v_reset", -0.5)]),
+    "v2-no-reset": v2_with([("lif1", "reset", "none"), ("lif1", "leak", 0.0)]),
+    "v2-integrator": v2_with([("readout", "mode", "membrane")]),
+    "v2-reset-unknown": v2_with([("lif1", "reset", "later")]),
+    "v2-leak-above-one": v2_with([("lif1", "leak", tensor_attr([0.9, 1.25]))]),
+    "v2-leak-negative": v2_with([("lif1", "leak", -0.5)]),
+    "v2-leak-shape": v2_with([("lif1", "leak", tensor_attr([0.9, 0.9, 0.9]))]),
+    "v2-leak-double": v2_with([("lif1", "leak", numpy_helper.from_array(np.array([0.9, 0.9])))]),
+    "v2-leak-int": v2_with([("lif1", "leak", 1)]),
+    "v2-threshold-channel": v2_with([("lif1", "threshold", tensor_attr(np.arange(C * 16).reshape(C, 4, 4)))]),
+    "v2-threshold-zero": v2_with([("lif1", "threshold", [1.0, 0.0])]),
+    "v2-v-reset-subtract": v2_with([("lif1", "reset", "subtract"), ("lif1", "v_reset", 0.5)]),
+    "v2-syn-gain-alone": v2_with([("lif1", "syn_gain", 2.0)]),
+    "v2-syn-leak-above-one": v2_with([("lif1", "syn_leak", 1.5)]),
+    "v2-readout-mode": v2_with([("readout", "mode", "last")]),
+    "v2-readout-leak-mean": v2_with([("readout", "leak", 0.5)]),
+    "v1-v-reset": lambda m: set_attr(m, "lif1", "v_reset", 0.5),
+    "v1-leak-tensor": lambda m: set_attr(m, "lif1", "leak", tensor_attr([0.9, 0.8])),
+    "v1-readout-mode": lambda m: set_attr(m, "readout", "mode", "membrane"),
+    "v1-syn-leak": lambda m: set_attr(m, "lif1", "syn_leak", 0.5),
+    "v1-reset-zero": lambda m: set_attr(m, "lif1", "reset", "zero"),
 }
 
 RAW_CASES = {

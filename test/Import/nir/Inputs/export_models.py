@@ -9,6 +9,8 @@ analog  as static without the last LIF: the Readout averages the Gemm's current 
 bntt    the static model with a BNTT (per-step tables): refused, or kept under metadata/
 soft    the static model with soft resets: refused, or the reset kept under metadata/
 maxpool the static model with MaxPool instead of AveragePool: refused
+roundtrip  a Poisson encoder (unsigned), BNTT whose gamma falls below 0.1 at the last step (early
+        exit after 3 of 4 steps) and soft resets: what --nir-metadata keeps and snnc reads back
 """
 import sys
 
@@ -26,8 +28,11 @@ def model(case):
     rng = np.random.default_rng(7)
     inits = [tensor("conv1.w", rng.normal(0, 0.6, (C, 1, 3, 3))), tensor("conv1.b", rng.normal(0, 0.1, C)),
              tensor("fc1.w", rng.normal(0, 0.5, (5, C * 2 * 2))), tensor("fc1.b", rng.normal(0, 0.1, 5))]
-    if case == "bntt":
-        inits += [tensor("bn.scale", rng.uniform(0.5, 1.5, (T, C))), tensor("bn.mean", rng.normal(0, 0.1, (T, C))),
+    if case in ("bntt", "roundtrip"):
+        scale = rng.uniform(0.5, 1.5, (T, C))
+        if case == "roundtrip":
+            scale[-1] = 0.05
+        inits += [tensor("bn.scale", scale), tensor("bn.mean", rng.normal(0, 0.1, (T, C))),
                   tensor("bn.var", rng.uniform(0.5, 1.5, (T, C)))]
         norm = helper.make_node("BNTT", ["c1", "bn.scale", "bn.mean", "bn.var"], ["b1"], name="bn1",
                                 domain="ai.snnc", epsilon=1e-4)
@@ -36,17 +41,21 @@ def model(case):
                   tensor("bn.mean", rng.normal(0, 0.1, C)), tensor("bn.var", rng.uniform(0.5, 1.5, C))]
         norm = helper.make_node("BatchNormalization", ["c1", "bn.scale", "bn.bias", "bn.mean", "bn.var"], ["b1"],
                                 name="bn1", epsilon=1e-5)
-    reset = "soft" if case == "soft" else "hard"
+    reset = "soft" if case in ("soft", "roundtrip") else "hard"
     pool = (helper.make_node("MaxPool", ["l1"], ["p1"], name="pool1", kernel_shape=[3, 3], strides=[3, 3])
             if case == "maxpool" else
             helper.make_node("AveragePool", ["l1"], ["p1"], name="pool1", kernel_shape=[3, 3], strides=[3, 3]))
+    encode = (helper.make_node("PoissonEncode", ["input"], ["s0"], name="encode", domain="ai.snnc", scale=1.0,
+                               signed=0)
+              if case == "roundtrip" else
+              helper.make_node("DirectEncode", ["input"], ["s0"], name="encode", domain="ai.snnc"))
     nodes = [
-        helper.make_node("DirectEncode", ["input"], ["s0"], name="encode", domain="ai.snnc"),
+        encode,
         helper.make_node("Conv", ["s0", "conv1.w", "conv1.b"], ["c1"], name="conv1", kernel_shape=[3, 3],
                          pads=[1, 1, 1, 1]),
         norm,
-        helper.make_node("LIF", ["b1"], ["l1"], name="lif1", domain="ai.snnc", leak=0.9, threshold=0.5,
-                         reset=reset),
+        helper.make_node("LIF", ["b1"], ["l1"], name="lif1", domain="ai.snnc", leak=0.9,
+                         threshold=0.25 if case == "roundtrip" else 0.5, reset=reset),
         pool,
         helper.make_node("Flatten", ["p1"], ["f1"], name="flatten", axis=1),
         helper.make_node("Gemm", ["f1", "fc1.w", "fc1.b"], ["g1"], name="fc1", transB=1),
@@ -54,8 +63,8 @@ def model(case):
     if case == "analog":
         nodes.append(helper.make_node("Readout", ["g1"], ["logits"], name="readout", domain="ai.snnc"))
     else:
-        nodes += [helper.make_node("LIF", ["g1"], ["l2"], name="lif2", domain="ai.snnc", leak=1.0, threshold=0.7,
-                                   reset=reset),
+        nodes += [helper.make_node("LIF", ["g1"], ["l2"], name="lif2", domain="ai.snnc", leak=1.0,
+                                   threshold=0.1 if case == "roundtrip" else 0.7, reset=reset),
                   helper.make_node("Readout", ["l2"], ["logits"], name="readout", domain="ai.snnc")]
     graph = helper.make_graph(nodes, case, [helper.make_tensor_value_info("input", TensorProto.FLOAT, ["N", 1, 6, 6])],
                               [helper.make_tensor_value_info("logits", TensorProto.FLOAT, ["N", 5])], inits)
