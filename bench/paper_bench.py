@@ -51,7 +51,7 @@ def machine():
         if line.startswith("model name"):
             cpu = line.split(":", 1)[1].strip()
             break
-    flags = sorted(set(re.findall(r"avx512[a-z_]*|avx2|fma", open("/proc/cpuinfo").read())))
+    flags = sorted(set(re.findall(r"avx512[a-z_0-9]*|avx2|fma", open("/proc/cpuinfo").read())))
     return cpu, flags
 
 
@@ -162,7 +162,9 @@ def bench_model(name, a, work, roof_bin):
     # depend on the count once every thread has samples, so --quick runs fewer (PyTorch gets 64).
     m64 = {"vgg11": 8, "vgg9": 16}.get(name, 64) if a.quick else n64
     rng = np.random.default_rng(2)
-    x = rng.random((n64,) + model.input_shape, dtype=np.float32)
+    # Enough rows for every count used (the MLP's batch-1 count exceeds 64): a shorter file would
+    # make snnc-run run fewer samples than the per-sample CPU time divides by.
+    x = rng.random((max(n1, n64),) + model.input_shape, dtype=np.float32)
     xfile = os.path.join(work, f"{name}-x.npy")
     np.save(xfile, x)
     reps = 1 if a.quick else 3
@@ -226,11 +228,13 @@ def bench_model(name, a, work, roof_bin):
         if isinstance(m, (torch.nn.Conv2d, torch.nn.Linear, torch.nn.AvgPool2d, torch.nn.Flatten)):
             h = m(h)
         acts += h.numel()
-    # Per worker: out + idx + val (+ state) of every layer, for each of the 8 steps of a block.
-    act_mib = acts * 16 * 8 * a.threads / 2**20
+    # Per worker: out + idx + val (+ state) of every layer, for each of the 8 steps of a block and
+    # each of the 4 samples a worker runs together at batch 64 (runtime/lib/Executor.cpp).
+    act_mib = acts * 16 * 8 * 4 * a.threads / 2**20
     size = os.path.getsize(model_bin) / 2**20
     print(f"  peak RSS of snnc-run at batch 64, T_exit: {rss:.0f} MiB; model.bin {size:.1f} MiB, activations "
-          f"(16 bytes per neuron of every layer x 8 block steps x {a.threads} workers) {act_mib:.1f} MiB; "
+          f"(16 bytes per neuron of every layer x 8 block steps x 4 samples x {a.threads} workers) "
+          f"{act_mib:.1f} MiB; "
           f"RSS / (2 x model.bin + activations) = {rss / (2 * size + act_mib):.2f}", flush=True)
     return rows
 

@@ -100,6 +100,121 @@ CoreUsage usageOf(const Network &net, const HardwareModel &hw,
   return u;
 }
 
+CoreUsageCounter::CoreUsageCounter(const Network &net, const HardwareModel &hw)
+    : net(net), hw(hw), neurons(net.populations.size()),
+      channels(net.populations.size()) {}
+
+bool CoreUsageCounter::mark(std::vector<int32_t> &stamps, int64_t size,
+                            int64_t i) {
+  if (stamps.empty())
+    stamps.assign(size_t(size), -1);
+  if (stamps[size_t(i)] == epoch)
+    return false;
+  stamps[size_t(i)] = epoch;
+  return true;
+}
+
+CoreUsage
+CoreUsageCounter::core(const std::vector<Core> &blocks,
+                       const std::vector<int> &members,
+                       const std::function<void(int, int64_t)> &onAxon) {
+  ++epoch;
+  CoreUsage u;
+  for (int b : members) {
+    const Core &blk = blocks[size_t(b)];
+    const Population &pop = net.populations[size_t(blk.population)];
+    u.compartments += blk.neurons();
+    int64_t newChannels = 0;
+    for (int64_t c = blk.c0; c < blk.c1; ++c)
+      newChannels += mark(channels[size_t(blk.population)], pop.channels, c);
+    u.tableEntries += newChannels * pop.tableEntriesPerChannel;
+    for (const Projection &p : pop.inputs) {
+      const Population &src = net.populations[size_t(p.source)];
+      auto [ch0, ch1] = sourceChannels(p, src, blk.c0, blk.c1);
+      DimFactor rows = unionOf(p.rows, p.allToAll, blk.h0, blk.h1, &rowMask);
+      DimFactor cols = unionOf(p.cols, p.allToAll, blk.w0, blk.w1, &colMask);
+      int64_t synapses = (blk.c1 - blk.c0) * rows.sum * cols.sum *
+                         (p.allToAll ? src.channels : p.inChannelsPerGroup);
+      u.synapses += synapses;
+      bool shared = hw.convWeightSharing && !p.allToAll;
+      u.synapseBits +=
+          (shared ? newChannels * p.sharedWeightsPerChannel : synapses) *
+          hw.bitsPerSynapse();
+      std::vector<int32_t> &seen = neurons[size_t(p.source)];
+      for (int64_t c = ch0; c < ch1; ++c)
+        for (int64_t h = 0; h < src.height; ++h) {
+          if (!rowMask[size_t(h)])
+            continue;
+          for (int64_t w = 0; w < src.width; ++w) {
+            int64_t i = (c * src.height + h) * src.width + w;
+            if (!colMask[size_t(w)] || !mark(seen, src.size(), i))
+              continue;
+            ++u.faninAxons;
+            if (onAxon)
+              onAxon(p.source, i);
+          }
+        }
+    }
+  }
+  return u;
+}
+
+std::vector<CoreUsage> sharedUsage(const Network &net, const HardwareModel &hw,
+                                   const std::vector<Core> &blocks,
+                                   const std::vector<int> &coreOf, int numCores,
+                                   std::vector<int64_t> *blockFanout) {
+  size_t np = net.populations.size();
+  std::vector<std::vector<int32_t>> blockAt(np); // neuron -> block
+  std::vector<std::vector<int>> members(static_cast<size_t>(numCores));
+  for (size_t b = 0; b < blocks.size(); ++b) {
+    const Core &k = blocks[b];
+    const Population &pop = net.populations[size_t(k.population)];
+    std::vector<int32_t> &at = blockAt[size_t(k.population)];
+    if (at.empty())
+      at.assign(size_t(pop.size()), -1);
+    for (int64_t c = k.c0; c < k.c1; ++c)
+      for (int64_t h = k.h0; h < k.h1; ++h)
+        for (int64_t w = k.w0; w < k.w1; ++w)
+          at[size_t((c * pop.height + h) * pop.width + w)] = int32_t(b);
+    members[size_t(coreOf[b])].push_back(int(b));
+  }
+  std::vector<int64_t> fanout(blocks.size(), 0);
+  auto onAxon = [&](int source, int64_t i) {
+    const std::vector<int32_t> &at = blockAt[size_t(source)];
+    if (net.populations[size_t(source)].mapped() && !at.empty() &&
+        at[size_t(i)] >= 0)
+      ++fanout[size_t(at[size_t(i)])];
+  };
+  CoreUsageCounter counter(net, hw);
+  std::vector<CoreUsage> used(static_cast<size_t>(numCores));
+  for (int k = 0; k < numCores; ++k)
+    used[size_t(k)] = counter.core(blocks, members[size_t(k)], onAxon);
+  for (size_t b = 0; b < blocks.size(); ++b)
+    used[size_t(coreOf[b])].fanoutAxons += fanout[b];
+  if (blockFanout)
+    *blockFanout = std::move(fanout);
+  return used;
+}
+
+CoreUsage plus(const CoreUsage &a, const CoreUsage &b) {
+  CoreUsage s;
+  s.compartments = a.compartments + b.compartments;
+  s.faninAxons = a.faninAxons + b.faninAxons;
+  s.fanoutAxons = a.fanoutAxons + b.fanoutAxons;
+  s.synapses = a.synapses + b.synapses;
+  s.synapseBits = a.synapseBits + b.synapseBits;
+  s.tableEntries = a.tableEntries + b.tableEntries;
+  return s;
+}
+
+double fullness(const HardwareModel &hw, const CoreUsage &u) {
+  return std::max({double(u.compartments) / double(hw.compartments),
+                   double(u.faninAxons) / double(hw.faninAxons),
+                   double(u.fanoutAxons) / double(hw.fanoutAxons),
+                   double(u.synapseBits) / (8.0 * hw.synapseMemoryBytes),
+                   double(u.tableEntries) / double(hw.tableEntries)});
+}
+
 std::string violation(const HardwareModel &hw, const CoreUsage &u,
                       int64_t *have, int64_t *limit) {
   struct Check {

@@ -18,6 +18,7 @@
 #include "snnc/Mapping/Mapping.h"
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -56,6 +57,45 @@ CoreUsage usageOf(const Network &net, const HardwareModel &hw,
                   const Factors &rows, const Factors &cols);
 CoreUsage usageOf(const Network &net, const HardwareModel &hw,
                   const Core &core);
+
+/// Exact usage of one core holding several blocks, without its fan-out
+/// (which depends on the other cores): compartments and synapses add up;
+/// an axon serves every synapse of its source neuron in the core, so fan-in
+/// axons are the distinct source neurons of all its blocks; tables and
+/// shared conv kernels are stored once per channel of a population.
+/// `onAxon(source population, neuron)` is called once per fan-in axon.
+/// Reusable: per-population marks are kept between calls.
+class CoreUsageCounter {
+public:
+  CoreUsageCounter(const Network &net, const HardwareModel &hw);
+  CoreUsage core(const std::vector<Core> &blocks,
+                 const std::vector<int> &members,
+                 const std::function<void(int, int64_t)> &onAxon = nullptr);
+
+private:
+  bool mark(std::vector<int32_t> &stamps, int64_t size, int64_t i);
+  const Network &net;
+  const HardwareModel &hw;
+  int32_t epoch = -1;
+  std::vector<std::vector<int32_t>> neurons, channels; // per population
+  std::vector<char> rowMask, colMask;
+};
+
+/// Exact usage of cores that hold several blocks (mapping.share_cores, the
+/// parts of MetisPartition.cpp): block b lies in core coreOf[b] of
+/// numCores; CoreUsageCounter per core, and a neuron needs one fan-out axon
+/// per core that reads it. `blockFanout` (optional) gets each block's part of
+/// that.
+std::vector<CoreUsage> sharedUsage(const Network &net, const HardwareModel &hw,
+                                   const std::vector<Core> &blocks,
+                                   const std::vector<int> &coreOf, int numCores,
+                                   std::vector<int64_t> *blockFanout = nullptr);
+
+/// Usage summed limit by limit: an upper bound of what a core holding both
+/// needs (what they read in common is counted twice).
+CoreUsage plus(const CoreUsage &a, const CoreUsage &b);
+/// The largest fraction of a per-core limit that `u` uses.
+double fullness(const HardwareModel &hw, const CoreUsage &u);
 
 /// The first limit `u` breaks (empty if none), with the numbers.
 std::string violation(const HardwareModel &hw, const CoreUsage &u,

@@ -51,6 +51,15 @@ Field optionalBoolField(const char *section, const char *key,
   f.optional = true; // missing: the member's default
   return f;
 }
+Field partitionerField(const char *section, const char *key) {
+  Field f{section, key, FieldType::Choice, 0, 2};
+  f.choice = &HardwareModel::partitioner;
+  for (PartitionMethod p : {PartitionMethod::Auto, PartitionMethod::Structured,
+                            PartitionMethod::Metis})
+    f.choices.push_back(partitionerName(p));
+  f.optional = true; // missing: auto
+  return f;
+}
 Field costField(const char *section, const char *key,
                 double EventCosts::*member, bool isLatency,
                 bool optional = false) {
@@ -89,6 +98,7 @@ const std::vector<Field> &chipFields() {
         boolField("core", "graded_spikes", &H::gradedSpikes),
         boolField("mapping", "fold_pooling", &H::foldPooling),
         optionalBoolField("mapping", "share_cores", &H::shareCores),
+        partitionerField("mapping", "partitioner"),
         numberField("latency_ns", "barrier_min", &H::barrierMinNs),
         numberField("latency_ns", "barrier_max", &H::barrierMaxNs),
         numberField("power", "static_mw_per_chip", &H::staticPowerMwPerChip),
@@ -145,6 +155,21 @@ bool assign(HardwareModel *hw, const Field &f, const nlohmann::json &value,
     }
     hw->*(f.boolean) = value.get<bool>();
     return true;
+  case FieldType::Choice: {
+    std::string names = fmt::format("{}", fmt::join(f.choices, ", "));
+    if (!value.is_string()) {
+      *error = fmt::format("expected one of {}", names);
+      return false;
+    }
+    for (size_t i = 0; i < f.choices.size(); ++i)
+      if (value.get<std::string>() == f.choices[i]) {
+        hw->*(f.choice) = PartitionMethod(i);
+        return true;
+      }
+    *error =
+        fmt::format("'{}' is not one of {}", value.get<std::string>(), names);
+    return false;
+  }
   case FieldType::Integer: {
     // Integral floats (1e3) are integers too; bounds are checked on the
     // double before any conversion can overflow.
@@ -187,6 +212,18 @@ bool assign(HardwareModel *hw, const Field &f, const nlohmann::json &value,
 } // namespace detail
 
 using namespace detail;
+
+const char *partitionerName(PartitionMethod p) {
+  switch (p) {
+  case PartitionMethod::Structured:
+    return "structured";
+  case PartitionMethod::Metis:
+    return "metis";
+  case PartitionMethod::Auto:
+    break;
+  }
+  return "auto";
+}
 
 bool validateHardware(const HardwareModel &hw, std::string *error) {
   if (hw.isBaseline)
@@ -296,6 +333,9 @@ bool assignText(HardwareModel *hw, const Field &f, const std::string &value,
                 std::string *error) {
   nlohmann::json parsed =
       nlohmann::json::parse(value, nullptr, /*allow_exceptions=*/false);
+  // A choice is a bare word on the command line (--set partitioner=metis).
+  if (f.type == FieldType::Choice && !parsed.is_string())
+    parsed = value;
   std::string why;
   if (parsed.is_discarded() || !assign(hw, f, parsed, &why)) {
     *error = fmt::format("{}={}: {}", f.path(), value,
@@ -318,6 +358,9 @@ bool checkParameter(const std::string &key, const std::string &value,
   switch (f->type) {
   case FieldType::Boolean:
     *canonical = scratch.*(f->boolean) ? "true" : "false";
+    break;
+  case FieldType::Choice:
+    *canonical = f->choices[size_t(scratch.*(f->choice))];
     break;
   case FieldType::Integer:
     *canonical = fmt::format("{}", scratch.*(f->integer));

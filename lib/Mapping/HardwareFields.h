@@ -22,7 +22,7 @@ namespace snnc {
 namespace mapping {
 namespace detail {
 
-enum class FieldType { Integer, Number, Boolean };
+enum class FieldType { Integer, Number, Boolean, Choice };
 
 struct Field {
   const char *section;
@@ -34,6 +34,9 @@ struct Field {
   double HardwareModel::*number = nullptr;
   bool HardwareModel::*boolean = nullptr;
   double EventCosts::*cost = nullptr;
+  /// Choice fields: the names, in enum order, of the member's values.
+  PartitionMethod HardwareModel::*choice = nullptr;
+  std::vector<const char *> choices;
   bool isLatency = false;
   bool optional = false; // a missing field keeps its default (0)
 

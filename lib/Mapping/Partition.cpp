@@ -16,6 +16,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "BlockUsage.h"
+#include "Partitioners.h"
 
 #include "snnc/Support/Limits.h"
 
@@ -57,9 +58,6 @@ private:
                 int64_t *totalFanin, int64_t *producerCores);
   int64_t producerBound(int source);
   std::string singleNeuronDiagnostic(int popIndex, const CoreUsage &u) const;
-  void link(int dst, const std::vector<std::vector<Core>> &coresOf,
-            std::vector<CoreLink> *links,
-            std::vector<std::vector<int64_t>> *fanout) const;
   bool fits(CoreUsage u, const FanoutReaders &readers, const Core &b) const {
     u.compartments = b.neurons();
     u.fanoutAxons = readers.of(b.c0, b.c1, b.h0, b.h1, b.w0, b.w1);
@@ -306,9 +304,10 @@ bool Partitioner::partition(int popIndex, const FanoutReaders &readers,
 
 /// Links every source core to the cores of population `dst` it feeds and
 /// adds the output axons this needs to the source cores' fan-out.
-void Partitioner::link(int dst, const std::vector<std::vector<Core>> &coresOf,
-                       std::vector<CoreLink> *links,
-                       std::vector<std::vector<int64_t>> *fanout) const {
+void link(const Network &net, int dst,
+          const std::vector<std::vector<Core>> &coresOf,
+          std::vector<CoreLink> *links,
+          std::vector<std::vector<int64_t>> *fanout) {
   const Population &pop = net.populations[dst];
   std::vector<char> rowMask, colMask;
   for (size_t b = 0; b < coresOf[dst].size(); ++b) {
@@ -367,19 +366,32 @@ bool Partitioner::run() {
       return false;
     populationLowerBound(net, hw, p, &pms[p]);
   }
+  assembleMapping(net, coresOf, pms, &mapping);
+  mapping.sharedLowerBound = sharedLowerBound(net, hw);
+  shareCores(hw, &mapping);
+  return checkMappingSize(hw, &mapping, &error);
+}
+
+} // namespace
+
+void detail::assembleMapping(const Network &net,
+                             const std::vector<std::vector<Core>> &coresOf,
+                             std::vector<PopulationMapping> pms,
+                             Mapping *mapping) {
+  int n = int(net.populations.size());
   // Flatten into the global core list; links use global core indices.
-  mapping = Mapping();
+  *mapping = Mapping();
   std::vector<int> first(n, 0);
   for (int p = 0; p < n; ++p) {
     if (!net.populations[p].mapped())
       continue;
-    first[p] = int(mapping.cores.size());
+    first[p] = int(mapping->cores.size());
     pms[p].firstCore = first[p];
     pms[p].numCores = int(coresOf[p].size());
-    mapping.cores.insert(mapping.cores.end(), coresOf[p].begin(),
-                         coresOf[p].end());
-    mapping.populations.push_back(pms[p]);
-    mapping.lowerBound += pms[p].lowerBound;
+    mapping->cores.insert(mapping->cores.end(), coresOf[p].begin(),
+                          coresOf[p].end());
+    mapping->populations.push_back(pms[p]);
+    mapping->lowerBound += pms[p].lowerBound;
   }
   std::vector<std::vector<int64_t>> fanout(n);
   for (int p = 0; p < n; ++p)
@@ -388,37 +400,37 @@ bool Partitioner::run() {
     if (!net.populations[p].mapped())
       continue;
     std::vector<CoreLink> links;
-    link(p, coresOf, &links, &fanout);
+    link(net, p, coresOf, &links, &fanout);
     for (CoreLink &l : links) {
       l.to += first[p];
       if (l.from >= 0)
         l.from += first[l.sourcePopulation];
-      mapping.links.push_back(l);
+      mapping->links.push_back(l);
     }
   }
   for (int p = 0; p < n; ++p)
     for (size_t a = 0; a < coresOf[p].size(); ++a)
-      mapping.cores[first[p] + a].usage.fanoutAxons = fanout[p][a];
-  mapping.sharedLowerBound = sharedLowerBound(net, hw);
-  shareCores(hw, &mapping);
-  if (int64_t(mapping.cores.size()) > limits::kMaxCores) {
-    error = fmt::format("the network needs {} cores on {}, more than the "
-                        "mapper's limit of {}",
-                        mapping.cores.size(), hw.name, limits::kMaxCores);
-    return false;
-  }
-  int64_t chips = ceilDiv(mapping.numCores(), hw.coresPerChip());
-  if (chips > hw.maxChips) {
-    error = fmt::format("the network needs {} cores = {} chips of {} but "
-                        "mesh.max_chips = {}",
-                        mapping.numCores(), chips, hw.name, hw.maxChips);
-    return false;
-  }
-  mapping.chips = int(chips);
-  return true;
+      mapping->cores[first[p] + a].usage.fanoutAxons = fanout[p][a];
 }
 
-} // namespace
+bool detail::checkMappingSize(const HardwareModel &hw, Mapping *mapping,
+                              std::string *error) {
+  if (int64_t(mapping->cores.size()) > limits::kMaxCores) {
+    *error = fmt::format("the network needs {} cores on {}, more than the "
+                         "mapper's limit of {}",
+                         mapping->cores.size(), hw.name, limits::kMaxCores);
+    return false;
+  }
+  int64_t chips = ceilDiv(mapping->numCores(), hw.coresPerChip());
+  if (chips > hw.maxChips) {
+    *error = fmt::format("the network needs {} cores = {} chips of {} but "
+                         "mesh.max_chips = {}",
+                         mapping->numCores(), chips, hw.name, hw.maxChips);
+    return false;
+  }
+  mapping->chips = int(chips);
+  return true;
+}
 
 bool firstNeuronLimit(const Network &net, const HardwareModel &hw,
                       NeuronLimit *out) {
@@ -436,15 +448,75 @@ bool firstNeuronLimit(const Network &net, const HardwareModel &hw,
   return false;
 }
 
+/// Blocks beyond which auto does not run METIS.
+constexpr size_t kAutoMetisBlocks = 1024;
+
+bool irregularConnectivity(const Network &net) {
+  for (const Population &pop : net.populations)
+    if (pop.inputs.size() > 1 || pop.consumers.size() > 1)
+      return true;
+  return false;
+}
+
 bool partitionNetwork(const Network &net, const HardwareModel &hw,
-                      Mapping *mapping, std::string *error) {
+                      Mapping *mapping, std::string *error,
+                      const std::vector<double> *spikeRate) {
   if (hw.isBaseline) {
     *error = fmt::format("{}: '{}' is a baseline technology (kind "
                          "\"baseline\"), not a chip to map onto",
                          hw.file, hw.name);
     return false;
   }
-  return Partitioner(net, hw, *mapping, *error).run();
+  Mapping structured;
+  if (!Partitioner(net, hw, structured, *error).run())
+    return false;
+  std::vector<double> rates =
+      spikeRate ? *spikeRate : std::vector<double>(net.populations.size(), 1);
+  structured.structuredCores = structured.numCores();
+  bool tryMetis = hw.partitioner == PartitionMethod::Metis ||
+                  (hw.partitioner == PartitionMethod::Auto &&
+                   (hw.shareCores || irregularConnectivity(net)));
+  if (!tryMetis) {
+    *mapping = std::move(structured);
+    return true;
+  }
+  // Under auto, METIS's exact checks cost too much time beyond a few
+  // thousand blocks (VGG16 at 64x64: 1625 blocks, 8 s, no fewer cores).
+  if (hw.partitioner == PartitionMethod::Auto &&
+      structured.cores.size() > kAutoMetisBlocks) {
+    *mapping = std::move(structured);
+    mapping->metisFailure = fmt::format(
+        "not tried under auto: {} blocks > {} (mapping.partitioner = metis "
+        "forces it)",
+        mapping->cores.size(), kAutoMetisBlocks);
+    return true;
+  }
+  structured.structuredTraffic = interCoreTraffic(net, hw, structured, rates);
+  Mapping metis;
+  std::string why;
+  bool ok =
+      metisPartition(net, hw, rates, structured, MetisOptions(), &metis, &why);
+  if (!ok && (hw.partitioner == PartitionMethod::Metis ||
+              why.rfind("internal:", 0) == 0)) {
+    *error = why;
+    return false;
+  }
+  double traffic = ok ? interCoreTraffic(net, hw, metis, rates) : 0;
+  bool useMetis = ok && (hw.partitioner == PartitionMethod::Metis ||
+                         metis.numCores() < structured.numCores() ||
+                         (metis.numCores() == structured.numCores() &&
+                          traffic < structured.structuredTraffic));
+  int64_t structuredCores = structured.structuredCores;
+  double structuredTraffic = structured.structuredTraffic;
+  int64_t metisCores = ok ? metis.numCores() : 0;
+  *mapping = std::move(useMetis ? metis : structured);
+  mapping->partitioner = useMetis ? "metis" : "structured";
+  mapping->structuredCores = structuredCores;
+  mapping->structuredTraffic = structuredTraffic;
+  mapping->metisCores = metisCores;
+  mapping->metisTraffic = traffic;
+  mapping->metisFailure = ok ? "" : "no mapping: " + why;
+  return true;
 }
 
 } // namespace mapping

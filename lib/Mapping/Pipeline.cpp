@@ -37,14 +37,16 @@ bool runMapping(const Network &net, const HardwareModel &hw,
           pop.name, hw.name);
       return false;
     }
-  if (!validateHardware(hw, error) ||
-      !partitionNetwork(net, hw, &result->mapping, error))
+  if (!validateHardware(hw, error))
     return false;
+  // Activity first: the rates weigh METIS's edges and the placement.
   estimateActivity(net, profile, defaultRate, &result->activity);
-  result->exitSweep = exitSweep(net, result->activity);
   std::vector<double> rates(net.populations.size());
   for (size_t p = 0; p < rates.size(); ++p)
     rates[p] = result->activity.rate(net, int(p), net.numSteps);
+  if (!partitionNetwork(net, hw, &result->mapping, error, &rates))
+    return false;
+  result->exitSweep = exitSweep(net, result->activity);
   placeCores(net, hw, rates, &result->mapping);
   estimateEnergy(net, hw, baseline, result->mapping, result->activity,
                  &result->energy);

@@ -74,6 +74,17 @@ std::string formatEnergy(double pj) {
 
 } // namespace
 
+/// Which partitioner was asked for and used, and what each one gave.
+static Json partitionerJson(const HardwareModel &hw, const Mapping &m) {
+  return Json{{"setting", partitionerName(hw.partitioner)},
+              {"used", m.partitioner},
+              {"structured_cores", m.structuredCores},
+              {"structured_traffic", m.structuredTraffic},
+              {"metis_cores", m.metisCores},
+              {"metis_traffic", m.metisTraffic},
+              {"metis_failure", m.metisFailure}};
+}
+
 Json resultToJson(const Network &net, const MapResult &r) {
   const HardwareModel &hw = r.hw;
   const Mapping &m = r.mapping;
@@ -92,6 +103,7 @@ Json resultToJson(const Network &net, const MapResult &r) {
   j["lower_bound"] = m.lowerBound;
   j["shared_lower_bound"] = m.sharedLowerBound;
   j["chips"] = m.chips;
+  j["partitioner"] = partitionerJson(hw, m);
   j["pooling"] = {{"mode", r.pooling},
                   {"fallback_from_folded", r.poolingFallback}};
   j["limits"] = {{"compartments", hw.compartments},
@@ -205,6 +217,55 @@ Json resultToJson(const Network &net, const MapResult &r) {
   return j;
 }
 
+static int64_t distinctCount(std::vector<int> v) {
+  std::sort(v.begin(), v.end());
+  return std::unique(v.begin(), v.end()) - v.begin();
+}
+
+/// "partitioner: metis (structured: 15 cores, 12.3 spikes/step between
+/// cores; metis: 12 cores, 9.1)"; nothing when METIS did not run.
+static std::string partitionerLine(const Mapping &m) {
+  if (m.metisCores == 0 && m.metisFailure.empty())
+    return "";
+  if (m.metisCores == 0)
+    return fmt::format("partitioner: {} (structured: {} cores; metis: {})\n",
+                       m.partitioner, m.structuredCores, m.metisFailure);
+  return fmt::format("partitioner: {} (structured: {} cores, {:.4g} spike "
+                     "messages per step between cores; metis: {} cores, "
+                     "{:.4g})\n",
+                     m.partitioner, m.structuredCores, m.structuredTraffic,
+                     m.metisCores, m.metisTraffic);
+}
+
+/// One layer's line: its cores and the fullest block per limit.
+static std::string populationLine(const Network &net, const MapResult &r,
+                                  const PopulationMapping &pm) {
+  const Mapping &m = r.mapping;
+  const Population &pop = net.populations[pm.population];
+  int64_t maxCompartments = 0, maxFanin = 0, maxFanout = 0, maxBits = 0;
+  // One layer per core: the layer's cores (METIS may put several of its
+  // blocks in one); shared cores: its blocks.
+  std::vector<int> physical;
+  for (int i = pm.firstCore; i < pm.firstCore + pm.numCores; ++i) {
+    const CoreUsage &u = m.cores[i].usage;
+    physical.push_back(m.cores[i].physical >= 0 ? m.cores[i].physical : i);
+    maxCompartments = std::max(maxCompartments, u.compartments);
+    maxFanin = std::max(maxFanin, u.faninAxons);
+    maxFanout = std::max(maxFanout, u.fanoutAxons);
+    maxBits = std::max(maxBits, u.synapseBits);
+  }
+  return fmt::format(
+      "  {:<10} {:>7} neurons  {:>4} cores (bound {} by {})  max/core: "
+      "compartments {:.0f}%, fan-in {:.0f}%, fan-out {:.0f}%, synapse "
+      "memory {:.0f}%\n",
+      pop.name, pop.size(),
+      r.hw.shareCores ? int64_t(pm.numCores) : distinctCount(physical),
+      pm.lowerBound, pm.lowerBoundBy,
+      100.0 * maxCompartments / r.hw.compartments,
+      100.0 * maxFanin / r.hw.faninAxons, 100.0 * maxFanout / r.hw.fanoutAxons,
+      100.0 * maxBits / (8.0 * r.hw.synapseMemoryBytes));
+}
+
 std::string summaryText(const Network &net, const MapResult &r) {
   const Mapping &m = r.mapping;
   const EnergyReport &e = r.energy;
@@ -223,26 +284,9 @@ std::string summaryText(const Network &net, const MapResult &r) {
     s += fmt::format("cores: {} (lower bound {}; {} if cores could mix "
                      "layers), chips: {}\n",
                      m.numCores(), m.lowerBound, m.sharedLowerBound, m.chips);
-  for (const PopulationMapping &pm : m.populations) {
-    const Population &pop = net.populations[pm.population];
-    int64_t maxCompartments = 0, maxFanin = 0, maxFanout = 0, maxBits = 0;
-    for (int i = pm.firstCore; i < pm.firstCore + pm.numCores; ++i) {
-      const CoreUsage &u = m.cores[i].usage;
-      maxCompartments = std::max(maxCompartments, u.compartments);
-      maxFanin = std::max(maxFanin, u.faninAxons);
-      maxFanout = std::max(maxFanout, u.fanoutAxons);
-      maxBits = std::max(maxBits, u.synapseBits);
-    }
-    s += fmt::format(
-        "  {:<10} {:>7} neurons  {:>4} cores (bound {} by {})  max/core: "
-        "compartments {:.0f}%, fan-in {:.0f}%, fan-out {:.0f}%, synapse "
-        "memory {:.0f}%\n",
-        pop.name, pop.size(), pm.numCores, pm.lowerBound, pm.lowerBoundBy,
-        100.0 * maxCompartments / r.hw.compartments,
-        100.0 * maxFanin / r.hw.faninAxons,
-        100.0 * maxFanout / r.hw.fanoutAxons,
-        100.0 * maxBits / (8.0 * r.hw.synapseMemoryBytes));
-  }
+  s += partitionerLine(m);
+  for (const PopulationMapping &pm : m.populations)
+    s += populationLine(net, r, pm);
   auto line = [&](const char *label, const InferenceCost &c) {
     return fmt::format(
         "energy per inference at {} = {:>2} steps: {} (synops {}, updates "

@@ -26,26 +26,6 @@ using namespace detail;
 
 namespace {
 
-CoreUsage plus(const CoreUsage &a, const CoreUsage &b) {
-  CoreUsage s;
-  s.compartments = a.compartments + b.compartments;
-  s.faninAxons = a.faninAxons + b.faninAxons;
-  s.fanoutAxons = a.fanoutAxons + b.fanoutAxons;
-  s.synapses = a.synapses + b.synapses;
-  s.synapseBits = a.synapseBits + b.synapseBits;
-  s.tableEntries = a.tableEntries + b.tableEntries;
-  return s;
-}
-
-/// The largest fraction of a per-core limit that `u` uses.
-double fullness(const HardwareModel &hw, const CoreUsage &u) {
-  return std::max({double(u.compartments) / double(hw.compartments),
-                   double(u.faninAxons) / double(hw.faninAxons),
-                   double(u.fanoutAxons) / double(hw.fanoutAxons),
-                   double(u.synapseBits) / (8.0 * hw.synapseMemoryBytes),
-                   double(u.tableEntries) / double(hw.tableEntries)});
-}
-
 /// Open cores a block is tried against (first fit over all of them up to
 /// this many).
 constexpr size_t kScan = 8192;

@@ -7,7 +7,9 @@
 // numbers, not text; SweepCsv.cpp renders them) is handed to the caller as
 // soon as its point is done, so a long sweep shows its results while it runs.
 // Cross-field rules (weight_bits <= max_weight_bits) are per point: a point
-// that breaks one is an "unmappable" row with the reason.
+// that breaks one is an "unmappable" row with the reason. A point with a
+// measured run (SweepOptions::runOf, --accuracy) is mapped with the run's
+// activity and carries its accuracy.
 //
 //===----------------------------------------------------------------------===//
 
@@ -160,8 +162,16 @@ SweepTotals runSweep(const modelbin::Model &model, const HardwareModel &hw,
       SweepRow row;
       for (size_t a = 0; a < axes.size(); ++a)
         row.values.push_back(axes[a].values[index[a]]);
-      runPoint(model, hw, baseline, profile, defaultRate, axes, index,
-               options.gates, &row);
+      const PointRun *run = options.runOf ? options.runOf(row.values) : nullptr;
+      if (run) {
+        row.hasAccuracy = true;
+        row.accuracyPct = run->accuracyPct;
+        row.hasDelta = run->hasDelta;
+        row.accuracyDeltaPts = run->deltaPts;
+        row.accuracyRun = run->file;
+      }
+      runPoint(model, hw, baseline, run ? &run->profile : profile, defaultRate,
+               axes, index, options.gates, &row);
       ++totals.points;
       totals.failed += row.status != SweepRow::Status::Ok;
       if (options.onRow)

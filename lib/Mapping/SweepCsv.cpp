@@ -38,18 +38,22 @@ const char *statusName(SweepRow::Status s) {
 
 } // namespace
 
-std::string sweepCsvHeader(const std::vector<SweepAxis> &axes) {
+std::string sweepCsvHeader(const std::vector<SweepAxis> &axes, bool accuracy) {
   std::string csv;
   for (const SweepAxis &axis : axes)
     csv += csvField(axis.key) + ",";
-  return csv + "status,cores,lower_bound,chips,max_compartment_util,"
-               "energy_T_uJ,energy_Texit_uJ,latency_T_us,latency_Texit_us,"
-               "synops_pJ,updates_pJ,spike_out_pJ,routing_pJ,static_pJ,ann_"
-               "ratio_Texit,"
-               "reason\n";
+  return csv +
+         "status,cores,lower_bound,chips,max_compartment_util,"
+         "energy_T_uJ,energy_Texit_uJ,latency_T_us,latency_Texit_us,"
+         "synops_pJ,updates_pJ,spike_out_pJ,routing_pJ,static_pJ,ann_"
+         "ratio_Texit," +
+         std::string(accuracy ? "accuracy_pct,accuracy_delta_pts,"
+                                "accuracy_run,"
+                              : "") +
+         "reason\n";
 }
 
-std::string sweepCsvLine(const SweepRow &row) {
+std::string sweepCsvLine(const SweepRow &row, bool accuracy) {
   std::string csv;
   for (const std::string &v : row.values)
     csv += csvField(v) + ",";
@@ -64,6 +68,14 @@ std::string sweepCsvLine(const SweepRow &row) {
         row.energyTUj, row.energyTexitUj, row.latencyTUs, row.latencyTexitUs,
         row.synopsPj, row.updatesPj, row.spikeOutPj, row.routingPj,
         row.staticPj, row.annRatioTexit);
+  if (accuracy && row.hasAccuracy)
+    csv +=
+        fmt::format(",{:.2f},{},{}", row.accuracyPct,
+                    row.hasDelta ? fmt::format("{:+.2f}", row.accuracyDeltaPts)
+                                 : std::string(),
+                    csvField(row.accuracyRun));
+  else if (accuracy)
+    csv += ",,,";
   return csv + "," + csvField(row.reason) + "\n";
 }
 

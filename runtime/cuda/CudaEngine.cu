@@ -11,9 +11,12 @@
 // the dense layers' gather path as a shared-memory tiled GEMM over samples x
 // outputs whose per-output sum still runs over the inputs in ascending order
 // (so it equals the event path bit for bit). Compiled with -fmad=false.
+// Integer (Loihi) models launch the kernels of CudaIntKernels.cuh instead
+// (IntStepOps.h); that path is compiled but has not yet run on a GPU.
 //
 //===----------------------------------------------------------------------===//
 #include "Engine.h"
+#include "IntStepOps.h"
 #include "StepOps.h"
 
 #include <cuda_runtime.h>
@@ -33,22 +36,20 @@ __global__ void encodeKernel(Ctx c, DLayer L, int t) {
     encodeOp(c, L, blockIdx.y, p, t);
 }
 
-/// One block per sample: the ascending list of non-zero outputs.
-__global__ void compactKernel(Ctx c, DLayer L) {
+/// One block per sample: the ascending list of non-zero entries of `out`
+/// (float outputs, or an integer model's int32 ones).
+template <typename T>
+__device__ void compactRow(const T *out, int64_t numel, int32_t *idx, T *val,
+                           int32_t *count) {
   __shared__ int32_t warpCount[kBlock / 32];
   __shared__ int32_t base;
-  const int n = blockIdx.x, tid = threadIdx.x, lane = tid & 31, warp = tid >> 5;
-  if (!c.active[n])
-    return;
-  const float *out = outOf(c, L, n);
-  int32_t *idx = c.ia + L.evIdx + int64_t(n) * L.numel;
-  float *val = c.fa + L.evVal + int64_t(n) * L.numel;
+  const int tid = threadIdx.x, lane = tid & 31, warp = tid >> 5;
   if (tid == 0)
     base = 0;
   __syncthreads();
-  for (int64_t start = 0; start < L.numel; start += kBlock) {
+  for (int64_t start = 0; start < numel; start += kBlock) {
     int64_t p = start + tid;
-    float v = p < L.numel ? out[p] : 0.0f;
+    T v = p < numel ? out[p] : T(0);
     bool f = v != 0;
     unsigned mask = __ballot_sync(0xffffffffu, f);
     int before = __popc(mask & ((1u << lane) - 1u));
@@ -72,7 +73,15 @@ __global__ void compactKernel(Ctx c, DLayer L) {
     __syncthreads();
   }
   if (tid == 0)
-    c.ia[L.evCount + n] = base;
+    *count = base;
+}
+
+__global__ void compactKernel(Ctx c, DLayer L) {
+  const int n = blockIdx.x;
+  if (!c.active[n])
+    return;
+  compactRow(outOf(c, L, n), L.numel, c.ia + L.evIdx + int64_t(n) * L.numel,
+             c.fa + L.evVal + int64_t(n) * L.numel, c.ia + L.evCount + n);
 }
 
 /// One block per sample: weight additions of the events (exact integers).
@@ -175,11 +184,11 @@ __global__ void elementwiseKernel(Ctx c, DLayer L, DLayer P, DLayer Q, int t) {
     elementwiseOp(c, L, P, Q, blockIdx.y, p, t);
 }
 
-__global__ void lifKernel(Ctx c, DLayer L, DLayer P, int t) {
+/// Adds the block's spikes `s` (one per thread) to sample n's count of LIF
+/// layer L at step t: warp ballots, then one integer atomicAdd per block.
+__device__ void countSpikes(const Ctx &c, const DLayer &L, int n, int t,
+                            int s) {
   __shared__ int32_t part[kBlock / 32];
-  int64_t p = int64_t(blockIdx.x) * blockDim.x + threadIdx.x;
-  const int n = blockIdx.y;
-  int s = p < L.numel ? lifOp(c, L, P, n, p, t) : 0;
   unsigned mask = __ballot_sync(0xffffffffu, s != 0);
   if ((threadIdx.x & 31) == 0)
     part[threadIdx.x >> 5] = __popc(mask);
@@ -193,6 +202,14 @@ __global__ void lifKernel(Ctx c, DLayer L, DLayer P, int t) {
                 total);
   }
 }
+
+__global__ void lifKernel(Ctx c, DLayer L, DLayer P, int t) {
+  int64_t p = int64_t(blockIdx.x) * blockDim.x + threadIdx.x;
+  const int n = blockIdx.y;
+  countSpikes(c, L, n, t, p < L.numel ? lifOp(c, L, P, n, p, t) : 0);
+}
+
+#include "CudaIntKernels.cuh"
 
 __global__ void settleKernel(Ctx c, DLayer R, int t, int remaining,
                              double eps) {
@@ -257,7 +274,8 @@ public:
     size_t perSample = (plan.floatPerSample + plan.intPerSample +
                         plan.inputNumel + plan.layers.size()) *
                            4 +
-                       64 + 4 * size_t(plan.lifs) * plan.steps;
+                       8 * plan.int64PerSample + 64 +
+                       4 * size_t(plan.lifs) * plan.steps;
     int64_t n = std::max<int64_t>(1, budget / perSample);
     n = std::min<int64_t>({n, count, 16384});
     // The benchmark's batch size (bench/gpu): at most this many samples at
@@ -300,6 +318,7 @@ public:
         !upload(&h, hi, error) || !upload(&m, mag, error) ||
         !alloc(&fa, plan.floatArena, error) ||
         !alloc(&ia, plan.intArena, error) ||
+        !alloc(&la, plan.int64Arena, error) ||
         !alloc(&input, size_t(chunk) * inputNumel, error) ||
         !alloc(&active, chunk, error) || !alloc(&done, chunk, error) ||
         !alloc(&syn, size_t(synLayers) * chunk, error))
@@ -311,6 +330,8 @@ public:
     adMag = m;
     floatArena = plan.floatArena;
     intArena = plan.intArena;
+    int64Arena = plan.int64Arena;
+    integer = plan.integer;
     return true;
   }
 
@@ -333,6 +354,7 @@ public:
     c.iparams = iparams;
     c.fa = fa;
     c.ia = ia;
+    c.la = la;
     c.input = input;
     c.active = active;
     c.done = done;
@@ -346,6 +368,8 @@ public:
                                   cudaMemcpyHostToDevice, stream));
     SNNC_CUDA_TRY(cudaMemsetAsync(fa, 0, floatArena * 4, stream));
     SNNC_CUDA_TRY(cudaMemsetAsync(ia, 0, intArena * 4, stream));
+    if (int64Arena)
+      SNNC_CUDA_TRY(cudaMemsetAsync(la, 0, int64Arena * 8, stream));
     if (nsp)
       SNNC_CUDA_TRY(cudaMemsetAsync(spikes, 0, nsp * 4, stream));
     SNNC_CUDA_TRY(cudaMemsetAsync(syn, 0, size_t(synLayers) * c.n * 8, stream));
@@ -355,15 +379,26 @@ public:
   }
 
   void encode(const DLayer &L, int t) override {
+    if (integer)
+      return void(
+          intEncodeKernel<<<grid(L.numel, c.n), kBlock, 0, stream>>>(c, L, t));
     encodeKernel<<<grid(L.numel, c.n), kBlock, 0, stream>>>(c, L, t);
   }
   void compact(const DLayer &L) override {
+    if (integer)
+      return void(intCompactKernel<<<c.n, kBlock, 0, stream>>>(c, L));
     compactKernel<<<c.n, kBlock, 0, stream>>>(c, L);
   }
   void synCount(const DLayer &L, const DLayer &P) override {
     synCountKernel<<<c.n, kBlock, 0, stream>>>(c, L, P);
   }
   void conv(const DLayer &L, const DLayer &P) override {
+    if (integer) {
+      intConvSumKernel<<<grid(int64_t(L.rowGroups) * L.outC, c.n, 128), 128, 0,
+                         stream>>>(c, L, P);
+      intSynFinishKernel<<<grid(L.numel, c.n), kBlock, 0, stream>>>(c, L);
+      return;
+    }
     if (c.mode != ModeDense)
       convEventKernel<<<grid(int64_t(L.rowGroups) * L.outC, c.n, 128), 128, 0,
                         stream>>>(c, L, P);
@@ -371,6 +406,9 @@ public:
       convGatherKernel<<<grid(L.numel, c.n), kBlock, 0, stream>>>(c, L, P);
   }
   void dense(const DLayer &L, const DLayer &P) override {
+    if (integer)
+      return void(
+          intDenseKernel<<<grid(L.numel, c.n, 128), 128, 0, stream>>>(c, L, P));
     if (c.mode != ModeDense)
       denseEventKernel<<<grid(L.numel, c.n, 128), 128, 0, stream>>>(c, L, P);
     if (c.mode != ModeEvent) {
@@ -380,13 +418,23 @@ public:
     }
   }
   void pool(const DLayer &L, const DLayer &P) override {
+    if (integer)
+      return void(
+          intPoolKernel<<<grid(L.numel, c.n), kBlock, 0, stream>>>(c, L, P));
     poolKernel<<<grid(L.numel, c.n), kBlock, 0, stream>>>(c, L, P);
   }
   void elementwise(const DLayer &L, const DLayer &P, const DLayer &Q,
                    int t) override {
+    if (integer)
+      return void(
+          intElementwiseKernel<<<grid(L.numel, c.n), kBlock, 0, stream>>>(c, L,
+                                                                          P));
     elementwiseKernel<<<grid(L.numel, c.n), kBlock, 0, stream>>>(c, L, P, Q, t);
   }
   void lif(const DLayer &L, const DLayer &P, int t) override {
+    if (integer)
+      return void(
+          intLifKernel<<<grid(L.numel, c.n), kBlock, 0, stream>>>(c, L, P, t));
     lifKernel<<<grid(L.numel, c.n), kBlock, 0, stream>>>(c, L, P, t);
   }
   void settle(const DLayer &R, int t, int remaining, double eps) override {
@@ -395,20 +443,29 @@ public:
   }
 
   void predict(const DLayer &R, int t) override {
+    if (integer)
+      return void(
+          intPredictKernel<<<(c.n + 127) / 128, 128, 0, stream>>>(c, R, t));
     predictKernel<<<(c.n + 127) / 128, 128, 0, stream>>>(c, R, t);
   }
 
   bool endChunk(const Plan &plan, ChunkResult *r, std::string *error) override {
     SNNC_CUDA_TRY(cudaGetLastError());
     const DLayer &R = plan.layers[plan.output];
-    r->acc.resize(size_t(c.n) * R.numel);
+    r->acc.resize(integer ? 0 : size_t(c.n) * R.numel);
+    r->iacc.resize(integer ? size_t(c.n) * R.numel : 0);
     r->done.resize(c.n);
     r->spikes.resize(size_t(c.n) * c.lifs * c.steps);
     r->syn.resize(size_t(synLayers) * c.n);
     r->predictions.resize(c.recordPredictions ? size_t(c.n) * c.steps : 0);
-    SNNC_CUDA_TRY(cudaMemcpyAsync(r->acc.data(), fa + R.state,
-                                  r->acc.size() * 4, cudaMemcpyDeviceToHost,
-                                  stream));
+    if (integer)
+      SNNC_CUDA_TRY(cudaMemcpyAsync(r->iacc.data(), la + R.lacc,
+                                    r->iacc.size() * 8, cudaMemcpyDeviceToHost,
+                                    stream));
+    else
+      SNNC_CUDA_TRY(cudaMemcpyAsync(r->acc.data(), fa + R.state,
+                                    r->acc.size() * 4, cudaMemcpyDeviceToHost,
+                                    stream));
     SNNC_CUDA_TRY(cudaMemcpyAsync(r->done.data(), done, r->done.size() * 4,
                                   cudaMemcpyDeviceToHost, stream));
     if (!r->spikes.empty())
@@ -426,13 +483,16 @@ public:
   }
 
   const char *name() const override { return "cuda"; }
+  bool runsInteger() const override { return true; }
 
 private:
   cudaStream_t stream = nullptr;
   std::vector<void *> allocations;
   Ctx c;
   int chunk = 0, synLayers = 0;
-  int64_t inputNumel = 0, floatArena = 0, intArena = 0;
+  int64_t inputNumel = 0, floatArena = 0, intArena = 0, int64Arena = 0;
+  bool integer = false;
+  long long *la = nullptr;
   size_t spikesCap = 0, predictionsCap = 0;
   const float *fparams = nullptr;
   const int32_t *iparams = nullptr;

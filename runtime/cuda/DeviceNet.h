@@ -77,6 +77,16 @@ struct DLayer {
   int64_t out = -1, state = -1, evVal = -1, evIdx = -1, evCount = -1;
   int32_t lifIndex = -1; // LIF: index among the LIF layers
   int32_t synIndex = -1; // CONV2D/DENSE: index among the synaptic layers
+  // Integer (Loihi) models (docs/fixed-point.md, IntStepOps.h): every layer
+  // but the encoder has `integer` set; its output `iout`, LIF state `iu`/`iv`,
+  // convolution sums `isum` and event values `ievVal` are in the int arena,
+  // the readout sums `lacc` in the int64 arena; the tables (int8 weights
+  // widened) are in the int32 blob. The encoder keeps its float output and
+  // also writes `iout`.
+  int32_t integer = 0, weightExp = 0, du = 4096, reset = 0;
+  int64_t iweight = -1, ibias = -1, idv = -1, ivth = -1, ilifBias = -1,
+          isign = -1, ishift = -1;
+  int64_t iout = -1, iu = -1, iv = -1, isum = -1, ievVal = -1, lacc = -1;
 };
 
 /// Everything a kernel needs besides its layer. Pointers are device pointers
@@ -92,6 +102,8 @@ struct Ctx {
   int32_t *spikes = nullptr;         // [N][lifs][steps]
   int32_t *predictions = nullptr;    // [N][steps] with recordPredictions
   unsigned long long *syn = nullptr; // [synaptic layers][N]
+  long long *la = nullptr;           // int64 arena (integer models)
+  float outputScale = 1;             // integer models: Network::outputScale
   const double *adLo = nullptr, *adHi = nullptr, *adMag = nullptr; // [K]
   int32_t n = 0;           // samples in this chunk
   int64_t firstSample = 0; // encoder sample index of row 0 of the chunk

@@ -15,6 +15,8 @@
 //===----------------------------------------------------------------------===//
 #include "Engine.h"
 
+#include "../lib/IntRules.h"
+
 #include "snnc/runtime/CudaBackend.h"
 
 #include <fmt/format.h>
@@ -75,18 +77,59 @@ std::string unsupportedForm(const Network &net) {
   return "";
 }
 
-bool buildPlan(const Network &net, Plan *plan, std::string *error) {
-  if (net.integer) { // docs/fixed-point.md: the CPU executor's integer kernels
-    *error = "the CUDA backend does not run integer (--quantize=loihi, "
-             "format version 5) models; run it with --backend=cpu";
-    return false;
+/// The int8 weights of an integer layer, widened for the int32 blob.
+std::vector<int32_t> widen(const std::vector<int8_t> &w) {
+  return std::vector<int32_t>(w.begin(), w.end());
+}
+
+/// The tables of an integer model's layer (docs/fixed-point.md), in the
+/// int32 blob; the float tables stay unused.
+void addIntegerParams(const Layer &L, DLayer *D, Plan *plan) {
+  D->integer = L.kind != Kind::Encode;
+  switch (L.kind) {
+  case Kind::Conv2d:
+  case Kind::Dense:
+    D->iweight = append(plan->iparams, widen(L.fx.weight));
+    D->ibias = append(plan->iparams, L.fx.bias);
+    D->weightExp = L.fx.weightExp;
+    break;
+  case Kind::Lif:
+    D->du = L.fx.du;
+    D->reset = static_cast<int32_t>(L.reset);
+    D->idv = append(plan->iparams, L.fx.dv);
+    D->ivth = append(plan->iparams, L.fx.vth64);
+    D->ilifBias = append(plan->iparams, L.fx.lifBias);
+    D->isign = append(plan->iparams, L.fx.sign);
+    D->ishift = append(plan->iparams, L.fx.inShift);
+    break;
+  default:
+    break;
   }
-  if (std::string form = unsupportedForm(net); !form.empty()) {
+}
+
+/// Arena elements per sample of an integer plan (float, int32, int64).
+void integerPerSample(Plan *plan) {
+  for (size_t l = 0; l < plan->layers.size(); ++l) {
+    const DLayer &D = plan->layers[l];
+    bool ev = plan->wantEvents[l];
+    plan->floatPerSample += D.kind == DEncode ? D.numel : 0;
+    plan->intPerSample +=
+        D.numel * (1 + 2 * (D.kind == DLif) + (D.kind == DConv2d) + 2 * ev) +
+        ev;
+    plan->int64PerSample += D.kind == DReadout ? D.numel : 0;
+  }
+}
+
+bool buildPlan(const Network &net, Plan *plan, std::string *error) {
+  if (std::string form = net.integer ? "" : unsupportedForm(net);
+      !form.empty()) {
     *error = "the CUDA backend does not support " + form +
              " (format version 3 or 4); run it with --backend=cpu";
     return false;
   }
   *plan = Plan();
+  plan->integer = net.integer;
+  plan->outputScale = net.outputScale;
   plan->output = net.output;
   plan->inputNumel = net.inputNumel;
   size_t n = net.layers.size();
@@ -124,8 +167,10 @@ bool buildPlan(const Network &net, Plan *plan, std::string *error) {
     D.hardReset = L.hardReset;
     switch (L.kind) {
     case Kind::Conv2d: {
-      D.weight = append(plan->fparams, L.weight);
-      D.bias = append(plan->fparams, L.bias);
+      if (!net.integer) {
+        D.weight = append(plan->fparams, L.weight);
+        D.bias = append(plan->fparams, L.bias);
+      }
       int64_t positions = L.outH * L.outW;
       // Enough threads per sample to fill a block, never more classes than
       // output positions.
@@ -143,8 +188,10 @@ bool buildPlan(const Network &net, Plan *plan, std::string *error) {
       break;
     }
     case Kind::Dense:
-      D.weight = append(plan->fparams, L.weight);
-      D.bias = append(plan->fparams, L.bias);
+      if (!net.integer) {
+        D.weight = append(plan->fparams, L.weight);
+        D.bias = append(plan->fparams, L.bias);
+      }
       plan->wantEvents[L.inputs[0]] = 1;
       D.synIndex = plan->synLayers++;
       break;
@@ -159,6 +206,10 @@ bool buildPlan(const Network &net, Plan *plan, std::string *error) {
       D.shift = append(plan->fparams, L.shift);
       break;
     case Kind::Lif:
+      if (net.integer) {
+        D.lifIndex = plan->lifs++;
+        break;
+      }
       D.thr = append(plan->fparams, L.threshold);
       D.leak = append(plan->fparams, L.leak);
       D.lifBias = append(plan->fparams, L.lifBias);
@@ -168,9 +219,13 @@ bool buildPlan(const Network &net, Plan *plan, std::string *error) {
     default:
       break;
     }
+    if (net.integer)
+      addIntegerParams(L, &D, plan);
     plan->layers.push_back(D);
   }
-  for (size_t l = 0; l < n; ++l) {
+  if (net.integer)
+    integerPerSample(plan);
+  for (size_t l = 0; l < n && !net.integer; ++l) {
     const DLayer &D = plan->layers[l];
     bool state = D.kind == DLif || D.kind == DReadout;
     plan->floatPerSample += D.numel * (1 + state + plan->wantEvents[l]);
@@ -196,12 +251,33 @@ float denseFraction() {
   return 0.25f;
 }
 
+/// What an integer model's run needs: an engine with the integer operations
+/// and no adaptive exit (as runIntegerNetwork).
+bool checkIntegerRun(const Engine &engine, const RunOptions &opt,
+                     std::string *error) {
+  if (!engine.runsInteger()) {
+    *error = fmt::format("the {} engine has no integer (--quantize=loihi) "
+                         "kernels; --backend=cuda-emu runs the CUDA "
+                         "backend's integer operations on the host, "
+                         "--backend=cpu the CPU's",
+                         engine.name());
+    return false;
+  }
+  if (opt.adaptive) {
+    *error = "adaptive exit is not supported for integer (quantized) models";
+    return false;
+  }
+  return true;
+}
+
 bool runWithEngine(Engine &engine, const Network &net, const Batch &batch,
                    const RunOptions &opt, RunResult *out, std::string *error) {
   int steps = 0;
   if (!checkRunRequest(net, batch, opt, &steps, error))
     return false;
   auto start = std::chrono::steady_clock::now();
+  if (net.integer && !checkIntegerRun(engine, opt, error))
+    return false;
   Plan plan;
   if (!buildPlan(net, &plan, error))
     return false;
@@ -259,6 +335,7 @@ bool runWithEngine(Engine &engine, const Network &net, const Batch &batch,
     c.denseFraction = denseFraction();
     c.seed = opt.seed;
     c.recordPredictions = opt.stepPredictions;
+    c.outputScale = plan.outputScale;
     const float *x = batch.data + first * batch.numel;
     if (!normalised.empty()) { // the encoder's input normalisation, host side
       for (int64_t k = 0; k < int64_t(c.n) * batch.numel; ++k)
@@ -310,7 +387,9 @@ bool runWithEngine(Engine &engine, const Network &net, const Batch &batch,
       int64_t row = first + i;
       float *o = out->outputs.data() + row * K;
       for (int64_t k = 0; k < K; ++k)
-        o[k] = r.acc[i * K + k] / static_cast<float>(r.done[i]);
+        o[k] = plan.integer ? fixed::readoutValue(r.iacc[i * K + k],
+                                                  plan.outputScale, r.done[i])
+                            : r.acc[i * K + k] / static_cast<float>(r.done[i]);
       out->predictions[row] = argmaxFirst(o, K);
       out->stepsExecuted[row] = r.done[i];
       if (opt.stepPredictions)
@@ -345,7 +424,48 @@ bool runWithEngine(Engine &engine, const Network &net, const Batch &batch,
 
 } // namespace
 
+namespace {
+
+/// layoutArenas for an integer plan (DeviceNet.h: iout, iu/iv, isum,
+/// ievVal in the int arena, lacc in the int64 arena).
+void layoutIntegerArenas(Plan *plan, int chunk) {
+  plan->chunk = chunk;
+  int64_t f = 0, i = 0, q = 0, N = chunk;
+  auto take = [&](int64_t *arena, int64_t size) {
+    int64_t at = *arena;
+    *arena += size;
+    return at;
+  };
+  for (size_t l = 0; l < plan->layers.size(); ++l) {
+    DLayer &D = plan->layers[l];
+    int64_t size = N * D.numel;
+    if (D.kind == DEncode)
+      D.out = take(&f, size);
+    D.iout = take(&i, size);
+    if (D.kind == DLif) {
+      D.iu = take(&i, size);
+      D.iv = take(&i, size);
+    }
+    if (D.kind == DConv2d)
+      D.isum = take(&i, size);
+    if (D.kind == DReadout)
+      D.lacc = take(&q, size);
+    if (plan->wantEvents[l]) {
+      D.evIdx = take(&i, size);
+      D.ievVal = take(&i, size);
+      D.evCount = take(&i, N);
+    }
+  }
+  plan->floatArena = f;
+  plan->intArena = i;
+  plan->int64Arena = q;
+}
+
+} // namespace
+
 void layoutArenas(Plan *plan, int chunk) {
+  if (plan->integer)
+    return layoutIntegerArenas(plan, chunk);
   plan->chunk = chunk;
   int64_t f = 0, i = 0, N = chunk;
   for (size_t l = 0; l < plan->layers.size(); ++l) {

@@ -32,12 +32,16 @@ struct Plan {
   int output = 0;               // READOUT layer
   int lifs = 0, synLayers = 0;
   int64_t inputNumel = 0;
-  int steps = 0;              // steps of the run
-  int chunk = 0;              // samples per chunk (arena layout)
-  int64_t floatArena = 0;     // elements, for `chunk` samples
-  int64_t intArena = 0;       // elements, for `chunk` samples
+  int steps = 0;          // steps of the run
+  int chunk = 0;          // samples per chunk (arena layout)
+  int64_t floatArena = 0; // elements, for `chunk` samples
+  int64_t intArena = 0;   // elements, for `chunk` samples
+  int64_t int64Arena = 0; // elements, for `chunk` samples (integer)
+  bool integer = false;   // an integer (Loihi) model: IntStepOps.h
+  float outputScale = 1;
   int64_t floatPerSample = 0; // arena elements per sample
   int64_t intPerSample = 0;
+  int64_t int64PerSample = 0;
 };
 
 /// Sets every DLayer's arena offsets for chunks of `chunk` samples.
@@ -46,6 +50,7 @@ void layoutArenas(Plan *plan, int chunk);
 /// Per-chunk results copied back to the host.
 struct ChunkResult {
   std::vector<float> acc;              // [n][classes] readout sums
+  std::vector<long long> iacc;         // integer models: [n][classes]
   std::vector<int32_t> done;           // [n] steps executed
   std::vector<int32_t> spikes;         // [n][lifs][steps]
   std::vector<unsigned long long> syn; // [synLayers][n]
@@ -81,6 +86,8 @@ public:
   virtual bool endChunk(const Plan &plan, ChunkResult *out,
                         std::string *error) = 0;
   virtual const char *name() const = 0;
+  /// Whether the engine has the integer operations (IntStepOps.h).
+  virtual bool runsInteger() const { return false; }
 };
 
 std::unique_ptr<Engine> makeHostEngine(int chunk);

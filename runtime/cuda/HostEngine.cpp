@@ -7,9 +7,11 @@
 // counts by block reductions and integer atomics), the emulation computes the
 // defined result directly: the ascending list of non-zero outputs and exact
 // integer sums. It is slow and exists for tests on machines without a GPU.
+// Integer models run IntStepOps.h's operations (layers with DLayer::integer).
 //
 //===----------------------------------------------------------------------===//
 #include "Engine.h"
+#include "IntStepOps.h"
 #include "StepOps.h"
 
 #include <algorithm>
@@ -30,10 +32,12 @@ public:
   bool setup(const Plan &plan, const std::vector<double> &lo,
              const std::vector<double> &hi, const std::vector<double> &mag,
              std::string *) override {
+    integer = plan.integer;
     fparams = plan.fparams;
     iparams = plan.iparams;
     fa.assign(plan.floatArena, 0.0f);
     ia.assign(plan.intArena, 0);
+    la.assign(plan.int64Arena, 0);
     input.assign(plan.chunk * plan.inputNumel, 0.0f);
     active.assign(plan.chunk, 0);
     done.assign(plan.chunk, 0);
@@ -50,6 +54,7 @@ public:
     std::copy(x, x + int64_t(c.n) * inputNumel, input.begin());
     std::fill(fa.begin(), fa.end(), 0.0f);
     std::fill(ia.begin(), ia.end(), 0);
+    std::fill(la.begin(), la.end(), 0);
     std::fill(active.begin(), active.end(), 1);
     std::fill(done.begin(), done.end(), c.steps);
     std::fill(syn.begin(), syn.end(), 0ull);
@@ -59,6 +64,7 @@ public:
     c.iparams = iparams.data();
     c.fa = fa.data();
     c.ia = ia.data();
+    c.la = la.data();
     c.input = input.data();
     c.active = active.data();
     c.done = done.data();
@@ -74,10 +80,15 @@ public:
   void encode(const DLayer &L, int t) override {
     for (int n = 0; n < c.n; ++n)
       for (int64_t p = 0; p < L.numel; ++p)
-        encodeOp(c, L, n, p, t);
+        if (integer)
+          intEncodeOp(c, L, n, p, t);
+        else
+          encodeOp(c, L, n, p, t);
   }
 
   void compact(const DLayer &L) override {
+    if (integer)
+      return compactInteger(L);
     for (int n = 0; n < c.n; ++n) {
       if (!c.active[n])
         continue;
@@ -108,7 +119,13 @@ public:
 
   void conv(const DLayer &L, const DLayer &P) override {
     int64_t ev = int64_t(L.rowGroups) * L.outC;
-    for (int n = 0; n < c.n; ++n) {
+    for (int n = 0; n < c.n && integer; ++n) {
+      for (int64_t tid = 0; tid < ev; ++tid)
+        intConvSumOp(c, L, P, n, tid);
+      for (int64_t p = 0; p < L.numel; ++p)
+        intSynFinishOp(c, L, n, p);
+    }
+    for (int n = 0; n < c.n && !integer; ++n) {
       for (int64_t tid = 0; tid < ev; ++tid)
         convEventOp(c, L, P, n, tid);
       for (int64_t tid = 0; tid < L.numel; ++tid)
@@ -119,6 +136,10 @@ public:
   void dense(const DLayer &L, const DLayer &P) override {
     for (int n = 0; n < c.n; ++n)
       for (int64_t o = 0; o < L.numel; ++o) {
+        if (integer) {
+          intDenseOp(c, L, P, n, o);
+          continue;
+        }
         denseEventOp(c, L, P, n, o);
         denseGatherOp(c, L, P, n, o);
       }
@@ -127,21 +148,27 @@ public:
   void pool(const DLayer &L, const DLayer &P) override {
     for (int n = 0; n < c.n; ++n)
       for (int64_t p = 0; p < L.numel; ++p)
-        poolOp(c, L, P, n, p);
+        if (integer)
+          intPoolOp(c, L, P, n, p);
+        else
+          poolOp(c, L, P, n, p);
   }
 
   void elementwise(const DLayer &L, const DLayer &P, const DLayer &Q,
                    int t) override {
     for (int n = 0; n < c.n; ++n)
       for (int64_t p = 0; p < L.numel; ++p)
-        elementwiseOp(c, L, P, Q, n, p, t);
+        if (integer)
+          intElementwiseOp(c, L, P, n, p);
+        else
+          elementwiseOp(c, L, P, Q, n, p, t);
   }
 
   void lif(const DLayer &L, const DLayer &P, int t) override {
     for (int n = 0; n < c.n; ++n) {
       int32_t s = 0;
       for (int64_t p = 0; p < L.numel; ++p)
-        s += lifOp(c, L, P, n, p, t);
+        s += integer ? intLifOp(c, L, P, n, p, t) : lifOp(c, L, P, n, p, t);
       c.spikes[(int64_t(n) * c.lifs + L.lifIndex) * c.steps + t] += s;
     }
   }
@@ -156,12 +183,18 @@ public:
 
   void predict(const DLayer &R, int t) override {
     for (int n = 0; n < c.n; ++n)
-      predictOp(c, R, n, t);
+      if (integer)
+        intPredictOp(c, R, n, t);
+      else
+        predictOp(c, R, n, t);
   }
 
   bool endChunk(const Plan &plan, ChunkResult *r, std::string *) override {
     const DLayer &R = plan.layers[plan.output];
-    r->acc.assign(fa.begin() + R.state, fa.begin() + R.state + c.n * R.numel);
+    if (plan.integer)
+      r->iacc.assign(la.begin() + R.lacc, la.begin() + R.lacc + c.n * R.numel);
+    else
+      r->acc.assign(fa.begin() + R.state, fa.begin() + R.state + c.n * R.numel);
     r->done.assign(done.begin(), done.begin() + c.n);
     r->spikes = spikes;
     r->predictions = predictions;
@@ -170,14 +203,33 @@ public:
   }
 
   const char *name() const override { return "cuda-emu"; }
+  bool runsInteger() const override { return true; }
 
 private:
+  /// The ascending list of non-zero integer outputs (ievVal, evIdx).
+  void compactInteger(const DLayer &L) {
+    for (int n = 0; n < c.n; ++n) {
+      const int32_t *out = intOutOf(c, L, n);
+      int32_t *idx = c.ia + L.evIdx + int64_t(n) * L.numel;
+      int32_t *val = c.ia + L.ievVal + int64_t(n) * L.numel;
+      int32_t k = 0;
+      for (int64_t p = 0; p < L.numel; ++p)
+        if (out[p] != 0) {
+          idx[k] = static_cast<int32_t>(p);
+          val[k++] = out[p];
+        }
+      c.ia[L.evCount + n] = k;
+    }
+  }
+
+  bool integer = false;
   int maxChunk;
   int64_t inputNumel = 0;
   Ctx c;
   std::vector<float> fparams, fa, input;
   std::vector<int32_t> iparams, ia, active, done, spikes, predictions;
   std::vector<unsigned long long> syn;
+  std::vector<long long> la;
   std::vector<double> adLo, adHi, adMag;
 };
 

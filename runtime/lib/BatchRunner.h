@@ -6,7 +6,8 @@
 // slots, so the results do not depend on the thread count), reports progress
 // and merges the workers' layer statistics. A worker type provides
 // runSample(x, sampleIndex, outputs, sampleSpikes, stepPredictions) and a
-// LayerStats member `stats`.
+// LayerStats member `stats`; with group > 1 it provides runGroup(jobs, n)
+// instead, which runs n <= group samples together (SampleJob).
 //
 //===----------------------------------------------------------------------===//
 #ifndef SNNC_RUNTIME_BATCHRUNNER_H
@@ -15,10 +16,13 @@
 #include "snnc/runtime/Executor.h"
 #include "snnc/runtime/Network.h"
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <thread>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 namespace snnc {
@@ -33,12 +37,51 @@ struct LayerStats {
   int64_t neuronUpdates = 0;
 };
 
+/// One sample of a group: its input, encoder sample index and result slots
+/// (as runSample's arguments); the worker sets `steps`, the steps executed.
+struct SampleJob {
+  const float *x;
+  uint64_t index;
+  float *outputs;
+  int32_t *spikes;
+  int32_t *stepPred;
+  int steps;
+};
+
+/// True when worker type W has runGroup(SampleJob *, int).
+template <class W, class = void> struct HasRunGroup : std::false_type {};
+template <class W>
+struct HasRunGroup<W, std::void_t<decltype(std::declval<W &>().runGroup(
+                          static_cast<SampleJob *>(nullptr), 0))>>
+    : std::true_type {};
+
+/// How a run uses its threads: `workers` samples in flight (at most
+/// RunOptions::batch, at most the samples, at most the threads) and, with
+/// fewer samples in flight than threads, a team of `team` threads per worker
+/// that splits its sample's layer steps.
+struct ThreadSplit {
+  int workers = 1, team = 1;
+};
+inline ThreadSplit splitThreads(const RunOptions &opt, int64_t samples) {
+  const int all = std::max(1, opt.threads);
+  int64_t inFlight = std::max<int64_t>(1, samples);
+  if (opt.batch > 0)
+    inFlight = std::min(inFlight, opt.batch);
+  ThreadSplit s;
+  s.workers = static_cast<int>(std::min<int64_t>(all, inFlight));
+  s.team = std::max(1, all / s.workers);
+  return s;
+}
+
 /// Runs every sample of `batch` on `threads` workers made by makeWorker()
 /// (called once per thread) and fills `out`; `start` is when the run began.
+/// Workers claim `group` consecutive samples at a time (a worker with
+/// group > 1 has runGroup).
 template <class MakeWorker>
 void runSamples(const Network &net, const Batch &batch, const RunOptions &opt,
                 int steps, int threads, MakeWorker makeWorker,
-                std::chrono::steady_clock::time_point start, RunResult *out) {
+                std::chrono::steady_clock::time_point start, RunResult *out,
+                int group = 1) {
   int64_t K = net.layers[net.output].numel;
   *out = RunResult();
   out->steps = steps;
@@ -57,20 +100,37 @@ void runSamples(const Network &net, const Batch &batch, const RunOptions &opt,
   std::atomic<int64_t> next{0}, finished{0};
   auto work = [&](int id) {
     auto w = makeWorker();
+    std::vector<SampleJob> jobs(group);
     for (;;) {
-      int64_t r = next.fetch_add(1);
-      if (r >= batch.count)
+      const int64_t r0 = next.fetch_add(group);
+      if (r0 >= batch.count)
         break;
-      float *o = out->outputs.data() + r * K;
-      out->stepsExecuted[r] = w.runSample(
-          batch.data + r * batch.numel,
-          static_cast<uint64_t>(batch.firstIndex + r), o,
-          opt.sampleSpikes ? out->sampleSpikes.data() + r * lifs * steps
-                           : nullptr,
-          opt.stepPredictions ? out->stepPredictions.data() + r * steps
-                              : nullptr);
-      out->predictions[r] = argmaxFirst(o, K);
-      int64_t f = finished.fetch_add(1) + 1;
+      const int n =
+          static_cast<int>(std::min<int64_t>(group, batch.count - r0));
+      for (int i = 0; i < n; ++i) {
+        const int64_t r = r0 + i;
+        jobs[i] = {batch.data + r * batch.numel,
+                   static_cast<uint64_t>(batch.firstIndex + r),
+                   out->outputs.data() + r * K,
+                   opt.sampleSpikes
+                       ? out->sampleSpikes.data() + r * lifs * steps
+                       : nullptr,
+                   opt.stepPredictions ? out->stepPredictions.data() + r * steps
+                                       : nullptr,
+                   0};
+      }
+      if constexpr (HasRunGroup<decltype(w)>::value)
+        w.runGroup(jobs.data(), n);
+      else
+        for (int i = 0; i < n; ++i) {
+          SampleJob &j = jobs[i];
+          j.steps = w.runSample(j.x, j.index, j.outputs, j.spikes, j.stepPred);
+        }
+      for (int i = 0; i < n; ++i) {
+        out->stepsExecuted[r0 + i] = jobs[i].steps;
+        out->predictions[r0 + i] = argmaxFirst(jobs[i].outputs, K);
+      }
+      int64_t f = finished.fetch_add(n) + n;
       if (id == 0 && opt.progress)
         opt.progress(f);
     }

@@ -1,12 +1,16 @@
 //===- IntExecutor.cpp - run an integer (Loihi) model ---------------------===//
 //
 // runIntegerNetwork() is runNetwork() for models with Network::integer
-// (docs/fixed-point.md): the same sample-parallel scheme (one workspace per
-// worker thread, samples pulled from an atomic counter, counts in int64 summed
-// at the end), but every layer after the Poisson encoder computes with
-// integers (IntKernels.cpp). The encoder is the float model's kernel, so the
-// spikes are the float model's. The readout sums the output layer's integers
-// in int64 and converts once, float(double(acc) * output_scale / steps).
+// (docs/fixed-point.md): the same scheme (BatchRunner.h: one workspace per
+// worker thread, at most --batch samples in flight pulled from an atomic
+// counter, counts in int64 summed at the end; with fewer samples in flight
+// than threads a Team per worker splits each convolution and dense step by
+// output channels and each LIF step by positions), but every layer after the
+// Poisson encoder computes with integers (IntKernels.cpp). Integer sums are
+// exact, so neither split changes a bit. The encoder is the float model's
+// kernel, so the spikes are the float model's. The readout sums the output
+// layer's integers in int64 and converts once, float(double(acc) * output_scale
+// / steps).
 //
 //===----------------------------------------------------------------------===//
 #include "IntExecutor.h"
@@ -15,6 +19,7 @@
 
 #include "IntKernels.h"
 #include "Kernels.h"
+#include "Team.h"
 
 #include <atomic>
 #include <chrono>
@@ -26,8 +31,9 @@ namespace {
 
 class IntWorker {
 public:
-  IntWorker(const Network &net, int steps)
-      : net(net), steps(steps), K(detail::kernels()) {
+  IntWorker(const Network &net, int steps, int teamSize, uint64_t seed)
+      : opt_seed(seed), net(net), steps(steps), K(detail::kernels()),
+        team(teamSize) {
     size_t n = net.layers.size();
     bufs.resize(n);
     stats.spikes.resize(n);
@@ -80,17 +86,61 @@ public:
   detail::LayerStats stats;
 
 private:
+  uint64_t opt_seed;
   const Network &net;
   int steps;
   const detail::KernelTable &K;
   std::vector<fixed::IntBuf> bufs;
   detail::Buf enc; // the float encoder's buffers
+  detail::Team team;
+  std::vector<int64_t> partCounts;
+
+  /// Parts of a layer step: a few per team thread, at most `most`.
+  int partsOf(int64_t most) const {
+    if (team.size() == 1)
+      return 1;
+    return static_cast<int>(
+        std::max<int64_t>(1, std::min<int64_t>(4 * team.size(), most)));
+  }
+
+  /// A synaptic layer's step split over output channels; its events.
+  template <typename Step> int64_t synapticParts(int64_t channels, Step step) {
+    const int parts = partsOf(channels);
+    partCounts.assign(parts, 0);
+    team.run(parts, [&](int part) {
+      partCounts[part] =
+          step(channels * part / parts, channels * (part + 1) / parts);
+    });
+    int64_t n = 0;
+    for (int64_t c : partCounts)
+      n += c;
+    return n;
+  }
+
+  /// The LIF step split over positions; joins the parts' event lists.
+  int64_t lifParts(const Layer &L, int t, const fixed::IntBuf &in,
+                   fixed::IntBuf &b) {
+    const int parts = partsOf(L.spatial);
+    const int64_t S = L.spatial, C = L.channels;
+    partCounts.assign(parts, 0);
+    team.run(parts, [&](int part) {
+      partCounts[part] =
+          fixed::lifStep(L, t, in, b, S * part / parts, S * (part + 1) / parts);
+    });
+    int64_t n = partCounts[0];
+    for (int p = 1; p < parts; ++p) {
+      const int64_t from = S * p / parts * C, k = partCounts[p];
+      std::copy_n(b.idx.begin() + from, k, b.idx.begin() + n);
+      std::copy_n(b.val.begin() + from, k, b.val.begin() + n);
+      n += k;
+    }
+    return b.nev = n;
+  }
 
   void readout(int done, float *outputs) const {
     const std::vector<int64_t> &acc = bufs[net.output].acc;
     for (size_t k = 0; k < acc.size(); ++k)
-      outputs[k] = static_cast<float>(double(acc[k]) * double(net.outputScale) /
-                                      double(done));
+      outputs[k] = fixed::readoutValue(acc[k], net.outputScale, done);
   }
 
   void step(int t, uint64_t sampleIndex, int32_t *spikes) {
@@ -112,11 +162,16 @@ private:
         }
         break;
       case Kind::Conv2d:
-        stats.syn[l] += fixed::convStep(L, *in, b);
+        stats.syn[l] +=
+            synapticParts(L.outC / L.groups, [&](int64_t j0, int64_t j1) {
+              return fixed::convStep(L, *in, b, j0, j1);
+            });
         scanned = false;
         break;
       case Kind::Dense:
-        stats.syn[l] += fixed::denseStep(L, *in, b);
+        stats.syn[l] += synapticParts(L.numel, [&](int64_t j0, int64_t j1) {
+          return fixed::denseStep(L, *in, b, j0, j1);
+        });
         scanned = false;
         break;
       case Kind::AvgPool:
@@ -133,7 +188,7 @@ private:
         scanned = false;
         break;
       case Kind::Lif: {
-        int64_t n = fixed::lifStep(L, t, *in, b);
+        int64_t n = lifParts(L, t, *in, b);
         stats.spikes[l][t] += n;
         stats.neuronUpdates += L.numel;
         if (spikes)
@@ -152,9 +207,6 @@ private:
         fixed::scan(b);
     }
   }
-
-public:
-  uint64_t opt_seed = 0;
 };
 
 } // namespace
@@ -167,16 +219,10 @@ bool runIntegerNetwork(const Network &net, const Batch &batch,
     return false;
   }
   auto start = std::chrono::steady_clock::now();
-  int threads = static_cast<int>(std::min<int64_t>(
-      std::max(1, opt.threads), std::max<int64_t>(1, batch.count)));
+  const detail::ThreadSplit split = detail::splitThreads(opt, batch.count);
   detail::runSamples(
-      net, batch, opt, steps, threads,
-      [&] {
-        IntWorker w(net, steps);
-        w.opt_seed = opt.seed;
-        return w;
-      },
-      start, out);
+      net, batch, opt, steps, split.workers,
+      [&] { return IntWorker(net, steps, split.team, opt.seed); }, start, out);
   return true;
 }
 

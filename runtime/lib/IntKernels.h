@@ -12,6 +12,8 @@
 #ifndef SNNC_RUNTIME_INTKERNELS_H
 #define SNNC_RUNTIME_INTKERNELS_H
 
+#include "IntRules.h"
+
 #include "snnc/runtime/Network.h"
 
 #include <cstdint>
@@ -20,24 +22,6 @@
 namespace snnc {
 namespace rt {
 namespace fixed {
-
-/// The 24-bit rules (docs/fixed-point.md section 2), one copy in C++.
-constexpr int64_t kHalf24 = int64_t(1) << 23;
-inline int64_t wrap24(int64_t x) {
-  return ((x + kHalf24) & ((int64_t(1) << 24) - 1)) - kHalf24;
-}
-inline int64_t sat24(int64_t x) {
-  return x > kHalf24 - 1 ? kHalf24 - 1 : x < 1 - kHalf24 ? 1 - kHalf24 : x;
-}
-/// x * (4096 - d) >> 12, rounded toward zero.
-inline int64_t decay(int64_t x, int64_t d) {
-  int64_t p = x * (4096 - d);
-  return p >= 0 ? p >> 12 : -((-p) >> 12);
-}
-/// a << e (e >= 0) or the arithmetic (floor) right shift by -e.
-inline int64_t shiftExp(int64_t a, int e) {
-  return e >= 0 ? a * (int64_t(1) << e) : a >> (-e);
-}
 
 /// One layer's output and, for consumers that scatter, its non-zero entries.
 struct IntBuf {
@@ -49,15 +33,74 @@ struct IntBuf {
   std::vector<int32_t> sum;  // synaptic accumulator before the shift
 };
 
-/// Lists the non-zero entries of b.out.
-void scan(IntBuf &b);
-/// Synaptic layers; return synaptic events (weight additions).
-int64_t convStep(const Layer &L, const IntBuf &in, IntBuf &b);
-int64_t denseStep(const Layer &L, const IntBuf &in, IntBuf &b);
-void avgPoolSumStep(const Layer &L, const IntBuf &in, IntBuf &b);
-void maxPoolStep(const Layer &L, const IntBuf &in, IntBuf &b);
-/// LIF of step t; returns spikes.
-int64_t lifStep(const Layer &L, int t, const IntBuf &in, IntBuf &b);
+/// The step kernels. IntKernels.cpp is compiled once for the baseline ISA
+/// and, on x86-64, again with AVX2 (IntKernelsAvx2.cpp) and AVX-512
+/// (IntKernelsAvx512.cpp), so that the compiler vectorises the int8 x int32
+/// scatter loops; integer arithmetic gives the same bits in every copy.
+struct IntKernelTable {
+  /// Lists the non-zero entries of b.out.
+  void (*scan)(IntBuf &b);
+  /// Synaptic layers, the output channels [j0, j1) of every group (DENSE:
+  /// the outputs [j0, j1)); return the part's synaptic events (weight
+  /// additions). Parts over disjoint channel ranges write disjoint outputs,
+  /// so a team can run them at once; the sums are exact, so the split never
+  /// changes a bit.
+  int64_t (*convStep)(const Layer &L, const IntBuf &in, IntBuf &b, int64_t j0,
+                      int64_t j1);
+  int64_t (*denseStep)(const Layer &L, const IntBuf &in, IntBuf &b, int64_t j0,
+                       int64_t j1);
+  void (*avgPoolSumStep)(const Layer &L, const IntBuf &in, IntBuf &b);
+  void (*maxPoolStep)(const Layer &L, const IntBuf &in, IntBuf &b);
+  /// LIF of step t at the positions [s0, s1): updates their state and lists
+  /// their spikes from b.idx[s0 * channels] on; returns the part's spikes
+  /// (the caller joins the parts' lists and sets b.nev).
+  int64_t (*lifStep)(const Layer &L, int t, const IntBuf &in, IntBuf &b,
+                     int64_t s0, int64_t s1);
+  const char *isa;
+};
+
+namespace baseline {
+const IntKernelTable &table();
+}
+namespace avx2 {
+const IntKernelTable &table();
+}
+namespace avx512 {
+const IntKernelTable &table();
+}
+/// The table of the ISA the float kernels run (detail::kernels(): the best
+/// the CPU has, capped by SNNC_KERNELS), so both paths share one dispatch.
+const IntKernelTable &intKernels();
+
+inline void scan(IntBuf &b) { intKernels().scan(b); }
+inline int64_t convStep(const Layer &L, const IntBuf &in, IntBuf &b, int64_t j0,
+                        int64_t j1) {
+  return intKernels().convStep(L, in, b, j0, j1);
+}
+inline int64_t denseStep(const Layer &L, const IntBuf &in, IntBuf &b,
+                         int64_t j0, int64_t j1) {
+  return intKernels().denseStep(L, in, b, j0, j1);
+}
+inline void avgPoolSumStep(const Layer &L, const IntBuf &in, IntBuf &b) {
+  intKernels().avgPoolSumStep(L, in, b);
+}
+inline void maxPoolStep(const Layer &L, const IntBuf &in, IntBuf &b) {
+  intKernels().maxPoolStep(L, in, b);
+}
+inline int64_t lifStep(const Layer &L, int t, const IntBuf &in, IntBuf &b,
+                       int64_t s0, int64_t s1) {
+  return intKernels().lifStep(L, t, in, b, s0, s1);
+}
+/// The whole layer in one part (b.nev set for the LIF).
+inline int64_t convStep(const Layer &L, const IntBuf &in, IntBuf &b) {
+  return convStep(L, in, b, 0, L.outC / L.groups);
+}
+inline int64_t denseStep(const Layer &L, const IntBuf &in, IntBuf &b) {
+  return denseStep(L, in, b, 0, L.numel);
+}
+inline int64_t lifStep(const Layer &L, int t, const IntBuf &in, IntBuf &b) {
+  return b.nev = lifStep(L, t, in, b, 0, L.spatial);
+}
 
 } // namespace fixed
 } // namespace rt

@@ -99,6 +99,11 @@ for isa in ("baseline", "avx2", "avx512"):
 check("baseline" in results, "SNNC_KERNELS=baseline runs the baseline kernels")
 print("kernel tables compared:", ", ".join(sorted(results)))
 check(len(set(map(repr, results.values()))) == 1, f"kernel tables {sorted(results)} give identical results")
+# A forced name that is no ISA runs the best table with a one-line warning naming the variable.
+p = run(M("conv.bin"), "--input", M("x.npy"), "--json", out, env={"SNNC_KERNELS": "avx9"})
+check(p.returncode == 0 and "SNNC_KERNELS=avx9 is not avx512, avx2 or baseline" in p.stderr,
+      "SNNC_KERNELS=avx9 warns and runs", p)
+check(json.load(open(out))["kernels"] in ("avx512", "avx2", "baseline"), "SNNC_KERNELS=avx9 reports its table")
 
 p = run(M("conv.bin"), "--input", M("x.npy"), "--full", "--json", out)
 check(p.returncode == 0 and json.load(open(out))["steps"] == 6, "--full runs T steps", p)

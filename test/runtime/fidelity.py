@@ -15,7 +15,9 @@ golden.json) and checks:
     threshold may flip. The allowed difference is --tolerance (default 0.001) times the total
     spike count of the node, and every difference is reported;
   - the readout values equal golden/logits.npy within 1e-4 (absolute) on every sample whose spike
-    trains are identical (a flipped spike moves a logit by one readout weight / T).
+    trains are identical (a flipped spike moves a logit by one readout weight / T);
+  - every kernel table the CPU runs (SNNC_KERNELS=avx512|avx2|baseline) gives bit-identical
+    predictions, outputs, per-sample spike counts and synaptic events.
 With --full-test it also runs the whole test set of the model's dataset and prints the compiled
 model's accuracy next to the reference's (info.json), at T and at T_exit.
 Exit code 0 when all checks pass.
@@ -69,6 +71,26 @@ def main():
         return 1
     r = json.load(open(out_json))
     ok = True
+
+    # Every kernel table this machine runs (SNNC_KERNELS; a forced ISA the CPU lacks falls back to
+    # the next one down, and run.json's "kernels" names the table used) gives the same bits.
+    seen = {r["kernels"]: r}
+    for isa in ("avx512", "avx2", "baseline"):
+        j = os.path.join(a.work, f"golden-run-{isa}.json")
+        p = subprocess.run(run[:-5] + ["--json", j, "--outputs", "--sample-spikes", "--quiet"],
+                           capture_output=True, text=True, env=dict(os.environ, SNNC_KERNELS=isa))
+        if p.returncode != 0:
+            print(f"FAIL {name}: snnc-run with SNNC_KERNELS={isa} failed\n{p.stdout}{p.stderr}")
+            return 1
+        ri = json.load(open(j))
+        if ri["kernels"] in seen:
+            continue
+        seen[ri["kernels"]] = ri
+        same = all(ri[k] == r[k] for k in ("predictions", "outputs", "sample_spikes", "synaptic_events"))
+        print(f"{name}: {ri['kernels']} kernels {'give the same bits as' if same else 'DIFFER from'} "
+              f"{r['kernels']}")
+        ok &= same
+    print(f"{name}: kernel tables compared: {', '.join(sorted(seen))}")
 
     want_pred = np.load(os.path.join(gdir, "predictions.npy"))
     got_pred = np.array(r["predictions"])

@@ -6,8 +6,11 @@ Writes random integer model.bin files (dense and conv architectures with every i
 and max pools with pads, grouped/strided/dilated convs, per-step LIF tables with negative dv,
 du < 4096 so that the current accumulates and wraps, large biases so that the voltage saturates,
 soft/hard/none resets, input signs -1/0/1) with the protoc-generated schema code, runs each with
-snnc-run (1 and 3 threads) and with python/snncref/fixedpoint.py, and requires identical outputs
-(float32 bits), predictions and per-sample spike counts. The models are framed as format version 5
+snnc-run (1 and 3 threads; 3 threads on batches of 1 and 2, where the threads of a sample split
+its layers; each kernel ISA, SNNC_KERNELS=baseline|avx2|avx512, where the CPU has it; and the CUDA
+backend's host emulation, --backend=cuda-emu, when this snnc-run has it)
+and with python/snncref/fixedpoint.py, and requires identical outputs (float32 bits), predictions,
+per-sample spike counts and synaptic event counts. The models are framed as format version 5
 by this script; snnc-run validates them with the runtime's rules.
 
   fixedpoint_random.py SNNC_RUN WORK_DIR [--models N] [--seed S]
@@ -211,10 +214,14 @@ def write(m, path):
         f.write(MAGIC + struct.pack("<IIQII", 5, HEADER_SIZE, len(payload), crc, 0) + payload)
 
 
-def run_snnc(snnc_run, model, inputs, threads, out):
-    cmd = [snnc_run, model, "--input", inputs, "--threads", str(threads), "--full", "--outputs",
-           "--sample-spikes", "--quiet", "--json", out]
-    p = subprocess.run(cmd, capture_output=True, text=True)
+def run_snnc(snnc_run, model, inputs, extra, out):
+    env = dict(os.environ)
+    if extra and extra[0].startswith("SNNC_KERNELS="):
+        env["SNNC_KERNELS"] = extra[0].split("=", 1)[1]
+        extra = extra[1:]
+    cmd = [snnc_run, model, "--input", inputs, "--full", "--outputs",
+           "--sample-spikes", "--quiet", "--json", out] + extra
+    p = subprocess.run(cmd, capture_output=True, text=True, env=env)
     if p.returncode != 0:
         raise SystemExit(f"FAIL: {' '.join(cmd)} exited {p.returncode}: {p.stderr}")
     return json.load(open(out))
@@ -242,6 +249,22 @@ def main():
         return sat0(x)
 
     fx.wrap24, fx.sat24 = wrap, sat
+    runs = [["--threads", "1"], ["--threads", "3"], ["--threads", "3", "--batch", "1"],
+            ["--threads", "3", "--batch", "2"]]
+    version = subprocess.run([a.snnc_run, "--version"], capture_output=True, text=True).stdout
+    if "backend cuda-emu" in version:
+        runs.append(["--backend=cuda-emu"])
+    # Every kernel ISA this CPU has (SNNC_KERNELS caps the choice; the integer kernels follow the
+    # float kernels' dispatch, reported as "kernels" in the JSON).
+    isas = []
+    for isa in ("baseline", "avx2", "avx512"):
+        probe = subprocess.run([a.snnc_run, "--version"], capture_output=True, text=True,
+                               env=dict(os.environ, SNNC_KERNELS=isa)).stdout
+        if f"CPU kernels: {isa}" in probe:
+            isas.append(isa)
+            runs.append([f"SNNC_KERNELS={isa}", "--threads", "1"])
+    if "baseline" not in isas:
+        raise SystemExit("FAIL: SNNC_KERNELS=baseline was not honoured")
     for k in range(a.models):
         m = random_model(rng)
         path = os.path.join(a.work, f"m{k}.bin")
@@ -252,24 +275,30 @@ def main():
         xin = os.path.join(a.work, f"x{k}.npy")
         np.save(xin, x)
         out, pred, spikes = fx.run(fx.read(path), x, steps=m.num_steps, seed=0)
-        for threads in (1, 3):
-            j = run_snnc(a.snnc_run, path, xin, threads, os.path.join(a.work, f"r{k}.json"))
+        events = None
+        for extra in runs:
+            how = " ".join(extra)
+            j = run_snnc(a.snnc_run, path, xin, extra, os.path.join(a.work, f"r{k}.json"))
             got = np.asarray(j["outputs"], dtype=np.float64)
+            if events is not None and j["synaptic_events"] != events:
+                raise SystemExit(f"FAIL model {k} {how}: synaptic events differ")
+            events = j["synaptic_events"]
             if not np.array_equal(got, out.astype(np.float64)):
-                raise SystemExit(f"FAIL model {k} threads {threads}: outputs differ\n"
+                raise SystemExit(f"FAIL model {k} {how}: outputs differ\n"
                                  f"snnc-run {got.tolist()}\nreference {out.tolist()}")
             if j["predictions"] != pred.tolist():
-                raise SystemExit(f"FAIL model {k}: predictions differ")
+                raise SystemExit(f"FAIL model {k} {how}: predictions differ")
             for name, s in spikes.items():
                 if j["sample_spikes"][name] != s.tolist():
-                    raise SystemExit(f"FAIL model {k} layer {name}: spike counts differ\n"
+                    raise SystemExit(f"FAIL model {k} {how} layer {name}: spike counts differ\n"
                                      f"snnc-run {j['sample_spikes'][name]}\nreference {s.tolist()}")
-                fired += int(s.sum())
+                fired += int(s.sum()) if extra is runs[0] else 0
     if fired == 0 or not all(features.values()):
         raise SystemExit(f"FAIL: the random models never reached some rule (spikes {fired}, "
                          f"{features}): the test would be vacuous")
     print(f"ok: {a.models} random integer models, {fired} spikes, {features['wrap']} current "
-          f"wraps, {features['saturate']} voltage saturations, snnc-run == reference")
+          f"wraps, {features['saturate']} voltage saturations, snnc-run == reference for "
+          + "; ".join(" ".join(r) for r in runs))
 
 
 if __name__ == "__main__":

@@ -19,6 +19,7 @@ const char *const kUsage =
     "                [--set key=value]... [--sweep key=v1,v2,...]... "
     "[--csv OUT]\n"
     "                [--max-points N] [--progress] [--fail-on-unmappable]\n"
+    "                [--accuracy BITS=RUN.json,...]\n"
     "                [--max-cores N] [--max-chips N] [--max-energy-uj X]\n"
     "                [--max-latency-ms X] [--quiet] [--version]\n"
     "       snnc-map study STUDY.json [--shard I/N | --list-jobs] ...\n"
@@ -33,6 +34,11 @@ const char *const kUsage =
     "  --set key=value    override one hardware parameter\n"
     "  --sweep key=v,...  map once per value (repeat for a cartesian product)\n"
     "                     and write CSV rows to --csv OUT or stdout\n"
+    "  --accuracy BITS=RUN.json,...  with --sweep weight_bits=...: the\n"
+    "                     snnc-run --json of each --quantize=loihi\n"
+    "                     --weight-bits BITS build (float32=RUN.json: the\n"
+    "                     float one); each point takes its run's activity\n"
+    "                     and accuracy (docs/fixed-point.md)\n"
     "  --max-points N     largest sweep (default 10000, at most 1000000)\n"
     "  --progress         sweep progress on stderr (default: when a terminal)\n"
     "  --fail-on-unmappable  exit 3 when a sweep point is not ok\n"
@@ -90,8 +96,11 @@ bool valueFlag(Options *o, const std::string &a, const std::string &v,
     *text = v;
     return true;
   }
-  if (a == "--set" || a == "--sweep") {
-    (a == "--set" ? o->sets : o->sweeps).push_back(v);
+  if (a == "--set" || a == "--sweep" || a == "--accuracy") {
+    (a == "--set"     ? o->sets
+     : a == "--sweep" ? o->sweeps
+                      : o->accuracy)
+        .push_back(v);
     return true;
   }
   const int64_t big = limits::kMaxCores;
@@ -159,6 +168,16 @@ bool parseOptions(int argc, char **argv, Options *o, std::string *error) {
   }
   if (o->model.empty()) {
     *error = "no model.bin given (see --help)";
+    return false;
+  }
+  if (!o->accuracy.empty() && o->sweeps.empty()) {
+    *error = "--accuracy needs --sweep weight_bits=... (it joins each run to "
+             "the sweep points of its bits)";
+    return false;
+  }
+  if (!o->accuracy.empty() && !o->profile.empty()) {
+    *error = "--accuracy and --profile exclude each other: each sweep point "
+             "takes its activity from the run of its weight_bits";
     return false;
   }
   if (!o->csv.empty() && o->sweeps.empty()) {

@@ -20,7 +20,7 @@ namespace mapping {
 struct Options {
   std::string model, hw = "loihi1", profile, json, report, csv;
   double defaultRate = 0.1;
-  std::vector<std::string> sets, sweeps;
+  std::vector<std::string> sets, sweeps, accuracy;
   int64_t maxPoints = 0; ///< 0: limits::kDefaultSweepPoints
   Gates gates;
   bool quiet = false, progress = false, failOnUnmappable = false;

@@ -14,6 +14,7 @@
 #include "snnc/Mapping/Loaders.h"
 #include "snnc/Mapping/Pipeline.h"
 #include "snnc/Mapping/Report.h"
+#include "snnc/Mapping/SweepAccuracy.h"
 #include "snnc/Support/ExitCodes.h"
 #include "snnc/Support/InputFile.h"
 #include "snnc/Support/Limits.h"
@@ -45,6 +46,8 @@ struct ModelEntry {
   modelbin::Model model;
   Profile measured;
   bool hasProfile = false;
+  std::vector<std::string> accuracy; ///< "BITS=RUN.json", paths resolved
+  AccuracyJoin join;                 ///< loaded when `accuracy` is not empty
 };
 
 struct HardwareEntry {
@@ -58,6 +61,7 @@ struct Study {
   std::vector<HardwareEntry> hardware;
   std::vector<SweepAxis> axes;
   int64_t gridPoints = 1, points = 0;
+  bool accuracy = false; ///< some model joins measured runs
   double defaultRate = 0.1;
   Gates gates;
 };
@@ -134,6 +138,39 @@ Failure parseGates(const json &g, const std::string &file, Gates *gates) {
   return {};
 }
 
+/// A model entry's "accuracy": {BITS: RUN.json} (SweepAccuracy.h), paths
+/// relative to the study's folder; "" or what is wrong.
+std::string parseModelAccuracy(const json &m, const fs::path &dir,
+                               ModelEntry *e) {
+  if (!m.contains("accuracy"))
+    return "";
+  if (!m["accuracy"].is_object() || m.contains("profile"))
+    return "models[].accuracy: expected {\"BITS\": RUN.json, ...} and no "
+           "profile (each point takes its run's activity)";
+  for (const auto &[bits, run] : m["accuracy"].items()) {
+    if (!run.is_string())
+      return fmt::format("models[].accuracy.{}: expected a path", bits);
+    e->accuracy.push_back(bits + "=" + resolve(dir, run.get<std::string>()));
+  }
+  return "";
+}
+
+/// Every model's accuracy runs against the grid (usage rules of
+/// SweepAccuracy.h); sets Study::accuracy. "" or what is wrong.
+std::string checkStudyAccuracy(Study *s) {
+  for (ModelEntry &m : s->models) {
+    std::vector<AccuracySpec> specs;
+    std::string error;
+    size_t axis = 0;
+    if (!m.accuracy.empty() &&
+        (!parseAccuracySpecs(m.accuracy, &specs, &error) ||
+         !matchAccuracyAxis(specs, s->axes, &axis, &error)))
+      return fmt::format("models '{}': {}", m.label, error);
+    s->accuracy |= !m.accuracy.empty();
+  }
+  return "";
+}
+
 /// The study file's structure; models and hardware are loaded afterwards.
 Failure parseStudy(const std::string &file, const json &j, Study *s) {
   auto bad = [&](const std::string &what) {
@@ -166,6 +203,8 @@ Failure parseStudy(const std::string &file, const json &j, Study *s) {
           return bad("models[].profile: expected a path");
         e.profile = resolve(dir, m["profile"].get<std::string>());
       }
+      if (std::string why = parseModelAccuracy(m, dir, &e); !why.empty())
+        return bad(why);
     } else {
       return bad("models[]: expected a path or {\"model\": PATH, "
                  "\"profile\": RUN.json}");
@@ -204,6 +243,8 @@ Failure parseStudy(const std::string &file, const json &j, Study *s) {
         return bad("grid: " + error);
     }
   }
+  if (std::string why = checkStudyAccuracy(s); !why.empty())
+    return bad(why);
   if (j.contains("default_rate")) {
     const json &r = j["default_rate"];
     if (!r.is_number() || r.get<double>() < 0 || r.get<double>() > 1)
@@ -225,6 +266,16 @@ Failure loadStudy(const std::string &exe, Study *s) {
   for (ModelEntry &m : s->models) {
     if (!modelbin::readModelFile(m.path, &m.model, &error))
       return fail(kExitInvalidInput, diag::Code::ModelInvalid, error, m.path);
+    if (!m.accuracy.empty()) {
+      std::vector<AccuracySpec> specs;
+      size_t axis = 0;
+      std::string file;
+      parseAccuracySpecs(m.accuracy, &specs, &error); // checked by parseStudy
+      matchAccuracyAxis(specs, s->axes, &axis, &error);
+      if (!loadAccuracyRuns(specs, axis, m.path, m.model, &m.join, &error,
+                            &file))
+        return fail(kExitInvalidInput, diag::Code::ProfileInvalid, error, file);
+    }
     if (m.profile.empty())
       continue;
     Network net;
@@ -269,11 +320,13 @@ int64_t runPoints(const Study &s, const StudyOptions &o,
         return point % o.shards == o.shard;
       };
       if (!std::exchange(headerDone, true))
-        onHeader("point,model,hardware," + sweepCsvHeader(s.axes));
+        onHeader("point,model,hardware," + sweepCsvHeader(s.axes, s.accuracy));
       so.onRow = [&](const SweepRow &row) {
         onRow(fmt::format("{},{},{},", point, m.label, h.label) +
-              sweepCsvLine(row));
+              sweepCsvLine(row, s.accuracy));
       };
+      if (!m.accuracy.empty())
+        useAccuracyJoin(m.join, &so);
       notOk += runSweep(m.model, h.hw, h.baseline,
                         m.hasProfile ? &m.measured : nullptr, s.defaultRate,
                         s.axes, so)
@@ -522,45 +575,6 @@ int runStudy(const std::vector<std::string> &args, const std::string &exe,
 }
 
 } // namespace
-
-std::vector<std::string> splitCsvLine(const std::string &line) {
-  std::vector<std::string> fields(1);
-  bool quoted = false;
-  for (size_t i = 0; i < line.size(); ++i) {
-    char c = line[i];
-    if (quoted && c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
-      fields.back() += '"';
-      ++i;
-    } else if (c == '"') {
-      quoted = !quoted;
-    } else if (c == ',' && !quoted) {
-      fields.emplace_back();
-    } else {
-      fields.back() += c;
-    }
-  }
-  return fields;
-}
-
-json rowToJson(const std::vector<std::string> &columns,
-               const std::vector<std::string> &fields) {
-  json row = json::object();
-  for (size_t i = 0; i < columns.size(); ++i) {
-    const std::string v = i < fields.size() ? fields[i] : "";
-    char *end = nullptr;
-    double d = v.empty() ? 0 : std::strtod(v.c_str(), &end);
-    if (v.empty())
-      row[columns[i]] = nullptr;
-    else if (i == 0)
-      row[columns[i]] = std::strtoll(v.c_str(), nullptr, 10);
-    else if (end && *end == 0 && std::isfinite(d) && columns[i] != "model" &&
-             columns[i] != "hardware")
-      row[columns[i]] = d;
-    else
-      row[columns[i]] = v;
-  }
-  return row;
-}
 
 int runStudyCommand(int argc, char **argv, const char *exe,
                     diag::DiagnosticEngine &de) {

@@ -19,6 +19,7 @@
 
 #include "snnc/Mapping/Loaders.h"
 #include "snnc/Mapping/Report.h"
+#include "snnc/Mapping/SweepAccuracy.h"
 #include "snnc/Support/Diagnostics.h"
 #include "snnc/Support/ExitCodes.h"
 #include "snnc/Support/Limits.h"
@@ -84,12 +85,15 @@ const char *statusName(int code, bool overGate) {
 
 /// The --json document: status and message first, then the result if any.
 std::string statusJson(const Outcome &o, bool overGate, const MapResult *result,
+                       const nlohmann::ordered_json &sweep,
                        const diag::DiagnosticEngine &de) {
   nlohmann::ordered_json j;
   j["status"] = statusName(o.code, overGate);
   j["exit_code"] = o.code;
   j["message"] = o.message;
   j["diagnostics"] = de.toJsonArray();
+  if (!sweep.is_null())
+    j["sweep"] = sweep;
   if (result) {
     nlohmann::ordered_json full = resultToJson(result->net, *result);
     for (auto &[key, value] : full.items())
@@ -123,7 +127,25 @@ struct Inputs {
   Profile profile;
   const Profile *measured = nullptr;
   std::vector<SweepAxis> axes;
+  bool accuracy = false; ///< --accuracy: the runs joined to the sweep
+  AccuracyJoin join;
+  nlohmann::ordered_json sweepJson; ///< with --json: columns and points
 };
+
+/// --accuracy: the runs, checked against the sweep and the model.
+Outcome readAccuracy(const Options &o, Inputs *in) {
+  std::vector<AccuracySpec> specs;
+  std::string error, file;
+  size_t axis = 0;
+  if (!parseAccuracySpecs(o.accuracy, &specs, &error) ||
+      !matchAccuracyAxis(specs, in->axes, &axis, &error))
+    return failWith(kExitUsage, error);
+  if (!loadAccuracyRuns(specs, axis, o.model, in->model, &in->join, &error,
+                        &file))
+    return failWith(kExitInvalidInput, error, diag::Code::ProfileInvalid, file);
+  in->accuracy = true;
+  return {};
+}
 
 Outcome readInputs(const Options &o, const char *argv0, Inputs *in) {
   std::string error;
@@ -176,12 +198,38 @@ Outcome readInputs(const Options &o, const char *argv0, Inputs *in) {
   int64_t cap = o.maxPoints > 0 ? o.maxPoints : limits::kDefaultSweepPoints;
   if (!in->axes.empty() && !checkSweep(in->axes, cap, &points, &error))
     return failWith(kExitUsage, error);
+  if (!o.accuracy.empty())
+    return readAccuracy(o, in);
   return {};
 }
 
+/// What a sweep keeps of its rows besides the CSV: the rows for --report's
+/// sweep.html, their JSON objects (with a "point" index) for --json.
+struct SweepKeep {
+  SweepKeep(const std::string &header, bool rowsWanted, bool jsonWanted)
+      : rowsWanted(rowsWanted), jsonWanted(jsonWanted),
+        columns(splitCsvLine(header.substr(0, header.size() - 1))) {
+    columns.insert(columns.begin(), "point");
+  }
+  void add(const SweepRow &row, const std::string &line) {
+    if (rowsWanted)
+      rows.push_back(row);
+    if (!jsonWanted)
+      return;
+    std::vector<std::string> fields =
+        splitCsvLine(line.substr(0, line.size() - 1));
+    fields.insert(fields.begin(), std::to_string(points.size()));
+    points.push_back(rowToJson(columns, fields));
+  }
+  bool rowsWanted, jsonWanted;
+  std::vector<std::string> columns;
+  std::vector<SweepRow> rows;
+  nlohmann::ordered_json points = nlohmann::ordered_json::array();
+};
+
 /// Streams rows to stdout, or to OUT.partial while the sweep runs and then
 /// atomically to OUT.
-Outcome runSweepRows(const Options &o, const Inputs &in, bool textMode) {
+Outcome runSweepRows(const Options &o, Inputs &in, bool textMode) {
   std::string csv, error;
   int partial = -1;
   std::string partialPath = o.csv + ".partial";
@@ -206,8 +254,16 @@ Outcome runSweepRows(const Options &o, const Inputs &in, bool textMode) {
     if (::write(partial, line.data(), line.size()) < 0)
       error = partialPath + ": write failed";
   };
-  emit(sweepCsvHeader(in.axes));
-  so.onRow = [&](const SweepRow &row) { emit(sweepCsvLine(row)); };
+  std::string header = sweepCsvHeader(in.axes, in.accuracy);
+  emit(header);
+  SweepKeep keep(header, !o.report.empty(), !o.json.empty());
+  so.onRow = [&](const SweepRow &row) {
+    std::string line = sweepCsvLine(row, in.accuracy);
+    emit(line);
+    keep.add(row, line);
+  };
+  if (in.accuracy)
+    useAccuracyJoin(in.join, &so);
   bool tty = ::isatty(STDERR_FILENO);
   if (textMode && (o.progress || tty))
     so.onProgress = [&, lastDecile = int64_t(-1)](int64_t done, int64_t total,
@@ -233,6 +289,16 @@ Outcome runSweepRows(const Options &o, const Inputs &in, bool textMode) {
     if (!o.quiet)
       std::printf("snnc-map: wrote %s\n", o.csv.c_str());
   }
+  if (!o.json.empty())
+    in.sweepJson = {{"columns", keep.columns}, {"points", keep.points}};
+  if (!o.report.empty() &&
+      !writeSweepHtml(o.report,
+                      "Sweep of " +
+                          modelLabel(o.model, in.model.source_name()) + " on " +
+                          in.hw.name,
+                      in.axes, keep.rows, in.accuracy, &error))
+    return failWith(kExitInvalidInput, error, diag::Code::OutputWrite,
+                    o.report);
   if (o.failOnUnmappable && totals.failed > 0)
     return failWith(kExitConstraint,
                     fmt::format("--fail-on-unmappable: {} of {} sweep points "
@@ -315,9 +381,11 @@ int run(int argc, char **argv, diag::DiagnosticEngine &de) {
   if (outcome.code != kExitOk)
     reportOutcome(de, outcome);
   if (!o.json.empty() &&
-      !support::writeOutputFile(
-          o.json, statusJson(outcome, overGate, mapped ? &result : nullptr, de),
-          &error)) {
+      !support::writeOutputFile(o.json,
+                                statusJson(outcome, overGate,
+                                           mapped ? &result : nullptr,
+                                           in.sweepJson, de),
+                                &error)) {
     de.report(diag::Code::OutputWrite, error, o.json);
     return outcome.code != kExitOk ? outcome.code : kExitInvalidInput;
   }

@@ -34,6 +34,13 @@ struct EventCosts {
   double message = 0;  ///< a spike message leaves a core (once per link)
 };
 
+/// How populations are cut into cores (mapping.partitioner): the structured
+/// block search of Partition.cpp, a METIS graph partition of fine blocks
+/// (MetisPartition.cpp), or both with the better result kept.
+enum class PartitionMethod { Auto, Structured, Metis };
+/// "auto", "structured", "metis".
+const char *partitionerName(PartitionMethod p);
+
 struct HardwareModel {
   std::string name;        ///< e.g. "loihi1"
   std::string description; ///< free text from the file
@@ -62,6 +69,8 @@ struct HardwareModel {
   /// Mapping choice (optional key, default false): a core may hold blocks
   /// of several populations when their summed usage fits every limit.
   bool shareCores = false;
+  /// Mapping choice (optional key, default auto): see PartitionMethod.
+  PartitionMethod partitioner = PartitionMethod::Auto;
   EventCosts energyPj;
   EventCosts latencyNs;
   double barrierMinNs = 0, barrierMaxNs = 0; ///< per-step synchronisation

@@ -77,6 +77,15 @@ struct Mapping {
   /// references for the same partition: the serpentine order in population
   /// order (where the search starts) and a random placement (fixed seed).
   double hopTrafficFinal = 0, hopTrafficSerpentine = 0, hopTrafficRandom = 0;
+  /// Which partitioner gave this mapping ("structured" or "metis";
+  /// mapping.partitioner) and, where METIS ran, the cores each one needed
+  /// (0: not run or no mapping), their inter-core traffic (expected spike
+  /// messages per step between physical cores: one per source neuron and
+  /// reading core) and why METIS gave no mapping, if it did not.
+  std::string partitioner = "structured";
+  int64_t structuredCores = 0, metisCores = 0;
+  double structuredTraffic = 0, metisTraffic = 0;
+  std::string metisFailure;
 
   /// Cores in use: one per block, fewer when blocks share cores.
   int64_t numCores() const {
@@ -93,8 +102,18 @@ void shareCores(const HardwareModel &hw, Mapping *mapping);
 /// Partitions every mapped population into cores. Fails with a message that
 /// names the population and the constraint when one neuron alone cannot fit
 /// a core, or when the network needs more than hw.maxChips chips.
+/// hw.partitioner picks the structured block search, METIS, or (auto) both
+/// where METIS applies (shared cores, or irregular connectivity: a layer
+/// with several inputs or a layer feeding several), keeping the one with
+/// fewer cores, then less inter-core traffic. `spikeRate` (per population,
+/// spikes per neuron per step; null: 1 each) weighs METIS's edges.
 bool partitionNetwork(const Network &net, const HardwareModel &hw,
-                      Mapping *mapping, std::string *error);
+                      Mapping *mapping, std::string *error,
+                      const std::vector<double> *spikeRate = nullptr);
+
+/// True when the network has a layer with inputs from several layers or a
+/// layer that feeds several (residual ADDs, branches).
+bool irregularConnectivity(const Network &net);
 
 /// The first population (in network order) whose largest neuron alone
 /// breaks a per-core limit: its index, the limit's key ("core.fanin_axons"),

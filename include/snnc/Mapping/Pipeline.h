@@ -98,6 +98,21 @@ struct SweepRow {
   double synopsPj = 0, updatesPj = 0, spikeOutPj = 0, routingPj = 0,
          staticPj = 0; ///< T_exit
   double annRatioTexit = 0;
+  /// --accuracy (SweepAccuracy.h): the measured accuracy of this point's
+  /// build in percent, its difference to the float32 run in points
+  /// (hasDelta: a float32 run was given) and the run.json.
+  bool hasAccuracy = false, hasDelta = false;
+  double accuracyPct = 0, accuracyDeltaPts = 0;
+  std::string accuracyRun;
+};
+
+/// A measured run joined to sweep points (SweepAccuracy.h): its activity is
+/// the point's profile, its accuracy goes into the row.
+struct PointRun {
+  std::string file;
+  Profile profile;
+  double accuracyPct = 0, deltaPts = 0;
+  bool hasDelta = false;
 };
 
 struct SweepOptions {
@@ -110,6 +125,8 @@ struct SweepOptions {
   std::function<bool(int64_t point)> select;
   /// Called after each point: points done, total, points not ok.
   std::function<void(int64_t done, int64_t total, int64_t failed)> onProgress;
+  /// The measured run of a point's values, or null (the sweep's profile).
+  std::function<const PointRun *(const std::vector<std::string> &values)> runOf;
 };
 struct SweepTotals {
   int64_t points = 0, failed = 0; ///< failed: unmappable or over a gate

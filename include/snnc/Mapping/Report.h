@@ -32,11 +32,21 @@ bool writeReport(const std::string &dir, const Network &net, const MapResult &r,
                  std::string *error);
 
 /// A sweep's CSV: the header line (axis keys, status, numbers, reason), one
-/// line per row, and both together. Lines end in '\n'.
-std::string sweepCsvHeader(const std::vector<SweepAxis> &axes);
-std::string sweepCsvLine(const SweepRow &row);
+/// line per row, and both together. Lines end in '\n'. With `accuracy`
+/// (--accuracy) the columns accuracy_pct, accuracy_delta_pts, accuracy_run
+/// come before the reason.
+std::string sweepCsvHeader(const std::vector<SweepAxis> &axes,
+                           bool accuracy = false);
+std::string sweepCsvLine(const SweepRow &row, bool accuracy = false);
 std::string sweepCsv(const std::vector<SweepAxis> &axes,
                      const std::vector<SweepRow> &rows);
+/// DIR/sweep.html: the sweep's rows as a table (with --accuracy, accuracy
+/// next to cores and energy) and, with accuracy, an SVG of energy at T_exit
+/// against accuracy; written through a temporary file and a rename.
+bool writeSweepHtml(const std::string &dir, const std::string &title,
+                    const std::vector<SweepAxis> &axes,
+                    const std::vector<SweepRow> &rows, bool accuracy,
+                    std::string *error);
 
 } // namespace mapping
 } // namespace snnc

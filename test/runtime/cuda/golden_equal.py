@@ -3,6 +3,7 @@
 
   golden_equal.py --snnc-run BIN (--snnc BIN | --writer) --backend cuda|cuda-emu
                   --model-dir models/NAME --work DIR [--limit N] [--quick]
+                  [--quantize-bits N]
 
 Compiles models/NAME/model.onnx (with `snnc`, or with snncref.modelbin), runs snnc-run on
 golden/inputs.npy with --backend=cpu and with the given backend, and requires identical JSON
@@ -11,6 +12,9 @@ spikes per sample and step, synaptic events and neuron updates. Configurations: 
 default T_exit in modes auto, event and dense, and --adaptive-exit (--quick: --full and T_exit in
 mode auto only). With --backend cuda on a machine without a usable device (or a build without
 CUDA) it prints "SKIPPED: ..." and exits with 77, which ctest reports as skipped.
+--quantize-bits N compiles the integer model (`snnc --quantize=loihi --weight-bits N`,
+docs/fixed-point.md; needs --snnc) and compares --full and T_exit (integer models have one
+synaptic path and no adaptive exit).
 """
 import argparse
 import json
@@ -33,7 +37,10 @@ def main():
     ap.add_argument("--work", required=True)
     ap.add_argument("--limit", type=int, default=0)
     ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--quantize-bits", type=int, default=0)
     a = ap.parse_args()
+    if a.quantize_bits and not a.snnc:
+        ap.error("--quantize-bits needs --snnc")
     name = os.path.basename(os.path.normpath(a.model_dir))
     work = os.path.join(a.work, a.backend)
     os.makedirs(work, exist_ok=True)
@@ -44,6 +51,8 @@ def main():
     onnx_path = os.path.join(a.model_dir, "model.onnx")
     if a.snnc:
         cmd = [a.snnc, onnx_path, "-o", model_bin]
+        if a.quantize_bits:
+            cmd += ["--quantize=loihi", "--weight-bits", str(a.quantize_bits)]
     else:
         cmd = [sys.executable, "-m", "snncref.modelbin", onnx_path,
                model_bin, "--early-exit-step",
@@ -67,7 +76,7 @@ def main():
             return 77
 
     configs = [("full", ["--full", "--per-step"]), ("T_exit", [])]
-    if not a.quick:
+    if not a.quick and not a.quantize_bits:
         configs += [("full-event", ["--full", "--mode=event"]),
                     ("full-dense", ["--full", "--mode=dense"]),
                     ("adaptive", ["--full", "--adaptive-exit"])]

@@ -5,8 +5,9 @@
 // reference written here (conv with stride, padding, dilation and groups;
 // average and max pooling), event vs dense vs auto paths (bit-identical),
 // thread-count and batch independence (threads splitting one sample's
-// layers), step blocks, the convolution's summation order, and the backend
-// registry. Step counts and per-step answers: ExecutorExitTest.cpp.
+// layers, groups of samples run together), step blocks, the convolution's
+// summation order, and the backend registry. Step counts and per-step answers:
+// ExecutorExitTest.cpp.
 //
 //===----------------------------------------------------------------------===//
 #include "ExecutorTestUtil.h"
@@ -290,6 +291,7 @@ rt::RunResult runBatch(const rt::Network &net, const std::vector<float> &x,
   o.mode = mode;
   o.threads = threads;
   o.batch = batch;
+  o.sampleSpikes = true;
   rt::Batch b{x.data(), count, net.inputNumel, 0};
   rt::RunResult r;
   std::string err;
@@ -338,6 +340,40 @@ TEST(Executor, BatchOneSplitsLayersWithoutChangingResults) {
                                         << batch << " mode " << int(mode));
         expectSameResults(ref, runBatch(net, x, n, mode, threads, batch));
       }
+}
+
+TEST(Executor, SampleGroupsEqualOneSampleAtATime) {
+  // From 16 samples in flight, workers run groups of up to 4 samples
+  // together (one kernel call per layer for every sample and step of the
+  // group). 37 samples = nine full groups and a partial one on one thread;
+  // other splits on 2 and 3 threads; every reset kind (the delayed reset
+  // reads each lane's previous spikes).
+  for (auto reset : {mb::LIF::SOFT, mb::LIF::SUBTRACT_DELAYED}) {
+    mb::Model m = wideNet(11);
+    for (auto &layer : *m.mutable_layers())
+      if (layer.has_lif())
+        layer.mutable_lif()->set_reset(reset);
+    rt::Network net = prepare(m);
+    const int64_t n = 37;
+    std::vector<float> x = images(11, n, net.inputNumel);
+    for (rt::Mode mode : {rt::Mode::Event, rt::Mode::Dense}) {
+      rt::RunResult ref = runBatch(net, x, n, mode, 1, 1);
+      int64_t spikes = 0;
+      for (const auto &s : ref.spikes)
+        for (int64_t v : s.second)
+          spikes += v;
+      EXPECT_GT(spikes, 0);
+      for (int threads : {1, 2, 3})
+        for (int64_t batch : {16, 0}) {
+          SCOPED_TRACE(testing::Message()
+                       << "reset " << int(reset) << " mode " << int(mode)
+                       << " threads " << threads << " batch " << batch);
+          rt::RunResult r = runBatch(net, x, n, mode, threads, batch);
+          expectSameResults(ref, r);
+          EXPECT_EQ(ref.sampleSpikes, r.sampleSpikes);
+        }
+    }
+  }
 }
 
 TEST(Executor, StepBlocksEqualStepByStep) {

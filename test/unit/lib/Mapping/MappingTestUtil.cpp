@@ -51,6 +51,8 @@ int ModelBuilder::maxPool(int input, int64_t kernel, int64_t stride) {
 
 int ModelBuilder::flatten(int input) { return builder.flatten(input); }
 
+int ModelBuilder::add(int a, int b) { return builder.addLayer(a, b); }
+
 int ModelBuilder::lif(int input, bool varying) {
   int64_t T = builder.T(), C = builder.shapeOf(input)[0];
   std::vector<float> threshold(size_t(T * C), 1.0f);

@@ -30,6 +30,8 @@ public:
   int avgPool(int input, int64_t kernel, int64_t stride);
   int maxPool(int input, int64_t kernel, int64_t stride);
   int flatten(int input);
+  /// ADD of two layers of one shape (a residual join).
+  int add(int a, int b);
   /// `varying`: thresholds differ per step (BNTT-folded tables).
   int lif(int input, bool varying = false);
   int readout(int input);

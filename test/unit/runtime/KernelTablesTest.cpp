@@ -1,0 +1,242 @@
+//===- KernelTablesTest.cpp - every kernel table gives the same bits ------===//
+//
+// The executor uses one kernel table per process (kernels(), chosen by CPU
+// features or SNNC_KERNELS), so the ctest runs per ISA compare whole runs only
+// across processes. This test compares the tables side by side in one
+// process: every table this CPU can execute (baseline always; AVX2 and
+// AVX-512 F/BW/VL where __builtin_cpu_supports says so) runs the same encoder,
+// convolution (event and dense inputs, several (sample, step) pairs, several
+// parts), dense, average pool and LIF steps of a prepared network on the same
+// random inputs, and every output must have the bits of the baseline's. It
+// also checks that kernels() picks the best table the CPU has unless
+// SNNC_KERNELS caps it.
+//
+//===----------------------------------------------------------------------===//
+#include "Kernels.h"
+#include "ModelBuilder.h"
+#include "PrepareForTest.h"
+
+#include "snnc/runtime/Network.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <random>
+#include <string>
+
+using namespace snnc;
+using namespace snnc::test;
+namespace d = snnc::rt::detail;
+
+namespace {
+
+/// The tables this CPU executes, baseline first.
+std::vector<const d::KernelTable *> runnableTables() {
+  std::vector<const d::KernelTable *> t{&d::baseline::table()};
+#if defined(__x86_64__)
+  if (__builtin_cpu_supports("avx2"))
+    t.push_back(&d::avx2::table());
+  if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+      __builtin_cpu_supports("avx512vl"))
+    t.push_back(&d::avx512::table());
+#endif
+  return t;
+}
+
+/// Conv 1->40 (blocks 32 + 8), LIF, avgpool, conv 40->80 (64 + 16), LIF,
+/// dense 100 (64 + 32 + rest), LIF, dense 10, readout; T = 6.
+rt::Network tableNet() {
+  std::mt19937 rng(5);
+  ModelBuilder b({1, 10, 10}, 6, 6);
+  int x = b.encode(true, 2.0f, true);
+  x = b.conv(x, {40, 1, 3, 3}, randomValues(rng, 360, -0.6f, 1.4f), {1, 1},
+             {1, 1, 1, 1}, {1, 1}, 1, randomValues(rng, 40, -0.2f, 0.2f));
+  x = b.lif(x, 0.9f, 1.0f);
+  x = b.pool(x, true, {2, 2}, {2, 2});
+  x = b.conv(x, {80, 40, 3, 3}, randomValues(rng, 80 * 360, -0.3f, 0.5f),
+             {1, 1}, {1, 1, 1, 1});
+  x = b.lif(x, 0.9f, 0.8f);
+  x = b.flatten(x);
+  int64_t n = product(b.shapeOf(x));
+  x = b.dense(x, 100, randomValues(rng, 100 * n, -0.05f, 0.08f));
+  x = b.lif(x, 0.95f, 1.0f);
+  x = b.dense(x, 10, randomValues(rng, 1000, -1.0f, 1.0f));
+  b.readout(x);
+  return prepare(b.m);
+}
+
+/// A layer input of `numel` values at `channels` per position: ~15 % non-zero,
+/// +1/-1 when binary, else random reals; with its event list and index by
+/// position.
+struct Input {
+  std::vector<float> dense, val;
+  std::vector<int32_t> idx, pos;
+  bool binary;
+  Input(std::mt19937 &rng, int64_t numel, int64_t channels, bool binary)
+      : dense(numel, 0.0f), binary(binary) {
+    std::uniform_real_distribution<float> u(0, 1);
+    for (int64_t p = 0; p < numel; ++p)
+      if (u(rng) < 0.15f) {
+        float v = binary ? (u(rng) < 0.8f ? 1.0f : -1.0f) : u(rng) * 2 - 0.7f;
+        dense[p] = v;
+        idx.push_back(static_cast<int32_t>(p));
+        val.push_back(v);
+      }
+    const int64_t S = numel / channels;
+    for (int64_t s = 0, e = 0; s <= S; ++s) {
+      while (e < static_cast<int64_t>(idx.size()) && idx[e] < s * channels)
+        ++e;
+      pos.push_back(static_cast<int32_t>(e));
+    }
+  }
+  d::Source source(bool events) const {
+    return {dense.data(),
+            idx.data(),
+            val.data(),
+            pos.data(),
+            static_cast<int64_t>(idx.size()),
+            static_cast<int64_t>(dense.size()),
+            events,
+            binary};
+  }
+};
+
+void expectSameBits(const std::vector<float> &a, const std::vector<float> &b,
+                    const std::string &what) {
+  ASSERT_EQ(a.size(), b.size()) << what;
+  EXPECT_EQ(std::memcmp(a.data(), b.data(), sizeof(float) * a.size()), 0)
+      << what;
+}
+
+/// Runs a synaptic layer with table K over `pairs` inputs in `parts` parts;
+/// returns the outputs (concatenated) and the synaptic events.
+std::vector<float> synaptic(const d::KernelTable &K, const rt::Layer &L,
+                            const std::vector<Input> &in, bool events,
+                            int parts, int64_t *syn) {
+  const int n = static_cast<int>(in.size());
+  std::vector<std::vector<float>> out(n, std::vector<float>(L.numel, -7.0f));
+  std::vector<d::Source> src;
+  std::vector<float *> o;
+  for (int k = 0; k < n; ++k) {
+    src.push_back(in[k].source(events));
+    o.push_back(out[k].data());
+  }
+  auto kernel = L.kind == rt::Kind::Conv2d ? K.convStep : K.denseStep;
+  *syn = 0;
+  for (int part = 0; part < parts; ++part)
+    *syn += kernel(L, src.data(), o.data(), n, part, parts);
+  std::vector<float> all;
+  for (auto &v : out)
+    all.insert(all.end(), v.begin(), v.end());
+  return all;
+}
+
+} // namespace
+
+TEST(KernelTables, SynapticLayersGiveTheBaselineBits) {
+  rt::Network net = tableNet();
+  auto tables = runnableTables();
+  std::mt19937 rng(3);
+  int checked = 0;
+  for (const rt::Layer &L : net.layers) {
+    if (L.kind != rt::Kind::Conv2d && L.kind != rt::Kind::Dense)
+      continue;
+    const rt::Layer &X = net.layers[L.inputs[0]];
+    for (bool binary : {true, false}) {
+      std::vector<Input> in;
+      for (int k = 0; k < 5; ++k)
+        in.emplace_back(rng, X.numel, X.channels, binary);
+      for (bool events : {true, false})
+        for (int parts : {1, 3}) {
+          int64_t syn0 = 0, syn = 0;
+          std::vector<float> ref =
+              synaptic(*tables[0], L, in, events, parts, &syn0);
+          for (const d::KernelTable *K : tables) {
+            SCOPED_TRACE(testing::Message()
+                         << L.name << " " << K->isa << " binary " << binary
+                         << " events " << events << " parts " << parts);
+            expectSameBits(ref, synaptic(*K, L, in, events, parts, &syn),
+                           "outputs");
+            EXPECT_EQ(syn0, syn);
+            EXPECT_GT(syn, 0);
+          }
+          ++checked;
+        }
+    }
+  }
+  EXPECT_EQ(checked, 4 * 2 * 2 * 2); // 2 convs + 2 dense layers
+  std::string isas;
+  for (const d::KernelTable *K : tables)
+    isas += std::string(" ") + K->isa;
+  std::printf("kernel tables compared:%s\n", isas.c_str());
+}
+
+TEST(KernelTables, EncoderLifAndPoolGiveTheBaselineBits) {
+  rt::Network net = tableNet();
+  auto tables = runnableTables();
+  std::mt19937 rng(4);
+  std::uniform_real_distribution<float> u(-1, 2);
+  for (const rt::Layer &L : net.layers) {
+    std::vector<std::vector<float>> ref;
+    for (const d::KernelTable *K : tables) {
+      SCOPED_TRACE(testing::Message() << L.name << " " << K->isa);
+      std::vector<std::vector<float>> got;
+      d::Buf b;
+      b.out.assign(L.numel, 0.0f);
+      b.idx.assign(L.numel, 0);
+      b.val.assign(L.numel, 0.0f);
+      std::mt19937 r(9); // the same inputs for every table
+      if (L.kind == rt::Kind::Encode) {
+        std::vector<float> x(L.numel);
+        for (float &v : x)
+          v = u(r) < 0 ? 0.0f : u(r) / 2;
+        b.aux.assign(L.numel * L.encSteps, 0.0f);
+        K->encodeSetup(L, x.data(), b);
+        for (int t = 0; t < 3; ++t) {
+          int64_t n = K->encodeStep(L, 17, 4, t, 6, b);
+          got.push_back(b.out);
+          got.push_back(std::vector<float>(b.val.begin(), b.val.begin() + n));
+        }
+      } else if (L.kind == rt::Kind::Lif) {
+        b.state.assign(L.numel, 0.0f);
+        for (int t = 0; t < 4; ++t) {
+          std::vector<float> x(L.numel);
+          for (float &v : x)
+            v = u(r);
+          int64_t n = K->lifStep(L, t, x.data(), b, 0, L.spatial);
+          got.push_back(b.state);
+          got.push_back(b.out);
+          got.push_back(std::vector<float>(b.idx.begin(), b.idx.begin() + n));
+        }
+      } else if (L.kind == rt::Kind::AvgPool) {
+        Input in(r, net.layers[L.inputs[0]].numel, L.inC, true);
+        for (bool events : {true, false}) {
+          K->avgPoolStep(L, in.source(events), b.out.data());
+          got.push_back(b.out);
+        }
+      } else {
+        continue;
+      }
+      if (ref.empty())
+        ref = got;
+      ASSERT_EQ(ref.size(), got.size());
+      for (size_t i = 0; i < ref.size(); ++i)
+        expectSameBits(ref[i], got[i], "output " + std::to_string(i));
+    }
+  }
+}
+
+TEST(KernelTables, KernelsPicksTheBestTableOrTheForcedOne) {
+  // kernels() is chosen once per process; the ctest runs this binary with
+  // SNNC_KERNELS unset, =avx2 and =baseline (test/unit/runtime/CMakeLists).
+  auto tables = runnableTables();
+  const char *force = std::getenv("SNNC_KERNELS");
+  std::string want = tables.back()->isa;
+  if (force && std::string(force) == "baseline")
+    want = "baseline";
+  else if (force && std::string(force) == "avx2" && tables.size() > 1)
+    want = tables[1]->isa;
+  EXPECT_EQ(std::string(d::kernels().isa), want)
+      << "SNNC_KERNELS=" << (force ? force : "(unset)");
+}
