@@ -163,12 +163,22 @@ int runMerge(const std::vector<std::string> &args, diag::DiagnosticEngine &de) {
                           missing));
     return kExitInvalidInput;
   }
+  // The gate is decided before the output is written, so the merged JSON
+  // carries the same status, exit code and message as the process, as a
+  // study run's JSON does.
+  bool gated = failOnUnmappable && m.notOk > 0;
+  std::string gateMessage =
+      gated ? fmt::format("--fail-on-unmappable: {} merged points are not ok",
+                          m.notOk)
+            : "";
+  if (gated)
+    de.report(diag::Code::MapSweepNotOk, gateMessage, out);
   std::string text;
   if (isJson) {
     json j;
-    j["status"] = "ok";
-    j["exit_code"] = 0;
-    j["message"] = "";
+    j["status"] = gated ? "unmappable" : "ok";
+    j["exit_code"] = gated ? kExitConstraint : kExitOk;
+    j["message"] = gateMessage;
     j["study"] = m.study;
     j["points_total"] = m.total;
     j["shard"] = nullptr;
@@ -188,14 +198,7 @@ int runMerge(const std::vector<std::string> &args, diag::DiagnosticEngine &de) {
     de.report(diag::Code::OutputWrite, error, out);
     return kExitInvalidInput;
   }
-  if (failOnUnmappable && m.notOk > 0) {
-    de.report(diag::Code::MapSweepNotOk,
-              fmt::format("--fail-on-unmappable: {} merged points are not ok",
-                          m.notOk),
-              out);
-    return kExitConstraint;
-  }
-  return kExitOk;
+  return gated ? kExitConstraint : kExitOk;
 }
 
 } // namespace mapping
