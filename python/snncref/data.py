@@ -49,15 +49,19 @@ def load_digits(split):
     return np.ascontiguousarray(x[mask]), y[mask]
 
 
-def load(dataset, split, flat=False):
+def load(dataset, split, shape=None):
+    """(images, labels) of a split; shape: the per-sample shape to give the images (a model's
+    input_shape, e.g. [784] for an MLP on Fashion-MNIST or [1, 8, 8] for a conv net on digits);
+    default the loader's own ([1, 28, 28] for Fashion-MNIST, [64] for digits)."""
     if dataset == "fashion-mnist":
         x, y = load_fmnist(split)
-        if flat:
-            x = x.reshape(len(x), -1)
-        return x, y
-    if dataset == "digits":
-        return load_digits(split)
-    raise ValueError(f"unknown dataset {dataset}")
+    elif dataset == "digits":
+        x, y = load_digits(split)
+    else:
+        raise ValueError(f"unknown dataset {dataset}")
+    if shape is not None:
+        x = np.ascontiguousarray(x.reshape((len(x),) + tuple(shape)))
+    return x, y
 
 
 def describe(dataset):

@@ -40,8 +40,7 @@ def early_exit_step(gmean, T, threshold=EXIT_THRESHOLD):
 
 def evaluate(model, dataset, log=print):
     """Full test set, hash encoder with seed 0. Returns (x, y, run dict, accuracy per exit step)."""
-    flat = len(model.input_shape) == 1
-    x, y = data.load(dataset, "test", flat=flat)
+    x, y = data.load(dataset, "test", shape=model.input_shape)
     t0 = time.time()
     r = run_reference(model, x, np.arange(len(x)), seed=GOLDEN_SEED)
     acc = [float((r["outputs"][t].argmax(-1) == y).mean()) for t in range(r["outputs"].shape[0])]

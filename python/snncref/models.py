@@ -98,23 +98,31 @@ def _xavier(m):
             nn.init.xavier_uniform_(p.weight, gain=2)  # as in the official BNTT code
 
 
-def conv_net(name, T, leak=0.95, norm="bntt", c1=16, c2=32, hidden=128):
-    """conv3x3(1->c1)-N-LIF-avgpool-conv3x3(c1->c2)-N-LIF-avgpool-fc(->hidden)-N-LIF-fc(->10)."""
+def conv_net(name, T, leak=0.95, norm="bntt", c1=16, c2=32, hidden=128, pool="avg",
+             dataset="fashion-mnist", side=28):
+    """conv3x3(1->c1)-N-LIF-pool2-conv3x3(c1->c2)-N-LIF-pool2-[fc(->hidden)-N-LIF]-fc(->10) on
+    (1, side, side); pool "avg" or "max"; hidden=None: the flattened features feed the readout fc."""
     bn = (lambda c: BNTT(c, T)) if norm == "bntt" else (lambda c: StaticBN(c))
     k = "bntt" if norm == "bntt" else "bn"
+    pool_layer = nn.AvgPool2d if pool == "avg" else nn.MaxPool2d
+    feat = c2 * (side // 4) ** 2
     layers = [
         ("conv1", nn.Conv2d(1, c1, 3, padding=1, bias=False)), (f"{k}1", bn(c1)), ("lif1", LIF(leak)),
-        ("pool1", nn.AvgPool2d(2)),
+        ("pool1", pool_layer(2)),
         ("conv2", nn.Conv2d(c1, c2, 3, padding=1, bias=False)), (f"{k}2", bn(c2)), ("lif2", LIF(leak)),
-        ("pool2", nn.AvgPool2d(2)),
+        ("pool2", pool_layer(2)),
         ("flatten", nn.Flatten(1)),
-        ("fc1", nn.Linear(c2 * 7 * 7, hidden, bias=False)), (f"{k}3", bn(hidden)), ("lif3", LIF(leak)),
-        ("fc2", nn.Linear(hidden, 10, bias=False)), ("readout", Readout()),
     ]
     nm = "BNTT" if norm == "bntt" else "BN"
-    arch = (f"conv3x3(1->{c1})-{nm}-LIF-avgpool2-conv3x3({c1}->{c2})-{nm}-LIF-avgpool2-"
-            f"flatten-fc({c2 * 49}->{hidden})-{nm}-LIF-fc({hidden}->10)-readout")
-    m = SNN(name, "fashion-mnist", (1, 28, 28), T, layers,
+    arch = (f"conv3x3(1->{c1})-{nm}-LIF-{pool}pool2-conv3x3({c1}->{c2})-{nm}-LIF-{pool}pool2-flatten-")
+    if hidden is None:
+        layers += [("fc1", nn.Linear(feat, 10, bias=False)), ("readout", Readout())]
+        arch += f"fc({feat}->10)-readout"
+    else:
+        layers += [("fc1", nn.Linear(feat, hidden, bias=False)), (f"{k}3", bn(hidden)), ("lif3", LIF(leak)),
+                   ("fc2", nn.Linear(hidden, 10, bias=False)), ("readout", Readout())]
+        arch += f"fc({feat}->{hidden})-{nm}-LIF-fc({hidden}->10)-readout"
+    m = SNN(name, dataset, (1, side, side), T, layers,
             {"kind": "poisson", "scale": 1.0, "signed": 1}, arch)
     _xavier(m)
     return m
@@ -150,6 +158,8 @@ MODELS = {
     "fmnist-bntt-mlp": lambda: mlp("fmnist-bntt-mlp", "fashion-mnist", 784, 256, T=20),
     "fmnist-bntt-conv": lambda: conv_net("fmnist-bntt-conv", T=20, norm="bntt"),
     "fmnist-bn-conv": lambda: conv_net("fmnist-bn-conv", T=20, norm="bn"),
+    "digits-bntt-maxpool": lambda: conv_net("digits-bntt-maxpool", T=20, c1=8, c2=16, hidden=None,
+                                            pool="max", dataset="digits", side=8),
 }
 
 

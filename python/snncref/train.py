@@ -24,11 +24,12 @@ DEFAULTS = {
     "fmnist-bntt-mlp": dict(epochs=5, batch=64, opt="adam", lr=1e-3, wd=0.0, gamma_wd=0.0, seed=1),
     "fmnist-bntt-conv": dict(epochs=4, batch=64, opt="sgd", lr=0.1, wd=5e-4, gamma_wd=1e-2, seed=1),
     "fmnist-bn-conv": dict(epochs=2, batch=64, opt="adam", lr=1e-3, wd=0.0, gamma_wd=0.0, seed=1),
+    "digits-bntt-maxpool": dict(epochs=150, batch=64, opt="sgd", lr=0.1, wd=5e-4, gamma_wd=1e-2, seed=1),
 }
 
 # Threads used to train the shipped models (the tiny nets do not gain from more).
 THREADS = {"digits-bntt-mlp": 1, "digits-bntt-deep": 1, "fmnist-bntt-mlp": 1, "fmnist-bntt-conv": 2,
-           "fmnist-bn-conv": 2}
+           "fmnist-bn-conv": 2, "digits-bntt-maxpool": 1}
 
 
 def make_optimizer(model, opt, lr, wd, gamma_wd):
@@ -56,8 +57,7 @@ def train_step(model, optimizer, xb, yb, generator):
 
 def train(name, epochs, batch, opt, lr, wd, gamma_wd, seed, log=print, max_batches=None):
     model = models.build(name, seed)
-    flat = len(model.input_shape) == 1
-    x, y = data.load(model.dataset, "train", flat=flat)
+    x, y = data.load(model.dataset, "train", shape=model.input_shape)
     x, y = torch.from_numpy(x), torch.from_numpy(y)
     optimizer = make_optimizer(model, opt, lr, wd, gamma_wd)
     steps_per_epoch = math.ceil(len(x) / batch)

@@ -14,7 +14,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 MODELS = os.path.join(ROOT, "models")
 # How many golden samples to recompute per model (keeps the suite fast on 2 cores).
 SAMPLES = {"digits-bntt-mlp": 256, "digits-bntt-deep": 256, "fmnist-bntt-mlp": 16,
-           "fmnist-bntt-conv": 4, "fmnist-bn-conv": 4}
+           "fmnist-bntt-conv": 4, "fmnist-bn-conv": 4, "digits-bntt-maxpool": 256}
 EXPECTED = sorted(SAMPLES)
 
 

@@ -43,3 +43,19 @@ def test_gradient_reaches_every_step_gamma():
     torch.nn.functional.cross_entropy(out, torch.from_numpy(y[:64])).backward()
     g = model.layers["bntt1"].weight.grad
     assert g.shape == (20, 128) and (g.abs().sum(1) > 0).all()
+
+
+def test_one_training_step_digits_maxpool():
+    """The max-pool conv net trains on digits given the model's (1, 8, 8) input shape; the gradient
+    reaches the first conv through both max pools."""
+    model = models.build("digits-bntt-maxpool", seed=0)
+    x, y = data.load("digits", "train", shape=model.input_shape)
+    assert x.shape == (1437, 1, 8, 8)
+    np_flat, _ = data.load("digits", "train")
+    assert np_flat.shape == (1437, 64) and (np_flat.reshape(x.shape) == x).all()
+    opt = train.make_optimizer(model, "sgd", 0.1, 5e-4, 1e-2)
+    w0 = model.layers["conv1"].weight.detach().clone()
+    loss, _ = train.train_step(model, opt, torch.from_numpy(x[:32]), torch.from_numpy(y[:32]),
+                               torch.Generator().manual_seed(0))
+    assert math.isfinite(loss)
+    assert not torch.equal(w0, model.layers["conv1"].weight)
