@@ -30,7 +30,8 @@ namespace mapping {
 
 namespace {
 
-/// A pooling relay sends a graded spike when any input of its window spiked:
+/// A pooling relay sends a spike (graded for an average pool, binary for a max
+/// pool) when any input of its window spiked:
 /// with independent inputs, N (1 - (1 - r)^window) per step. When a weight
 /// layer reads the relay directly and the profile measured its events (as
 /// snnc-run counts them: non-zero pooled values x targets), the estimate is
@@ -64,9 +65,9 @@ void estimateRelay(const Network &net, const Profile *profile, int p,
         for (double &s : spikes)
           s *= measured / estimated;
       a->notes.push_back(fmt::format(
-          "graded spikes of relay '{}' per step: window-any-spike estimate "
+          "{} spikes of relay '{}' per step: window-any-spike estimate "
           "scaled to the measured events of '{}'",
-          pop.name, proj.synapseLayer));
+          pop.gradedRelay ? "graded" : "binary", pop.name, proj.synapseLayer));
       return;
     }
 }
