@@ -21,7 +21,8 @@ golden.json) and checks:
   - with --snnc, when the model has max pooling: the relay form (`snnc --max-pool-relays`) has no
     MAX_POOL2D layer left, each pool is a LIF layer of its name reading a CONV2D (the relay), every
     relay fires, and its run passes the same golden checks and is bit-identical to the unrewritten
-    model's (predictions, outputs, per-sample spikes of every original LIF node).
+    model's (predictions, outputs, per-sample spikes of every original LIF node); so is the 8-bit
+    integer model's (--quantize=loihi) relay form to its max-pool form.
 With --full-test it also runs the whole test set of the model's dataset and prints the compiled
 model's accuracy next to the reference's (info.json), at T and at T_exit.
 Exit code 0 when all checks pass.
@@ -155,15 +156,42 @@ def check_max_pool_relays(a, name, onnx_path, model_bin, run, r, gdir):
     if rr is None:
         return False
     ok &= same_kernels and compare_golden(name + " (relays)", gdir, rr, a.tolerance)
-    same = rr["predictions"] == r["predictions"] and rr["outputs"] == r["outputs"] and all(
-        rr["sample_spikes"].get(n) == c for n, c in r["sample_spikes"].items())
-    print(f"{name}: relay form {'bit-identical to' if same else 'DIFFERS from'} the max-pool form "
-          f"(predictions, outputs, spikes of {', '.join(sorted(r['sample_spikes']))})")
+    same = same_runs(name, "float model (predictions, outputs, spikes of "
+                     f"{', '.join(sorted(r['sample_spikes']))})", (r, rr))
     for p in pools:
         fired = int(np.sum(rr["sample_spikes"].get(p, [[0]])))
         print(f"{name}: relay '{p}' fired {fired} times")
         ok &= fired > 0
-    return ok and same
+    return ok and same and check_integer_relays(a, name, onnx_path, run)
+
+
+def same_runs(name, what, runs):
+    """Two snnc-run JSON results: bit-identical predictions, outputs, and spikes of the first's LIF
+    nodes (the second may have more: the relays)."""
+    x, y = runs
+    same = x["predictions"] == y["predictions"] and x["outputs"] == y["outputs"] and all(
+        y["sample_spikes"].get(n) == c for n, c in x["sample_spikes"].items())
+    print(f"{name}: {what}: relay form {'bit-identical to' if same else 'DIFFERS from'} the max-pool form")
+    return same
+
+
+def check_integer_relays(a, name, onnx_path, run):
+    """The 8-bit integer model (--quantize=loihi) with and without --max-pool-relays gives the same
+    bits: the relay form is what a chip runs."""
+    runs = []
+    for tag, extra in (("int8", []), ("int8-relays", ["--max-pool-relays"])):
+        mbin = os.path.join(a.work, f"model-{tag}.bin")
+        if not compile_model(name, [a.snnc, onnx_path, "--quantize=loihi", "--weight-bits", "8",
+                                    *extra, "-o", mbin], mbin):
+            return False
+        j = os.path.join(a.work, f"golden-run-{tag}.json")
+        cmd = [run[0], mbin] + run[2:] + ["--json", j, "--outputs", "--sample-spikes", "--quiet"]
+        p = subprocess.run(cmd, capture_output=True, text=True)
+        if p.returncode != 0:
+            print(f"FAIL {name}: snnc-run failed: {' '.join(cmd)}\n{p.stdout}{p.stderr}")
+            return False
+        runs.append(json.load(open(j)))
+    return same_runs(name, "8-bit integer model", runs)
 
 
 def full_test(a, name, info, model_bin):

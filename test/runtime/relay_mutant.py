@@ -8,7 +8,9 @@ to the real one but spoils `--max-pool-relays`, once per mutant, and requires fi
 with the message that names the fault:
   - threshold: the first relay's LIF threshold raised from 0.5 to 1.5 (it fires only when two
     inputs of its window fire in one step: an AND, not the max), so spikes differ;
-  - no-relays: the flag dropped (the max pools stay MAX_POOL2D layers).
+  - no-relays: the flag dropped (the max pools stay MAX_POOL2D layers);
+  - int-threshold: in the 8-bit integer model (--quantize=loihi) only, the first relay's vth
+    tripled (the same AND), so the integer relay form differs from the integer max-pool form.
 Exit code 0 when fidelity.py fails as expected for every mutant (and passes unmutated).
 """
 import argparse
@@ -29,19 +31,27 @@ relays = "--max-pool-relays" in args
 if relays and mutant == "no-relays":
     args.remove("--max-pool-relays")
 rc = subprocess.call([real] + args)
-if rc or not relays or mutant != "threshold":
+integer = "--quantize=loihi" in args
+if rc or not relays or mutant != ("int-threshold" if integer else "threshold"):
     sys.exit(rc)
 out = args[args.index("-o") + 1]
 m = fixedpoint.read(out)
 first = next(l.name[:-len("_sum")] for l in m.layers if l.name.endswith("_sum"))
 lif = next(l for l in m.layers if l.name == first).lif
-th = np.frombuffer(lif.threshold.data, "<f4").copy()
-assert (th == 0.5).all(), "the relay threshold is no longer 0.5: update this mutant"
-lif.threshold.data = np.full_like(th, 1.5).tobytes()
-open(out, "wb").write(modelbin.frame(m.SerializeToString()))
+if integer:
+    vth = np.frombuffer(lif.vth.data, "<i4")
+    lif.vth.data = (vth * 3).astype("<i4").tobytes()
+else:
+    th = np.frombuffer(lif.threshold.data, "<f4").copy()
+    assert (th == 0.5).all(), "the relay threshold is no longer 0.5: update this mutant"
+    lif.threshold.data = np.full_like(th, 1.5).tobytes()
+version = open(out, "rb").read()[8:12]  # keep the format version (5 for integer models)
+framed = modelbin.frame(m.SerializeToString())
+open(out, "wb").write(framed[:8] + version + framed[12:])
 '''
 
-MUTANTS = {"none": None, "threshold": "DIFFERS from the max-pool form", "no-relays": "NOT a relay"}
+MUTANTS = {"none": None, "threshold": "DIFFERS from the max-pool form", "no-relays": "NOT a relay",
+           "int-threshold": "8-bit integer model: relay form DIFFERS"}
 
 
 def main():
