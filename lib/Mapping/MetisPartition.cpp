@@ -290,6 +290,15 @@ bool MetisPartitioner::solve(Problem &pr) {
   }
   adjncy.push_back(0); // never empty: METIS reads the pointers
   adjwgt.push_back(0);
+  // METIS prints its own "Input Error" line to stdout for a tolerance <= 1
+  // (which would corrupt `--json -`); refuse it here with our message.
+  if (!(opt.slack > 1.0) || pr.parts < 1) {
+    error = fmt::format("internal: METIS called with a balance tolerance of "
+                        "{} (must be > 1) and {} parts (must be >= 1) for {} "
+                        "on {}",
+                        opt.slack, pr.parts, pr.what, hw.name);
+    return false;
+  }
   std::vector<real_t> ubvec(size_t(ncon), real_t(opt.slack));
   idx_t options[METIS_NOPTIONS];
   METIS_SetDefaultOptions(options);

@@ -19,6 +19,8 @@ __global__ void intEncodeKernel(Ctx c, DLayer L, int t) {
 /// One block per sample: the ascending list of non-zero integer outputs.
 __global__ void intCompactKernel(Ctx c, DLayer L) {
   const int n = blockIdx.x;
+  if (!c.active[n])
+    return;
   compactRow(intOutOf(c, L, n), L.numel, c.ia + L.evIdx + int64_t(n) * L.numel,
              c.ia + L.ievVal + int64_t(n) * L.numel, c.ia + L.evCount + n);
 }

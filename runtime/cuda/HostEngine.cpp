@@ -88,21 +88,9 @@ public:
 
   void compact(const DLayer &L) override {
     if (integer)
-      return compactInteger(L);
-    for (int n = 0; n < c.n; ++n) {
-      if (!c.active[n])
-        continue;
-      const float *out = outOf(c, L, n);
-      int32_t *idx = c.ia + L.evIdx + int64_t(n) * L.numel;
-      float *val = c.fa + L.evVal + int64_t(n) * L.numel;
-      int32_t k = 0;
-      for (int64_t p = 0; p < L.numel; ++p)
-        if (out[p] != 0) {
-          idx[k] = static_cast<int32_t>(p);
-          val[k++] = out[p];
-        }
-      c.ia[L.evCount + n] = k;
-    }
+      compactRows(L, [&](int n) { return intOutOf(c, L, n); }, c.ia + L.ievVal);
+    else
+      compactRows(L, [&](int n) { return outOf(c, L, n); }, c.fa + L.evVal);
   }
 
   void synCount(const DLayer &L, const DLayer &P) override {
@@ -206,12 +194,18 @@ public:
   bool runsInteger() const override { return true; }
 
 private:
-  /// The ascending list of non-zero integer outputs (ievVal, evIdx).
-  void compactInteger(const DLayer &L) {
+  /// Per active sample, the ascending list of non-zero outputs of `L` (their
+  /// indices at evIdx, their values from `values`: evVal for float layers,
+  /// ievVal for integer ones) and its length at evCount. One loop for both
+  /// forms, so a rule such as skipping finished samples cannot diverge.
+  template <typename OutputsOf, typename T>
+  void compactRows(const DLayer &L, OutputsOf outputsOf, T *values) {
     for (int n = 0; n < c.n; ++n) {
-      const int32_t *out = intOutOf(c, L, n);
+      if (!c.active[n])
+        continue;
+      const T *out = outputsOf(n);
       int32_t *idx = c.ia + L.evIdx + int64_t(n) * L.numel;
-      int32_t *val = c.ia + L.ievVal + int64_t(n) * L.numel;
+      T *val = values + int64_t(n) * L.numel;
       int32_t k = 0;
       for (int64_t p = 0; p < L.numel; ++p)
         if (out[p] != 0) {

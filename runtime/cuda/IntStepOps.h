@@ -35,33 +35,21 @@ SNNC_HD void intEncodeOp(const Ctx &c, const DLayer &L, int n, int64_t p,
 /// CONV2D: thread tid owns output channel o = tid % O at the positions of
 /// class r = tid / O (as convEventOp) and adds v * w of every event into
 /// `isum`; intSynFinishOp then applies the shift and bias.
+/// Exact integer multiply-add (the validator bounds every sum below 2^31).
+struct IntMac {
+  SNNC_HD void operator()(int32_t *y, int32_t v, int32_t w) const {
+    *y += v * w;
+  }
+};
+
 SNNC_HD void intConvSumOp(const Ctx &c, const DLayer &L, const DLayer &P, int n,
                           int64_t tid) {
-  const int32_t O = L.outC, Og = O / L.groups, Ig = L.inC / L.groups;
-  const int32_t o = static_cast<int32_t>(tid % O),
-                r = static_cast<int32_t>(tid / O);
-  const int32_t g = o / Og, ol = o - g * Og, positions = L.outH * L.outW;
-  const int64_t wStride = static_cast<int64_t>(L.kh) * L.kw * Og;
+  const int32_t O = L.outC, r = static_cast<int32_t>(tid / O);
   int32_t *sum = c.ia + L.isum + static_cast<int64_t>(n) * L.numel;
-  for (int32_t pos = r; pos < positions; pos += L.rowGroups)
-    sum[static_cast<int64_t>(pos) * O + o] = 0;
-  const int32_t *start = c.iparams + L.tapStart, *tapOut = c.iparams + L.tapOut,
-                *tapW = c.iparams + L.tapW, *cls = c.iparams + L.tapClass;
-  const int32_t nev = c.ia[P.evCount + n];
-  const int32_t *idx = c.ia + P.evIdx + static_cast<int64_t>(n) * P.numel;
-  const int32_t *val = c.ia + P.ievVal + static_cast<int64_t>(n) * P.numel;
-  for (int32_t e = 0; e < nev; ++e) {
-    uint32_t p = static_cast<uint32_t>(idx[e]);
-    uint32_t s = p / static_cast<uint32_t>(L.inC);
-    int32_t ci = static_cast<int32_t>(p - s * static_cast<uint32_t>(L.inC));
-    if (ci / Ig != g)
-      continue;
-    const int32_t v = val[e];
-    const int32_t *wb = c.iparams + L.iweight + ci * wStride + ol;
-    for (int32_t k = start[s]; k < start[s + 1]; ++k)
-      if (cls[k] == r)
-        sum[tapOut[k] + o] += v * wb[tapW[k]];
-  }
+  for (int32_t pos = r; pos < L.outH * L.outW; pos += L.rowGroups)
+    sum[static_cast<int64_t>(pos) * O + tid % O] = 0;
+  convScatterEvents(c, L, P, n, tid, sum, c.ia + P.ievVal,
+                    c.iparams + L.iweight, IntMac());
 }
 
 /// CONV2D output element p from its sum.

@@ -78,41 +78,60 @@ SNNC_HD int64_t fanout(const Ctx &c, const DLayer &L, int32_t p) {
   return static_cast<int64_t>(start[s + 1] - start[s]) * (L.outC / L.groups);
 }
 
-/// CONV2D, event path: thread tid owns output channel o = tid % O at the
-/// output positions of class r = tid / O (position % rowGroups == r).
-SNNC_HD void convEventOp(const Ctx &c, const DLayer &L, const DLayer &P, int n,
-                         int64_t tid) {
-  if (!c.active[n] || useGather(c, P, n, 1))
-    return;
+/// Float multiply-add of the CPU runtime's order: round(round(v*w) + acc).
+struct FloatMac {
+  SNNC_HD void operator()(float *y, float v, float w) const {
+    *y = faddRn(*y, fmulRn(v, w));
+  }
+};
+
+/// CONV2D event scatter of sample n into the outputs `out` of channel o = tid
+/// % O at the positions of class r = tid / O (position % rowGroups == r), in
+/// ascending event order: for each event (index at evIdx, value in `vals`) of
+/// o's group, mac(y, v, w) for every tap of class r. One loop for the float
+/// and the integer (IntStepOps.h) forms; the caller initialises `out`.
+template <typename T, typename Mac>
+SNNC_HD void convScatterEvents(const Ctx &c, const DLayer &L, const DLayer &P,
+                               int n, int64_t tid, T *out, const T *vals,
+                               const T *weights, Mac mac) {
   const int32_t O = L.outC, Og = O / L.groups, Ig = L.inC / L.groups;
   const int32_t o = static_cast<int32_t>(tid % O),
                 r = static_cast<int32_t>(tid / O);
-  const int32_t g = o / Og, ol = o - g * Og, positions = L.outH * L.outW;
+  const int32_t g = o / Og, ol = o - g * Og;
   const int64_t wStride = static_cast<int64_t>(L.kh) * L.kw * Og;
-  float *out = outOf(c, L, n);
-  const float bias = c.fparams[L.bias + o];
-  for (int32_t pos = r; pos < positions; pos += L.rowGroups)
-    out[static_cast<int64_t>(pos) * O + o] = bias;
   const int32_t *start = c.iparams + L.tapStart, *tapOut = c.iparams + L.tapOut,
                 *tapW = c.iparams + L.tapW, *cls = c.iparams + L.tapClass;
   const int32_t nev = c.ia[P.evCount + n];
   const int32_t *idx = c.ia + P.evIdx + static_cast<int64_t>(n) * P.numel;
-  const float *val = c.fa + P.evVal + static_cast<int64_t>(n) * P.numel;
+  const T *val = vals + static_cast<int64_t>(n) * P.numel;
   for (int32_t e = 0; e < nev; ++e) {
     uint32_t p = static_cast<uint32_t>(idx[e]);
     uint32_t s = p / static_cast<uint32_t>(L.inC);
     int32_t ci = static_cast<int32_t>(p - s * static_cast<uint32_t>(L.inC));
     if (ci / Ig != g)
       continue;
-    const float v = val[e];
-    const float *wb = c.fparams + L.weight + ci * wStride + ol;
-    for (int32_t k = start[s]; k < start[s + 1]; ++k) {
-      if (cls[k] != r)
-        continue;
-      float *y = out + tapOut[k] + o;
-      *y = faddRn(*y, fmulRn(v, wb[tapW[k]]));
-    }
+    const T v = val[e];
+    const T *wb = weights + ci * wStride + ol;
+    for (int32_t k = start[s]; k < start[s + 1]; ++k)
+      if (cls[k] == r)
+        mac(out + tapOut[k] + o, v, wb[tapW[k]]);
   }
+}
+
+/// CONV2D, event path: thread tid owns output channel o = tid % O at the
+/// output positions of class r = tid / O (position % rowGroups == r).
+SNNC_HD void convEventOp(const Ctx &c, const DLayer &L, const DLayer &P, int n,
+                         int64_t tid) {
+  if (!c.active[n] || useGather(c, P, n, 1))
+    return;
+  const int32_t O = L.outC, o = static_cast<int32_t>(tid % O),
+                r = static_cast<int32_t>(tid / O);
+  float *out = outOf(c, L, n);
+  const float bias = c.fparams[L.bias + o];
+  for (int32_t pos = r; pos < L.outH * L.outW; pos += L.rowGroups)
+    out[static_cast<int64_t>(pos) * O + o] = bias;
+  convScatterEvents(c, L, P, n, tid, out, c.fa + P.evVal, c.fparams + L.weight,
+                    FloatMac());
 }
 
 /// CONV2D, gather path: thread tid computes output (pos = tid / O, o = tid %

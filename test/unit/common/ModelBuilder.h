@@ -211,6 +211,34 @@ private:
   }
 };
 
+/// Wide enough for several channel blocks per convolution (40 = 32 + 8, 80 =
+/// 64 + 16) and several output ranges per dense layer (100 outputs): conv
+/// 1->40, LIF, avgpool, conv 40->80, LIF, dense 100, LIF, dense 10, readout on
+/// [1, 10, 10], T = 6. `conv1Bias` gives the first convolution a random bias
+/// (drawn after its weights); `encoderScale` scales the Poisson encoder.
+inline mb::Model wideNet(uint32_t seed, int Texit, float encoderScale = 1.0f,
+                         bool conv1Bias = false) {
+  std::mt19937 rng(seed);
+  ModelBuilder b({1, 10, 10}, 6, Texit);
+  int x = b.encode(true, encoderScale, true);
+  std::vector<float> w1 = randomValues(rng, 360, -0.6f, 1.4f), bias1;
+  if (conv1Bias)
+    bias1 = randomValues(rng, 40, -0.2f, 0.2f);
+  x = b.conv(x, {40, 1, 3, 3}, w1, {1, 1}, {1, 1, 1, 1}, {1, 1}, 1, bias1);
+  x = b.lif(x, 0.9f, 1.0f);
+  x = b.pool(x, true, {2, 2}, {2, 2});
+  x = b.conv(x, {80, 40, 3, 3}, randomValues(rng, 80 * 360, -0.3f, 0.5f),
+             {1, 1}, {1, 1, 1, 1});
+  x = b.lif(x, 0.9f, 0.8f);
+  x = b.flatten(x);
+  int64_t n = product(b.shapeOf(x));
+  x = b.dense(x, 100, randomValues(rng, 100 * n, -0.05f, 0.08f));
+  x = b.lif(x, 0.95f, 1.0f);
+  x = b.dense(x, 10, randomValues(rng, 1000, -1.0f, 1.0f));
+  b.readout(x);
+  return b.m;
+}
+
 /// A small conv network like the shipped one:
 /// conv-LIF-avgpool-conv-LIF-avgpool-flatten- dense-LIF-dense-readout, on [1,
 /// H, W] input, random weights from `seed`.

@@ -299,32 +299,10 @@ rt::RunResult runBatch(const rt::Network &net, const std::vector<float> &x,
   return r;
 }
 
-/// Wide enough for several channel blocks per convolution (40 = 32 + 8, 80 =
-/// 64 + 16) and several output ranges per dense layer (100 outputs).
-mb::Model wideNet(uint32_t seed) {
-  std::mt19937 rng(seed);
-  ModelBuilder b({1, 10, 10}, 6, 5);
-  int x = b.encode(true);
-  x = b.conv(x, {40, 1, 3, 3}, randomValues(rng, 360, -0.6f, 1.4f), {1, 1},
-             {1, 1, 1, 1});
-  x = b.lif(x, 0.9f, 1.0f);
-  x = b.pool(x, true, {2, 2}, {2, 2});
-  x = b.conv(x, {80, 40, 3, 3}, randomValues(rng, 80 * 360, -0.3f, 0.5f),
-             {1, 1}, {1, 1, 1, 1});
-  x = b.lif(x, 0.9f, 0.8f);
-  x = b.flatten(x);
-  int64_t n = product(b.shapeOf(x));
-  x = b.dense(x, 100, randomValues(rng, 100 * n, -0.05f, 0.08f));
-  x = b.lif(x, 0.95f, 1.0f);
-  x = b.dense(x, 10, randomValues(rng, 1000, -1.0f, 1.0f));
-  b.readout(x);
-  return b.m;
-}
-
 } // namespace
 
 TEST(Executor, BatchOneSplitsLayersWithoutChangingResults) {
-  rt::Network net = prepare(wideNet(7));
+  rt::Network net = prepare(wideNet(7, 5));
   const int64_t n = 5;
   std::vector<float> x = images(7, n, net.inputNumel);
   rt::RunResult ref = runBatch(net, x, n, rt::Mode::Event, 1, 0);
@@ -349,7 +327,7 @@ TEST(Executor, SampleGroupsEqualOneSampleAtATime) {
   // other splits on 2 and 3 threads; every reset kind (the delayed reset
   // reads each lane's previous spikes).
   for (auto reset : {mb::LIF::SOFT, mb::LIF::SUBTRACT_DELAYED}) {
-    mb::Model m = wideNet(11);
+    mb::Model m = wideNet(11, 5);
     for (auto &layer : *m.mutable_layers())
       if (layer.has_lif())
         layer.mutable_lif()->set_reset(reset);

@@ -44,27 +44,10 @@ std::vector<const d::KernelTable *> runnableTables() {
   return t;
 }
 
-/// Conv 1->40 (blocks 32 + 8), LIF, avgpool, conv 40->80 (64 + 16), LIF,
-/// dense 100 (64 + 32 + rest), LIF, dense 10, readout; T = 6.
-rt::Network tableNet() {
-  std::mt19937 rng(5);
-  ModelBuilder b({1, 10, 10}, 6, 6);
-  int x = b.encode(true, 2.0f, true);
-  x = b.conv(x, {40, 1, 3, 3}, randomValues(rng, 360, -0.6f, 1.4f), {1, 1},
-             {1, 1, 1, 1}, {1, 1}, 1, randomValues(rng, 40, -0.2f, 0.2f));
-  x = b.lif(x, 0.9f, 1.0f);
-  x = b.pool(x, true, {2, 2}, {2, 2});
-  x = b.conv(x, {80, 40, 3, 3}, randomValues(rng, 80 * 360, -0.3f, 0.5f),
-             {1, 1}, {1, 1, 1, 1});
-  x = b.lif(x, 0.9f, 0.8f);
-  x = b.flatten(x);
-  int64_t n = product(b.shapeOf(x));
-  x = b.dense(x, 100, randomValues(rng, 100 * n, -0.05f, 0.08f));
-  x = b.lif(x, 0.95f, 1.0f);
-  x = b.dense(x, 10, randomValues(rng, 1000, -1.0f, 1.0f));
-  b.readout(x);
-  return prepare(b.m);
-}
+/// ModelBuilder.h's wide network (conv 1->40 and 40->80 in channel blocks of
+/// 32 + 8 and 64 + 16, dense 100), no exit before T, a biased first
+/// convolution and an encoder of scale 2.
+rt::Network tableNet() { return prepare(wideNet(5, 6, 2.0f, true)); }
 
 /// A layer input of `numel` values at `channels` per position: ~15 % non-zero,
 /// +1/-1 when binary, else random reals; with its event list and index by

@@ -228,8 +228,9 @@ TEST(MetisPartition, EveryMetisStatusHasAMessage) {
             std::string::npos);
 }
 
-TEST(MetisPartition, AMetisInputErrorIsAnInternalErrorNamingTheCall) {
-  // A balance tolerance below 1 is an input METIS refuses.
+TEST(MetisPartition, AToleranceMetisWouldRefuseIsAnInternalErrorBeforeTheCall) {
+  // A balance tolerance below 1 is an input METIS refuses, printing its own
+  // line to stdout; snnc refuses it first, naming the value and the rule.
   Network net = networkOf(residualModel());
   HardwareModel hw = chip(true, PartitionMethod::Metis);
   Mapping structured, out;
@@ -241,10 +242,16 @@ TEST(MetisPartition, AMetisInputErrorIsAnInternalErrorNamingTheCall) {
   bad.startFraction = 0;
   bad.slack = -1;
   std::vector<double> rates(net.populations.size(), 0.1);
-  ASSERT_FALSE(
-      detail::metisPartition(net, hw, rates, structured, bad, &out, &error));
-  EXPECT_EQ(error.rfind("internal: METIS_PartGraph", 0), 0u) << error;
-  EXPECT_NE(error.find("METIS_ERROR_INPUT"), std::string::npos) << error;
+  ::testing::internal::CaptureStdout();
+  bool ok =
+      detail::metisPartition(net, hw, rates, structured, bad, &out, &error);
+  EXPECT_EQ(::testing::internal::GetCapturedStdout(), "");
+  ASSERT_FALSE(ok);
+  EXPECT_EQ(error.rfind("internal: METIS called with a balance tolerance of "
+                        "-1 (must be > 1)",
+                        0),
+            0u)
+      << error;
   EXPECT_NE(error.find("the network"), std::string::npos) << error;
 }
 
