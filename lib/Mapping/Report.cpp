@@ -85,36 +85,9 @@ static Json partitionerJson(const HardwareModel &hw, const Mapping &m) {
               {"metis_failure", m.metisFailure}};
 }
 
-Json resultToJson(const Network &net, const MapResult &r) {
-  const HardwareModel &hw = r.hw;
+/// Per population: shape, activity, inputs and its cores.
+static Json layersJson(const Network &net, const MapResult &r) {
   const Mapping &m = r.mapping;
-  Json j;
-  j["model"] = net.modelName;
-  if (!r.modelLabel.empty())
-    j["model_label"] = r.modelLabel;
-  j["hardware"] = hw.name;
-  j["hardware_file"] = hw.file;
-  j["num_steps"] = net.numSteps;
-  j["early_exit_step"] = net.earlyExitStep;
-  j["activity"] = r.activity.measured ? "profile" : "default-rate";
-  j["notes"] = r.activity.notes;
-  j["cores"] = m.numCores();
-  j["blocks"] = m.cores.size();
-  j["lower_bound"] = m.lowerBound;
-  j["shared_lower_bound"] = m.sharedLowerBound;
-  j["chips"] = m.chips;
-  j["partitioner"] = partitionerJson(hw, m);
-  j["pooling"] = {{"mode", r.pooling},
-                  {"fallback_from_folded", r.poolingFallback}};
-  j["limits"] = {{"compartments", hw.compartments},
-                 {"fanin_axons", hw.faninAxons},
-                 {"fanout_axons", hw.fanoutAxons},
-                 {"synapse_memory_bits", hw.synapseMemoryBytes * 8},
-                 {"table_entries", hw.tableEntries},
-                 {"tiles_x", hw.tilesX},
-                 {"tiles_y", hw.tilesY},
-                 {"cores_per_tile", hw.coresPerTile},
-                 {"cores_per_chip", hw.coresPerChip()}};
   Json layers = Json::array();
   for (size_t p = 0; p < net.populations.size(); ++p) {
     const Population &pop = net.populations[p];
@@ -144,7 +117,11 @@ Json resultToJson(const Network &net, const MapResult &r) {
       }
     layers.push_back(l);
   }
-  j["layers"] = layers;
+  return layers;
+}
+
+/// Per core (block): its layer, block, usage and position.
+static Json coresJson(const Network &net, const Mapping &m) {
   Json cores = Json::array();
   for (size_t i = 0; i < m.cores.size(); ++i) {
     const Core &c = m.cores[i];
@@ -162,7 +139,11 @@ Json resultToJson(const Network &net, const MapResult &r) {
                      {"slot", c.slot},
                      {"physical_core", c.physical}});
   }
-  j["core_list"] = cores;
+  return cores;
+}
+
+/// Per link: the neurons it carries and its hops.
+static Json linksJson(const Network &net, const Mapping &m) {
   Json links = Json::array();
   const Core host = hostPort();
   for (const CoreLink &l : m.links) {
@@ -176,12 +157,12 @@ Json resultToJson(const Network &net, const MapResult &r) {
                      {"hops_y", std::abs(from.tileY - to.tileY)},
                      {"chip_crossings", std::abs(from.chip - to.chip)}});
   }
-  j["links"] = links;
-  j["placement_cost_pj_per_step"] = {{"initial", m.placementCostInitial},
-                                     {"final", m.placementCostFinal}};
-  j["hop_traffic_per_step"] = {{"final", m.hopTrafficFinal},
-                               {"serpentine", m.hopTrafficSerpentine},
-                               {"random", m.hopTrafficRandom}};
+  return links;
+}
+
+/// The energy and latency report: the exit sweep, the totals at T and
+/// T_exit, per step, and the ANN comparison, into `j`.
+static void addEnergyJson(const Network &net, const MapResult &r, Json &j) {
   const EnergyReport &e = r.energy;
   Json sweep = Json::array();
   for (const ExitPoint &p : r.exitSweep)
@@ -214,6 +195,47 @@ Json resultToJson(const Network &net, const MapResult &r) {
       {"ann_over_snn_at_T_exit", e.atExit.snnBaselinePj > 0
                                      ? e.annBaselinePj / e.atExit.snnBaselinePj
                                      : 0.0}};
+}
+
+Json resultToJson(const Network &net, const MapResult &r) {
+  const HardwareModel &hw = r.hw;
+  const Mapping &m = r.mapping;
+  Json j;
+  j["model"] = net.modelName;
+  if (!r.modelLabel.empty())
+    j["model_label"] = r.modelLabel;
+  j["hardware"] = hw.name;
+  j["hardware_file"] = hw.file;
+  j["num_steps"] = net.numSteps;
+  j["early_exit_step"] = net.earlyExitStep;
+  j["activity"] = r.activity.measured ? "profile" : "default-rate";
+  j["notes"] = r.activity.notes;
+  j["cores"] = m.numCores();
+  j["blocks"] = m.cores.size();
+  j["lower_bound"] = m.lowerBound;
+  j["shared_lower_bound"] = m.sharedLowerBound;
+  j["chips"] = m.chips;
+  j["partitioner"] = partitionerJson(hw, m);
+  j["pooling"] = {{"mode", r.pooling},
+                  {"fallback_from_folded", r.poolingFallback}};
+  j["limits"] = {{"compartments", hw.compartments},
+                 {"fanin_axons", hw.faninAxons},
+                 {"fanout_axons", hw.fanoutAxons},
+                 {"synapse_memory_bits", hw.synapseMemoryBytes * 8},
+                 {"table_entries", hw.tableEntries},
+                 {"tiles_x", hw.tilesX},
+                 {"tiles_y", hw.tilesY},
+                 {"cores_per_tile", hw.coresPerTile},
+                 {"cores_per_chip", hw.coresPerChip()}};
+  j["layers"] = layersJson(net, r);
+  j["core_list"] = coresJson(net, m);
+  j["links"] = linksJson(net, m);
+  j["placement_cost_pj_per_step"] = {{"initial", m.placementCostInitial},
+                                     {"final", m.placementCostFinal}};
+  j["hop_traffic_per_step"] = {{"final", m.hopTrafficFinal},
+                               {"serpentine", m.hopTrafficSerpentine},
+                               {"random", m.hopTrafficRandom}};
+  addEnergyJson(net, r, j);
   return j;
 }
 

@@ -120,6 +120,100 @@ void integerPerSample(Plan *plan) {
   }
 }
 
+/// The shape and window fields of layer L, as the kernels read them.
+DLayer layerGeometry(const Layer &L) {
+  DLayer D;
+  D.kind = static_cast<int32_t>(L.kind);
+  D.in0 = L.inputs.size() > 0 ? L.inputs[0] : -1;
+  D.in1 = L.inputs.size() > 1 ? L.inputs[1] : -1;
+  D.numel = L.numel;
+  D.channels = L.channels;
+  D.spatial = L.spatial;
+  D.binary = L.binary;
+  D.poisson = L.poisson;
+  D.encSigned = L.encSigned;
+  D.encScale = L.encScale;
+  D.inC = static_cast<int32_t>(L.inC);
+  D.inH = static_cast<int32_t>(L.inH);
+  D.inW = static_cast<int32_t>(L.inW);
+  D.outC = static_cast<int32_t>(L.outC);
+  D.outH = static_cast<int32_t>(L.outH);
+  D.outW = static_cast<int32_t>(L.outW);
+  D.kh = static_cast<int32_t>(L.kh);
+  D.kw = static_cast<int32_t>(L.kw);
+  D.sh = static_cast<int32_t>(L.sh);
+  D.sw = static_cast<int32_t>(L.sw);
+  D.padT = static_cast<int32_t>(L.padT);
+  D.padL = static_cast<int32_t>(L.padL);
+  D.dh = static_cast<int32_t>(L.dh);
+  D.dw = static_cast<int32_t>(L.dw);
+  D.groups = static_cast<int32_t>(L.groups);
+  D.countIncludePad = L.countIncludePad;
+  D.rows = static_cast<int32_t>(L.rows);
+  D.hardReset = L.hardReset;
+  return D;
+}
+
+/// Appends layer L's float tables (weights, biases, pooling divisors, LIF
+/// tables; none for integer models) and its event, synaptic and LIF indices
+/// to `plan`.
+void addLayerParams(const Network &net, const Layer &L, DLayer &D, Plan *plan) {
+  switch (L.kind) {
+  case Kind::Conv2d: {
+    if (!net.integer) {
+      D.weight = append(plan->fparams, L.weight);
+      D.bias = append(plan->fparams, L.bias);
+    }
+    int64_t positions = L.outH * L.outW;
+    // Enough threads per sample to fill a block, never more classes than
+    // output positions.
+    int64_t groups = std::max<int64_t>(1, (256 + L.outC - 1) / L.outC);
+    D.rowGroups = static_cast<int32_t>(std::min(groups, positions));
+    std::vector<int32_t> cls(L.tapOut.size());
+    for (size_t k = 0; k < cls.size(); ++k)
+      cls[k] = static_cast<int32_t>((L.tapOut[k] / L.outC) % D.rowGroups);
+    D.tapStart = append(plan->iparams, L.tapStart);
+    D.tapOut = append(plan->iparams, L.tapOut);
+    D.tapW = append(plan->iparams, L.tapW);
+    D.tapClass = append(plan->iparams, cls);
+    plan->wantEvents[L.inputs[0]] = 1;
+    D.synIndex = plan->synLayers++;
+    break;
+  }
+  case Kind::Dense:
+    if (!net.integer) {
+      D.weight = append(plan->fparams, L.weight);
+      D.bias = append(plan->fparams, L.bias);
+    }
+    plan->wantEvents[L.inputs[0]] = 1;
+    D.synIndex = plan->synLayers++;
+    break;
+  case Kind::AvgPool:
+    D.poolDiv = append(plan->fparams, L.poolDiv);
+    break;
+  case Kind::Flatten:
+    D.gather = append(plan->iparams, L.gather);
+    break;
+  case Kind::Affine:
+    D.scale = append(plan->fparams, L.scale);
+    D.shift = append(plan->fparams, L.shift);
+    break;
+  case Kind::Lif:
+    if (net.integer) {
+      D.lifIndex = plan->lifs++;
+      break;
+    }
+    D.thr = append(plan->fparams, L.threshold);
+    D.leak = append(plan->fparams, L.leak);
+    D.lifBias = append(plan->fparams, L.lifBias);
+    D.gain = append(plan->fparams, L.gain);
+    D.lifIndex = plan->lifs++;
+    break;
+  default:
+    break;
+  }
+}
+
 bool buildPlan(const Network &net, Plan *plan, std::string *error) {
   if (std::string form = net.integer ? "" : unsupportedForm(net);
       !form.empty()) {
@@ -136,89 +230,8 @@ bool buildPlan(const Network &net, Plan *plan, std::string *error) {
   plan->wantEvents.assign(n, 0);
   for (size_t l = 0; l < n; ++l) {
     const Layer &L = net.layers[l];
-    DLayer D;
-    D.kind = static_cast<int32_t>(L.kind);
-    D.in0 = L.inputs.size() > 0 ? L.inputs[0] : -1;
-    D.in1 = L.inputs.size() > 1 ? L.inputs[1] : -1;
-    D.numel = L.numel;
-    D.channels = L.channels;
-    D.spatial = L.spatial;
-    D.binary = L.binary;
-    D.poisson = L.poisson;
-    D.encSigned = L.encSigned;
-    D.encScale = L.encScale;
-    D.inC = static_cast<int32_t>(L.inC);
-    D.inH = static_cast<int32_t>(L.inH);
-    D.inW = static_cast<int32_t>(L.inW);
-    D.outC = static_cast<int32_t>(L.outC);
-    D.outH = static_cast<int32_t>(L.outH);
-    D.outW = static_cast<int32_t>(L.outW);
-    D.kh = static_cast<int32_t>(L.kh);
-    D.kw = static_cast<int32_t>(L.kw);
-    D.sh = static_cast<int32_t>(L.sh);
-    D.sw = static_cast<int32_t>(L.sw);
-    D.padT = static_cast<int32_t>(L.padT);
-    D.padL = static_cast<int32_t>(L.padL);
-    D.dh = static_cast<int32_t>(L.dh);
-    D.dw = static_cast<int32_t>(L.dw);
-    D.groups = static_cast<int32_t>(L.groups);
-    D.countIncludePad = L.countIncludePad;
-    D.rows = static_cast<int32_t>(L.rows);
-    D.hardReset = L.hardReset;
-    switch (L.kind) {
-    case Kind::Conv2d: {
-      if (!net.integer) {
-        D.weight = append(plan->fparams, L.weight);
-        D.bias = append(plan->fparams, L.bias);
-      }
-      int64_t positions = L.outH * L.outW;
-      // Enough threads per sample to fill a block, never more classes than
-      // output positions.
-      int64_t groups = std::max<int64_t>(1, (256 + L.outC - 1) / L.outC);
-      D.rowGroups = static_cast<int32_t>(std::min(groups, positions));
-      std::vector<int32_t> cls(L.tapOut.size());
-      for (size_t k = 0; k < cls.size(); ++k)
-        cls[k] = static_cast<int32_t>((L.tapOut[k] / L.outC) % D.rowGroups);
-      D.tapStart = append(plan->iparams, L.tapStart);
-      D.tapOut = append(plan->iparams, L.tapOut);
-      D.tapW = append(plan->iparams, L.tapW);
-      D.tapClass = append(plan->iparams, cls);
-      plan->wantEvents[L.inputs[0]] = 1;
-      D.synIndex = plan->synLayers++;
-      break;
-    }
-    case Kind::Dense:
-      if (!net.integer) {
-        D.weight = append(plan->fparams, L.weight);
-        D.bias = append(plan->fparams, L.bias);
-      }
-      plan->wantEvents[L.inputs[0]] = 1;
-      D.synIndex = plan->synLayers++;
-      break;
-    case Kind::AvgPool:
-      D.poolDiv = append(plan->fparams, L.poolDiv);
-      break;
-    case Kind::Flatten:
-      D.gather = append(plan->iparams, L.gather);
-      break;
-    case Kind::Affine:
-      D.scale = append(plan->fparams, L.scale);
-      D.shift = append(plan->fparams, L.shift);
-      break;
-    case Kind::Lif:
-      if (net.integer) {
-        D.lifIndex = plan->lifs++;
-        break;
-      }
-      D.thr = append(plan->fparams, L.threshold);
-      D.leak = append(plan->fparams, L.leak);
-      D.lifBias = append(plan->fparams, L.lifBias);
-      D.gain = append(plan->fparams, L.gain);
-      D.lifIndex = plan->lifs++;
-      break;
-    default:
-      break;
-    }
+    DLayer D = layerGeometry(L);
+    addLayerParams(net, L, D, plan);
     if (net.integer)
       addIntegerParams(L, &D, plan);
     plan->layers.push_back(D);

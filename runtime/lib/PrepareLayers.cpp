@@ -91,6 +91,12 @@ void Preparer::dense(const mb::Layer &pl, const Layer &in, Layer &L) {
     for (int64_t o = 0; o < out; ++o)
       L.weight[p * out + o] = w[o * nin + l];
   }
+  L.blocked.resize(L.weight.size());
+  for (int64_t c0 = 0, n; c0 < out; c0 += n) {
+    n = gatherBlock(out - c0);
+    for (int64_t p = 0; p < nin; ++p)
+      std::copy_n(&L.weight[p * out + c0], n, &L.blocked[c0 * nin + p * n]);
+  }
 }
 
 void Preparer::pool(const mb::Layer &pl, const Layer &in, Layer &L) {

@@ -116,6 +116,34 @@ int64_t firstMissing(const Merged &m, bool isJson) {
   return isJson ? scan(m.jsonRows) : scan(m.csvRows);
 }
 
+/// The merged study JSON: the status of the merge (the gate's, if it failed)
+/// and the points in order.
+std::string mergedJson(const Merged &m, bool gated,
+                       const std::string &gateMessage,
+                       const diag::DiagnosticEngine &de) {
+  json j;
+  j["status"] = gated ? "unmappable" : "ok";
+  j["exit_code"] = gated ? kExitConstraint : kExitOk;
+  j["message"] = gateMessage;
+  j["study"] = m.study;
+  j["points_total"] = m.total;
+  j["shard"] = nullptr;
+  j["columns"] = m.columns;
+  j["points"] = json::array();
+  for (auto &[point, row] : m.jsonRows)
+    j["points"].push_back(row);
+  j["diagnostics"] = de.toJsonArray();
+  return j.dump(1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+}
+
+/// The merged CSV: the header and the rows in point order.
+std::string mergedCsv(const Merged &m) {
+  std::string text = m.header + "\n";
+  for (const auto &[point, row] : m.csvRows)
+    text += row + "\n";
+  return text;
+}
+
 } // namespace
 
 int runMerge(const std::vector<std::string> &args, diag::DiagnosticEngine &de) {
@@ -173,27 +201,8 @@ int runMerge(const std::vector<std::string> &args, diag::DiagnosticEngine &de) {
             : "";
   if (gated)
     de.report(diag::Code::MapSweepNotOk, gateMessage, out);
-  std::string text;
-  if (isJson) {
-    json j;
-    j["status"] = gated ? "unmappable" : "ok";
-    j["exit_code"] = gated ? kExitConstraint : kExitOk;
-    j["message"] = gateMessage;
-    j["study"] = m.study;
-    j["points_total"] = m.total;
-    j["shard"] = nullptr;
-    j["columns"] = m.columns;
-    j["points"] = json::array();
-    for (auto &[point, row] : m.jsonRows)
-      j["points"].push_back(row);
-    j["diagnostics"] = de.toJsonArray();
-    text =
-        j.dump(1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
-  } else {
-    text = m.header + "\n";
-    for (const auto &[point, row] : m.csvRows)
-      text += row + "\n";
-  }
+  std::string text =
+      isJson ? mergedJson(m, gated, gateMessage, de) : mergedCsv(m);
   if (!support::writeOutputFile(out, text, &error)) {
     de.report(diag::Code::OutputWrite, error, out);
     return kExitInvalidInput;

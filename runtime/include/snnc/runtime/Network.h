@@ -43,6 +43,15 @@ static_assert(modelbin::Layer::Kind_ARRAYSIZE == 10 &&
 
 inline Kind toKind(modelbin::Layer::Kind k) { return static_cast<Kind>(k); }
 
+/// Output channel blocks of a gather convolution or dense layer: 64 channels,
+/// then 32, 16, 8 and the rest (the kernels and Layer::blocked share it).
+inline int64_t gatherBlock(int64_t left) {
+  for (int64_t nb : {64, 32, 16, 8})
+    if (left >= nb)
+      return nb;
+  return left;
+}
+
 /// The schema's name of the kind (modelbin::kindName, the one table).
 const std::string &kindName(Kind k);
 
@@ -105,6 +114,11 @@ struct Layer {
   // CONV2D: [I][KH][KW][O/groups]; DENSE: [in (physical order of the
   // input)][out].
   std::vector<float> weight;
+  // DENSE only: the same weights blocked by output for the CPU gather; the
+  // block [c0, c0 + n) of gatherBlock's partition lies at c0 * in, as
+  // [in][n], so one block's rows are contiguous and stay in L2 across the
+  // (sample, step) pairs of a call (a 4 KiB row stride maps them to few sets).
+  std::vector<float> blocked;
   std::vector<float> bias; // [O] (zeros when absent)
   // CONV2D and AVG_POOL2D kernel footprint of every input position
   // s = h*inW + w: its valid taps are tapStart[s] .. tapStart[s+1]-1; tap k
