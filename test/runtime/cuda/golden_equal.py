@@ -72,7 +72,10 @@ def main():
                                text=True)
         if probe.returncode != 0 and ("no CUDA device" in probe.stderr
                                       or "built without CUDA" in probe.stderr):
-            print(f"SKIPPED: {name}: {probe.stderr.strip()}")
+            # The probe has no --json, so snnc-run also warns about --outputs/--sample-spikes:
+            # name only the error.
+            error = [l for l in probe.stderr.splitlines() if "error:" in l]
+            print(f"SKIPPED: {name}: {(error or [probe.stderr.strip()])[-1]}")
             return 77
 
     configs = [("full", ["--full", "--per-step"]), ("T_exit", [])]
