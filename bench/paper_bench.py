@@ -81,28 +81,22 @@ def spawn(args):
     return float(u) + float(s_), float(m) / 1024
 
 
-def snnc_rate(run_bin, model_bin, xfile, n, steps, mode, threads, batch, work, reps, load_cpu):
-    """Best of `reps` runs (--json wall_seconds), CPU seconds per sample (the process's CPU time
-    less `load_cpu`, that of loading the model and input), and the largest peak RSS (MiB)."""
+def snnc_rate(run_bin, model_bin, xfile, n, steps, mode, threads, batch, work, reps):
+    """Best of `reps` runs (--json wall_seconds), CPU seconds per sample (--json cpu_seconds: the
+    run's own user + system time, loading and preparation excluded), and the largest peak RSS
+    (MiB)."""
     j = os.path.join(work, "r.json")
     args = [run_bin, model_bin, "--input", xfile, "--limit", str(n), "--steps", str(steps), "--mode", mode,
             "--threads", str(threads), "--batch", str(batch), "--json", j, "--quiet"]
     best, rss, cpu = None, 0.0, float("inf")
     for _ in range(reps):
-        c, m = spawn(args)
+        _, m = spawn(args)
         rss = max(rss, m)
-        cpu = min(cpu, (c - load_cpu) / n)
         r = json.load(open(j))
+        cpu = min(cpu, r["cpu_seconds"] / n)
         if best is None or r["wall_seconds"] < best["wall_seconds"]:
             best = r
     return best, rss, cpu
-
-
-def load_cpu_seconds(run_bin, model_bin, xfile):
-    """CPU seconds of a run that only loads (one sample, one step, one thread): subtracted from
-    every run's CPU time."""
-    return min(spawn([run_bin, model_bin, "--input", xfile, "--limit", "1", "--steps", "1", "--threads", "1",
-                      "--quiet"])[0] for _ in range(2))
 
 
 def busiest_layer(model, run):
@@ -170,7 +164,6 @@ def bench_model(name, a, work, roof_bin):
     reps = 1 if a.quick else 3
     print(f"\n## {name}: T = {T}, T_exit = {t_exit}, {os.path.getsize(model_bin) / 2**20:.1f} MiB model.bin; "
           f"batch 1: {n1} samples, batch 64: {n64} (snnc-run: {m64})")
-    load_cpu = load_cpu_seconds(a.snnc_run, model_bin, xfile)
     hdr = (f"{'steps':>9} {'batch':>5} | {'event/s':>8} {'dense/s':>8} {'torch/s':>8} | {'ev/torch':>8} "
            f"{'ev/dense':>8} | {'ev ms':>7} {'torch ms':>8} {'cpu ratio':>9} | {'syn.ev/s/thr':>12} "
            f"{'adds/cpu s':>10} {'firing':>7} | agree")
@@ -179,9 +172,8 @@ def bench_model(name, a, work, roof_bin):
     for steps, label in ((T, "T"), (t_exit, "T_exit")):
         for batch, n, m in ((1, n1, n1), (64, m64, n64)):
             ev, rss, ev_cpu = snnc_rate(a.snnc_run, model_bin, xfile, n, steps, "event", a.threads, batch, work,
-                                        reps, load_cpu)
-            de, _, _ = snnc_rate(a.snnc_run, model_bin, xfile, n, steps, "dense", a.threads, batch, work, reps,
-                                 load_cpu)
+                                        reps)
+            de, _, _ = snnc_rate(a.snnc_run, model_bin, xfile, n, steps, "dense", a.threads, batch, work, reps)
             tcpu = []
             tr, tpred = run_bench.torch_rate(model, x[:m], steps, batch, 1.0 if a.quick else 3.0, tcpu)
             evr, der = ev["samples_per_second"], de["samples_per_second"]
@@ -268,7 +260,7 @@ def main():
           f"CPU time of this process and its children: "
           f"{sum(resource.getrusage(w).ru_utime for w in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)):.0f} s")
     print("event/s, dense/s: snnc-run --mode=event / --mode=dense; torch/s: time-batched PyTorch forward;\n"
-          "ev ms, torch ms: CPU milliseconds per sample (all threads; snnc-run less its loading), cpu ratio = "
+          "ev ms, torch ms: CPU milliseconds per sample (all threads; snnc-run: its --json cpu_seconds, loading excluded), cpu ratio = "
           "torch ms / ev ms\n(robust to other load on a shared machine; the wall-clock ratio ev/torch is not);\n"
           f"both sides {a.threads} threads. syn.ev/s/thr: synaptic events (weight-row additions, floats) per second "
           "per thread, event mode.\nfiring: spikes per LIF neuron and step. agree: same predicted class as PyTorch.")

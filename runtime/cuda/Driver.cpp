@@ -16,13 +16,13 @@
 #include "Engine.h"
 
 #include "../lib/IntRules.h"
+#include "../lib/RunTimer.h"
 
 #include "snnc/runtime/CudaBackend.h"
 
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <cstdlib>
 
@@ -288,7 +288,7 @@ bool runWithEngine(Engine &engine, const Network &net, const Batch &batch,
   int steps = 0;
   if (!checkRunRequest(net, batch, opt, &steps, error))
     return false;
-  auto start = std::chrono::steady_clock::now();
+  const rt::detail::RunTimer timer;
   if (net.integer && !checkIntegerRun(engine, opt, error))
     return false;
   Plan plan;
@@ -429,9 +429,7 @@ bool runWithEngine(Engine &engine, const Network &net, const Batch &batch,
     if (L.kind == Kind::Conv2d || L.kind == Kind::Dense)
       out->synapticEvents.emplace_back(L.name, syn[plan.layers[l].synIndex]);
   }
-  out->wallSeconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
-          .count();
+  timer.stop(out);
   return true;
 }
 

@@ -16,9 +16,10 @@
 #include "snnc/runtime/Executor.h"
 #include "snnc/runtime/Network.h"
 
+#include "RunTimer.h"
+
 #include <algorithm>
 #include <atomic>
-#include <chrono>
 #include <cstdint>
 #include <thread>
 #include <type_traits>
@@ -74,14 +75,13 @@ inline ThreadSplit splitThreads(const RunOptions &opt, int64_t samples) {
 }
 
 /// Runs every sample of `batch` on `threads` workers made by makeWorker()
-/// (called once per thread) and fills `out`; `start` is when the run began.
+/// (called once per thread) and fills `out`; `timer` began with the run.
 /// Workers claim `group` consecutive samples at a time (a worker with
 /// group > 1 has runGroup).
 template <class MakeWorker>
 void runSamples(const Network &net, const Batch &batch, const RunOptions &opt,
                 int steps, int threads, MakeWorker makeWorker,
-                std::chrono::steady_clock::time_point start, RunResult *out,
-                int group = 1) {
+                const RunTimer &timer, RunResult *out, int group = 1) {
   int64_t K = net.layers[net.output].numel;
   *out = RunResult();
   out->steps = steps;
@@ -160,9 +160,7 @@ void runSamples(const Network &net, const Batch &batch, const RunOptions &opt,
   }
   for (const LayerStats &st : stats)
     out->neuronUpdates += st.neuronUpdates;
-  out->wallSeconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
-          .count();
+  timer.stop(out);
 }
 
 } // namespace detail

@@ -33,7 +33,6 @@
 
 #include <algorithm>
 #include <atomic>
-#include <chrono>
 #include <cmath>
 #include <cstring>
 #include <thread>
@@ -506,7 +505,7 @@ bool runNetwork(const Network &net, const Batch &batch, const RunOptions &opt,
     return false;
   if (net.integer) // docs/fixed-point.md
     return runIntegerNetwork(net, batch, opt, steps, out, error);
-  auto start = std::chrono::steady_clock::now();
+  const detail::RunTimer timer;
   // Samples go to workers; with fewer samples than threads, each worker's
   // team splits its sample's layers instead. With a batch of 16 or more, a
   // worker runs up to 4 samples together (Worker::runGroup), except where
@@ -524,7 +523,7 @@ bool runNetwork(const Network &net, const Batch &batch, const RunOptions &opt,
         (inFlight + split.workers - 1) / split.workers, 1, kMaxGroup));
   detail::runSamples(
       net, batch, opt, steps, split.workers,
-      [&] { return Worker(net, opt, steps, split.team, group); }, start, out,
+      [&] { return Worker(net, opt, steps, split.team, group); }, timer, out,
       group);
   return true;
 }

@@ -22,7 +22,6 @@
 #include "Team.h"
 
 #include <atomic>
-#include <chrono>
 #include <thread>
 
 namespace snnc {
@@ -218,11 +217,11 @@ bool runIntegerNetwork(const Network &net, const Batch &batch,
     *error = "adaptive exit is not supported for integer (quantized) models";
     return false;
   }
-  auto start = std::chrono::steady_clock::now();
+  const detail::RunTimer timer;
   const detail::ThreadSplit split = detail::splitThreads(opt, batch.count);
   detail::runSamples(
       net, batch, opt, steps, split.workers,
-      [&] { return IntWorker(net, steps, split.team, opt.seed); }, start, out);
+      [&] { return IntWorker(net, steps, split.team, opt.seed); }, timer, out);
   return true;
 }
 

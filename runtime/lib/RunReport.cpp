@@ -98,6 +98,7 @@ void summarize(const RunResult &res, const std::vector<int64_t> &labels,
   r->synapticEvents = res.synapticEvents;
   r->neuronUpdates = res.neuronUpdates;
   r->wallSeconds = res.wallSeconds;
+  r->cpuSeconds = res.cpuSeconds;
   r->samplesPerSecond = res.wallSeconds > 0 ? count / res.wallSeconds : 0;
   r->hasOutputs = outputs;
   r->outputs.clear();
@@ -163,6 +164,7 @@ nlohmann::ordered_json toJson(const RunReport &r) {
     j["synaptic_events"][s.first] = s.second;
   j["neuron_updates"] = r.neuronUpdates;
   j["wall_seconds"] = r.wallSeconds;
+  j["cpu_seconds"] = r.cpuSeconds;
   j["samples_per_second"] = r.samplesPerSecond;
   if (r.hasOutputs)
     j["outputs"] = r.outputs;

@@ -67,8 +67,11 @@ check("accuracy:" in p.stdout and "throughput:" in p.stdout and "mean steps exec
       "valid run prints accuracy, throughput, mean steps (T_exit = 4)", p)
 j = json.load(open(out))
 for key in ["accuracy", "predictions", "steps_executed", "spikes", "synaptic_events", "neuron_updates",
-            "wall_seconds"]:
+            "wall_seconds", "cpu_seconds"]:
     check(key in j, f"json has {key}")
+# CPU time of the run itself: positive, and no more than its 2 threads could use in its wall time.
+check(0 < j["cpu_seconds"] <= 2 * j["wall_seconds"] + 0.05,
+      f"cpu_seconds {j['cpu_seconds']} within (0, 2 x wall_seconds {j['wall_seconds']}]")
 check(len(j["predictions"]) == 9 and all(s == 4 for s in j["steps_executed"]), "json predictions/steps")
 check(set(j["spikes"]) == {"lif2", "lif5", "lif9"} and all(len(v) == 4 for v in j["spikes"].values()),
       "json spikes keyed by LIF name, one count per step")

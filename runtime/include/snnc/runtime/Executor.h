@@ -76,6 +76,8 @@ struct RunResult {
   std::vector<int32_t> stepPredictions;
   int64_t neuronUpdates = 0; // LIF neuron updates
   double wallSeconds = 0;
+  /// Process CPU seconds (user + system, all threads) over the same interval.
+  double cpuSeconds = 0;
 };
 
 /// The predicted class: the first index of the largest readout value (the

@@ -74,7 +74,7 @@ struct RunReport {
   /// CONV2D/DENSE layer name -> weight additions, summed over samples.
   std::vector<std::pair<std::string, int64_t>> synapticEvents;
   int64_t neuronUpdates = 0;
-  double wallSeconds = 0, samplesPerSecond = 0;
+  double wallSeconds = 0, cpuSeconds = 0, samplesPerSecond = 0;
   bool hasOutputs = false;
   std::vector<std::vector<float>> outputs; ///< [sample][class]
   /// LIF name -> [sample][step] (--sample-spikes).
