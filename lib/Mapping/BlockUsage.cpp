@@ -9,6 +9,7 @@
 #include "BlockUsage.h"
 
 #include <algorithm>
+#include <tuple>
 
 namespace snnc {
 namespace mapping {
@@ -24,6 +25,33 @@ std::vector<int64_t> blockSizes(int64_t n) {
     k = (n - 1) / (v - 1) + 1; // first k with ceil(n/k) < v
   }
   return sizes;
+}
+
+int64_t atomsPerAxon(const HardwareModel &hw) {
+  return hw.populationAxons ? hw.populationAtoms : 1;
+}
+
+int64_t slotsPerAxon(const HardwareModel &hw) {
+  return hw.populationAxons ? hw.populationAxonSlots : 1;
+}
+
+int64_t axonOf(const HardwareModel &hw, const Population &source,
+               int64_t neuron) {
+  int64_t area = source.height * source.width;
+  return neuron / area / atomsPerAxon(hw) * area + neuron % area;
+}
+
+int64_t inputAxons(const HardwareModel &hw, int64_t positions, int64_t ch0,
+                   int64_t ch1) {
+  if (ch1 <= ch0 || positions <= 0)
+    return 0;
+  int64_t atoms = atomsPerAxon(hw);
+  return positions * ((ch1 - 1) / atoms - ch0 / atoms + 1);
+}
+
+int64_t outputSlots(const HardwareModel &hw, int64_t positions, int64_t ch0,
+                    int64_t ch1) {
+  return slotsPerAxon(hw) * inputAxons(hw, positions, ch0, ch1);
 }
 
 std::pair<int64_t, int64_t> sourceChannels(const Projection &p,
@@ -81,7 +109,8 @@ CoreUsage usageOf(const Network &net, const HardwareModel &hw,
     int64_t perTargetChannels =
         p.allToAll ? source.channels : p.inChannelsPerGroup;
     int64_t synapses = nc * rows[i].sum * cols[i].sum * perTargetChannels;
-    u.faninAxons += rows[i].distinct * cols[i].distinct * (ch1 - ch0);
+    u.faninAxons +=
+        inputAxons(hw, rows[i].distinct * cols[i].distinct, ch0, ch1);
     u.synapses += synapses;
     bool shared = hw.convWeightSharing && !p.allToAll;
     u.synapseBits += (shared ? nc * p.sharedWeightsPerChannel : synapses) *
@@ -102,7 +131,7 @@ CoreUsage usageOf(const Network &net, const HardwareModel &hw,
 
 CoreUsageCounter::CoreUsageCounter(const Network &net, const HardwareModel &hw)
     : net(net), hw(hw), neurons(net.populations.size()),
-      channels(net.populations.size()) {}
+      axons(net.populations.size()), channels(net.populations.size()) {}
 
 bool CoreUsageCounter::mark(std::vector<int32_t> &stamps, int64_t size,
                             int64_t i) {
@@ -117,7 +146,7 @@ bool CoreUsageCounter::mark(std::vector<int32_t> &stamps, int64_t size,
 CoreUsage
 CoreUsageCounter::core(const std::vector<Core> &blocks,
                        const std::vector<int> &members,
-                       const std::function<void(int, int64_t)> &onAxon) {
+                       const std::function<void(int, int64_t)> &onSource) {
   ++epoch;
   CoreUsage u;
   for (int b : members) {
@@ -141,6 +170,7 @@ CoreUsageCounter::core(const std::vector<Core> &blocks,
           (shared ? newChannels * p.sharedWeightsPerChannel : synapses) *
           hw.bitsPerSynapse();
       std::vector<int32_t> &seen = neurons[size_t(p.source)];
+      std::vector<int32_t> &seenAxon = axons[size_t(p.source)];
       for (int64_t c = ch0; c < ch1; ++c)
         for (int64_t h = 0; h < src.height; ++h) {
           if (!rowMask[size_t(h)])
@@ -149,9 +179,9 @@ CoreUsageCounter::core(const std::vector<Core> &blocks,
             int64_t i = (c * src.height + h) * src.width + w;
             if (!colMask[size_t(w)] || !mark(seen, src.size(), i))
               continue;
-            ++u.faninAxons;
-            if (onAxon)
-              onAxon(p.source, i);
+            u.faninAxons += mark(seenAxon, src.size(), axonOf(hw, src, i));
+            if (onSource)
+              onSource(p.source, i);
           }
         }
     }
@@ -179,16 +209,25 @@ std::vector<CoreUsage> sharedUsage(const Network &net, const HardwareModel &hw,
     members[size_t(coreOf[b])].push_back(int(b));
   }
   std::vector<int64_t> fanout(blocks.size(), 0);
-  auto onAxon = [&](int source, int64_t i) {
+  // A block needs slotsPerAxon entries per input axon of the core that its
+  // neurons reach: the distinct (block, axon) pairs of the core's sources.
+  std::vector<std::tuple<int32_t, int, int64_t>> reached;
+  auto onSource = [&](int source, int64_t i) {
     const std::vector<int32_t> &at = blockAt[size_t(source)];
-    if (net.populations[size_t(source)].mapped() && !at.empty() &&
-        at[size_t(i)] >= 0)
-      ++fanout[size_t(at[size_t(i)])];
+    const Population &src = net.populations[size_t(source)];
+    if (src.mapped() && !at.empty() && at[size_t(i)] >= 0)
+      reached.emplace_back(at[size_t(i)], source, axonOf(hw, src, i));
   };
   CoreUsageCounter counter(net, hw);
   std::vector<CoreUsage> used(static_cast<size_t>(numCores));
-  for (int k = 0; k < numCores; ++k)
-    used[size_t(k)] = counter.core(blocks, members[size_t(k)], onAxon);
+  for (int k = 0; k < numCores; ++k) {
+    reached.clear();
+    used[size_t(k)] = counter.core(blocks, members[size_t(k)], onSource);
+    std::sort(reached.begin(), reached.end());
+    reached.erase(std::unique(reached.begin(), reached.end()), reached.end());
+    for (const auto &r : reached)
+      fanout[size_t(std::get<0>(r))] += slotsPerAxon(hw);
+  }
   for (size_t b = 0; b < blocks.size(); ++b)
     used[size_t(coreOf[b])].fanoutAxons += fanout[b];
   if (blockFanout)
@@ -235,13 +274,20 @@ std::string violation(const HardwareModel &hw, const CoreUsage &u,
   return "";
 }
 
-FanoutReaders::FanoutReaders(const Network &net, int source,
-                             const std::vector<std::vector<Core>> &coresOf) {
+FanoutReaders::FanoutReaders(const Network &net, const HardwareModel &hw,
+                             int source,
+                             const std::vector<std::vector<Core>> &coresOf)
+    : hw(&hw) {
   const Population &src = net.populations[source];
-  C = src.channels, H = src.height, W = src.width;
+  int64_t C = src.channels, H = src.height, W = src.width;
   std::vector<int64_t> count(size_t(C * H * W), 0);
   std::vector<char> rowMask, colMask;
-  std::vector<int64_t> rows, cols;
+  auto prefix = [](const std::vector<char> &mask) {
+    std::vector<int32_t> before(mask.size() + 1, 0);
+    for (size_t i = 0; i < mask.size(); ++i)
+      before[i + 1] = before[i] + (mask[i] ? 1 : 0);
+    return before;
+  };
   for (int q : src.consumers) {
     const Population &pop = net.populations[q];
     for (const Core &b : coresOf[q])
@@ -255,45 +301,36 @@ FanoutReaders::FanoutReaders(const Network &net, int source,
         auto [ch0, ch1] = sourceChannels(p, src, b.c0, b.c1);
         unionOf(p.rows, false, b.h0, b.h1, &rowMask);
         unionOf(p.cols, false, b.w0, b.w1, &colMask);
-        rows.clear();
-        cols.clear();
-        for (int64_t h = 0; h < H; ++h)
-          if (rowMask[h])
-            rows.push_back(h);
-        for (int64_t w = 0; w < W; ++w)
-          if (colMask[w])
-            cols.push_back(w);
+        readers.push_back({ch0, ch1, prefix(rowMask), prefix(colMask)});
+        // A single neuron reaches one axon per reading core.
         for (int64_t c = ch0; c < ch1; ++c)
-          for (int64_t h : rows)
-            for (int64_t w : cols)
-              ++count[size_t((c * H + h) * W + w)];
+          for (int64_t h = 0; h < H; ++h) {
+            if (!rowMask[size_t(h)])
+              continue;
+            for (int64_t w = 0; w < W; ++w)
+              count[size_t((c * H + h) * W + w)] += colMask[size_t(w)];
+          }
       }
   }
   int64_t most = 0;
   for (int64_t v : count)
     most = std::max(most, v);
-  maxSingle_ = most + dense;
-  table.assign(size_t((C + 1) * (H + 1) * (W + 1)), 0);
-  auto ref = [&](int64_t c, int64_t h, int64_t w) -> int64_t & {
-    return table[size_t((c * (H + 1) + h) * (W + 1) + w)];
-  };
-  for (int64_t c = 1; c <= C; ++c)
-    for (int64_t h = 1; h <= H; ++h)
-      for (int64_t w = 1; w <= W; ++w)
-        ref(c, h, w) = count[size_t(((c - 1) * H + h - 1) * W + w - 1)] +
-                       ref(c - 1, h, w) + ref(c, h - 1, w) + ref(c, h, w - 1) -
-                       ref(c - 1, h - 1, w) - ref(c - 1, h, w - 1) -
-                       ref(c, h - 1, w - 1) + ref(c - 1, h - 1, w - 1);
+  maxSingle_ = (most + dense) * slotsPerAxon(hw);
 }
 
 int64_t FanoutReaders::of(int64_t c0, int64_t c1, int64_t h0, int64_t h1,
                           int64_t w0, int64_t w1) const {
-  if (table.empty())
+  if (!hw)
     return 0;
-  int64_t box = at(c1, h1, w1) - at(c0, h1, w1) - at(c1, h0, w1) -
-                at(c1, h1, w0) + at(c0, h0, w1) + at(c0, h1, w0) +
-                at(c1, h0, w0) - at(c0, h0, w0);
-  return box + dense * (c1 - c0) * (h1 - h0) * (w1 - w0);
+  int64_t total = dense * outputSlots(*hw, (h1 - h0) * (w1 - w0), c0, c1);
+  for (const Reader &r : readers) {
+    int64_t positions =
+        int64_t(r.rowsBefore[size_t(h1)] - r.rowsBefore[size_t(h0)]) *
+        (r.colsBefore[size_t(w1)] - r.colsBefore[size_t(w0)]);
+    total +=
+        outputSlots(*hw, positions, std::max(c0, r.ch0), std::min(c1, r.ch1));
+  }
+  return total;
 }
 
 } // namespace detail

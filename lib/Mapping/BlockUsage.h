@@ -32,6 +32,27 @@ inline int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
 /// Distinct values of ceil(n / k) for k = 1..n, in O(sqrt(n)).
 std::vector<int64_t> blockSizes(int64_t n);
 
+/// The one rule for axons (docs/mapping.md, "Population axons"). With
+/// binary axons an input axon carries one source neuron. With
+/// core.population_axons it carries one source position and a group of
+/// core.population_atoms channels (groups aligned to multiples of it, so
+/// that every source core feeding a position agrees on the groups); the
+/// spike's atom picks the channel's weights.
+int64_t atomsPerAxon(const HardwareModel &hw);
+/// The input axon (within its source population) that carries `neuron`.
+int64_t axonOf(const HardwareModel &hw, const Population &source,
+               int64_t neuron);
+/// Input axons a core needs for source channels [ch0, ch1) at `positions`
+/// distinct source positions.
+int64_t inputAxons(const HardwareModel &hw, int64_t positions, int64_t ch0,
+                   int64_t ch1);
+/// Output-axon entries a source core needs to reach the input axons that
+/// carry its channels [ch0, ch1) at `positions` positions in one core.
+int64_t outputSlots(const HardwareModel &hw, int64_t positions, int64_t ch0,
+                    int64_t ch1);
+/// Output-axon entries per input axon reached.
+int64_t slotsPerAxon(const HardwareModel &hw);
+
 /// Source channel range [first, last) that target channels [c0, c1) read.
 std::pair<int64_t, int64_t> sourceChannels(const Projection &p,
                                            const Population &source, int64_t c0,
@@ -60,32 +81,33 @@ CoreUsage usageOf(const Network &net, const HardwareModel &hw,
 
 /// Exact usage of one core holding several blocks, without its fan-out
 /// (which depends on the other cores): compartments and synapses add up;
-/// an axon serves every synapse of its source neuron in the core, so fan-in
-/// axons are the distinct source neurons of all its blocks; tables and
-/// shared conv kernels are stored once per channel of a population.
-/// `onAxon(source population, neuron)` is called once per fan-in axon.
+/// an axon serves every synapse of its source neurons in the core, so
+/// fan-in axons are the distinct axons (axonOf) of the source neurons of
+/// all its blocks; tables and shared conv kernels are stored once per
+/// channel of a population. `onSource(source population, neuron)` is
+/// called once per source neuron the core reads.
 /// Reusable: per-population marks are kept between calls.
 class CoreUsageCounter {
 public:
   CoreUsageCounter(const Network &net, const HardwareModel &hw);
   CoreUsage core(const std::vector<Core> &blocks,
                  const std::vector<int> &members,
-                 const std::function<void(int, int64_t)> &onAxon = nullptr);
+                 const std::function<void(int, int64_t)> &onSource = nullptr);
 
 private:
   bool mark(std::vector<int32_t> &stamps, int64_t size, int64_t i);
   const Network &net;
   const HardwareModel &hw;
   int32_t epoch = -1;
-  std::vector<std::vector<int32_t>> neurons, channels; // per population
+  std::vector<std::vector<int32_t>> neurons, axons, channels; // per population
   std::vector<char> rowMask, colMask;
 };
 
 /// Exact usage of cores that hold several blocks (mapping.share_cores, the
 /// parts of MetisPartition.cpp): block b lies in core coreOf[b] of
-/// numCores; CoreUsageCounter per core, and a neuron needs one fan-out axon
-/// per core that reads it. `blockFanout` (optional) gets each block's part of
-/// that.
+/// numCores; CoreUsageCounter per core, and a block needs slotsPerAxon
+/// output entries per input axon of another core that its neurons reach.
+/// `blockFanout` (optional) gets each block's part of that.
 std::vector<CoreUsage> sharedUsage(const Network &net, const HardwareModel &hw,
                                    const std::vector<Core> &blocks,
                                    const std::vector<int> &coreOf, int numCores,
@@ -101,12 +123,14 @@ double fullness(const HardwareModel &hw, const CoreUsage &u);
 std::string violation(const HardwareModel &hw, const CoreUsage &u,
                       int64_t *have, int64_t *limit);
 
-/// For every neuron of a source population, how many destination cores read
-/// it (one per consumer core and projection), as a summed-volume table.
+/// What the consumer cores of a source population read of it (one entry
+/// per consumer core and projection: its source channels and, as prefix
+/// counts, its source rows and columns), so that the fan-out of any block
+/// of the source is outputSlots summed over the entries, O(entries).
 class FanoutReaders {
 public:
   FanoutReaders() = default;
-  FanoutReaders(const Network &net, int source,
+  FanoutReaders(const Network &net, const HardwareModel &hw, int source,
                 const std::vector<std::vector<Core>> &coresOf);
   /// Fan-out axons a core holding `block` of the source needs.
   int64_t of(int64_t c0, int64_t c1, int64_t h0, int64_t h1, int64_t w0,
@@ -115,11 +139,13 @@ public:
   int64_t maxSingle() const { return maxSingle_; }
 
 private:
-  int64_t C = 0, H = 0, W = 0, dense = 0, maxSingle_ = 0;
-  std::vector<int64_t> table; // (C+1) x (H+1) x (W+1), inclusive prefix
-  int64_t at(int64_t c, int64_t h, int64_t w) const {
-    return table[size_t((c * (H + 1) + h) * (W + 1) + w)];
-  }
+  struct Reader {
+    int64_t ch0, ch1;
+    std::vector<int32_t> rowsBefore, colsBefore; // prefix counts, size H+1/W+1
+  };
+  const HardwareModel *hw = nullptr;
+  int64_t dense = 0, maxSingle_ = 0; ///< dense: consumer cores reading all
+  std::vector<Reader> readers;
 };
 
 } // namespace detail

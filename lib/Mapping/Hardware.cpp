@@ -51,6 +51,14 @@ Field optionalBoolField(const char *section, const char *key,
   f.optional = true; // missing: the member's default
   return f;
 }
+/// 0 (the default when missing) means unset; validateHardware says which
+/// setting needs it.
+Field optionalIntegerField(const char *section, const char *key,
+                           int64_t HardwareModel::*member, int64_t maximum) {
+  Field f = integerField(section, key, member, 0, maximum);
+  f.optional = true;
+  return f;
+}
 Field partitionerField(const char *section, const char *key) {
   Field f{section, key, FieldType::Choice, 0, 2};
   f.choice = &HardwareModel::partitioner;
@@ -94,6 +102,11 @@ const std::vector<Field> &chipFields() {
         integerField("core", "synapse_overhead_bits", &H::synapseOverheadBits,
                      0, bits),
         boolField("core", "conv_weight_sharing", &H::convWeightSharing),
+        optionalBoolField("core", "population_axons", &H::populationAxons),
+        optionalIntegerField("core", "population_atoms", &H::populationAtoms,
+                             cap),
+        optionalIntegerField("core", "population_axon_slots",
+                             &H::populationAxonSlots, cap),
         integerField("core", "table_entries", &H::tableEntries, 1, cap),
         boolField("core", "graded_spikes", &H::gradedSpikes),
         boolField("mapping", "fold_pooling", &H::foldPooling),
@@ -252,6 +265,14 @@ bool validateHardware(const HardwareModel &hw, std::string *error) {
   if (hw.weightBits > hw.maxWeightBits) {
     *error = fmt::format("core.weight_bits: {} exceeds core.max_weight_bits {}",
                          hw.weightBits, hw.maxWeightBits);
+    return false;
+  }
+  if (hw.populationAxons &&
+      (hw.populationAtoms < 1 || hw.populationAxonSlots < 1)) {
+    *error = fmt::format(
+        "core.population_axons: true needs core.population_atoms >= 1 and "
+        "core.population_axon_slots >= 1 (have {} and {})",
+        hw.populationAtoms, hw.populationAxonSlots);
     return false;
   }
   if (hw.barrierMaxNs < hw.barrierMinNs) {

@@ -438,7 +438,7 @@ void MetisPartitioner::makeUnits(const Mapping &structured) {
     for (Core &u : coresOf[size_t(pm.population)])
       u.usage = usageOf(net, hw, u);
   }
-  assembleMapping(net, coresOf, pms, &units);
+  assembleMapping(net, hw, coresOf, pms, &units);
   for (const std::vector<double> &f : unitFanout) // population order
     fanoutEstimate.insert(fanoutEstimate.end(), f.begin(), f.end());
   buildGraph();

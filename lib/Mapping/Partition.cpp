@@ -224,7 +224,7 @@ bool Partitioner::blocksOf(int popIndex, const FanoutReaders &readers,
           auto [ch0, ch1] =
               sourceChannels(p, net.populations[p.source], core.c0, core.c1);
           faninFrom[p.source] +=
-              rows[i].distinct * cols[i].distinct * (ch1 - ch0);
+              outputSlots(hw, rows[i].distinct * cols[i].distinct, ch0, ch1);
         }
         blocks->push_back(core);
       }
@@ -303,8 +303,9 @@ bool Partitioner::partition(int popIndex, const FanoutReaders &readers,
 }
 
 /// Links every source core to the cores of population `dst` it feeds and
-/// adds the output axons this needs to the source cores' fan-out.
-void link(const Network &net, int dst,
+/// adds the output-axon entries this needs (outputSlots) to the source
+/// cores' fan-out.
+void link(const Network &net, const HardwareModel &hw, int dst,
           const std::vector<std::vector<Core>> &coresOf,
           std::vector<CoreLink> *links,
           std::vector<std::vector<int64_t>> *fanout) {
@@ -331,13 +332,14 @@ void link(const Network &net, int dst,
         const Core &s = coresOf[p.source][a];
         int64_t channels =
             std::max<int64_t>(0, std::min(ch1, s.c1) - std::max(ch0, s.c0));
-        int64_t n = channels == 0 ? 0
-                                  : channels * count(rowMask, s.h0, s.h1) *
-                                        count(colMask, s.w0, s.w1);
+        int64_t positions =
+            count(rowMask, s.h0, s.h1) * count(colMask, s.w0, s.w1);
+        int64_t n = channels * positions;
         if (n == 0)
           continue;
         links->push_back({int(a), int(b), n, p.source});
-        (*fanout)[p.source][a] += n;
+        (*fanout)[p.source][a] += outputSlots(
+            hw, positions, std::max(ch0, s.c0), std::min(ch1, s.c1));
       }
     }
   }
@@ -361,12 +363,12 @@ bool Partitioner::run() {
     if (!net.populations[p].mapped())
       continue;
     pms[p].population = p;
-    FanoutReaders readers(net, p, coresOf);
+    FanoutReaders readers(net, hw, p, coresOf);
     if (!partition(p, readers, &coresOf[p], &pms[p]))
       return false;
     populationLowerBound(net, hw, p, &pms[p]);
   }
-  assembleMapping(net, coresOf, pms, &mapping);
+  assembleMapping(net, hw, coresOf, pms, &mapping);
   mapping.sharedLowerBound = sharedLowerBound(net, hw);
   shareCores(hw, &mapping);
   return checkMappingSize(hw, &mapping, &error);
@@ -374,7 +376,7 @@ bool Partitioner::run() {
 
 } // namespace
 
-void detail::assembleMapping(const Network &net,
+void detail::assembleMapping(const Network &net, const HardwareModel &hw,
                              const std::vector<std::vector<Core>> &coresOf,
                              std::vector<PopulationMapping> pms,
                              Mapping *mapping) {
@@ -400,7 +402,7 @@ void detail::assembleMapping(const Network &net,
     if (!net.populations[p].mapped())
       continue;
     std::vector<CoreLink> links;
-    link(net, p, coresOf, &links, &fanout);
+    link(net, hw, p, coresOf, &links, &fanout);
     for (CoreLink &l : links) {
       l.to += first[p];
       if (l.from >= 0)

@@ -2,7 +2,7 @@
 //
 // The cores any partition into blocks of one population each needs at least
 // (docs/mapping.md, "Lower bound"): the separate bounds of each limit
-// (compartments, synaptic memory, tables, distinct source neurons over
+// (compartments, synaptic memory, tables, distinct input axons over
 // fan-in axons), the block bound (neurons over the largest block that fits
 // every post-synaptic limit at once; a block of given extents reads the
 // fewest sources when it touches an end of each dimension, where windows are
@@ -92,13 +92,16 @@ LargestBlocks largestBlocks(const Network &net, const HardwareModel &hw,
 }
 
 /// Output axons the neurons of `popIndex` need in all, at least: each
-/// consumer core reading a source neuron needs one. A dense consumer's
+/// consumer core needs the outputSlots of what it reads. A dense consumer's
 /// cores all read every neuron; a convolution's cores hold at most
 /// `channels` channels, so every position is in ceil(C / channels) of them,
-/// and each reads at least `halo` source positions per position it holds.
+/// and each reads at least `halo` source positions per position it holds
+/// (all channels, or with population axons at least one axon's worth per
+/// position when groups split the channels).
 int64_t fanoutAxonsNeeded(const Network &net, const HardwareModel &hw,
                           int popIndex) {
   const Population &src = net.populations[popIndex];
+  int64_t area = src.height * src.width;
   double total = 0;
   for (int q : src.consumers) {
     const Population &consumer = net.populations[q];
@@ -107,13 +110,17 @@ int64_t fanoutAxonsNeeded(const Network &net, const HardwareModel &hw,
       const Projection &p = consumer.inputs[i];
       if (p.source != popIndex)
         continue;
+      double consumerPositions =
+          double(consumer.height * consumer.width) * largest.halo[i] *
+          double(ceilDiv(consumer.channels, largest.channels));
       if (p.allToAll)
-        total += double(src.size()) *
+        total += double(outputSlots(hw, area, 0, src.channels)) *
                  double(ceilDiv(consumer.size(), largest.neurons));
       else if (p.groups == 1)
-        total += double(src.channels) * largest.halo[i] *
-                 double(consumer.height * consumer.width) *
-                 double(ceilDiv(consumer.channels, largest.channels));
+        total +=
+            double(outputSlots(hw, 1, 0, src.channels)) * consumerPositions;
+      else if (hw.populationAxons)
+        total += double(slotsPerAxon(hw)) * consumerPositions;
       else
         total += double(src.size()) *
                  double(ceilDiv(p.outChannelsPerGroup, largest.channels));
@@ -144,7 +151,7 @@ void populationLowerBound(const Network &net, const HardwareModel &hw,
     bits +=
         (hw.convWeightSharing && !p.allToAll ? p.distinctWeights : p.synapses) *
         hw.bitsPerSynapse();
-  // Every source neuron that feeds the population needs an input axon in at
+  // Every input axon (axonOf) that feeds the population is needed in at
   // least one core, and a core has faninAxons of them.
   Core whole{popIndex, 0, pop.channels, 0, pop.height, 0, pop.width};
   int64_t sources = usageOf(net, hw, whole).faninAxons;

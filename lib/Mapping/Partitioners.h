@@ -22,9 +22,9 @@ namespace detail {
 
 /// Flattens per-population blocks (indexed by population) into `mapping`:
 /// cores in population order, the links between blocks, each block's
-/// fan-out axons (one per destination block). Bounds are left at 0 except
-/// the per-population ones in `pms`.
-void assembleMapping(const Network &net,
+/// fan-out axons (outputSlots per destination block). Bounds are left at 0
+/// except the per-population ones in `pms`.
+void assembleMapping(const Network &net, const HardwareModel &hw,
                      const std::vector<std::vector<Core>> &coresOf,
                      std::vector<PopulationMapping> pms, Mapping *mapping);
 

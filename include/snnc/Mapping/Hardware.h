@@ -63,6 +63,12 @@ struct HardwareModel {
   int64_t signBits = 0;            ///< extra bits per stored weight for sign
   int64_t synapseOverheadBits = 0; ///< per-synapse index/format overhead
   bool convWeightSharing = false;  ///< a core stores each conv kernel once
+  /// Optional key (default false): an input axon carries the channels of
+  /// one source position, the spike's atom picking the channel's weights
+  /// (Loihi 1 population axons, docs/mapping.md "Population axons").
+  bool populationAxons = false;
+  int64_t populationAtoms = 0; ///< channels (atoms) one population axon carries
+  int64_t populationAxonSlots = 0; ///< output-axon entries per population axon
   int64_t tableEntries = 0;        ///< per-step LIF table entries per core
   bool gradedSpikes = false;       ///< spikes may carry a payload
   bool foldPooling = true; ///< mapping choice: pool into synapses or relays
