@@ -337,9 +337,10 @@ void link(const Network &net, const HardwareModel &hw, int dst,
         int64_t n = channels * positions;
         if (n == 0)
           continue;
-        links->push_back({int(a), int(b), n, p.source});
-        (*fanout)[p.source][a] += outputSlots(
-            hw, positions, std::max(ch0, s.c0), std::min(ch1, s.c1));
+        int64_t slots = outputSlots(hw, positions, std::max(ch0, s.c0),
+                                    std::min(ch1, s.c1));
+        links->push_back({int(a), int(b), n, p.source, slots});
+        (*fanout)[p.source][a] += slots;
       }
     }
   }

@@ -58,7 +58,8 @@ namespace {
 /// The smallest change per violated constraint that makes `net` (which
 /// failed on `hw`) fit: raise each limit one neuron breaks to what it needs
 /// (repeated while another limit breaks), and, without graded spikes, map
-/// pooling as relays. Empty when neither is found.
+/// pooling as relays, and turn on population axons where the file gives
+/// their atoms and slots. Empty when none is found.
 std::string whatWouldFit(const modelbin::Model &model, const Network &net,
                          const HardwareModel &hw) {
   std::vector<std::string> ways;
@@ -84,6 +85,17 @@ std::string whatWouldFit(const modelbin::Model &model, const Network &net,
   Mapping m;
   if (!sets.empty() && partitionNetwork(net, raised, &m, &why))
     ways.push_back(fmt::format("fits with {} ({} cores)", sets, m.numCores()));
+  // Population axons need the file's atoms and slots per axon; without
+  // them there is nothing to suggest.
+  HardwareModel population = hw;
+  population.populationAxons = true;
+  Mapping pm;
+  if (!hw.populationAxons && validateHardware(population, &why) &&
+      partitionNetwork(net, population, &pm, &why))
+    ways.push_back(fmt::format("fits with --set population_axons=true (one "
+                               "input axon per source position and {} "
+                               "channels; {} cores)",
+                               hw.populationAtoms, pm.numCores()));
   Network relays;
   if (!hw.gradedSpikes && hw.foldPooling &&
       buildNetwork(model, &relays, &why, true)) {

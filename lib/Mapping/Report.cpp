@@ -153,6 +153,7 @@ static Json linksJson(const Network &net, const Mapping &m) {
                      {"to", l.to},
                      {"source_layer", net.populations[l.sourcePopulation].name},
                      {"neurons", l.neurons},
+                     {"fanout_axons", l.fanoutAxons},
                      {"hops_x", std::abs(from.tileX - to.tileX)},
                      {"hops_y", std::abs(from.tileY - to.tileY)},
                      {"chip_crossings", std::abs(from.chip - to.chip)}});
@@ -221,6 +222,9 @@ Json resultToJson(const Network &net, const MapResult &r) {
   j["limits"] = {{"compartments", hw.compartments},
                  {"fanin_axons", hw.faninAxons},
                  {"fanout_axons", hw.fanoutAxons},
+                 {"population_axons", hw.populationAxons},
+                 {"population_atoms", hw.populationAtoms},
+                 {"population_axon_slots", hw.populationAxonSlots},
                  {"synapse_memory_bits", hw.synapseMemoryBytes * 8},
                  {"table_entries", hw.tableEntries},
                  {"tiles_x", hw.tilesX},

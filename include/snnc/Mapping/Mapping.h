@@ -53,6 +53,9 @@ struct CoreLink {
   int from = 0, to = 0;
   int64_t neurons = 0;
   int sourcePopulation = 0;
+  /// Output-axon entries the source core spends on this link (the neurons
+  /// with binary axons; fewer with core.population_axons). 0 from the host.
+  int64_t fanoutAxons = 0;
 };
 
 struct PopulationMapping {

@@ -3,7 +3,9 @@
 Every neuron of every mapped layer is in exactly one core, no core exceeds a
 hardware limit, placements are distinct and on the mesh, link hop counts match
 the placement (the host port is tile (0, 0)), a core's fan-out is the sum of
-its links, and the core count is at least the lower bound.
+its links' output-axon entries, a link's entries are its neurons with binary
+axons and, with population axons, between slots x ceil(neurons / atoms) and
+slots x neurons, and the core count is at least the lower bound.
 """
 import json
 import sys
@@ -47,7 +49,13 @@ def main(path):
             src = cores[link["from"]]
             fx, fy = src["tile"]
             fchip = src["chip"]
-            fanout[link["from"]] += link["neurons"]
+            fanout[link["from"]] += link["fanout_axons"]
+            n = link["neurons"]
+            if limits["population_axons"]:
+                atoms, slots = limits["population_atoms"], limits["population_axon_slots"]
+                assert slots * -(-n // atoms) <= link["fanout_axons"] <= slots * n, link
+            else:
+                assert link["fanout_axons"] == n, link
         assert link["hops_x"] == abs(fx - to["tile"][0]), link
         assert link["hops_y"] == abs(fy - to["tile"][1]), link
         assert link["chip_crossings"] == abs(fchip - to["chip"]), link
