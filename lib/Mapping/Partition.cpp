@@ -136,6 +136,29 @@ Core worstNeuron(const Network &net, int popIndex) {
   return worst;
 }
 
+/// What the worst single neuron needs of each limit (each limit's own
+/// maximum, so it fits iff every neuron does). With population axons the
+/// fan-in axons of a grouped convolution's neuron also depend on its
+/// channel (which atom groups its input channels fall in), so that
+/// maximum is searched over every neuron.
+CoreUsage singleNeuronUsage(const Network &net, const HardwareModel &hw,
+                            int popIndex) {
+  CoreUsage u = usageOf(net, hw, worstNeuron(net, popIndex));
+  const Population &pop = net.populations[popIndex];
+  bool grouped = false;
+  for (const Projection &p : pop.inputs)
+    grouped |= !p.allToAll && p.groups > 1;
+  if (!hw.populationAxons || !grouped)
+    return u;
+  for (int64_t c = 0; c < pop.channels; ++c)
+    for (int64_t h = 0; h < pop.height; ++h)
+      for (int64_t w = 0; w < pop.width; ++w) {
+        Core one{popIndex, c, c + 1, h, h + 1, w, w + 1, CoreUsage()};
+        u.faninAxons = std::max(u.faninAxons, usageOf(net, hw, one).faninAxons);
+      }
+  return u;
+}
+
 /// Channel blocks whose usage can differ: all of them when channel groups
 /// can straddle block borders, otherwise the first and the last.
 std::vector<std::pair<int64_t, int64_t>> channelBlocks(const Population &pop,
@@ -241,7 +264,7 @@ bool Partitioner::blocksOf(int popIndex, const FanoutReaders &readers,
 bool Partitioner::partition(int popIndex, const FanoutReaders &readers,
                             std::vector<Core> *cores, PopulationMapping *pm) {
   const Population &pop = net.populations[popIndex];
-  CoreUsage single = usageOf(net, hw, worstNeuron(net, popIndex));
+  CoreUsage single = singleNeuronUsage(net, hw, popIndex);
   single.fanoutAxons = readers.maxSingle();
   int64_t have, limit;
   if (!violation(hw, single, &have, &limit).empty()) {
@@ -355,7 +378,7 @@ bool Partitioner::run() {
   NeuronLimit limit;
   if (firstNeuronLimit(net, hw, &limit)) {
     error = singleNeuronDiagnostic(
-        limit.population, usageOf(net, hw, worstNeuron(net, limit.population)));
+        limit.population, singleNeuronUsage(net, hw, limit.population));
     return false;
   }
   // Consumers come later: partition from the back, so each population's
@@ -440,7 +463,7 @@ bool firstNeuronLimit(const Network &net, const HardwareModel &hw,
   for (int p = 0; p < int(net.populations.size()); ++p) {
     if (!net.populations[p].mapped())
       continue;
-    CoreUsage single = usageOf(net, hw, worstNeuron(net, p));
+    CoreUsage single = singleNeuronUsage(net, hw, p);
     std::string key = violation(hw, single, &out->have, &out->limit);
     if (!key.empty()) {
       out->population = p;

@@ -131,6 +131,44 @@ TEST(Hardware, MalformedFilesNameFileAndField) {
   EXPECT_EQ(parseError("{", "["), "bad.json: not a valid JSON object");
 }
 
+// Loihi 1 has population axons with nengo-loihi's pop32 numbers; files
+// without the optional keys (loihi2) have binary axons. Bad values and a
+// missing atom count name the field and the rule.
+TEST(Hardware, PopulationAxons) {
+  HardwareModel hw, two;
+  std::string error;
+  ASSERT_TRUE(loadHardware("loihi1", kSourceDir, &hw, &error)) << error;
+  EXPECT_TRUE(hw.populationAxons);
+  EXPECT_EQ(hw.populationAtoms, 1024);
+  EXPECT_EQ(hw.populationAxonSlots, 2);
+  ASSERT_TRUE(loadHardware("loihi2", kSourceDir, &two, &error)) << error;
+  EXPECT_FALSE(two.populationAxons);
+  EXPECT_EQ(two.populationAtoms, 0);
+  EXPECT_EQ(parseError("\"population_axons\": {\"value\": true",
+                       "\"population_axons\": {\"value\": 1"),
+            "bad.json: core.population_axons: expected true or false");
+  EXPECT_EQ(parseError("\"population_atoms\": {\"value\": 1024",
+                       "\"population_atoms\": {\"value\": -3"),
+            "bad.json: core.population_atoms: expected an integer >= 0");
+  EXPECT_EQ(parseError("\"population_axon_slots\": {\"value\": 2",
+                       "\"population_axon_slots\": {\"value\": 2.5"),
+            "bad.json: core.population_axon_slots: expected an integer >= 0");
+  std::string missing =
+      parseError("\"population_atoms\"", "\"populaton_atoms\"");
+  EXPECT_NE(missing.find("bad.json"), std::string::npos) << missing;
+  EXPECT_NE(missing.find("core.population_axons: true needs "
+                         "core.population_atoms >= 1"),
+            std::string::npos)
+      << missing;
+  EXPECT_FALSE(overrideParameter(&two, "population_axons", "true", &error));
+  EXPECT_EQ(error, "core.population_axons=true: core.population_axons: true "
+                   "needs core.population_atoms >= 1 and "
+                   "core.population_axon_slots >= 1 (have 0 and 0)");
+  EXPECT_TRUE(overrideParameter(&hw, "population_axons", "false", &error));
+  EXPECT_TRUE(overrideParameter(&hw, "population_atoms", "0", &error))
+      << "unused while population_axons is false";
+}
+
 TEST(Hardware, UnknownNameListsTheSearchPath) {
   HardwareModel hw;
   std::string error;

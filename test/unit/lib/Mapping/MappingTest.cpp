@@ -20,6 +20,7 @@
 
 #include <map>
 #include <set>
+#include <tuple>
 
 using namespace snnc;
 using namespace snnc::mapping;
@@ -82,6 +83,17 @@ void expand(const modelbin::Model &m, int i, int64_t e, std::set<Source> *out,
   default:
     FAIL() << "unexpected layer kind in test network";
   }
+}
+
+/// The input axon that carries source `s`, by hand: one per neuron with
+/// binary axons; with population axons one per position and group of
+/// population_atoms channels (docs/mapping.md, "Population axons").
+std::tuple<int, int64_t, int64_t>
+axonKey(const modelbin::Model &m, const Source &s, const HardwareModel &hw) {
+  std::vector<int64_t> d = dims3(m.layers(s.first));
+  int64_t area = d[1] * d[2];
+  int64_t atoms = hw.populationAxons ? hw.populationAtoms : 1;
+  return {s.first, s.second / area / atoms, s.second % area};
 }
 
 int layerIndex(const modelbin::Model &m, const std::string &name) {
@@ -150,15 +162,20 @@ void checkInvariants(const modelbin::Model &model, const HardwareModel &hw) {
           sourcesOfCore[i].insert(s.begin(), s.end());
         }
     EXPECT_EQ(c.usage.synapses, synapses) << "core " << i;
-    EXPECT_EQ(c.usage.faninAxons, int64_t(sourcesOfCore[i].size()))
-        << "core " << i;
+    std::set<std::tuple<int, int64_t, int64_t>> axons;
+    for (const Source &s : sourcesOfCore[i])
+      axons.insert(axonKey(model, s, hw));
+    EXPECT_EQ(c.usage.faninAxons, int64_t(axons.size())) << "core " << i;
     EXPECT_LE(c.usage.compartments, hw.compartments);
     EXPECT_LE(c.usage.faninAxons, hw.faninAxons);
     EXPECT_LE(c.usage.fanoutAxons, hw.fanoutAxons);
     EXPECT_LE(c.usage.synapseBits, hw.synapseMemoryBytes * 8);
     EXPECT_LE(c.usage.tableEntries, hw.tableEntries);
   }
-  // Links: the neurons of core a that core b reads; fan-out is their sum.
+  // Links: the neurons of core a that core b reads, and the output-axon
+  // entries they take (slots per input axon of b they reach); fan-out is
+  // the sum of the entries.
+  int64_t slots = hw.populationAxons ? hw.populationAxonSlots : 1;
   for (const CoreLink &l : m.links) {
     if (l.from < 0)
       continue;
@@ -166,14 +183,20 @@ void checkInvariants(const modelbin::Model &model, const HardwareModel &hw) {
     const Population &pop = net.populations[a.population];
     int layer = layerIndex(model, pop.name);
     int64_t n = 0;
+    std::set<std::tuple<int, int64_t, int64_t>> reached;
     for (const Source &s : sourcesOfCore[l.to]) {
       int64_t ch = s.second / (pop.height * pop.width);
       int64_t h = s.second / pop.width % pop.height, w = s.second % pop.width;
-      n += s.first == layer && ch >= a.c0 && ch < a.c1 && h >= a.h0 &&
-           h < a.h1 && w >= a.w0 && w < a.w1;
+      bool inA = s.first == layer && ch >= a.c0 && ch < a.c1 && h >= a.h0 &&
+                 h < a.h1 && w >= a.w0 && w < a.w1;
+      n += inA;
+      if (inA)
+        reached.insert(axonKey(model, s, hw));
     }
     EXPECT_EQ(l.neurons, n) << "link " << l.from << "->" << l.to;
-    fanout[l.from] += l.neurons;
+    EXPECT_EQ(l.fanoutAxons, slots * int64_t(reached.size()))
+        << "link " << l.from << "->" << l.to;
+    fanout[l.from] += l.fanoutAxons;
   }
   for (size_t i = 0; i < m.cores.size(); ++i)
     EXPECT_EQ(m.cores[i].usage.fanoutAxons, fanout[i]) << "core " << i;
@@ -224,6 +247,28 @@ TEST(Mapping, InvariantsWithWeightSharing) {
   hw.convWeightSharing = true;
   hw.compartments = 50;
   hw.synapseMemoryBytes = 300;
+  checkInvariants(convNet(), hw);
+}
+
+// Population axons with groups of 3 channels (not a divisor of 4 or 6, so
+// groups straddle channel blocks) and 2 output entries per axon, on a chip
+// tight enough to split every layer.
+TEST(Mapping, InvariantsWithPopulationAxons) {
+  HardwareModel hw = smallChip();
+  hw.populationAxons = true;
+  hw.populationAtoms = 3;
+  hw.populationAxonSlots = 2;
+  hw.compartments = 37;
+  // A LIF5 neuron of the second conv group reads channels 2-3 of LIF2: atom
+  // groups 0 and 1 at 36 positions, 72 axons (the first group's: 36).
+  hw.faninAxons = 72;
+  hw.fanoutAxons = 60;
+  hw.synapseMemoryBytes = 400;
+  hw.tableEntries = 16;
+  hw.maxChips = 64;
+  checkInvariants(convNet(true), hw);
+  hw.foldPooling = false;
+  hw.gradedSpikes = true;
   checkInvariants(convNet(), hw);
 }
 
@@ -354,6 +399,32 @@ TEST(LowerBound, FanInAxons) {
   EXPECT_EQ(pop.numCores, 4);
 }
 
+TEST(LowerBound, PopulationAxonsCarryTheChannelsOfAPosition) {
+  // The same 1x1 convolution with population axons of 16 atoms: each of
+  // the 64 positions needs ceil(64 / 16) = 4 axons, 256 in all, so one
+  // core takes them in.
+  ModelBuilder b({64, 8, 8}, 2, 2);
+  b.tinyReadout(b.lif(b.conv(b.encode(), 4, 1, 1, 0)));
+  HardwareModel hw = smallChip();
+  hw.faninAxons = 1024;
+  hw.populationAxons = true;
+  hw.populationAtoms = 16;
+  hw.populationAxonSlots = 1;
+  Mapped m = mapModel(b.model(), hw);
+  ASSERT_TRUE(m.ok) << m.error;
+  const PopulationMapping &pop = m.result.mapping.populations[0];
+  EXPECT_EQ(pop.lowerBound, 1);
+  EXPECT_EQ(pop.numCores, 1);
+  EXPECT_EQ(m.result.mapping.cores[size_t(pop.firstCore)].usage.faninAxons,
+            256);
+  // 255 axons: the bound and the mapping need two cores.
+  hw.faninAxons = 255;
+  m = mapModel(b.model(), hw);
+  ASSERT_TRUE(m.ok) << m.error;
+  EXPECT_EQ(m.result.mapping.populations[0].lowerBound, 2);
+  EXPECT_EQ(m.result.mapping.populations[0].lowerBoundBy, "core.fanin_axons");
+}
+
 void expectDiagnostic(const modelbin::Model &model, const HardwareModel &hw,
                       const std::string &part1, const std::string &part2) {
   Mapped m = mapModel(model, hw);
@@ -368,6 +439,19 @@ TEST(Diagnostic, FanInAxons) {
   expectDiagnostic(mlp(784, 8, 2), hw, "layer 'LIF2'",
                    "needs 784 fan-in axons (inputs: 'ENCODE0' via DENSE1) but "
                    "a core has core.fanin_axons = 500");
+}
+
+TEST(Diagnostic, FanInAxonsWithPopulationAxons) {
+  // A dense layer from 784 inputs (one position) with groups of 8 atoms
+  // needs 98 axons per neuron.
+  HardwareModel hw = smallChip();
+  hw.faninAxons = 97;
+  hw.populationAxons = true;
+  hw.populationAtoms = 8;
+  hw.populationAxonSlots = 1;
+  expectDiagnostic(mlp(784, 8, 2), hw, "layer 'LIF2'",
+                   "needs 98 fan-in axons (inputs: 'ENCODE0' via DENSE1) but "
+                   "a core has core.fanin_axons = 97");
 }
 
 TEST(Diagnostic, SynapticMemory) {
