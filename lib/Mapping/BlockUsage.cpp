@@ -274,55 +274,105 @@ std::string violation(const HardwareModel &hw, const CoreUsage &u,
   return "";
 }
 
+namespace {
+
+/// Inclusive prefix sums of a dense (n0 x n1 x n2) count, in place into a
+/// (n0+1) x (n1+1) x (n2+1) table.
+std::vector<int64_t> summedVolume(const std::vector<int64_t> &count, int64_t n0,
+                                  int64_t n1, int64_t n2) {
+  std::vector<int64_t> t(size_t((n0 + 1) * (n1 + 1) * (n2 + 1)), 0);
+  auto at = [&](int64_t a, int64_t b, int64_t c) -> int64_t & {
+    return t[size_t((a * (n1 + 1) + b) * (n2 + 1) + c)];
+  };
+  for (int64_t a = 1; a <= n0; ++a)
+    for (int64_t b = 1; b <= n1; ++b)
+      for (int64_t c = 1; c <= n2; ++c)
+        at(a, b, c) = count[size_t(((a - 1) * n1 + b - 1) * n2 + c - 1)] +
+                      at(a - 1, b, c) + at(a, b - 1, c) + at(a, b, c - 1) -
+                      at(a - 1, b - 1, c) - at(a - 1, b, c - 1) -
+                      at(a, b - 1, c - 1) + at(a - 1, b - 1, c - 1);
+  return t;
+}
+
+/// The box [a0,a1) x [b0,b1) x [c0,c1) of a summedVolume table.
+int64_t box(const std::vector<int64_t> &t, int64_t n1, int64_t n2, int64_t a0,
+            int64_t a1, int64_t b0, int64_t b1, int64_t c0, int64_t c1) {
+  auto at = [&](int64_t a, int64_t b, int64_t c) {
+    return t[size_t((a * (n1 + 1) + b) * (n2 + 1) + c)];
+  };
+  return at(a1, b1, c1) - at(a0, b1, c1) - at(a1, b0, c1) - at(a1, b1, c0) +
+         at(a0, b0, c1) + at(a0, b1, c0) + at(a1, b0, c0) - at(a0, b0, c0);
+}
+
+std::vector<int32_t> prefix(const std::vector<char> &mask) {
+  std::vector<int32_t> before(mask.size() + 1, 0);
+  for (size_t i = 0; i < mask.size(); ++i)
+    before[i + 1] = before[i] + (mask[i] ? 1 : 0);
+  return before;
+}
+
+} // namespace
+
 FanoutReaders::FanoutReaders(const Network &net, const HardwareModel &hw,
                              int source,
                              const std::vector<std::vector<Core>> &coresOf)
     : hw(&hw) {
   const Population &src = net.populations[source];
-  int64_t C = src.channels, H = src.height, W = src.width;
-  std::vector<int64_t> count(size_t(C * H * W), 0);
+  int64_t C = src.channels;
+  H = src.height, W = src.width;
+  std::vector<int64_t> fullCount(size_t(H * W), 0), partialCount;
   std::vector<char> rowMask, colMask;
-  auto prefix = [](const std::vector<char> &mask) {
-    std::vector<int32_t> before(mask.size() + 1, 0);
-    for (size_t i = 0; i < mask.size(); ++i)
-      before[i + 1] = before[i] + (mask[i] ? 1 : 0);
-    return before;
-  };
   for (int q : src.consumers) {
     const Population &pop = net.populations[q];
     for (const Core &b : coresOf[q])
       for (const Projection &p : pop.inputs) {
         if (p.source != source)
           continue;
-        if (p.allToAll) {
-          ++dense;
-          continue;
-        }
         auto [ch0, ch1] = sourceChannels(p, src, b.c0, b.c1);
-        unionOf(p.rows, false, b.h0, b.h1, &rowMask);
-        unionOf(p.cols, false, b.w0, b.w1, &colMask);
-        readers.push_back({ch0, ch1, prefix(rowMask), prefix(colMask)});
-        // A single neuron reaches one axon per reading core.
-        for (int64_t c = ch0; c < ch1; ++c)
-          for (int64_t h = 0; h < H; ++h) {
-            if (!rowMask[size_t(h)])
+        unionOf(p.rows, p.allToAll, b.h0, b.h1, &rowMask);
+        unionOf(p.cols, p.allToAll, b.w0, b.w1, &colMask);
+        bool all = ch0 == 0 && ch1 == C;
+        if (!all && hw.populationAxons)
+          readers.push_back({ch0, ch1, prefix(rowMask), prefix(colMask)});
+        if (!all && partialCount.empty())
+          partialCount.assign(size_t(C * H * W), 0);
+        for (int64_t h = 0; h < H; ++h) {
+          if (!rowMask[size_t(h)])
+            continue;
+          for (int64_t w = 0; w < W; ++w) {
+            if (!colMask[size_t(w)])
               continue;
-            for (int64_t w = 0; w < W; ++w)
-              count[size_t((c * H + h) * W + w)] += colMask[size_t(w)];
+            if (all)
+              ++fullCount[size_t(h * W + w)];
+            else
+              for (int64_t c = ch0; c < ch1; ++c)
+                ++partialCount[size_t((c * H + h) * W + w)];
           }
+        }
       }
   }
+  // A single neuron reaches one axon per reading core.
   int64_t most = 0;
-  for (int64_t v : count)
-    most = std::max(most, v);
-  maxSingle_ = (most + dense) * slotsPerAxon(hw);
+  for (int64_t c = 0; c < C; ++c)
+    for (int64_t i = 0; i < H * W; ++i)
+      most = std::max(
+          most,
+          fullCount[size_t(i)] +
+              (partialCount.empty() ? 0 : partialCount[size_t(c * H * W + i)]));
+  maxSingle_ = most * slotsPerAxon(hw);
+  full = summedVolume(fullCount, 1, H, W);
+  if (!partialCount.empty() && !hw.populationAxons)
+    partial = summedVolume(partialCount, C, H, W);
 }
 
 int64_t FanoutReaders::of(int64_t c0, int64_t c1, int64_t h0, int64_t h1,
                           int64_t w0, int64_t w1) const {
   if (!hw)
     return 0;
-  int64_t total = dense * outputSlots(*hw, (h1 - h0) * (w1 - w0), c0, c1);
+  int64_t total =
+      outputSlots(*hw, box(full, H, W, 0, 1, h0, h1, w0, w1), c0, c1);
+  if (!partial.empty())
+    total += slotsPerAxon(*hw) * box(partial, H, W, c0, c1, h0, h1, w0, w1);
   for (const Reader &r : readers) {
     int64_t positions =
         int64_t(r.rowsBefore[size_t(h1)] - r.rowsBefore[size_t(h0)]) *

@@ -123,10 +123,16 @@ double fullness(const HardwareModel &hw, const CoreUsage &u);
 std::string violation(const HardwareModel &hw, const CoreUsage &u,
                       int64_t *have, int64_t *limit);
 
-/// What the consumer cores of a source population read of it (one entry
-/// per consumer core and projection: its source channels and, as prefix
-/// counts, its source rows and columns), so that the fan-out of any block
-/// of the source is outputSlots summed over the entries, O(entries).
+/// What the consumer cores of a source population read of it, so that the
+/// fan-out of any block of the source (outputSlots summed over the cores)
+/// is O(1): a core that reads every source channel (dense, an ungrouped
+/// convolution) reaches, for a block, its positions there times the
+/// block's atom groups, so those cores are a summed-area table of readers
+/// per position; a core that reads some channels (a grouped convolution)
+/// goes into a summed-volume table of readers per neuron with binary
+/// axons, and is kept as an entry (its channels, rows and columns as prefix
+/// counts; O(entries)) with population axons, where its groups depend on
+/// which channels it shares with the block.
 class FanoutReaders {
 public:
   FanoutReaders() = default;
@@ -144,8 +150,10 @@ private:
     std::vector<int32_t> rowsBefore, colsBefore; // prefix counts, size H+1/W+1
   };
   const HardwareModel *hw = nullptr;
-  int64_t dense = 0, maxSingle_ = 0; ///< dense: consumer cores reading all
-  std::vector<Reader> readers;
+  int64_t H = 0, W = 0, maxSingle_ = 0;
+  std::vector<int64_t> full;    ///< (H+1) x (W+1) inclusive prefix
+  std::vector<int64_t> partial; ///< (C+1) x (H+1) x (W+1), binary axons only
+  std::vector<Reader> readers;  ///< partial readers, population axons only
 };
 
 } // namespace detail

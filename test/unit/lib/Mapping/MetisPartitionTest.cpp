@@ -102,6 +102,65 @@ void expectValid(const Network &net, const HardwareModel &hw,
   }
 }
 
+/// The fan-out of a block is counted three ways: FanoutReaders while the
+/// blocks are chosen, link() when the mapping is assembled, sharedUsage for
+/// shared cores (here one block per core). They must agree block by block,
+/// with binary axons and with population axons, on a chain with a grouped
+/// convolution and a dense layer, cut by hand into blocks of 5 channels and
+/// half the rows, so that blocks straddle the 4-channel atom groups and the
+/// 3-channel convolution groups.
+TEST(FanoutCount, ThreeCountersAgree) {
+  ModelBuilder b({4, 8, 8}, 2, 2);
+  int x = b.lif(b.conv(b.encode(), 6, 3, 1, 1));
+  x = b.lif(b.conv(x, 6, 3, 1, 1, /*groups=*/2));
+  x = b.lif(b.dense(b.flatten(b.avgPool(x, 2, 2)), 12));
+  b.readout(b.dense(x, 3));
+  Network net = networkOf(b.model());
+  std::vector<std::vector<Core>> coresOf(net.populations.size());
+  std::vector<PopulationMapping> pms(net.populations.size());
+  for (size_t p = 0; p < net.populations.size(); ++p) {
+    const Population &pop = net.populations[p];
+    pms[p].population = int(p);
+    if (!pop.mapped())
+      continue;
+    int64_t half = std::max<int64_t>(1, pop.height / 2);
+    for (int64_t c = 0; c < pop.channels; c += 5)
+      for (int64_t h = 0; h < pop.height; h += half)
+        coresOf[p].push_back({int(p), c, std::min<int64_t>(c + 5, pop.channels),
+                              h, std::min(h + half, pop.height), 0, pop.width,
+                              CoreUsage()});
+  }
+  for (bool population : {false, true}) {
+    HardwareModel hw = smallChip();
+    hw.populationAxons = population;
+    hw.populationAtoms = 4;
+    hw.populationAxonSlots = 2;
+    for (std::vector<Core> &blocks : coresOf)
+      for (Core &c : blocks)
+        c.usage = detail::usageOf(net, hw, c);
+    Mapping m;
+    detail::assembleMapping(net, hw, coresOf, pms, &m);
+    std::vector<int> own(m.cores.size());
+    for (size_t k = 0; k < own.size(); ++k)
+      own[k] = int(k);
+    std::vector<int64_t> shared;
+    std::vector<CoreUsage> used = detail::sharedUsage(
+        net, hw, m.cores, own, int(m.cores.size()), &shared);
+    int64_t total = 0;
+    for (size_t k = 0; k < m.cores.size(); ++k) {
+      const Core &c = m.cores[k];
+      detail::FanoutReaders readers(net, hw, c.population, coresOf);
+      EXPECT_EQ(readers.of(c.c0, c.c1, c.h0, c.h1, c.w0, c.w1),
+                c.usage.fanoutAxons)
+          << "block " << k << " population axons " << population;
+      EXPECT_EQ(shared[k], c.usage.fanoutAxons) << "block " << k;
+      EXPECT_EQ(used[k].faninAxons, c.usage.faninAxons) << "block " << k;
+      total += c.usage.fanoutAxons;
+    }
+    EXPECT_GT(total, 0);
+  }
+}
+
 TEST(MetisPartition, EveryCoreKeepsEveryLimitAndEveryNeuronIsMappedOnce) {
   for (const modelbin::Model &model : {residualModel()})
     for (bool share : {false, true}) {
