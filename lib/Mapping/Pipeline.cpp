@@ -115,10 +115,10 @@ std::string whatWouldFit(const modelbin::Model &model, const Network &net,
     text += (i ? "; " : "") + ways[i];
   if (!hw.gradedSpikes)
     text += fmt::format(
-        " (no exact mapping on {} as it is: without graded spikes there are "
+        " (no exact mapping on {} as it is{}: without graded spikes there are "
         "no pooling relays, and splitting a neuron's fan-in over cores needs "
         "graded partial sums too)",
-        hw.name);
+        hw.name, hw.populationAxons ? "" : ", with binary axons");
   return text;
 }
 
