@@ -221,11 +221,11 @@ def bench_model(name, a, work, roof_bin):
             h = m(h)
         acts += h.numel()
     # Per worker: out + idx + val (+ state) of every layer, for each of the 8 steps of a block and
-    # each of the 4 samples a worker runs together at batch 64 (runtime/lib/Executor.cpp).
-    act_mib = acts * 16 * 8 * 4 * a.threads / 2**20
+    # each of the 8 samples a worker runs together at batch 64 (runtime/lib/Executor.cpp).
+    act_mib = acts * 16 * 8 * 8 * a.threads / 2**20
     size = os.path.getsize(model_bin) / 2**20
     print(f"  peak RSS of snnc-run at batch 64, T_exit: {rss:.0f} MiB; model.bin {size:.1f} MiB, activations "
-          f"(16 bytes per neuron of every layer x 8 block steps x 4 samples x {a.threads} workers) "
+          f"(16 bytes per neuron of every layer x 8 block steps x 8 samples x {a.threads} workers) "
           f"{act_mib:.1f} MiB; "
           f"RSS / (2 x model.bin + activations) = {rss / (2 * size + act_mib):.2f}", flush=True)
     return rows

@@ -2,23 +2,22 @@
 //
 // runNetwork() gives each worker thread its own workspace (one buffer set per
 // layer, allocated once) and lets the workers pull sample indices from an
-// atomic counter. One sample runs its steps in blocks of up to 8; in each block
-// every layer runs once in topological order, for all steps of the block. With
-// 16 or more samples in flight a worker takes groups of up to 4 samples and
-// runs them together: a synaptic layer's kernel then gets every (sample, step)
-// pair of the group and block in one call, which loads each weight once for
-// all of them; every pair is computed exactly as alone, so the results do not
-// change. A synaptic layer (and an average pool of spikes) runs
-// event-driven unless Mode::Dense is asked for; every layer such a consumer
-// reads keeps an event list. In Mode::Auto a nearly all non-zero input is read
-// densely instead.
-// With fewer samples than threads, a worker gets a Team: the threads split
-// each convolution, dense and LIF step of its sample into parts (output
-// channel blocks and positions; see Kernels.h), with a barrier after each.
-// With RunOptions::stepPredictions a sample's prediction is recorded after
-// every step (the readout divided by the steps so far, as at the end). Counts
-// are accumulated per worker in int64 and summed at the end, so they do not
-// depend on threads.
+// atomic counter. One sample runs its steps in blocks (kMaxPairs = 64 steps
+// alone, 64 / 8 in a group of 8); in each block every layer runs once in
+// topological order, for all steps of the block. With 16 or more samples in
+// flight a worker takes groups of up to 8 samples and runs them together: a
+// synaptic layer's kernel then gets every (sample, step) pair of the group and
+// block in one call, which loads each weight once for all of them; every pair
+// is computed exactly as alone, so the results do not change. A synaptic layer
+// (and an average pool of spikes) runs event-driven unless Mode::Dense is asked
+// for; every layer such a consumer reads keeps an event list. In Mode::Auto a
+// nearly all non-zero input is read densely instead. With fewer samples than
+// threads, a worker gets a Team: the threads split each convolution, dense and
+// LIF step of its sample into parts (output channel blocks and positions; see
+// Kernels.h), with a barrier after each. With RunOptions::stepPredictions a
+// sample's prediction is recorded after every step (the readout divided by the
+// steps so far, as at the end). Counts are accumulated per worker in int64 and
+// summed at the end, so they do not depend on threads.
 //
 //===----------------------------------------------------------------------===//
 #include "snnc/runtime/Executor.h"
@@ -86,8 +85,11 @@ public:
     adaptive = opt.adaptive && adaptiveBounds(net, &lo, &hi, &mag);
     // Steps run in blocks, layer by layer within a block: a layer's weights
     // are loaded once per block. Per-step decisions (adaptive exit, per-step
-    // predictions) need blocks of one step.
-    block = adaptive || opt.stepPredictions ? 1 : std::min(steps, kStepBlock);
+    // predictions) need blocks of one step. A kernel call takes up to
+    // kMaxPairs (lane, step) pairs, so a lone sample runs more steps per block.
+    block = adaptive || opt.stepPredictions
+                ? 1
+                : std::min(steps, std::max(1, detail::kMaxPairs / lanes));
     slots.assign(lanes * block, std::vector<Buf>(n));
     home.assign(lanes * n, 0);
     sampleOut.assign(lanes, nullptr);
@@ -192,12 +194,11 @@ private:
   const detail::KernelTable &K;
   Team team;
   std::vector<int64_t> partEvents; // LIF: spikes of each part
-  /// Samples run together (lanes) and steps per block (kStepBlock, or 1);
-  /// one buffer set per lane and step of a block: slots[g * block + k][l]
-  /// holds layer l's output for lane g at step t0 + k. A layer's running
+  /// Samples run together (lanes) and steps per block (kMaxPairs / lanes,
+  /// or 1); one buffer set per lane and step of a block: slots[g * block +
+  /// k][l] holds layer l's output for lane g at step t0 + k. A layer's running
   /// state (membrane, readout sum, encoder input) lives in lane g's slot
   /// home[g * layers + l] and moves with the step that uses it.
-  static constexpr int kStepBlock = 8;
   int lanes = 1;
   int block = 1;
   std::vector<std::vector<Buf>> slots;
@@ -492,11 +493,13 @@ bool checkRunRequest(const Network &net, const Batch &batch,
 }
 
 /// The batch (--batch, or the samples given) from which workers run groups of
-/// samples together, and the largest group. Memory grows with the group (one
-/// buffer set per lane and step of a block) while the gain does not: on
-/// VGG9/VGG11 at batch 64 (AMD EPYC, AVX-512) groups of 4, 8 and 16 cut the
-/// same 5-15 % of CPU time.
-constexpr int64_t kMinGroupBatch = 16, kMaxGroup = 4;
+/// samples together, and the largest group. Memory grows with the pairs of a
+/// block (one buffer set per lane and step). CPU seconds of 64 samples at
+/// batch 64, T_exit (AMD EPYC, AVX-512, 2 threads): groups of 8 x 8 steps
+/// 1.88 (VGG9) and 1.52 (VGG11), of 4 x 16 steps 1.99 and 1.62, and 4 x 8
+/// with the per-pair gather (before KernelsPairs.inc) 2.28 and 2.50; peak RSS
+/// (VGG9) 426 MiB against 247 MiB for 32 pairs.
+constexpr int64_t kMinGroupBatch = 16, kMaxGroup = 8;
 
 bool runNetwork(const Network &net, const Batch &batch, const RunOptions &opt,
                 RunResult *out, std::string *error) {

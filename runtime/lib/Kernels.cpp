@@ -20,6 +20,7 @@
 #include "snnc/runtime/Encoder.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <cstring>
 #include <type_traits>
 
@@ -272,6 +273,7 @@ int64_t convSynapses(const Layer &L, const Source &src) {
 }
 
 #include "KernelsGather.inc"
+#include "KernelsPairs.inc"
 
 /// Part `part` of `parts` of a convolution over `nsteps` steps (src[k] ->
 /// out[k]). Work items are (channel block, output position) pairs,
@@ -305,13 +307,24 @@ int64_t convStep(const Layer &L, const Source *src, float *const *out,
     ++blocks;
   const int64_t items = blocks * Q, i0 = items * part / parts,
                 i1 = items * (part + 1) / parts;
+  // Each part builds the masks of all pairs itself (their cost is that of
+  // one pass over the events, a few per cent of the additions).
+  thread_local PairInputs byInput;
+  const bool pairs = pairInputsApply(src, nsteps);
+  if (pairs)
+    buildPairInputs(src, nsteps, byInput);
   int64_t i = 0, c0 = 0;
   for (int64_t blk = 0; blk < blocks; ++blk) {
     const int64_t nb = convBlock(Og - c0);
     const int64_t q0 = std::max(i0 - i, int64_t(0)), q1 = std::min(i1 - i, Q);
     if (q0 < q1)
       withBlock(nb, [&](auto width) {
-        convGather<decltype(width)::value>(L, src, out, nsteps, c0, nb, q0, q1);
+        constexpr int64_t NB = decltype(width)::value;
+        if (pairs)
+          convGatherPairs<NB>(L, byInput, src[0].binary, out, nsteps, c0, nb,
+                              q0, q1);
+        else
+          convGather<NB>(L, src, out, nsteps, c0, nb, q0, q1);
       });
     i += Q;
     c0 += nb;

@@ -70,6 +70,11 @@ struct Source {
   bool binary;
 };
 
+/// The most (sample, step) pairs the executor passes to one synaptic kernel
+/// call, and the most the convolution reads by input at once
+/// (KernelsPairs.inc: its accumulators are a local [kMaxPairs][64] array).
+constexpr int kMaxPairs = 64;
+
 /// The step kernels. Kernels.cpp is compiled once for the baseline ISA and, on
 /// x86-64, again with AVX2 (KernelsAvx2.cpp) and AVX-512 (KernelsAvx512.cpp);
 /// kernels() picks one at run time. None contracts multiply-adds or

@@ -155,6 +155,49 @@ TEST(KernelTables, SynapticLayersGiveTheBaselineBits) {
   std::printf("kernel tables compared:%s\n", isas.c_str());
 }
 
+// A convolution call over several (sample, step) pairs of events reads them
+// by input, all pairs at once (KernelsPairs.inc); one pair, dense inputs and
+// more pairs than it takes (64) use the per-pair gather. All must give the
+// same bits, for spikes of both signs and for graded values.
+TEST(KernelTables, PairGatherEqualsOnePairAtATime) {
+  rt::Network net = tableNet();
+  std::mt19937 rng(11);
+  int checked = 0;
+  for (const rt::Layer &L : net.layers) {
+    if (L.kind != rt::Kind::Conv2d)
+      continue;
+    const rt::Layer &X = net.layers[L.inputs[0]];
+    for (bool binary : {true, false}) {
+      std::vector<Input> in;
+      for (int k = 0; k < 65; ++k)
+        in.emplace_back(rng, X.numel, X.channels, binary);
+      for (const d::KernelTable *K : runnableTables())
+        for (int pairs : {5, 64, 65}) {
+          SCOPED_TRACE(testing::Message()
+                       << L.name << " " << K->isa << " binary " << binary
+                       << " pairs " << pairs);
+          std::vector<Input> group(in.begin(), in.begin() + pairs);
+          std::vector<float> single;
+          int64_t syn = 0, sum = 0;
+          for (const Input &one : group) {
+            std::vector<float> o = synaptic(*K, L, {one}, true, 1, &syn);
+            single.insert(single.end(), o.begin(), o.end());
+            sum += syn;
+          }
+          for (int parts : {1, 3}) {
+            expectSameBits(single, synaptic(*K, L, group, true, parts, &syn),
+                           "pairs of events");
+            EXPECT_EQ(syn, sum);
+          }
+          expectSameBits(single, synaptic(*K, L, group, false, 1, &syn),
+                         "dense inputs");
+          ++checked;
+        }
+    }
+  }
+  EXPECT_GT(checked, 0);
+}
+
 TEST(KernelTables, EncoderLifAndPoolGiveTheBaselineBits) {
   rt::Network net = tableNet();
   auto tables = runnableTables();
