@@ -493,6 +493,9 @@ bool partitionNetwork(const Network &net, const HardwareModel &hw,
                          hw.file, hw.name);
     return false;
   }
+  // The counting rules divide by some of these (population_atoms).
+  if (!validateHardware(hw, error))
+    return false;
   Mapping structured;
   if (!Partitioner(net, hw, structured, *error).run())
     return false;

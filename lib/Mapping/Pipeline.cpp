@@ -65,6 +65,8 @@ std::string whatWouldFit(const modelbin::Model &model, const Network &net,
   std::vector<std::string> ways;
   HardwareModel raised = hw;
   std::string sets, why;
+  if (!validateHardware(hw, &why))
+    return ""; // the failure was the hardware file itself
   std::vector<std::pair<std::string, int64_t>> changes; // last value per key
   for (int round = 0; round < 5; ++round) {
     NeuronLimit limit;

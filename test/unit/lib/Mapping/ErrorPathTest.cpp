@@ -114,6 +114,17 @@ TEST(ErrorPath, EveryPartitionAndRunMappingFailureNamesItsCause) {
          h.gradedSpikes = false;
        },
        "layer 'AVG_POOL2D3'", "graded"},
+      {"population axons without atoms",
+       [](HardwareModel &h) { h.populationAxons = true; },
+       "core.population_axons", "core.population_atoms >= 1"},
+      {"fan-in with population axons",
+       [](HardwareModel &h) {
+         h.populationAxons = true;
+         h.populationAtoms = 1; // one axon per channel, as binary axons
+         h.populationAxonSlots = 1;
+         h.faninAxons = 4;
+       },
+       "layer 'LIF2'", "fan-in axons"},
   };
   for (const Case &c : cases) {
     HardwareModel hw = smallChip();
