@@ -273,6 +273,7 @@ bool Partitioner::partition(int popIndex, const FanoutReaders &readers,
   }
   std::vector<Candidate> candidates;
   int64_t best = INT64_MAX;
+  bool tooMany = false; // a shape that fits needs more than kMaxCores
   for (int64_t tc : blockSizes(pop.channels))
     for (int64_t tw : blockSizes(pop.width)) {
       int64_t perBand = ceilDiv(pop.channels, tc) * ceilDiv(pop.width, tw);
@@ -286,8 +287,10 @@ bool Partitioner::partition(int popIndex, const FanoutReaders &readers,
       if (!greedyRows(popIndex, readers, tc, tw, &cand.bandEnds))
         continue;
       cand.cores = perBand * int64_t(cand.bandEnds.size());
-      if (cand.cores > limits::kMaxCores)
+      if (cand.cores > limits::kMaxCores) {
+        tooMany = true;
         continue;
+      }
       best = std::min(best, cand.cores);
       candidates.push_back(std::move(cand));
     }
@@ -318,7 +321,13 @@ bool Partitioner::partition(int popIndex, const FanoutReaders &readers,
   }
   // 1x1x1 blocks always fit once the worst single neuron fits; if that
   // reasoning is ever wrong, say so instead of failing silently.
-  if (bestCores < 0)
+  if (bestCores < 0 && tooMany && candidates.empty())
+    error = fmt::format("layer '{}' needs more than {} cores on {}, the "
+                        "mapper's limit (core.compartments = {} for {} "
+                        "neurons)",
+                        pop.name, limits::kMaxCores, hw.name, hw.compartments,
+                        pop.size());
+  else if (bestCores < 0)
     error = fmt::format("internal: layer '{}' on {}: no block shape fits "
                         "although its largest neuron does",
                         pop.name, hw.name);

@@ -24,7 +24,11 @@ bool runMapping(const Network &net, const HardwareModel &hw,
   result->net = net;
   result->hw = hw;
   if (net.relayPooling == hw.foldPooling) {
-    *error = "internal: network built for the other pooling mode";
+    *error = fmt::format(
+        "internal: the network was built {} pooling relays but {} has "
+        "mapping.fold_pooling = {}",
+        net.relayPooling ? "with" : "without", hw.name,
+        hw.foldPooling ? "true" : "false");
     return false;
   }
   for (const Population &pop : net.populations)

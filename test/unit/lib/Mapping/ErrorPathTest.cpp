@@ -13,6 +13,9 @@
 #include "snnc/Mapping/Loaders.h"
 #include "snnc/Mapping/Pipeline.h"
 #include "snnc/Mapping/Report.h"
+#include "snnc/Support/Limits.h"
+
+#include <fmt/format.h>
 
 #include <gtest/gtest.h>
 
@@ -36,8 +39,9 @@ std::string mapError(const modelbin::Model &model, const HardwareModel &hw) {
 
 void expectNames(const std::string &error, const std::string &what,
                  const std::string &detail) {
-  EXPECT_NE(error.find(what), std::string::npos) << error;
-  EXPECT_NE(error.find(detail), std::string::npos) << error;
+  EXPECT_NE(error.find(what), std::string::npos) << what << " in: " << error;
+  EXPECT_NE(error.find(detail), std::string::npos)
+      << detail << " in: " << error;
 }
 
 TEST(ErrorPath, InnerNeuronOfAPaddedConvNeedsMoreFanInThanTheCorner) {
@@ -114,6 +118,11 @@ TEST(ErrorPath, EveryPartitionAndRunMappingFailureNamesItsCause) {
          h.gradedSpikes = false;
        },
        "layer 'AVG_POOL2D3'", "graded"},
+      {"no compartments", [](HardwareModel &h) { h.compartments = 0; },
+       "core.compartments", "is outside [1,"},
+      {"memory below one synapse",
+       [](HardwareModel &h) { h.synapseMemoryBytes = 1; },
+       "core.synapse_memory_bytes", "cannot hold a single synapse"},
       {"population axons without atoms",
        [](HardwareModel &h) { h.populationAxons = true; },
        "core.population_axons", "core.population_atoms >= 1"},
@@ -132,6 +141,58 @@ TEST(ErrorPath, EveryPartitionAndRunMappingFailureNamesItsCause) {
     SCOPED_TRACE(c.what);
     expectNames(mapError(b.model(), hw), c.layerOrParameter, c.detail);
   }
+}
+
+// A layer that needs more cores than the mapper allocates (kMaxCores) is
+// named with the limit, not reported as an internal error.
+TEST(ErrorPath, MoreCoresThanTheMapperAllocates) {
+  ModelBuilder b({1}, 1, 1);
+  b.readout(b.dense(b.lif(b.dense(b.encode(), limits::kMaxCores + 1)), 1));
+  HardwareModel hw = smallChip();
+  hw.compartments = 1;
+  hw.faninAxons = hw.synapseMemoryBytes = limits::kMaxCoreCapacity;
+  std::string error = mapError(b.model(), hw);
+  expectNames(error, "layer 'LIF2'",
+              fmt::format("needs more than {} cores on testchip, the mapper's "
+                          "limit",
+                          limits::kMaxCores));
+  EXPECT_EQ(error.find("internal"), std::string::npos) << error;
+}
+
+// On a chip with graded spikes a folded network that does not fit is
+// retried with pooling relays; when that fails too, both causes are named.
+TEST(ErrorPath, RelayFallbackThatFailsNamesBothCauses) {
+  ModelBuilder b({2, 8, 8}, 2, 2);
+  int x = b.lif(b.conv(b.encode(), 4, 3, 1, 1));
+  b.readout(b.dense(b.flatten(b.avgPool(x, 2, 2)), 2));
+  HardwareModel hw = smallChip();
+  hw.gradedSpikes = true;
+  // The conv's neurons read 18 sources; folded, the dense layer reads
+  // 4 x 8 x 8 = 256; with relays 4 x 4 x 4 = 64 (a relay reads 4).
+  hw.faninAxons = 20;
+  std::string error = mapError(b.model(), hw);
+  expectNames(error, "needs 256 fan-in axons",
+              "(with pooling relays instead: layer '");
+  EXPECT_NE(error.find("needs 64 fan-in axons"), std::string::npos) << error;
+}
+
+// A network built for relays mapped with folding (a caller's mistake)
+// names the parameter.
+TEST(ErrorPath, NetworkBuiltForTheOtherPoolingMode) {
+  ModelBuilder b({2, 8, 8}, 2, 2);
+  int x = b.lif(b.conv(b.encode(), 4, 3, 1, 1));
+  b.readout(b.dense(b.flatten(b.avgPool(x, 2, 2)), 2));
+  Network net;
+  std::string error;
+  ASSERT_TRUE(buildNetwork(b.model(), &net, &error, /*relayPooling=*/true))
+      << error;
+  HardwareModel baseline;
+  baseline.isBaseline = true;
+  MapResult r;
+  EXPECT_FALSE(
+      runMapping(net, smallChip(), baseline, nullptr, 0.1, &r, &error));
+  EXPECT_EQ(error, "internal: the network was built with pooling relays but "
+                   "testchip has mapping.fold_pooling = true");
 }
 
 TEST(ErrorPath, EveryNetworkFailureNamesTheLayer) {
