@@ -239,6 +239,13 @@ TEST(ErrorPath, EveryNetworkFailureNamesTheLayer) {
     expectNames(buildError(m), "model.early_exit_step: 5",
                 "expected 1..num_steps = 2");
   }
+  {
+    // Only the encoder: nothing to map (the validator's message).
+    ModelBuilder b({4}, 2, 2);
+    b.encode();
+    expectNames(buildError(b.model()), "model.layers: 1 layers",
+                "expected 2..");
+  }
 }
 
 } // namespace
