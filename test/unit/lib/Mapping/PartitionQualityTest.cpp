@@ -3,7 +3,8 @@
 // The partition of issue 19: edge row bands of a padded convolution are
 // taller than inner ones, fan-out is settled together with the blocks, the
 // paper's VGG9 (CIFAR-10, zero weights: the mapper reads shapes and tables)
-// maps on loihi2 with default settings within 1.25x of the reported lower
+// maps on loihi2 (and, with population axons, VGG9 and VGG11 on loihi1)
+// with default settings within 1.25x of the reported lower
 // bound, the fallback from folded pooling to relays says why, and the
 // placement's hop-weighted traffic is reported against a serpentine and a
 // random placement of the same partition.
@@ -169,6 +170,36 @@ TEST(PartitionQuality, Vgg11MapsOnLoihi2NearTheBound) {
   EXPECT_GE(cores, r.mapping.lowerBound);
   EXPECT_LE(double(cores), 1.25 * double(r.mapping.lowerBound))
       << cores << " cores, bound " << r.mapping.lowerBound;
+}
+
+// Loihi 1's population axons (hw/loihi1.json): the folded VGG9 and VGG11
+// map with default settings near the bound; with binary axons they do not,
+// and the diagnostic says population axons would fit.
+TEST(PartitionQuality, Vgg9AndVgg11MapOnLoihi1WithPopulationAxons) {
+  HardwareModel hw = loihi("loihi1");
+  ASSERT_TRUE(hw.populationAxons);
+  for (const modelbin::Model &model : {vgg9(), vgg11()}) {
+    MapResult r;
+    std::string error;
+    ASSERT_TRUE(map(model, hw, &r, &error)) << error;
+    EXPECT_EQ(r.pooling, "folded");
+    int64_t cores = r.mapping.numCores();
+    EXPECT_GE(cores, r.mapping.lowerBound);
+    EXPECT_LE(double(cores), 1.25 * double(r.mapping.lowerBound))
+        << cores << " cores, bound " << r.mapping.lowerBound;
+    for (const Core &c : r.mapping.cores) {
+      EXPECT_LE(c.usage.faninAxons, hw.faninAxons);
+      EXPECT_LE(c.usage.fanoutAxons, hw.fanoutAxons);
+    }
+    HardwareModel binary = hw;
+    binary.populationAxons = false;
+    EXPECT_FALSE(map(model, binary, &r, &error));
+    EXPECT_NE(error.find("needs 4608 fan-in axons"), std::string::npos)
+        << error;
+    EXPECT_NE(error.find("fits with --set population_axons=true"),
+              std::string::npos)
+        << error;
+  }
 }
 
 TEST(PartitionQuality, SharedCoresPackBlocksOfSeveralLayers) {
