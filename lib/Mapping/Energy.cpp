@@ -50,6 +50,69 @@ void accumulate(const EnergyReport &r, const Activity &activity, int steps,
   cost->snnBaselinePj = cost->snnAccumulates * acPj;
 }
 
+/// Routing energy per source population and step (the links' shares of its
+/// spikes times their route energy, summed in link order) and the longest
+/// route that carries a spike per step. Link-major: a link's route is the
+/// same in every step, so it is computed once, not once per step.
+void routing(const Network &net, const HardwareModel &hw,
+             const Mapping &mapping, const Activity &activity,
+             std::vector<std::vector<double>> *energy,
+             std::vector<double> *routeNs) {
+  const int T = activity.steps;
+  energy->assign(net.populations.size(), std::vector<double>(T, 0.0));
+  routeNs->assign(T, 0.0);
+  const Core host = hostPort();
+  for (const CoreLink &l : mapping.links) {
+    const Core &from = l.from < 0 ? host : mapping.cores[l.from];
+    const Core &to = mapping.cores[l.to];
+    double pj = routeEnergy(hw, from, to), ns = routeLatency(hw, from, to);
+    const double *sourceSpikes = activity.spikes[l.sourcePopulation].data();
+    double neurons = double(l.neurons);
+    double size = double(net.populations[l.sourcePopulation].size());
+    double *out = (*energy)[l.sourcePopulation].data();
+    for (int t = 0; t < T; ++t) {
+      double spikes = sourceSpikes[t] * neurons / size;
+      out[t] += spikes * pj;
+      if (spikes > 0)
+        (*routeNs)[t] = std::max((*routeNs)[t], ns);
+    }
+  }
+}
+
+/// The busiest physical core's compute time in step t: its blocks' shares
+/// of their populations' synops (`synops[p]`, this step's) and updates (a
+/// shared core serialises the work of all its blocks).
+double slowestCoreNs(const Network &net, const HardwareModel &hw,
+                     const Mapping &mapping, const Activity &activity,
+                     const std::vector<int64_t> &synapsesOf,
+                     const std::vector<double> &synops, int t,
+                     std::vector<double> *busyNs) {
+  const EventCosts &lat = hw.latencyNs;
+  busyNs->assign(mapping.cores.size(), 0.0);
+  double slowest = 0;
+  for (size_t i = 0; i < mapping.cores.size(); ++i) {
+    const Core &c = mapping.cores[i];
+    const Population &pop = net.populations[c.population];
+    double synShare =
+        synapsesOf[c.population] > 0
+            ? double(c.usage.synapses) / double(synapsesOf[c.population])
+            : 0;
+    double neuronShare = double(c.neurons()) / double(pop.size());
+    double active = activity.activeUpdates[c.population][t] * neuronShare;
+    double inactive = double(c.neurons()) - active;
+    double spikes = pop.kind == PopulationKind::Spiking
+                        ? activity.spikes[c.population][t] * neuronShare
+                        : 0;
+    double ns = synops[c.population] * synShare * lat.synop +
+                active * lat.updateActive + inactive * lat.updateInactive +
+                spikes * lat.spikeOut;
+    double &busy = (*busyNs)[c.physical >= 0 ? size_t(c.physical) : i];
+    busy += ns;
+    slowest = std::max(slowest, busy);
+  }
+  return slowest;
+}
+
 } // namespace
 
 void estimateEnergy(const Network &net, const HardwareModel &hw,
@@ -72,69 +135,38 @@ void estimateEnergy(const Network &net, const HardwareModel &hw,
   std::vector<int64_t> synapsesOf(n, 0);
   for (const Core &c : mapping.cores)
     synapsesOf[c.population] += c.usage.synapses;
-  const Core host = hostPort();
-  const EventCosts &e = hw.energyPj, &lat = hw.latencyNs;
+  const EventCosts &e = hw.energyPj;
+  std::vector<std::vector<double>> routingPj;
+  std::vector<double> routeNs, synops(n), busyNs;
+  routing(net, hw, mapping, activity, &routingPj, &routeNs);
 
   for (int t = 0; t < T; ++t) {
     StepCost &step = r.perStep[t];
     for (size_t p = 0; p < n; ++p) {
       const Population &pop = net.populations[p];
+      EnergyTerms &terms = r.perPopulationStep[p][t];
+      terms.routing = routingPj[p][t];
       if (pop.kind == PopulationKind::Spiking)
         step.spikes += activity.spikes[p][t];
       if (!pop.mapped())
         continue;
-      EnergyTerms &terms = r.perPopulationStep[p][t];
-      double synops = 0;
+      synops[p] = 0;
       for (const auto &proj : activity.synops[p])
-        synops += proj[t];
+        synops[p] += proj[t];
       double active = activity.activeUpdates[p][t];
       double inactive = double(pop.size()) - active;
-      terms.synops = synops * e.synop;
+      terms.synops = synops[p] * e.synop;
       terms.updatesActive = active * e.updateActive;
       terms.updatesInactive = inactive * e.updateInactive;
       if (pop.kind == PopulationKind::Spiking)
         terms.spikeOut = activity.spikes[p][t] * e.spikeOut;
-      step.synops += synops;
+      step.synops += synops[p];
       step.activeUpdates += active;
       step.inactiveUpdates += inactive;
     }
-    // Slowest core: its blocks' shares of their populations' synops and
-    // updates (a shared core serialises the work of all its blocks).
-    std::vector<double> busyNs(mapping.cores.size(), 0.0);
-    for (size_t i = 0; i < mapping.cores.size(); ++i) {
-      const Core &c = mapping.cores[i];
-      const Population &pop = net.populations[c.population];
-      double synops = 0;
-      for (const auto &proj : activity.synops[c.population])
-        synops += proj[t];
-      double synShare =
-          synapsesOf[c.population] > 0
-              ? double(c.usage.synapses) / double(synapsesOf[c.population])
-              : 0;
-      double neuronShare = double(c.neurons()) / double(pop.size());
-      double active = activity.activeUpdates[c.population][t] * neuronShare;
-      double inactive = double(c.neurons()) - active;
-      double spikes = pop.kind == PopulationKind::Spiking
-                          ? activity.spikes[c.population][t] * neuronShare
-                          : 0;
-      double ns = synops * synShare * lat.synop + active * lat.updateActive +
-                  inactive * lat.updateInactive + spikes * lat.spikeOut;
-      double &busy = busyNs[c.physical >= 0 ? size_t(c.physical) : i];
-      busy += ns;
-      step.computeNs = std::max(step.computeNs, busy);
-    }
-    // Routing: each link carries its source neurons' share of the spikes.
-    for (const CoreLink &l : mapping.links) {
-      const Population &source = net.populations[l.sourcePopulation];
-      double spikes = activity.spikes[l.sourcePopulation][t] *
-                      double(l.neurons) / double(source.size());
-      const Core &from = l.from < 0 ? host : mapping.cores[l.from];
-      const Core &to = mapping.cores[l.to];
-      r.perPopulationStep[l.sourcePopulation][t].routing +=
-          spikes * routeEnergy(hw, from, to);
-      if (spikes > 0)
-        step.routeNs = std::max(step.routeNs, routeLatency(hw, from, to));
-    }
+    step.computeNs = slowestCoreNs(net, hw, mapping, activity, synapsesOf,
+                                   synops, t, &busyNs);
+    step.routeNs = routeNs[t];
     // The barrier spans the cores in use: interpolate between the small-
     // network and the full-chip figure; several chips pay the full figure.
     double span = mapping.chips > 1
