@@ -304,14 +304,14 @@ int64_t box(const std::vector<int64_t> &t, int64_t n1, int64_t n2, int64_t a0,
          at(a0, b0, c1) + at(a0, b1, c0) + at(a1, b0, c0) - at(a0, b0, c0);
 }
 
-std::vector<int32_t> prefix(const std::vector<char> &mask) {
+} // namespace
+
+std::vector<int32_t> prefixCounts(const std::vector<char> &mask) {
   std::vector<int32_t> before(mask.size() + 1, 0);
   for (size_t i = 0; i < mask.size(); ++i)
     before[i + 1] = before[i] + (mask[i] ? 1 : 0);
   return before;
 }
-
-} // namespace
 
 FanoutReaders::FanoutReaders(const Network &net, const HardwareModel &hw,
                              int source,
@@ -333,7 +333,8 @@ FanoutReaders::FanoutReaders(const Network &net, const HardwareModel &hw,
         unionOf(p.cols, p.allToAll, b.w0, b.w1, &colMask);
         bool all = ch0 == 0 && ch1 == C;
         if (!all && hw.populationAxons)
-          readers.push_back({ch0, ch1, prefix(rowMask), prefix(colMask)});
+          readers.push_back(
+              {ch0, ch1, prefixCounts(rowMask), prefixCounts(colMask)});
         if (!all && partialCount.empty())
           partialCount.assign(size_t(C * H * W), 0);
         for (int64_t h = 0; h < H; ++h) {

@@ -66,6 +66,10 @@ struct DimFactor {
 DimFactor unionOf(const DimensionMap &m, bool allToAll, int64_t t0, int64_t t1,
                   std::vector<char> *mask);
 
+/// Inclusive-exclusive prefix counts of a mask: before[i] = marked
+/// entries in [0, i), so [a, b) holds before[b] - before[a] (size + 1).
+std::vector<int32_t> prefixCounts(const std::vector<char> &mask);
+
 /// Per-projection factors of one dimension of a block.
 using Factors = std::vector<DimFactor>;
 Factors rowFactors(const Population &pop, int64_t h0, int64_t h1);

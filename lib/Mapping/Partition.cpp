@@ -334,44 +334,86 @@ bool Partitioner::partition(int popIndex, const FanoutReaders &readers,
   return bestCores >= 0;
 }
 
-/// Links every source core to the cores of population `dst` it feeds and
-/// adds the output-axon entries this needs (outputSlots) to the source
-/// cores' fan-out.
+/// The source cores a target can read, by rows: when a population's cores
+/// come in band order (first and last rows both non-decreasing, as the
+/// structured partition lists them) the cores whose rows meet the marked
+/// rows [lo, hi] are one contiguous range, found by binary search; every
+/// other core reads no marked row and so has no link. Cores in another
+/// order (METIS's units) are all candidates.
+class BandIndex {
+public:
+  explicit BandIndex(const std::vector<Core> &cores) {
+    for (const Core &c : cores) {
+      ordered &= h0.empty() || (c.h0 >= h0.back() && c.h1 >= h1.back());
+      h0.push_back(c.h0);
+      h1.push_back(c.h1);
+    }
+  }
+  /// Candidate cores [first, last) for `rows` (prefix counts of the mask).
+  std::pair<size_t, size_t> meeting(const std::vector<int32_t> &rows) const {
+    if (!ordered)
+      return {0, h0.size()};
+    if (rows.back() == 0)
+      return {0, 0};
+    // lo: the first marked row; hi: the last.
+    int64_t lo =
+        std::upper_bound(rows.begin(), rows.end(), 0) - rows.begin() - 1;
+    int64_t hi = std::lower_bound(rows.begin(), rows.end(), rows.back()) -
+                 rows.begin() - 1;
+    size_t first = std::partition_point(h1.begin(), h1.end(),
+                                        [&](int64_t x) { return x <= lo; }) -
+                   h1.begin();
+    size_t last = std::partition_point(h0.begin(), h0.end(),
+                                       [&](int64_t x) { return x <= hi; }) -
+                  h0.begin();
+    return {first, std::max(first, last)};
+  }
+
+private:
+  bool ordered = true;
+  std::vector<int64_t> h0, h1;
+};
+
+/// Links every source core to the cores of population `dst` it feeds (in
+/// global core indices: population p's cores start at first[p]) and adds
+/// the output-axon entries this needs (outputSlots) to the source cores'
+/// fan-out.
 void link(const Network &net, const HardwareModel &hw, int dst,
           const std::vector<std::vector<Core>> &coresOf,
+          const std::vector<int> &first, const std::vector<BandIndex> &bands,
           std::vector<CoreLink> *links,
           std::vector<std::vector<int64_t>> *fanout) {
   const Population &pop = net.populations[dst];
-  std::vector<char> rowMask, colMask;
+  std::vector<char> mask;
   for (size_t b = 0; b < coresOf[dst].size(); ++b) {
     const Core &target = coresOf[dst][b];
+    int to = first[dst] + int(b);
     for (const Projection &p : pop.inputs) {
       const Population &source = net.populations[p.source];
       auto [ch0, ch1] = sourceChannels(p, source, target.c0, target.c1);
-      unionOf(p.rows, p.allToAll, target.h0, target.h1, &rowMask);
-      unionOf(p.cols, p.allToAll, target.w0, target.w1, &colMask);
-      auto count = [](const std::vector<char> &mask, int64_t a, int64_t b) {
-        return int64_t(std::count(mask.begin() + a, mask.begin() + b, 1));
-      };
+      unionOf(p.rows, p.allToAll, target.h0, target.h1, &mask);
+      std::vector<int32_t> rows = prefixCounts(mask);
+      unionOf(p.cols, p.allToAll, target.w0, target.w1, &mask);
+      std::vector<int32_t> cols = prefixCounts(mask);
       if (!source.mapped()) {
-        int64_t n = (ch1 - ch0) * count(rowMask, 0, source.height) *
-                    count(colMask, 0, source.width);
+        int64_t n = (ch1 - ch0) * rows.back() * cols.back();
         if (n > 0)
-          links->push_back({-1 - p.source, int(b), n, p.source});
+          links->push_back({-1 - p.source, to, n, p.source});
         continue;
       }
-      for (size_t a = 0; a < coresOf[p.source].size(); ++a) {
+      auto [begin, end] = bands[p.source].meeting(rows);
+      for (size_t a = begin; a < end; ++a) {
         const Core &s = coresOf[p.source][a];
         int64_t channels =
             std::max<int64_t>(0, std::min(ch1, s.c1) - std::max(ch0, s.c0));
         int64_t positions =
-            count(rowMask, s.h0, s.h1) * count(colMask, s.w0, s.w1);
+            int64_t(rows[s.h1] - rows[s.h0]) * int64_t(cols[s.w1] - cols[s.w0]);
         int64_t n = channels * positions;
         if (n == 0)
           continue;
         int64_t slots = outputSlots(hw, positions, std::max(ch0, s.c0),
                                     std::min(ch1, s.c1));
-        links->push_back({int(a), int(b), n, p.source, slots});
+        links->push_back({first[p.source] + int(a), to, n, p.source, slots});
         (*fanout)[p.source][a] += slots;
       }
     }
@@ -429,20 +471,14 @@ void detail::assembleMapping(const Network &net, const HardwareModel &hw,
     mapping->lowerBound += pms[p].lowerBound;
   }
   std::vector<std::vector<int64_t>> fanout(n);
-  for (int p = 0; p < n; ++p)
-    fanout[p].assign(coresOf[p].size(), 0);
+  std::vector<BandIndex> bands;
   for (int p = 0; p < n; ++p) {
-    if (!net.populations[p].mapped())
-      continue;
-    std::vector<CoreLink> links;
-    link(net, hw, p, coresOf, &links, &fanout);
-    for (CoreLink &l : links) {
-      l.to += first[p];
-      if (l.from >= 0)
-        l.from += first[l.sourcePopulation];
-      mapping->links.push_back(l);
-    }
+    fanout[p].assign(coresOf[p].size(), 0);
+    bands.emplace_back(coresOf[p]);
   }
+  for (int p = 0; p < n; ++p)
+    if (net.populations[p].mapped())
+      link(net, hw, p, coresOf, first, bands, &mapping->links, &fanout);
   for (int p = 0; p < n; ++p)
     for (size_t a = 0; a < coresOf[p].size(); ++a)
       mapping->cores[first[p] + a].usage.fanoutAxons = fanout[p][a];
