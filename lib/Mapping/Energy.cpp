@@ -53,30 +53,48 @@ void accumulate(const EnergyReport &r, const Activity &activity, int steps,
 /// Routing energy per source population and step (the links' shares of its
 /// spikes times their route energy, summed in link order) and the longest
 /// route that carries a spike per step. Link-major: a link's route is the
-/// same in every step, so it is computed once, not once per step.
+/// same in every step, so it is computed once, not once per step; and a
+/// link's spikes per step (its source's x neurons / source size) are the
+/// same for every link of that source with as many neurons, so they are
+/// computed once per (source, neurons) pair, a "share", which also keeps
+/// the longest route of its links.
 void routing(const Network &net, const HardwareModel &hw,
              const Mapping &mapping, const Activity &activity,
              std::vector<std::vector<double>> *energy,
              std::vector<double> *routeNs) {
-  const int T = activity.steps;
+  const size_t T = size_t(activity.steps);
   energy->assign(net.populations.size(), std::vector<double>(T, 0.0));
   routeNs->assign(T, 0.0);
+  // [source][neurons] -> share; spikes: T per share; longest route per share.
+  std::vector<std::vector<int32_t>> shareOf(net.populations.size());
+  std::vector<double> spikes, longestNs;
   const Core host = hostPort();
   for (const CoreLink &l : mapping.links) {
+    const Population &source = net.populations[l.sourcePopulation];
+    std::vector<int32_t> &index = shareOf[l.sourcePopulation];
+    if (index.empty())
+      index.assign(size_t(source.size()) + 1, -1);
+    int32_t &share = index[size_t(l.neurons)];
+    if (share < 0) {
+      share = int32_t(longestNs.size());
+      longestNs.push_back(0.0);
+      const std::vector<double> &s = activity.spikes[l.sourcePopulation];
+      for (size_t t = 0; t < T; ++t)
+        spikes.push_back(s[t] * double(l.neurons) / double(source.size()));
+    }
     const Core &from = l.from < 0 ? host : mapping.cores[l.from];
     const Core &to = mapping.cores[l.to];
-    double pj = routeEnergy(hw, from, to), ns = routeLatency(hw, from, to);
-    const double *sourceSpikes = activity.spikes[l.sourcePopulation].data();
-    double neurons = double(l.neurons);
-    double size = double(net.populations[l.sourcePopulation].size());
+    double pj = routeEnergy(hw, from, to);
+    const double *linkSpikes = spikes.data() + size_t(share) * T;
     double *out = (*energy)[l.sourcePopulation].data();
-    for (int t = 0; t < T; ++t) {
-      double spikes = sourceSpikes[t] * neurons / size;
-      out[t] += spikes * pj;
-      if (spikes > 0)
-        (*routeNs)[t] = std::max((*routeNs)[t], ns);
-    }
+    for (size_t t = 0; t < T; ++t)
+      out[t] += linkSpikes[t] * pj;
+    longestNs[share] = std::max(longestNs[share], routeLatency(hw, from, to));
   }
+  for (size_t k = 0; k < longestNs.size(); ++k)
+    for (size_t t = 0; t < T; ++t)
+      if (spikes[k * T + t] > 0)
+        (*routeNs)[t] = std::max((*routeNs)[t], longestNs[k]);
 }
 
 /// The busiest physical core's compute time in step t: its blocks' shares

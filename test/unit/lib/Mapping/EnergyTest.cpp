@@ -16,6 +16,7 @@
 
 #include <cstdio>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 using namespace snnc;
@@ -122,6 +123,57 @@ TEST(Energy, SpikeOutAndMessageCosts) {
   EXPECT_DOUBLE_EQ(s.energy.total(),
                    50 + 7.875 + 0.375 + 7 + 39 + s.energy.staticBarrier);
   EXPECT_DOUBLE_EQ(r.energy.atT.energy.spikeOut, 2 * 7);
+}
+
+// estimateEnergy computes a link's spikes per step once per (source,
+// neurons) pair and its route once: the routing energy per layer and step
+// and the longest route per step must be exactly (bit for bit) those of
+// the per-link, per-step sum spelled out here, on a multi-chip mapping
+// with links of several sizes and steps where a layer does not spike.
+TEST(Energy, RoutingEqualsThePerLinkPerStepSum) {
+  ModelBuilder b({3, 12, 12}, /*steps=*/4, /*exitStep=*/4);
+  int x = b.lif(b.conv(b.encode(), 8, 3, 1, 1));
+  b.tinyReadout(b.lif(b.conv(x, 8, 3, 2, 1)));
+  Network net;
+  std::string error;
+  ASSERT_TRUE(buildNetwork(b.model(), &net, &error)) << error;
+  HardwareModel hw = smallChip();
+  hw.compartments = 40;
+  hw.maxChips = 64;
+  MapResult r;
+  ASSERT_TRUE(runMapping(net, hw, cmos45(), nullptr, 0.3, &r, &error)) << error;
+  ASSERT_GT(r.mapping.chips, 1);
+  Activity activity = r.activity;
+  for (size_t p = 0; p < activity.spikes.size(); ++p)
+    for (int t = 0; t < activity.steps; ++t)
+      activity.spikes[p][t] =
+          t == 1 ? 0.0 : activity.spikes[p][t] / (1 + t + p);
+  EnergyReport e;
+  estimateEnergy(net, hw, cmos45(), r.mapping, activity, &e);
+  const Mapping &m = r.mapping;
+  std::set<std::pair<int, int64_t>> shares;
+  std::vector<std::vector<double>> routing(
+      net.populations.size(), std::vector<double>(activity.steps, 0.0));
+  for (int t = 0; t < activity.steps; ++t) {
+    double routeNs = 0;
+    for (const CoreLink &l : m.links) {
+      shares.insert({l.sourcePopulation, l.neurons});
+      const Core &from = l.from < 0 ? hostPort() : m.cores[l.from];
+      double spikes = activity.spikes[l.sourcePopulation][t] *
+                      double(l.neurons) /
+                      double(net.populations[l.sourcePopulation].size());
+      routing[l.sourcePopulation][t] +=
+          spikes * routeEnergy(hw, from, m.cores[l.to]);
+      if (spikes > 0)
+        routeNs = std::max(routeNs, routeLatency(hw, from, m.cores[l.to]));
+    }
+    EXPECT_EQ(e.perStep[t].routeNs, routeNs) << "step " << t;
+    for (size_t p = 0; p < net.populations.size(); ++p)
+      EXPECT_EQ(e.perPopulationStep[p][t].routing, routing[p][t])
+          << net.populations[p].name << " step " << t;
+  }
+  EXPECT_EQ(e.perStep[1].routeNs, 0);
+  EXPECT_LT(shares.size(), m.links.size() / 2); // links do share
 }
 
 std::string writeTemp(const std::string &name, const std::string &text) {
