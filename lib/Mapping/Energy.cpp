@@ -11,6 +11,8 @@
 
 #include "snnc/Mapping/Energy.h"
 
+#include "LinkShares.h"
+
 #include <algorithm>
 
 namespace snnc {
@@ -53,11 +55,9 @@ void accumulate(const EnergyReport &r, const Activity &activity, int steps,
 /// Routing energy per source population and step (the links' shares of its
 /// spikes times their route energy, summed in link order) and the longest
 /// route that carries a spike per step. Link-major: a link's route is the
-/// same in every step, so it is computed once, not once per step; and a
-/// link's spikes per step (its source's x neurons / source size) are the
-/// same for every link of that source with as many neurons, so they are
-/// computed once per (source, neurons) pair, a "share", which also keeps
-/// the longest route of its links.
+/// same in every step, so it is computed once, not once per step; its
+/// spikes per step (its source's x neurons / source size) once per
+/// LinkShares share, which also keeps the longest route of its links.
 void routing(const Network &net, const HardwareModel &hw,
              const Mapping &mapping, const Activity &activity,
              std::vector<std::vector<double>> *energy,
@@ -65,26 +65,21 @@ void routing(const Network &net, const HardwareModel &hw,
   const size_t T = size_t(activity.steps);
   energy->assign(net.populations.size(), std::vector<double>(T, 0.0));
   routeNs->assign(T, 0.0);
-  // [source][neurons] -> share; spikes: T per share; longest route per share.
-  std::vector<std::vector<int32_t>> shareOf(net.populations.size());
-  std::vector<double> spikes, longestNs;
+  const detail::LinkShares shares(net, mapping);
+  std::vector<double> spikes(shares.size() * T), longestNs(shares.size(), 0);
+  for (int32_t k = 0; k < int32_t(shares.size()); ++k) {
+    int source = shares.sourceOf(k);
+    double size = double(net.populations[source].size());
+    for (size_t t = 0; t < T; ++t)
+      spikes[size_t(k) * T + t] =
+          activity.spikes[source][t] * double(shares.neuronsOf(k)) / size;
+  }
   const Core host = hostPort();
   for (const CoreLink &l : mapping.links) {
-    const Population &source = net.populations[l.sourcePopulation];
-    std::vector<int32_t> &index = shareOf[l.sourcePopulation];
-    if (index.empty())
-      index.assign(size_t(source.size()) + 1, -1);
-    int32_t &share = index[size_t(l.neurons)];
-    if (share < 0) {
-      share = int32_t(longestNs.size());
-      longestNs.push_back(0.0);
-      const std::vector<double> &s = activity.spikes[l.sourcePopulation];
-      for (size_t t = 0; t < T; ++t)
-        spikes.push_back(s[t] * double(l.neurons) / double(source.size()));
-    }
     const Core &from = l.from < 0 ? host : mapping.cores[l.from];
     const Core &to = mapping.cores[l.to];
     double pj = routeEnergy(hw, from, to);
+    int32_t share = shares.of(l);
     const double *linkSpikes = spikes.data() + size_t(share) * T;
     double *out = (*energy)[l.sourcePopulation].data();
     for (size_t t = 0; t < T; ++t)

@@ -12,6 +12,8 @@
 
 #include "snnc/Mapping/Mapping.h"
 
+#include "LinkShares.h"
+
 #include <algorithm>
 #include <cstdlib>
 #include <random>
@@ -51,39 +53,46 @@ double routeCost(const EventCosts &costs, const Position &a,
 
 Position placed(const Core &c) { return {c.chip, c.tileX, c.tileY, c.slot}; }
 
-/// A placement edge: the other unit (-1: the host) and the expected
-/// spikes per step between the two.
+/// A placement edge: the other unit (-1: the host) and the link's share
+/// (LinkShares), whose weight is the expected spikes per step between the
+/// two.
 struct Edge {
   int other;
-  double weight;
+  int32_t share;
 };
 
 /// Every unit's edges, one list per unit in link order (a unit-unit link
 /// is listed at both ends), as one flat array with offsets: `edges` of
-/// unit c are [begin[c], begin[c + 1]).
+/// unit c are [begin[c], begin[c + 1]); and the weight per share.
 struct EdgeLists {
   std::vector<size_t> begin;
   std::vector<Edge> edges;
+  std::vector<double> weight;
   size_t size(int c) const { return begin[c + 1] - begin[c]; }
 };
 
-EdgeLists edgeLists(const Mapping &mapping, const std::vector<int> &unitOf,
+EdgeLists edgeLists(const Network &net, const Mapping &mapping,
+                    const std::vector<int> &unitOf,
                     const std::vector<double> &spikeRate, int units) {
-  // Two passes over the links: count per unit, then fill in order.
   EdgeLists g;
+  const detail::LinkShares shares(net, mapping);
+  for (int32_t k = 0; k < int32_t(shares.size()); ++k)
+    g.weight.push_back(double(shares.neuronsOf(k)) *
+                       spikeRate[shares.sourceOf(k)]);
+  // Two passes over the links: count per unit, then fill in order.
   g.begin.assign(size_t(units) + 1, 0);
   auto each = [&](auto &&add) {
     for (const CoreLink &l : mapping.links) {
-      double w = double(l.neurons) * spikeRate[l.sourcePopulation];
-      if (w <= 0)
+      int32_t share = shares.of(l);
+      if (g.weight[size_t(share)] <= 0)
         continue;
       int to = unitOf[l.to];
       int from = l.from >= 0 ? unitOf[l.from] : -1;
       if (from == to)
         continue;
       if (from >= 0)
-        add(from, Edge{to, w});
-      add(to, Edge{from, w});
+        add(from, Edge{to, share});
+      add(to, Edge{from, share});
     }
   };
   each([&](int c, const Edge &) { ++g.begin[size_t(c) + 1]; });
@@ -113,12 +122,12 @@ namespace {
 /// first `slots` positions, their edges, and the cost of a placement.
 class Placer {
 public:
-  Placer(const HardwareModel &hw, const Mapping &mapping,
+  Placer(const Network &net, const HardwareModel &hw, const Mapping &mapping,
          const std::vector<double> &spikeRate, std::vector<int> unitOf,
          int units)
       : hw(hw), mapping(mapping), spikeRate(spikeRate),
         unitOf(std::move(unitOf)), n(units),
-        g(edgeLists(mapping, this->unitOf, spikeRate, units)),
+        g(edgeLists(net, mapping, this->unitOf, spikeRate, units)),
         host(placed(hostPort())) {
     // Candidate positions: those of the chips in use, but never more than
     // a few thousand beyond the cores themselves, so that memory and time
@@ -144,7 +153,8 @@ public:
         const Edge &e = g.edges[i];
         // Core-core edges are listed at both ends: count them once.
         if (e.other < 0 || e.other > c)
-          sum += e.weight * routeCost(hw.energyPj, cores[c], at(e.other));
+          sum +=
+              g.weight[e.share] * routeCost(hw.energyPj, cores[c], at(e.other));
       }
     return sum;
   }
@@ -202,7 +212,7 @@ private:
   double costOf(int c) const {
     double sum = 0;
     for (size_t i = g.begin[c]; i < g.begin[c + 1]; ++i)
-      sum += g.edges[i].weight *
+      sum += g.weight[g.edges[i].share] *
              routeCost(hw.energyPj, cores[c], at(g.edges[i].other));
     return sum;
   }
@@ -262,8 +272,7 @@ void placeCores(const Network &net, const HardwareModel &hw,
       unitOfPhysical[physical] = n++;
     unitOf[b] = unitOfPhysical[physical];
   }
-  (void)net;
-  Placer placer(hw, *mapping, spikeRate, unitOf, n);
+  Placer placer(net, hw, *mapping, spikeRate, unitOf, n);
   mapping->placementCostInitial = placer.total();
   mapping->hopTrafficSerpentine = placer.hopTraffic();
   mapping->hopTrafficRandom = placer.hopTrafficRandom();
