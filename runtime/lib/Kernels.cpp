@@ -4,7 +4,10 @@
 // each output position and block of up to 64 output channels, an accumulator
 // held in vector registers starts from the bias and adds, for each input event
 // in the window (ascending input index), the weight vector [ci][kh][kw][block],
-// then is stored once: no read-modify-write of the output per event. Grouped
+// then is stored once: no read-modify-write of the output per event (with two
+// or more (sample, step) pairs of events in a call, KernelsPairs.inc walks
+// each window once for all pairs, a row in registers and the pairs'
+// accumulators in L1, in the same order per pair). Grouped
 // convolutions scatter instead: an event at (h, w, ci) adds its weight vector
 // to every output position its footprint reaches. A dense layer is gathered
 // the same way, per block of outputs, from rows [in][block] of the
