@@ -132,6 +132,19 @@ TEST(PartitionQuality, FanOutIsPartOfTheBlockChoice) {
   EXPECT_EQ(hidden.numCores, hidden.lowerBound);
 }
 
+/// The quality target: cores within 1.25x of the mapper's lower
+/// bound (and not below it), every core within the axon limits.
+void expectNearTheBound(const MapResult &r, const HardwareModel &hw) {
+  int64_t cores = r.mapping.numCores();
+  EXPECT_GE(cores, r.mapping.lowerBound);
+  EXPECT_LE(double(cores), 1.25 * double(r.mapping.lowerBound))
+      << cores << " cores, bound " << r.mapping.lowerBound;
+  for (const Core &c : r.mapping.cores) {
+    EXPECT_LE(c.usage.fanoutAxons, hw.fanoutAxons);
+    EXPECT_LE(c.usage.faninAxons, hw.faninAxons);
+  }
+}
+
 TEST(PartitionQuality, Vgg9MapsOnLoihi2NearTheBound) {
   HardwareModel hw = loihi("loihi2");
   MapResult r;
@@ -142,15 +155,9 @@ TEST(PartitionQuality, Vgg9MapsOnLoihi2NearTheBound) {
   EXPECT_NE(r.poolingFallback.find("needs 16384 fan-in axons"),
             std::string::npos)
       << r.poolingFallback;
-  int64_t cores = r.mapping.numCores();
-  EXPECT_EQ(cores, int64_t(r.mapping.cores.size())); // no sharing by default
-  EXPECT_GE(cores, r.mapping.lowerBound);
-  EXPECT_LE(double(cores), 1.25 * double(r.mapping.lowerBound))
-      << cores << " cores, bound " << r.mapping.lowerBound;
-  for (const Core &c : r.mapping.cores) {
-    EXPECT_LE(c.usage.fanoutAxons, hw.fanoutAxons);
-    EXPECT_LE(c.usage.faninAxons, hw.faninAxons);
-  }
+  // No sharing by default.
+  EXPECT_EQ(r.mapping.numCores(), int64_t(r.mapping.cores.size()));
+  expectNearTheBound(r, hw);
   // Placement: the search never does worse than where it starts, and a
   // random placement of the same cores routes more spike-hops.
   const Mapping &m = r.mapping;
@@ -166,10 +173,7 @@ TEST(PartitionQuality, Vgg11MapsOnLoihi2NearTheBound) {
   MapResult r;
   std::string error;
   ASSERT_TRUE(map(vgg11(), hw, &r, &error)) << error;
-  int64_t cores = r.mapping.numCores();
-  EXPECT_GE(cores, r.mapping.lowerBound);
-  EXPECT_LE(double(cores), 1.25 * double(r.mapping.lowerBound))
-      << cores << " cores, bound " << r.mapping.lowerBound;
+  expectNearTheBound(r, hw);
 }
 
 // Loihi 1's population axons (hw/loihi1.json): the folded VGG9 and VGG11
@@ -183,14 +187,7 @@ TEST(PartitionQuality, Vgg9AndVgg11MapOnLoihi1WithPopulationAxons) {
     std::string error;
     ASSERT_TRUE(map(model, hw, &r, &error)) << error;
     EXPECT_EQ(r.pooling, "folded");
-    int64_t cores = r.mapping.numCores();
-    EXPECT_GE(cores, r.mapping.lowerBound);
-    EXPECT_LE(double(cores), 1.25 * double(r.mapping.lowerBound))
-        << cores << " cores, bound " << r.mapping.lowerBound;
-    for (const Core &c : r.mapping.cores) {
-      EXPECT_LE(c.usage.faninAxons, hw.faninAxons);
-      EXPECT_LE(c.usage.fanoutAxons, hw.fanoutAxons);
-    }
+    expectNearTheBound(r, hw);
     HardwareModel binary = hw;
     binary.populationAxons = false;
     EXPECT_FALSE(map(model, binary, &r, &error));
