@@ -228,7 +228,7 @@ bool Partitioner::blocksOf(int popIndex, const FanoutReaders &readers,
   const Population &pop = net.populations[popIndex];
   blocks->clear();
   *totalFanin = 0;
-  std::vector<int64_t> faninFrom(net.populations.size(), 0);
+  std::vector<int64_t> fanoutNeeded(net.populations.size(), 0);
   int64_t h0 = 0;
   for (int64_t h1 : cand.bandEnds) {
     for (int64_t c = 0; c < pop.channels; c += cand.tc)
@@ -246,7 +246,7 @@ bool Partitioner::blocksOf(int popIndex, const FanoutReaders &readers,
           const Projection &p = pop.inputs[i];
           auto [ch0, ch1] =
               sourceChannels(p, net.populations[p.source], core.c0, core.c1);
-          faninFrom[p.source] +=
+          fanoutNeeded[p.source] +=
               outputSlots(hw, rows[i].distinct * cols[i].distinct, ch0, ch1);
         }
         blocks->push_back(core);
@@ -254,10 +254,10 @@ bool Partitioner::blocksOf(int popIndex, const FanoutReaders &readers,
     h0 = h1;
   }
   *producerCores = 0;
-  for (size_t s = 0; s < faninFrom.size(); ++s)
-    if (faninFrom[s] > 0 && net.populations[s].mapped())
+  for (size_t s = 0; s < fanoutNeeded.size(); ++s)
+    if (fanoutNeeded[s] > 0 && net.populations[s].mapped())
       *producerCores += std::max(producerBound(int(s)),
-                                 ceilDiv(faninFrom[s], hw.fanoutAxons));
+                                 ceilDiv(fanoutNeeded[s], hw.fanoutAxons));
   return true;
 }
 

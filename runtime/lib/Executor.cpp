@@ -195,8 +195,9 @@ private:
   Team team;
   std::vector<int64_t> partEvents; // LIF: spikes of each part
   /// Samples run together (lanes) and steps per block (kMaxPairs / lanes,
-  /// or 1); one buffer set per lane and step of a block: slots[g * block +
-  /// k][l] holds layer l's output for lane g at step t0 + k. A layer's running
+  /// or 1); one buffer set per lane and step of a block: slot
+  /// g * block + k, layer l, holds layer l's output for lane g at step
+  /// t0 + k. A layer's running
   /// state (membrane, readout sum, encoder input) lives in lane g's slot
   /// home[g * layers + l] and moves with the step that uses it.
   int lanes = 1;
@@ -511,8 +512,8 @@ bool runNetwork(const Network &net, const Batch &batch, const RunOptions &opt,
   const detail::RunTimer timer;
   // Samples go to workers; with fewer samples than threads, each worker's
   // team splits its sample's layers instead. With a batch of 16 or more, a
-  // worker runs up to 4 samples together (Worker::runGroup), except where
-  // samples need step-major order of their own (adaptive exit, per-step
+  // worker runs up to kMaxGroup samples together (Worker::runGroup), except
+  // where samples need step-major order of their own (adaptive exit, per-step
   // predictions).
   const detail::ThreadSplit split = detail::splitThreads(opt, batch.count);
   int64_t inFlight = std::max<int64_t>(1, batch.count);

@@ -310,8 +310,8 @@ int64_t convStep(const Layer &L, const Source *src, float *const *out,
     ++blocks;
   const int64_t items = blocks * Q, i0 = items * part / parts,
                 i1 = items * (part + 1) / parts;
-  // Each part builds the masks of all pairs itself (their cost is that of
-  // one pass over the events, a few per cent of the additions).
+  // Each part sorts all pairs' events by input itself (two passes over the
+  // events, a few per cent of the additions).
   thread_local PairInputs byInput;
   const bool pairs = pairInputsApply(src, nsteps);
   if (pairs)
