@@ -7,7 +7,9 @@
 // then is stored once: no read-modify-write of the output per event (with two
 // or more (sample, step) pairs of events in a call, KernelsPairs.inc walks
 // each window once for all pairs, a row in registers and the pairs'
-// accumulators in L1, in the same order per pair). Grouped
+// accumulators in L1, in the same order per pair; with 32 or more inputs,
+// KernelsTaps.inc walks a group of taps at a time for all positions and pairs,
+// the output vector in registers over all events of the group). Grouped
 // convolutions scatter instead: an event at (h, w, ci) adds its weight vector
 // to every output position its footprint reaches. A dense layer is gathered
 // the same way, per block of outputs, from rows [in][block] of the
@@ -277,6 +279,7 @@ int64_t convSynapses(const Layer &L, const Source &src) {
 
 #include "KernelsGather.inc"
 #include "KernelsPairs.inc"
+#include "KernelsTaps.inc"
 
 /// Part `part` of `parts` of a convolution over `nsteps` steps (src[k] ->
 /// out[k]). Work items are (channel block, output position) pairs,
@@ -310,12 +313,11 @@ int64_t convStep(const Layer &L, const Source *src, float *const *out,
     ++blocks;
   const int64_t items = blocks * Q, i0 = items * part / parts,
                 i1 = items * (part + 1) / parts;
-  // Each part sorts all pairs' events by input itself (two passes over the
-  // events, a few per cent of the additions).
+  // Each part indexes the events itself (one pass over them, a few per cent
+  // of the additions).
+  const bool taps = tapsApply(L, src, nsteps);
   thread_local PairInputs byInput;
-  const bool pairs = pairInputsApply(src, nsteps);
-  if (pairs)
-    buildPairInputs(src, nsteps, byInput);
+  bool sorted = false;
   int64_t i = 0, c0 = 0;
   for (int64_t blk = 0; blk < blocks; ++blk) {
     const int64_t nb = convBlock(Og - c0);
@@ -323,11 +325,17 @@ int64_t convStep(const Layer &L, const Source *src, float *const *out,
     if (q0 < q1)
       withBlock(nb, [&](auto width) {
         constexpr int64_t NB = decltype(width)::value;
-        if (pairs)
-          convGatherPairs<NB>(L, byInput, src[0].binary, out, nsteps, c0, nb,
-                              q0, q1);
-        else
-          convGather<NB>(L, src, out, nsteps, c0, nb, q0, q1);
+        if constexpr (NB != 0) {
+          if (taps)
+            return convGatherTaps<NB>(L, src, out, nsteps, c0, q0, q1);
+        }
+        if (!pairInputsApply(src, nsteps))
+          return convGather<NB>(L, src, out, nsteps, c0, nb, q0, q1);
+        if (!sorted)
+          buildPairInputs(src, nsteps, byInput);
+        sorted = true;
+        convGatherPairs<NB>(L, byInput, src[0].binary, out, nsteps, c0, nb, q0,
+                            q1);
       });
     i += Q;
     c0 += nb;

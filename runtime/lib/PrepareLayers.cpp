@@ -3,7 +3,8 @@
 // The layout conversions of layers with a spatial window or a weight matrix,
 // on a validated model (modelbin::validate checked every size): convolution
 // weights are transposed into [I][KH][KW][O/groups] and dense weights into
-// [in (physical order)][out], and the kernel footprint of every input
+// [in (physical order)][out], both also blocked by output for the gathers
+// (Layer::blocked), and the kernel footprint of every input
 // position is tabulated so that the event loops need no divisions. Output
 // extents come from the declared (validated) shapes.
 //
@@ -76,6 +77,19 @@ void Preparer::conv(const mb::Layer &pl, const Layer &in, Layer &L) {
               w[((o * Ig + ci) * L.kh + a) * L.kw + b];
         }
   footprint(L, Og);
+  if (L.groups != 1)
+    return;
+  // The tap-major copy of the gather (Layer::blocked): block [c0, c0 + n)
+  // at c0 * taps * I as [tap][ci][n].
+  const int64_t taps = L.kh * L.kw, I = L.inC;
+  L.blocked.resize(L.weight.size());
+  for (int64_t c0 = 0, n; c0 < Og; c0 += n) {
+    n = gatherBlock(Og - c0);
+    for (int64_t t = 0; t < taps; ++t)
+      for (int64_t ci = 0; ci < I; ++ci)
+        std::copy_n(&L.weight[(ci * taps + t) * Og + c0], n,
+                    &L.blocked[c0 * taps * I + (t * I + ci) * n]);
+  }
 }
 
 void Preparer::dense(const mb::Layer &pl, const Layer &in, Layer &L) {

@@ -155,10 +155,12 @@ TEST(KernelTables, SynapticLayersGiveTheBaselineBits) {
   std::printf("kernel tables compared:%s\n", isas.c_str());
 }
 
-// A convolution call over several (sample, step) pairs of events reads them
-// by input, all pairs at once (KernelsPairs.inc); one pair, dense inputs and
-// more pairs than it takes (64) use the per-pair gather. All must give the
-// same bits, for spikes of both signs and for graded values.
+// A convolution call over events reads them tap-major when the layer has 32
+// or more inputs (KernelsTaps.inc: conv2, 40 inputs, for any number of
+// pairs), else by input for all pairs at once (KernelsPairs.inc: conv1, 2..64
+// pairs); dense inputs, and conv1 with one pair or more pairs than the pair
+// gather takes (64), use the per-pair gather. All must give the same bits,
+// for spikes of both signs and for graded values.
 TEST(KernelTables, PairGatherEqualsOnePairAtATime) {
   rt::Network net = tableNet();
   std::mt19937 rng(11);

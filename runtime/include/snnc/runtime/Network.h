@@ -114,10 +114,13 @@ struct Layer {
   // CONV2D: [I][KH][KW][O/groups]; DENSE: [in (physical order of the
   // input)][out].
   std::vector<float> weight;
-  // DENSE only: the same weights blocked by output for the CPU gather; the
-  // block [c0, c0 + n) of gatherBlock's partition lies at c0 * in, as
-  // [in][n], so one block's rows are contiguous and stay in L2 across the
-  // (sample, step) pairs of a call (a 4 KiB row stride maps them to few sets).
+  // The same weights blocked by output for the CPU gathers (gatherBlock's
+  // partition). DENSE: block [c0, c0 + n) at c0 * in, as [in][n], so one
+  // block's rows are contiguous and stay in L2 across the (sample, step)
+  // pairs of a call (a 4 KiB row stride maps them to few sets). CONV2D with
+  // groups = 1: block [c0, c0 + n) at c0 * KH * KW * I, as [tap][ci][n] (tap =
+  // kh * KW + kw), so the rows of one tap are one contiguous slab
+  // (KernelsTaps.inc). Empty otherwise.
   std::vector<float> blocked;
   std::vector<float> bias; // [O] (zeros when absent)
   // CONV2D and AVG_POOL2D kernel footprint of every input position
