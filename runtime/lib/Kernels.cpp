@@ -316,8 +316,9 @@ int64_t convStep(const Layer &L, const Source *src, float *const *out,
   // Each part indexes the events itself (one pass over them, a few per cent
   // of the additions).
   const bool taps = tapsApply(L, src, nsteps);
+  const bool pairs = pairInputsApply(src, nsteps);
   thread_local PairInputs byInput;
-  bool sorted = false;
+  bool sorted = false; // byInput built (once, by the first block needing it)
   int64_t i = 0, c0 = 0;
   for (int64_t blk = 0; blk < blocks; ++blk) {
     const int64_t nb = convBlock(Og - c0);
@@ -329,7 +330,7 @@ int64_t convStep(const Layer &L, const Source *src, float *const *out,
           if (taps)
             return convGatherTaps<NB>(L, src, out, nsteps, c0, q0, q1);
         }
-        if (!pairInputsApply(src, nsteps))
+        if (!pairs)
           return convGather<NB>(L, src, out, nsteps, c0, nb, q0, q1);
         if (!sorted)
           buildPairInputs(src, nsteps, byInput);
