@@ -26,6 +26,7 @@
 #include "IntExecutor.h"
 #include "Kernels.h"
 #include "KernelsCuba.h"
+#include "PageArena.h"
 #include "Team.h"
 
 #include <fmt/format.h>
@@ -119,10 +120,16 @@ public:
       if (L.kind == Kind::Conv2d && L.groups == 1 && opt.mode != Mode::Dense)
         wantPos[L.inputs[0]] = true;
     }
+    // One block for all slots' outputs (PageArena.h: huge pages).
+    size_t outBytes = 0;
+    for (const Layer &L : net.layers)
+      outBytes += detail::PageArena::rounded(sizeof(float) * L.numel);
+    arena = std::make_unique<detail::PageArena>(outBytes * slots.size());
+    const detail::ArenaAllocator<float> inArena(arena.get());
     for (std::vector<Buf> &slot : slots)
       for (size_t l = 0; l < n; ++l) {
         const Layer &L = net.layers[l];
-        slot[l].out.assign(L.numel, 0.0f);
+        slot[l].out = decltype(Buf::out)(L.numel, 0.0f, inArena);
         if (wantEvents[l] || L.kind == Kind::Encode || L.kind == Kind::Lif) {
           slot[l].idx.resize(L.numel);
           slot[l].val.resize(L.numel);
@@ -202,6 +209,8 @@ private:
   /// home[g * layers + l] and moves with the step that uses it.
   int lanes = 1;
   int block = 1;
+  // Every slot's layer outputs (declared before `slots`, which it outlives).
+  std::unique_ptr<detail::PageArena> arena;
   std::vector<std::vector<Buf>> slots;
   std::vector<int> home;
   std::vector<Source> srcs; // a synaptic kernel's (lane, step) pairs

@@ -17,6 +17,8 @@
 
 #include "snnc/runtime/Network.h"
 
+#include "PageArena.h"
+
 #include <cstdint>
 #include <memory>
 #include <utility>
@@ -42,7 +44,7 @@ template <class T> struct NoInit : std::allocator<T> {
 };
 
 struct Buf {
-  std::vector<float> out;
+  std::vector<float, ArenaAllocator<float>> out; // the executor's PageArena
   // The event list: idx/val[0 .. nev), room for every output (NoInit: use
   // resize, not assign, to keep the pages untouched).
   std::vector<int32_t, NoInit<int32_t>> idx;

@@ -223,7 +223,7 @@ TEST(KernelTables, EncoderLifAndPoolGiveTheBaselineBits) {
         K->encodeSetup(L, x.data(), b);
         for (int t = 0; t < 3; ++t) {
           int64_t n = K->encodeStep(L, 17, 4, t, 6, b);
-          got.push_back(b.out);
+          got.emplace_back(b.out.begin(), b.out.end());
           got.push_back(std::vector<float>(b.val.begin(), b.val.begin() + n));
         }
       } else if (L.kind == rt::Kind::Lif) {
@@ -234,14 +234,14 @@ TEST(KernelTables, EncoderLifAndPoolGiveTheBaselineBits) {
             v = u(r);
           int64_t n = K->lifStep(L, t, x.data(), b, 0, L.spatial);
           got.push_back(b.state);
-          got.push_back(b.out);
+          got.emplace_back(b.out.begin(), b.out.end());
           got.push_back(std::vector<float>(b.idx.begin(), b.idx.begin() + n));
         }
       } else if (L.kind == rt::Kind::AvgPool) {
         Input in(r, net.layers[L.inputs[0]].numel, L.inC, true);
         for (bool events : {true, false}) {
           K->avgPoolStep(L, in.source(events), b.out.data());
-          got.push_back(b.out);
+          got.emplace_back(b.out.begin(), b.out.end());
         }
       } else {
         continue;
