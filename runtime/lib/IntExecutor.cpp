@@ -151,7 +151,8 @@ private:
       bool scanned = true;
       switch (L.kind) {
       case Kind::Encode:
-        K.encodeStep(L, opt_seed, sampleIndex, t, net.steps, enc);
+        K.encodeStep(L, opt_seed, sampleIndex, t, net.steps, enc.aux.data(),
+                     enc);
         for (int64_t p = 0; p < L.numel; ++p)
           b.out[p] = static_cast<int32_t>(enc.out[p]);
         b.nev = enc.nev;

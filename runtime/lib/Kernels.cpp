@@ -248,10 +248,10 @@ void encodeSetup(const Layer &L, const float *x, Buf &b) {
 }
 
 int64_t encodeStep(const Layer &L, uint64_t seed, uint64_t sample, int t, int T,
-                   Buf &b) {
+                   const float *aux, Buf &b) {
   int64_t C = L.channels, S = L.spatial, n = 0;
   float *out = b.out.data();
-  const float *x = b.aux.data() + (L.perStep ? t * L.numel : 0);
+  const float *x = aux + (L.perStep ? t * L.numel : 0);
   if (!L.poisson) {
     for (int64_t p = 0; p < L.numel; ++p) {
       out[p] = x[p];
@@ -535,15 +535,15 @@ lifUpdate(float *__restrict u, float *__restrict spikes,
   forLanes(n, one);
 }
 
-/// LIF update of positions [s0, s1); their spikes are listed in b.idx/val
-/// from index s0 * C on (the executor joins the parts' lists); returns their
-/// number.
-int64_t lifStep(const Layer &L, int t, const float *x, Buf &b, int64_t s0,
-                int64_t s1) {
+/// LIF update of positions [s0, s1) (membranes u); their spikes are listed in
+/// b.idx/val from index s0 * C on (the executor joins the parts' lists);
+/// returns their number.
+int64_t lifStep(const Layer &L, int t, const float *x, float *u, Buf &b,
+                int64_t s0, int64_t s1) {
   const int64_t C = L.channels;
   const float *thr = L.threshold.data() + t * C, *leak = L.leak.data() + t * C;
   const float *bias = L.lifBias.data() + t * C, *gain = L.gain.data() + t * C;
-  float *u = b.state.data(), *out = b.out.data();
+  float *out = b.out.data();
   // Each position's spikes are listed right after its update, while they
   // are in L1.
   int32_t *idx = b.idx.data() + s0 * C;

@@ -85,9 +85,10 @@ struct KernelTable {
   /// Per-sample encoder setup: stores the sample (logical order) in physical
   /// order in b.aux.
   void (*encodeSetup)(const Layer &L, const float *x, Buf &b);
-  /// One encoder step; returns the number of non-zero outputs.
+  /// One encoder step from the sample `aux` (encodeSetup's b.aux) into b;
+  /// returns the number of non-zero outputs.
   int64_t (*encodeStep)(const Layer &L, uint64_t seed, uint64_t sample, int t,
-                        int T, Buf &b);
+                        int T, const float *aux, Buf &b);
   /// Synaptic layers over `nsteps` consecutive steps (src[k] -> out[k]; the
   /// executor runs a block of steps layer by layer, so that a layer's weights
   /// are loaded once for all of them), part `part` of `parts` (threads of one
@@ -100,10 +101,11 @@ struct KernelTable {
                        int nsteps, int part, int parts);
   int64_t (*avgPoolStep)(const Layer &L, const Source &src, float *out);
   void (*maxPoolStep)(const Layer &L, const float *in, float *out);
-  /// LIF update of one step at positions [s0, s1); lists their spikes in
+  /// LIF update of one step at positions [s0, s1) of the membranes u (all
+  /// positions; x likewise): writes their spikes to b.out, lists them in
   /// b.idx/val from index s0 * channels on and returns their number.
-  int64_t (*lifStep)(const Layer &L, int t, const float *x, Buf &b, int64_t s0,
-                     int64_t s1);
+  int64_t (*lifStep)(const Layer &L, int t, const float *x, float *u, Buf &b,
+                     int64_t s0, int64_t s1);
   /// Builds b's event list from b.out.
   void (*scanEvents)(Buf &b, int64_t n);
   const char *isa;

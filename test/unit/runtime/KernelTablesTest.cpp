@@ -222,7 +222,7 @@ TEST(KernelTables, EncoderLifAndPoolGiveTheBaselineBits) {
         b.aux.assign(L.numel * L.encSteps, 0.0f);
         K->encodeSetup(L, x.data(), b);
         for (int t = 0; t < 3; ++t) {
-          int64_t n = K->encodeStep(L, 17, 4, t, 6, b);
+          int64_t n = K->encodeStep(L, 17, 4, t, 6, b.aux.data(), b);
           got.emplace_back(b.out.begin(), b.out.end());
           got.push_back(std::vector<float>(b.val.begin(), b.val.begin() + n));
         }
@@ -232,7 +232,8 @@ TEST(KernelTables, EncoderLifAndPoolGiveTheBaselineBits) {
           std::vector<float> x(L.numel);
           for (float &v : x)
             v = u(r);
-          int64_t n = K->lifStep(L, t, x.data(), b, 0, L.spatial);
+          int64_t n =
+              K->lifStep(L, t, x.data(), b.state.data(), b, 0, L.spatial);
           got.push_back(b.state);
           got.emplace_back(b.out.begin(), b.out.end());
           got.push_back(std::vector<float>(b.idx.begin(), b.idx.begin() + n));
