@@ -415,8 +415,9 @@ int64_t denseStep(const Layer &L, const Source *src, float *const *out,
     const int64_t nb = convBlock(O - c0);
     if (blk >= b0)
       withBlock(nb, [&](auto width) {
-        for (int k = 0; k < nsteps; ++k)
-          denseGather<decltype(width)::value>(L, src[k], out[k], c0, nb);
+        for (int k0 = 0; k0 < nsteps; k0 += kMaxPairs)
+          denseGatherTiles<decltype(width)::value>(
+              L, src + k0, out + k0, std::min(kMaxPairs, nsteps - k0), c0, nb);
       });
     c0 += nb;
   }
