@@ -238,6 +238,7 @@ private:
              b.val.data(), b.pos.empty() ? nullptr : b.pos.data(),
              b.nev,        L.numel,
              false,        L.binary};
+    s.positive = L.binary && L.bounded && L.lo >= 0;
     if (opt.mode == Mode::Dense)
       return s;
     s.events = true;

@@ -70,6 +70,7 @@ struct Source {
   int64_t numel;
   bool events;
   bool binary;
+  bool positive = false; // binary with every value +1 (LIF spikes)
 };
 
 /// The most (sample, step) pairs the executor passes to one synaptic kernel

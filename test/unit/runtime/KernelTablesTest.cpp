@@ -49,19 +49,26 @@ std::vector<const d::KernelTable *> runnableTables() {
 /// convolution and an encoder of scale 2.
 rt::Network tableNet() { return prepare(wideNet(5, 6, 2.0f, true)); }
 
+/// The values of a test input: random reals, spikes of both signs, or
+/// spikes of +1 only (LIF outputs: Source::positive).
+enum class Values { Graded, Signed, Positive };
+constexpr Values kAllValues[] = {Values::Graded, Values::Signed,
+                                 Values::Positive};
+
 /// A layer input of `numel` values at `channels` per position: ~15 % non-zero,
-/// +1/-1 when binary, else random reals; with its event list and index by
-/// position.
+/// of the given kind; with its event list and index by position.
 struct Input {
   std::vector<float> dense, val;
   std::vector<int32_t> idx, pos;
-  bool binary;
-  Input(std::mt19937 &rng, int64_t numel, int64_t channels, bool binary)
-      : dense(numel, 0.0f), binary(binary) {
+  bool binary, positive;
+  Input(std::mt19937 &rng, int64_t numel, int64_t channels, Values kind)
+      : dense(numel, 0.0f), binary(kind != Values::Graded),
+        positive(kind == Values::Positive) {
     std::uniform_real_distribution<float> u(0, 1);
     for (int64_t p = 0; p < numel; ++p)
       if (u(rng) < 0.15f) {
-        float v = binary ? (u(rng) < 0.8f ? 1.0f : -1.0f) : u(rng) * 2 - 0.7f;
+        const float r = u(rng);
+        float v = !binary ? r * 2 - 0.7f : positive || r < 0.8f ? 1.0f : -1.0f;
         dense[p] = v;
         idx.push_back(static_cast<int32_t>(p));
         val.push_back(v);
@@ -81,7 +88,8 @@ struct Input {
             static_cast<int64_t>(idx.size()),
             static_cast<int64_t>(dense.size()),
             events,
-            binary};
+            binary,
+            positive};
   }
 };
 
@@ -126,10 +134,10 @@ TEST(KernelTables, SynapticLayersGiveTheBaselineBits) {
     if (L.kind != rt::Kind::Conv2d && L.kind != rt::Kind::Dense)
       continue;
     const rt::Layer &X = net.layers[L.inputs[0]];
-    for (bool binary : {true, false}) {
+    for (Values kind : kAllValues) {
       std::vector<Input> in;
       for (int k = 0; k < 5; ++k)
-        in.emplace_back(rng, X.numel, X.channels, binary);
+        in.emplace_back(rng, X.numel, X.channels, kind);
       for (bool events : {true, false})
         for (int parts : {1, 3}) {
           int64_t syn0 = 0, syn = 0;
@@ -137,8 +145,9 @@ TEST(KernelTables, SynapticLayersGiveTheBaselineBits) {
               synaptic(*tables[0], L, in, events, parts, &syn0);
           for (const d::KernelTable *K : tables) {
             SCOPED_TRACE(testing::Message()
-                         << L.name << " " << K->isa << " binary " << binary
-                         << " events " << events << " parts " << parts);
+                         << L.name << " " << K->isa << " values "
+                         << static_cast<int>(kind) << " events " << events
+                         << " parts " << parts);
             expectSameBits(ref, synaptic(*K, L, in, events, parts, &syn),
                            "outputs");
             EXPECT_EQ(syn0, syn);
@@ -148,7 +157,7 @@ TEST(KernelTables, SynapticLayersGiveTheBaselineBits) {
         }
     }
   }
-  EXPECT_EQ(checked, 4 * 2 * 2 * 2); // 2 convs + 2 dense layers
+  EXPECT_EQ(checked, 4 * 3 * 2 * 2); // 2 convs + 2 dense layers
   std::string isas;
   for (const d::KernelTable *K : tables)
     isas += std::string(" ") + K->isa;
@@ -160,7 +169,8 @@ TEST(KernelTables, SynapticLayersGiveTheBaselineBits) {
 // pairs), else by input for all pairs at once (KernelsPairs.inc: conv1, 2..64
 // pairs); dense inputs, and conv1 with one pair or more pairs than the pair
 // gather takes (64), use the per-pair gather. All must give the same bits,
-// for spikes of both signs and for graded values.
+// for spikes of both signs, spikes of +1 only (Source::positive: no value
+// read) and graded values.
 TEST(KernelTables, PairGatherEqualsOnePairAtATime) {
   rt::Network net = tableNet();
   std::mt19937 rng(11);
@@ -169,15 +179,15 @@ TEST(KernelTables, PairGatherEqualsOnePairAtATime) {
     if (L.kind != rt::Kind::Conv2d)
       continue;
     const rt::Layer &X = net.layers[L.inputs[0]];
-    for (bool binary : {true, false}) {
+    for (Values kind : kAllValues) {
       std::vector<Input> in;
       for (int k = 0; k < 65; ++k)
-        in.emplace_back(rng, X.numel, X.channels, binary);
+        in.emplace_back(rng, X.numel, X.channels, kind);
       for (const d::KernelTable *K : runnableTables())
         for (int pairs : {5, 64, 65}) {
           SCOPED_TRACE(testing::Message()
-                       << L.name << " " << K->isa << " binary " << binary
-                       << " pairs " << pairs);
+                       << L.name << " " << K->isa << " values "
+                       << static_cast<int>(kind) << " pairs " << pairs);
           std::vector<Input> group(in.begin(), in.begin() + pairs);
           std::vector<float> single;
           int64_t syn = 0, sum = 0;
@@ -239,7 +249,7 @@ TEST(KernelTables, EncoderLifAndPoolGiveTheBaselineBits) {
           got.push_back(std::vector<float>(b.idx.begin(), b.idx.begin() + n));
         }
       } else if (L.kind == rt::Kind::AvgPool) {
-        Input in(r, net.layers[L.inputs[0]].numel, L.inC, true);
+        Input in(r, net.layers[L.inputs[0]].numel, L.inC, Values::Signed);
         for (bool events : {true, false}) {
           K->avgPoolStep(L, in.source(events), b.out.data());
           got.emplace_back(b.out.begin(), b.out.end());
