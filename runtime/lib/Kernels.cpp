@@ -371,6 +371,7 @@ int64_t convStep(const Layer &L, const Source *src, float *const *out,
   // Each part indexes the events itself (one pass over them, a few per cent
   // of the additions).
   const bool taps = tapsApply(L, src, nsteps);
+  const bool dense = !taps && denseRowsApply(L, src, nsteps);
   const bool pairs = pairInputsApply(src, nsteps);
   thread_local PairInputs byInput;
   bool sorted = false; // byInput built (once, by the first block needing it)
@@ -384,6 +385,11 @@ int64_t convStep(const Layer &L, const Source *src, float *const *out,
         if constexpr (NB != 0) {
           if (taps)
             return convGatherTaps<NB>(L, src, out, nsteps, c0, q0, q1);
+          if (dense) {
+            for (int k = 0; k < nsteps; ++k)
+              convDenseRows<NB>(L, src[k], out[k], c0, q0, q1);
+            return;
+          }
         }
         if (!pairs)
           return convGather<NB>(L, src, out, nsteps, c0, nb, q0, q1);

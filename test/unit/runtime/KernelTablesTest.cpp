@@ -55,18 +55,20 @@ enum class Values { Graded, Signed, Positive };
 constexpr Values kAllValues[] = {Values::Graded, Values::Signed,
                                  Values::Positive};
 
-/// A layer input of `numel` values at `channels` per position: ~15 % non-zero,
+/// A layer input of `numel` values at `channels` per position: ~15 % non-zero
+/// (or `density`),
 /// of the given kind; with its event list and index by position.
 struct Input {
   std::vector<float> dense, val;
   std::vector<int32_t> idx, pos;
   bool binary, positive;
-  Input(std::mt19937 &rng, int64_t numel, int64_t channels, Values kind)
+  Input(std::mt19937 &rng, int64_t numel, int64_t channels, Values kind,
+        float density = 0.15f)
       : dense(numel, 0.0f), binary(kind != Values::Graded),
         positive(kind == Values::Positive) {
     std::uniform_real_distribution<float> u(0, 1);
     for (int64_t p = 0; p < numel; ++p)
-      if (u(rng) < 0.15f) {
+      if (u(rng) < density) {
         const float r = u(rng);
         float v = !binary ? r * 2 - 0.7f : positive || r < 0.8f ? 1.0f : -1.0f;
         dense[p] = v;
@@ -80,11 +82,13 @@ struct Input {
       pos.push_back(static_cast<int32_t>(e));
     }
   }
-  d::Source source(bool events) const {
+  /// Without `indexed` the event list has no index by position, so a
+  /// convolution scatters it (the reference order of every gather).
+  d::Source source(bool events, bool indexed = true) const {
     return {dense.data(),
             idx.data(),
             val.data(),
-            pos.data(),
+            indexed ? pos.data() : nullptr,
             static_cast<int64_t>(idx.size()),
             static_cast<int64_t>(dense.size()),
             events,
@@ -104,13 +108,13 @@ void expectSameBits(const std::vector<float> &a, const std::vector<float> &b,
 /// returns the outputs (concatenated) and the synaptic events.
 std::vector<float> synaptic(const d::KernelTable &K, const rt::Layer &L,
                             const std::vector<Input> &in, bool events,
-                            int parts, int64_t *syn) {
+                            int parts, int64_t *syn, bool indexed = true) {
   const int n = static_cast<int>(in.size());
   std::vector<std::vector<float>> out(n, std::vector<float>(L.numel, -7.0f));
   std::vector<d::Source> src;
   std::vector<float *> o;
   for (int k = 0; k < n; ++k) {
-    src.push_back(in[k].source(events));
+    src.push_back(in[k].source(events, indexed));
     o.push_back(out[k].data());
   }
   auto kernel = L.kind == rt::Kind::Conv2d ? K.convStep : K.denseStep;
@@ -168,9 +172,11 @@ TEST(KernelTables, SynapticLayersGiveTheBaselineBits) {
 // or more inputs (KernelsTaps.inc: conv2, 40 inputs, for any number of
 // pairs), else by input for all pairs at once (KernelsPairs.inc: conv1, 2..64
 // pairs); dense inputs, and conv1 with one pair or more pairs than the pair
-// gather takes (64), use the per-pair gather. All must give the same bits,
-// for spikes of both signs, spikes of +1 only (Source::positive: no value
-// read) and graded values.
+// gather takes (64), use the per-pair gather; conv1 with inputs over half
+// non-zero reads them densely, several positions at a time (convDenseRows).
+// All must give the same bits as each other and as the scatter of the event
+// lists, for spikes of both signs, spikes of +1 only (Source::positive: no
+// value read) and graded values.
 TEST(KernelTables, PairGatherEqualsOnePairAtATime) {
   rt::Network net = tableNet();
   std::mt19937 rng(11);
@@ -179,33 +185,37 @@ TEST(KernelTables, PairGatherEqualsOnePairAtATime) {
     if (L.kind != rt::Kind::Conv2d)
       continue;
     const rt::Layer &X = net.layers[L.inputs[0]];
-    for (Values kind : kAllValues) {
-      std::vector<Input> in;
-      for (int k = 0; k < 65; ++k)
-        in.emplace_back(rng, X.numel, X.channels, kind);
-      for (const d::KernelTable *K : runnableTables())
-        for (int pairs : {5, 64, 65}) {
-          SCOPED_TRACE(testing::Message()
-                       << L.name << " " << K->isa << " values "
-                       << static_cast<int>(kind) << " pairs " << pairs);
-          std::vector<Input> group(in.begin(), in.begin() + pairs);
-          std::vector<float> single;
-          int64_t syn = 0, sum = 0;
-          for (const Input &one : group) {
-            std::vector<float> o = synaptic(*K, L, {one}, true, 1, &syn);
-            single.insert(single.end(), o.begin(), o.end());
-            sum += syn;
+    for (Values kind : kAllValues)
+      for (float density : {0.15f, 0.6f}) {
+        std::vector<Input> in;
+        for (int k = 0; k < 65; ++k)
+          in.emplace_back(rng, X.numel, X.channels, kind, density);
+        for (const d::KernelTable *K : runnableTables())
+          for (int pairs : {5, 64, 65}) {
+            SCOPED_TRACE(testing::Message()
+                         << L.name << " " << K->isa << " values "
+                         << static_cast<int>(kind) << " density " << density
+                         << " pairs " << pairs);
+            std::vector<Input> group(in.begin(), in.begin() + pairs);
+            std::vector<float> single;
+            int64_t syn = 0, sum = 0;
+            for (const Input &one : group) {
+              std::vector<float> o = synaptic(*K, L, {one}, true, 1, &syn);
+              single.insert(single.end(), o.begin(), o.end());
+              sum += syn;
+            }
+            for (int parts : {1, 3}) {
+              expectSameBits(single, synaptic(*K, L, group, true, parts, &syn),
+                             "pairs of events");
+              EXPECT_EQ(syn, sum);
+            }
+            expectSameBits(single, synaptic(*K, L, group, false, 1, &syn),
+                           "dense inputs");
+            expectSameBits(single, synaptic(*K, L, group, true, 1, &syn, false),
+                           "scattered events");
+            ++checked;
           }
-          for (int parts : {1, 3}) {
-            expectSameBits(single, synaptic(*K, L, group, true, parts, &syn),
-                           "pairs of events");
-            EXPECT_EQ(syn, sum);
-          }
-          expectSameBits(single, synaptic(*K, L, group, false, 1, &syn),
-                         "dense inputs");
-          ++checked;
-        }
-    }
+      }
   }
   EXPECT_GT(checked, 0);
 }
