@@ -69,7 +69,7 @@ public:
       const Layer &L = net.layers[l];
       for (int g = 0; g < lanes; ++g) {
         Buf &b = at(l, g, 0);
-        if (L.kind == Kind::Lif || L.kind == Kind::Readout)
+        if (carriesState(L))
           b.state.assign(L.numel, 0.0f);
         if (detail::hasSynapse(L))
           b.syn.assign(L.numel, 0.0f);
@@ -209,6 +209,14 @@ private:
       outputs[k] = R.membrane ? acc[k] : acc[k] / static_cast<float>(done);
   }
 
+  /// Whether a non-synaptic layer keeps state from step to step (a membrane
+  /// or an accumulator in Buf::state), so that its steps run in order and
+  /// the state moves with them (take); the others are functions of one
+  /// step's inputs.
+  static bool carriesState(const Layer &L) {
+    return L.kind == Kind::Lif || L.kind == Kind::Readout;
+  }
+
   /// Layer l's buffers of lane g at block slot k; at(l, g) is the slot
   /// holding its state.
   Buf &at(size_t l, int g, int k) { return slots[g * block + k][l]; }
@@ -276,7 +284,7 @@ private:
     }
     if (L.kind == Kind::Lif && !detail::hasSynapse(L))
       return runLifBlock(l, t0, nb, n);
-    if (L.kind == Kind::Lif || L.kind == Kind::Readout) { // state over steps
+    if (carriesState(L)) {
       for (int g = 0; g < n; ++g)
         for (int k = 0; k < nb; ++k)
           finish(l, at(l, g, k),
@@ -373,8 +381,7 @@ private:
   /// can run in parallel, and add their synaptic events to *syn.
   bool runOne(int l, int t, int g, int k, uint64_t sampleIndex, int64_t *syn) {
     const Layer &L = net.layers[l];
-    const bool stateful = L.kind == Kind::Lif || L.kind == Kind::Readout;
-    Buf &b = stateful ? take(l, g, k) : at(l, g, k);
+    Buf &b = carriesState(L) ? take(l, g, k) : at(l, g, k);
     auto input = [&](int i) { return at(L.inputs[i], g, k).out.data(); };
     switch (L.kind) {
     case Kind::Encode: // its sample stays in the home slot's aux
