@@ -306,11 +306,12 @@ private:
   /// A LIF layer without a synaptic current for the nb steps of a block, lane
   /// by lane. A neuron's steps are sequential but neurons are independent:
   /// the team's parts split the positions and each runs all nb steps of its
-  /// positions (one team call per block, not per step: VGG9 at batch 1, 2
-  /// threads, AMD EPYC: 0.49 -> 0.46 CPU s for 8 samples, with the pairs of
-  /// the other non-synaptic layers split too); each step's spike lists are
-  /// joined in part order. Parts of a few KiB of membranes per step were
-  /// slower at batch 64 (lif1 0.08 -> 0.11 s): more streams, shorter runs.
+  /// positions (one team call per block, not per step: VGG9 at 10 % firing,
+  /// batch 1, 2 threads, AMD EPYC avx512f/bw/vl: 0.49 -> 0.46 CPU s for 8
+  /// samples, with the pairs of the other non-synaptic layers split too); each
+  /// step's spike lists are joined in part order. Parts of a few KiB of
+  /// membranes per step were slower at batch 64 (lif1 0.08 -> 0.11 s): more
+  /// streams, shorter runs.
   void runLifBlock(int l, int t0, int nb, int n) {
     const Layer &L = net.layers[l];
     const int64_t S = L.spatial, C = L.channels;

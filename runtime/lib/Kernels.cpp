@@ -190,8 +190,9 @@ int64_t encodeStep(const Layer &L, uint64_t seed, uint64_t sample, int t, int T,
 
 /// Input index -> position (index / channels) for the event loops: a shift
 /// when the channel count is a power of two (every VGG layer), else a 32-bit
-/// division (all indices are below 2^26). A division per event was a few
-/// per cent of VGG9's CPU time at batch 64 (synapse counts, pool scatter).
+/// division (all indices are below 2^26). Against a division per event
+/// (synapse counts, scatter, pool scatter): VGG11 at 10 % firing, batch 64,
+/// 2 threads, AMD EPYC avx512f/bw/vl: -3 to -8 % CPU; VGG9 0 to -2 %.
 struct PositionOf {
   uint32_t channels;
   int shift; // log2(channels), or -1

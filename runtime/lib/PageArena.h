@@ -4,7 +4,8 @@
 // and (sample, step) slot, are many vectors of up to a few hundred KiB that
 // every step writes in full: at batch 1 about 40 MiB for VGG9, first touched
 // 4 KiB page by page, one page fault each. On a virtual machine that was 40 %
-// of the CPU time of a one-sample run (AMD EPYC under Firecracker: 0.110 ->
+// of the CPU time of a one-sample VGG9 run at 10 % firing, 2 threads (AMD EPYC
+// avx512f/bw/vl under Firecracker: 0.110 ->
 // 0.068 s with 2 MiB pages). A PageArena is one block, 2 MiB aligned and
 // advised for transparent huge pages (MADV_HUGEPAGE; where the kernel does not
 // grant them it is plain memory), from which ArenaAllocator hands out pieces;
