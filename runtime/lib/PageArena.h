@@ -6,9 +6,8 @@
 // 4 KiB page by page, one page fault each. On a virtual machine that was 40 %
 // of the CPU time of a one-sample VGG9 run at 10 % firing, 2 threads (AMD EPYC
 // avx512f/bw/vl under Firecracker: 0.110 ->
-// 0.068 s with 2 MiB pages). A PageArena is one block, 2 MiB aligned and
-// advised for transparent huge pages (MADV_HUGEPAGE; where the kernel does not
-// grant them it is plain memory), from which ArenaAllocator hands out pieces;
+// 0.068 s with 2 MiB pages). A PageArena is one block of whole 2 MiB pages
+// (allocateHuge, snnc/runtime/HugePages.h), from which ArenaAllocator hands out pieces;
 // they are freed with the arena. Event lists, written only up to their count,
 // stay on 4 KiB pages (NoInit in Kernels.h): in a huge page all of one would
 // be faulted in.
@@ -17,15 +16,12 @@
 #ifndef SNNC_RUNTIME_PAGEARENA_H
 #define SNNC_RUNTIME_PAGEARENA_H
 
+#include "snnc/runtime/HugePages.h"
+
 #include <cstddef>
 #include <cstdint>
-#include <cstdlib>
 #include <new>
 #include <type_traits>
-
-#if defined(__linux__)
-#include <sys/mman.h>
-#endif
 
 namespace snnc {
 namespace rt {
@@ -35,21 +31,19 @@ namespace detail {
 /// are 64-byte aligned. A request that does not fit goes to the heap.
 class PageArena {
 public:
-  static constexpr size_t kPage = size_t(2) << 20, kAlign = 64;
+  static constexpr size_t kAlign = 64;
   explicit PageArena(size_t bytes) {
-    size = (bytes + kPage - 1) / kPage * kPage;
+    size = (bytes + kHugePage - 1) / kHugePage * kHugePage;
     if (size == 0)
       return;
-    base = static_cast<char *>(std::aligned_alloc(kPage, size));
-    if (!base) {
+    base = static_cast<char *>(allocateHuge(size));
+    if (!base)
       size = 0;
-      return;
-    }
-#if defined(__linux__) && defined(MADV_HUGEPAGE)
-    madvise(base, size, MADV_HUGEPAGE); // a hint: failure changes nothing
-#endif
   }
-  ~PageArena() { std::free(base); }
+  ~PageArena() {
+    if (base)
+      freeHuge(base, size);
+  }
   PageArena(const PageArena &) = delete;
   PageArena &operator=(const PageArena &) = delete;
 

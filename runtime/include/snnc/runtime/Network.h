@@ -15,6 +15,7 @@
 #define SNNC_RUNTIME_NETWORK_H
 
 #include "snnc/Support/Limits.h"
+#include "snnc/runtime/HugePages.h"
 #include "snnc/modelbin/model.pb.h"
 
 #include <cstdint>
@@ -120,8 +121,9 @@ struct Layer {
   // pairs of a call (a 4 KiB row stride maps them to few sets). CONV2D with
   // groups = 1: block [c0, c0 + n) at c0 * KH * KW * I, as [tap][ci][n] (tap =
   // kh * KW + kw), so the rows of one tap are one contiguous slab
-  // (KernelsTaps.inc). Empty otherwise.
-  std::vector<float> blocked;
+  // (KernelsTaps.inc). Empty otherwise. On 2 MiB pages where granted
+  // (HugePages.h): the gathers read its rows in random order.
+  std::vector<float, HugePageAllocator<float>> blocked;
   std::vector<float> bias; // [O] (zeros when absent)
   // CONV2D and AVG_POOL2D kernel footprint of every input position
   // s = h*inW + w: its valid taps are tapStart[s] .. tapStart[s+1]-1; tap k
