@@ -7,10 +7,10 @@
 // of the CPU time of a one-sample VGG9 run at 10 % firing, 2 threads (AMD EPYC
 // avx512f/bw/vl under Firecracker: 0.110 ->
 // 0.068 s with 2 MiB pages). A PageArena is one block of whole 2 MiB pages
-// (allocateHuge, snnc/runtime/HugePages.h), from which ArenaAllocator hands out pieces;
-// they are freed with the arena. Event lists, written only up to their count,
-// stay on 4 KiB pages (NoInit in Kernels.h): in a huge page all of one would
-// be faulted in.
+// (allocateHuge, snnc/runtime/HugePages.h), from which ArenaAllocator hands out
+// pieces; they are freed with the arena. Event lists, written only up to their
+// count, stay on 4 KiB pages (NoInit in Kernels.h): in a huge page all of one
+// would be faulted in.
 //
 //===----------------------------------------------------------------------===//
 #ifndef SNNC_RUNTIME_PAGEARENA_H

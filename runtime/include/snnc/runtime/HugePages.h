@@ -35,8 +35,9 @@ constexpr size_t kHugeMinBytes = size_t(1) << 20;
 
 /// The bytes allocateHuge reserves for a request of `bytes`.
 inline size_t hugeRounded(size_t bytes) {
-  return bytes < kHugeMinBytes ? bytes
-                               : (bytes + kHugePage - 1) / kHugePage * kHugePage;
+  return bytes < kHugeMinBytes
+             ? bytes
+             : (bytes + kHugePage - 1) / kHugePage * kHugePage;
 }
 
 /// A block of `bytes` (null when out of memory), freed by freeHuge with the

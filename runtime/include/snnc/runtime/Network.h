@@ -15,8 +15,8 @@
 #define SNNC_RUNTIME_NETWORK_H
 
 #include "snnc/Support/Limits.h"
-#include "snnc/runtime/HugePages.h"
 #include "snnc/modelbin/model.pb.h"
+#include "snnc/runtime/HugePages.h"
 
 #include <cstdint>
 #include <string>
