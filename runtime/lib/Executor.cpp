@@ -133,9 +133,10 @@ public:
         Buf &b = at(l, g);
         std::fill(b.state.begin(), b.state.end(), 0.0f);
         std::fill(b.syn.begin(), b.syn.end(), 0.0f);
-        if (L.kind == Kind::Lif) // s_{-1} = 0 for the delayed reset
-          for (int k = 0; k < block; ++k)
-            std::fill(at(l, g, k).out.begin(), at(l, g, k).out.end(), 0.0f);
+        // s_{-1} = 0 for the delayed reset, which step 0 reads from slot 0
+        // (the other resets do not read a layer's previous spikes).
+        if (L.kind == Kind::Lif && L.reset == Reset::SubtractDelayed)
+          std::fill(at(l, g, 0).out.begin(), at(l, g, 0).out.end(), 0.0f);
         if (L.kind == Kind::Encode)
           K.encodeSetup(L, jobs[g].x, b);
       }
