@@ -33,7 +33,7 @@ class PageArena {
 public:
   static constexpr size_t kAlign = 64;
   explicit PageArena(size_t bytes) {
-    size = (bytes + kHugePage - 1) / kHugePage * kHugePage;
+    size = wholeHugePages(bytes);
     if (size == 0)
       return;
     base = static_cast<char *>(allocateHuge(size));

@@ -33,11 +33,14 @@ namespace rt {
 constexpr size_t kHugePage = size_t(2) << 20;
 constexpr size_t kHugeMinBytes = size_t(1) << 20;
 
+/// `bytes` rounded up to whole huge pages.
+inline size_t wholeHugePages(size_t bytes) {
+  return (bytes + kHugePage - 1) / kHugePage * kHugePage;
+}
+
 /// The bytes allocateHuge reserves for a request of `bytes`.
 inline size_t hugeRounded(size_t bytes) {
-  return bytes < kHugeMinBytes
-             ? bytes
-             : (bytes + kHugePage - 1) / kHugePage * kHugePage;
+  return bytes < kHugeMinBytes ? bytes : wholeHugePages(bytes);
 }
 
 /// A block of `bytes` (null when out of memory), freed by freeHuge with the
