@@ -454,9 +454,13 @@ lifUpdate(float *__restrict u, float *__restrict spikes,
   forLanes(n, one);
 }
 
+/// Channels per piece of a position whose spikes lifStep only lists (an L1
+/// scratch of 2 KiB).
+constexpr int64_t kListOnlyChannels = 512;
+
 /// LIF update of positions [s0, s1) (membranes u); their spikes are listed in
-/// b.idx/val from index s0 * C on (the executor joins the parts' lists);
-/// returns their number.
+/// b.idx/val from index s0 * C on (the executor joins the parts' lists) and,
+/// unless b.out is empty, written to b.out; returns their number.
 int64_t lifStep(const Layer &L, int t, const float *x, float *u, Buf &b,
                 int64_t s0, int64_t s1) {
   const int64_t C = L.channels;
@@ -468,12 +472,21 @@ int64_t lifStep(const Layer &L, int t, const float *x, float *u, Buf &b,
   int32_t *idx = b.idx.data() + s0 * C;
   float *val = b.val.data() + s0 * C;
   int64_t n = 0;
+  // Without b.out (no consumer reads the dense spikes; never the delayed
+  // reset, which reads them), a piece of a position's spikes goes to an L1
+  // scratch and is listed from there: its 4 bytes per neuron and step are
+  // not written to memory.
+  alignas(64) float scratch[kListOnlyChannels];
+  const int64_t piece = b.out.empty() ? kListOnlyChannels : C;
   auto run = [&](auto update) {
-    for (int64_t s = s0; s < s1; ++s) {
-      update(u + s * C, out + s * C, x + s * C, thr, leak, gain, bias,
-             L.resetValue, C);
-      n = appendNonZero(out + s * C, C, s * C, idx, val, n);
-    }
+    for (int64_t s = s0; s < s1; ++s)
+      for (int64_t c = 0; c < C; c += piece) {
+        const int64_t m = std::min(piece, C - c), p = s * C + c;
+        float *spikes = b.out.empty() ? scratch : out + p;
+        update(u + p, spikes, x + p, thr + c, leak + c, gain + c, bias + c,
+               L.resetValue, m);
+        n = appendNonZero(spikes, m, p, idx, val, n);
+      }
   };
   switch (L.reset) {
   case Reset::Soft:

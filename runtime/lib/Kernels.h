@@ -103,8 +103,9 @@ struct KernelTable {
   int64_t (*avgPoolStep)(const Layer &L, const Source &src, float *out);
   void (*maxPoolStep)(const Layer &L, const float *in, float *out);
   /// LIF update of one step at positions [s0, s1) of the membranes u (all
-  /// positions; x likewise): writes their spikes to b.out, lists them in
-  /// b.idx/val from index s0 * channels on and returns their number.
+  /// positions; x likewise): writes their spikes to b.out (unless b.out is
+  /// empty: no consumer reads them densely), lists them in b.idx/val from
+  /// index s0 * channels on and returns their number.
   int64_t (*lifStep)(const Layer &L, int t, const float *x, float *u, Buf &b,
                      int64_t s0, int64_t s1);
   /// Builds b's event list from b.out.

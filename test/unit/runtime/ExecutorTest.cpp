@@ -274,6 +274,34 @@ TEST(Executor, EventDenseAutoAreBitIdentical) {
   }
 }
 
+TEST(Executor, ListedSpikesOfAFullyFiringLayerAgreeInEveryMode) {
+  // The first LIF feeds only a convolution, so its spikes are only listed
+  // (no dense copy); with a bias of 20 every neuron fires every step, where
+  // auto mode would read an input densely: it must read the list instead.
+  std::mt19937 rng(7);
+  ModelBuilder b({1, 8, 8}, 5, 5);
+  int x = b.encode(true);
+  x = b.conv(x, {6, 1, 3, 3}, randomValues(rng, 54, -0.8f, 1.2f), {1, 1},
+             {1, 1, 1, 1});
+  x = b.lif(x, 0.9f, 1.0f, false, {}, {}, std::vector<float>(5 * 6, 20.0f));
+  x = b.conv(x, {4, 6, 3, 3}, randomValues(rng, 4 * 54, -0.5f, 0.6f), {1, 1},
+             {1, 1, 1, 1});
+  x = b.lif(x, 0.9f, 1.0f);
+  x = b.flatten(x);
+  x = b.dense(x, 10, randomValues(rng, 10 * 4 * 64, -0.3f, 0.4f));
+  b.readout(x);
+  rt::Network net = prepare(b.m);
+  std::vector<float> img = images(7, 3, net.inputNumel);
+  rt::RunResult e = run(net, img, 3, rt::Mode::Event);
+  rt::RunResult d = run(net, img, 3, rt::Mode::Dense);
+  rt::RunResult a = run(net, img, 3, rt::Mode::Auto);
+  expectSameResults(e, d);
+  expectSameResults(e, a);
+  ASSERT_FALSE(e.spikes.empty());
+  for (int64_t v : e.spikes[0].second)
+    EXPECT_EQ(v, 3 * 6 * 64); // every neuron of the 3 samples, every step
+}
+
 TEST(Executor, ThreadCountDoesNotChangeResults) {
   rt::Network net = prepare(smallConvNet(4));
   std::vector<float> x = images(4, 37, net.inputNumel);

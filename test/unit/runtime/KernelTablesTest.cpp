@@ -276,6 +276,72 @@ TEST(KernelTables, EncoderLifAndPoolGiveTheBaselineBits) {
   }
 }
 
+TEST(KernelTables, LifStepWithoutDenseSpikesListsTheSameSpikes) {
+  // The executor leaves Buf::out empty for a LIF whose consumers all read
+  // event lists; lifStep then updates positions in pieces of 512 channels
+  // through a scratch. 1100 channels: two whole pieces and a partial one.
+  rt::Layer L;
+  L.kind = rt::Kind::Lif;
+  L.channels = 1100;
+  L.spatial = 3;
+  L.numel = L.channels * L.spatial;
+  const int steps = 4;
+  std::mt19937 rng(11);
+  std::uniform_real_distribution<float> u(0.2f, 1.2f);
+  for (auto *v : {&L.threshold, &L.leak, &L.gain, &L.lifBias}) {
+    v->resize(steps * L.channels);
+    for (float &x : *v)
+      x = u(rng);
+  }
+  for (float &x : L.lifBias)
+    x -= 0.7f;
+  for (rt::Reset reset : {rt::Reset::Soft, rt::Reset::Hard, rt::Reset::None}) {
+    L.reset = reset;
+    for (const d::KernelTable *K : runnableTables()) {
+      SCOPED_TRACE(testing::Message() << int(reset) << " " << K->isa);
+      d::Buf dense, listed;
+      for (d::Buf *b : {&dense, &listed}) {
+        b->idx.resize(L.numel);
+        b->val.resize(L.numel);
+        b->state.assign(L.numel, 0.0f);
+      }
+      dense.out.assign(L.numel, 0.0f);
+      std::mt19937 r(5);
+      for (int t = 0; t < steps; ++t) {
+        std::vector<float> x(L.numel);
+        for (float &v : x)
+          v = u(r);
+        const int64_t nd =
+            K->lifStep(L, t, x.data(), dense.state.data(), dense, 0, 3);
+        // A second part's list starts at its first position's index.
+        int64_t nl =
+            K->lifStep(L, t, x.data(), listed.state.data(), listed, 0, 1);
+        const int64_t n2 =
+            K->lifStep(L, t, x.data(), listed.state.data(), listed, 1, 3);
+        EXPECT_TRUE(listed.out.empty());
+        expectSameBits(dense.state, listed.state, "membranes");
+        std::vector<int32_t> want,
+            got(listed.idx.begin(), listed.idx.begin() + nl);
+        got.insert(got.end(), listed.idx.begin() + L.channels,
+                   listed.idx.begin() + L.channels + n2);
+        nl += n2;
+        for (int64_t p = 0; p < L.numel; ++p)
+          if (dense.out[p] != 0.0f)
+            want.push_back(static_cast<int32_t>(p));
+        EXPECT_EQ(nd, nl);
+        EXPECT_EQ(want, got);
+        EXPECT_EQ(want, std::vector<int32_t>(dense.idx.begin(),
+                                             dense.idx.begin() + nd));
+        EXPECT_GT(nl, 0);
+        EXPECT_LT(nl, L.numel);
+        for (int64_t e = 0; e < nl; ++e)
+          ASSERT_EQ(listed.val[e < nl - n2 ? e : e - (nl - n2) + L.channels],
+                    1.0f);
+      }
+    }
+  }
+}
+
 TEST(KernelTables, KernelsPicksTheBestTableOrTheForcedOne) {
   // kernels() is chosen once per process; the ctest runs this binary with
   // SNNC_KERNELS unset, =avx2 and =baseline (test/unit/runtime/CMakeLists).
