@@ -26,12 +26,14 @@
 #include "IntExecutor.h"
 #include "Kernels.h"
 #include "KernelsCuba.h"
+#include "PageArena.h"
 #include "Team.h"
 
 #include <algorithm>
 #include <atomic>
 #include <cmath>
 #include <cstring>
+#include <new>
 #include <thread>
 
 namespace snnc {
@@ -87,19 +89,10 @@ public:
       if (L.kind == Kind::Conv2d && L.groups == 1 && opt.mode != Mode::Dense)
         wantPos[L.inputs[0]] = true;
     }
-    const std::vector<bool> listed = spikesOnlyListed(net, opt);
-    size_t outBytes = 0;
-    for (size_t l = 0; l < n; ++l)
-      if (!listed[l])
-        outBytes +=
-            detail::PageArena::rounded(sizeof(float) * net.layers[l].numel);
-    arena = std::make_unique<detail::PageArena>(outBytes * slots.size());
-    const detail::ArenaAllocator<float> inArena(arena.get());
+    layOutOutputs();
     for (std::vector<Buf> &slot : slots)
       for (size_t l = 0; l < n; ++l) {
         const Layer &L = net.layers[l];
-        if (!listed[l]) // else out stays empty: lifStep only lists spikes
-          slot[l].out = decltype(Buf::out)(L.numel, 0.0f, inArena);
         if (wantEvents[l] || L.kind == Kind::Encode || L.kind == Kind::Lif) {
           slot[l].idx.resize(L.numel);
           slot[l].val.resize(L.numel);
@@ -246,6 +239,49 @@ private:
           listed[i] = false;
     }
     return listed;
+  }
+
+  /// Gives every slot's layers their outputs in one arena: a slot's layers
+  /// share bytes where their lifetimes within a block are disjoint (live
+  /// from the layer to its last consumer; planOutputs). Live through the
+  /// whole block, from before its first layer: outputs that carry a value
+  /// into it (the delayed reset's previous spikes: zeroed at a group's start,
+  /// and a block's first step reads the last slot of the previous block; any
+  /// layer read by a layer not after it) and the network's output. A listed
+  /// LIF has no output (spikesOnlyListed).
+  void layOutOutputs() {
+    const size_t n = net.layers.size();
+    const std::vector<bool> listed = spikesOnlyListed(net, opt);
+    std::vector<int64_t> floats(n), first(n), last(n);
+    for (size_t l = 0; l < n; ++l) {
+      const Layer &L = net.layers[l];
+      floats[l] = listed[l] ? 0 : L.numel;
+      const bool whole =
+          (L.kind == Kind::Lif && L.reset == Reset::SubtractDelayed) ||
+          static_cast<int>(l) == net.output;
+      first[l] = whole ? 0 : static_cast<int64_t>(l);
+      last[l] = whole ? static_cast<int64_t>(n) : static_cast<int64_t>(l);
+    }
+    for (size_t c = 0; c < n; ++c)
+      for (int i : net.layers[c].inputs)
+        if (static_cast<size_t>(i) < c) {
+          last[i] = std::max(last[i], static_cast<int64_t>(c));
+        } else { // read before it is written: it carries a value
+          first[i] = 0;
+          last[i] = static_cast<int64_t>(n);
+        }
+    const detail::OutputLayout plan = detail::planOutputs(floats, first, last);
+    const size_t bytes = sizeof(float) * plan.slotFloats * slots.size();
+    arena = std::make_unique<detail::PageArena>(bytes);
+    if (bytes && !arena->data())
+      throw std::bad_alloc();
+    if (bytes)
+      std::memset(arena->data(), 0, bytes);
+    for (size_t k = 0; k < slots.size(); ++k)
+      for (size_t l = 0; l < n; ++l)
+        if (floats[l])
+          slots[k][l].out = {
+              arena->data() + k * plan.slotFloats + plan.offset[l], floats[l]};
   }
 
   /// Layer l's buffers of lane g at block slot k; at(l, g) is the slot
@@ -455,7 +491,8 @@ private:
       // The delayed reset reads the previous step's spikes from b.out.
       const int prev = k == 0 ? block - 1 : k - 1;
       if (L.reset == Reset::SubtractDelayed && prev != k && t > 0)
-        b.out = at(l, g, prev).out;
+        std::copy(at(l, g, prev).out.begin(), at(l, g, prev).out.end(),
+                  b.out.begin());
       const float *x = input(0);
       if (detail::hasSynapse(L))
         x = detail::cubaSynapse(L, x, b.syn);

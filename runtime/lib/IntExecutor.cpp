@@ -53,7 +53,8 @@ public:
       if (L.kind == Kind::Readout)
         b.acc.assign(L.numel, 0);
       if (L.kind == Kind::Encode) {
-        enc.out.assign(L.numel, 0.0f);
+        encOut.assign(L.numel, 0.0f);
+        enc.out = {encOut.data(), L.numel};
         enc.idx.assign(L.numel, 0);
         enc.val.assign(L.numel, 0.0f);
         enc.aux.assign(L.numel * L.encSteps, 0.0f);
@@ -90,7 +91,8 @@ private:
   int steps;
   const detail::KernelTable &K;
   std::vector<fixed::IntBuf> bufs;
-  detail::Buf enc; // the float encoder's buffers
+  detail::Buf enc;           // the float encoder's buffers
+  std::vector<float> encOut; // enc.out's floats
   detail::Team team;
   std::vector<int64_t> partCounts;
 

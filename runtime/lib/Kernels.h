@@ -3,8 +3,9 @@
 // Internal to the runtime. Each kernel runs one layer for one step of one
 // sample (convolution and dense: for the steps of one block, and one part of
 // the work when a team of threads shares the sample). Every layer leaves its
-// full output in `out` (channels-last physical order); layers whose consumers
-// run event-driven also leave the list of non-zero outputs (ascending index,
+// full output in `out` (channels-last physical order), except a LIF whose
+// consumers all read lists (out empty); layers whose consumers run
+// event-driven also leave the list of non-zero outputs (ascending index,
 // value) in idx/val. Synaptic kernels (conv,
 // dense, average pool) take either that event list or the dense input; both
 // visit inputs in ascending index order and add the same products, so the two
@@ -16,8 +17,6 @@
 #define SNNC_RUNTIME_KERNELS_H
 
 #include "snnc/runtime/Network.h"
-
-#include "PageArena.h"
 
 #include <cstdint>
 #include <memory>
@@ -43,8 +42,22 @@ template <class T> struct NoInit : std::allocator<T> {
   }
 };
 
+/// A layer output's floats: a view, not an owner. The executor's are in its
+/// PageArena, where layers with disjoint lifetimes share bytes
+/// (planOutputs); assigning one view to another aliases, it does not copy.
+struct FloatSpan {
+  float *ptr = nullptr;
+  int64_t n = 0;
+  float *data() const { return ptr; }
+  int64_t size() const { return n; }
+  bool empty() const { return n == 0; }
+  float *begin() const { return ptr; }
+  float *end() const { return ptr + n; }
+  float &operator[](int64_t i) const { return ptr[i]; }
+};
+
 struct Buf {
-  std::vector<float, ArenaAllocator<float>> out; // the executor's PageArena
+  FloatSpan out;
   // The event list: idx/val[0 .. nev), room for every output (NoInit: use
   // resize, not assign, to keep the pages untouched).
   std::vector<int32_t, NoInit<int32_t>> idx;

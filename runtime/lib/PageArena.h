@@ -1,16 +1,21 @@
-//===- PageArena.h - one huge-page block for a worker's step buffers ------===//
+//===- PageArena.h - a worker's layer outputs: layout and huge-page block -===//
 //
-// Internal to the executor. A worker's layer outputs, one buffer per layer
-// and (sample, step) slot, are many vectors of up to a few hundred KiB that
-// every step writes in full: at batch 1 about 40 MiB for VGG9, first touched
-// 4 KiB page by page, one page fault each. On a virtual machine that was 40 %
-// of the CPU time of a one-sample VGG9 run at 10 % firing, 2 threads (AMD EPYC
-// avx512f/bw/vl under Firecracker: 0.110 ->
-// 0.068 s with 2 MiB pages). A PageArena is one block of whole 2 MiB pages
-// (allocateHuge, snnc/runtime/HugePages.h), from which ArenaAllocator hands out
-// pieces; they are freed with the arena. Event lists, written only up to their
-// count, stay on 4 KiB pages (NoInit in Kernels.h): in a huge page all of one
-// would be faulted in.
+// Internal to the executor. A worker keeps one output buffer per layer and
+// (sample, step) slot: vectors of up to a few hundred KiB that every step
+// writes in full. Two things keep their first touch cheap:
+// - planOutputs lays the layers of a slot out over the same bytes where
+//   their lifetimes are disjoint (a layer's output is live from the layer to
+//   its last consumer in a step block), so a slot holds the largest live set
+//   rather than every layer: VGG11's 730 KiB per slot become about 320 KiB.
+//   Fresh memory costs a page fault and a zeroing by the kernel (and, on a
+//   virtual machine, often by the host): on the Firecracker VM of
+//   bench/README.md about 1 ms of CPU per MiB, 4-15 % of VGG11 at batch 64.
+// - PageArena is the one block of whole 2 MiB pages (allocateHuge,
+//   snnc/runtime/HugePages.h) that the slots live in: one page fault per
+//   2 MiB instead of per 4 KiB. A one-sample VGG9 run at 10 % firing, 2
+//   threads (AMD EPYC avx512f/bw/vl under Firecracker): 0.110 -> 0.068 CPU s.
+// Event lists, written only up to their count, stay on 4 KiB pages (NoInit in
+// Kernels.h): in a huge page all of one would be faulted in.
 //
 //===----------------------------------------------------------------------===//
 #ifndef SNNC_RUNTIME_PAGEARENA_H
@@ -18,87 +23,82 @@
 
 #include "snnc/runtime/HugePages.h"
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <new>
-#include <type_traits>
+#include <vector>
 
 namespace snnc {
 namespace rt {
 namespace detail {
 
-/// A bump allocator over one block of `bytes` (rounded up to 2 MiB); pieces
-/// are 64-byte aligned. A request that does not fit goes to the heap.
+/// Where each layer's output lies in a slot (floats from the slot's start,
+/// each 64-byte aligned), and the slot's size in floats.
+struct OutputLayout {
+  std::vector<int64_t> offset;
+  int64_t slotFloats = 0;
+};
+
+/// Lays out outputs of `floats[l]` floats (0: none), each live from layer
+/// first[l] through layer last[l] >= first[l] of a block (layers run in index
+/// order; an output that carries a value into the block, such as the delayed
+/// reset's previous spikes, has first 0): first fit in order of first, so
+/// that two outputs share bytes only where one's last use comes before the
+/// other is live.
+inline OutputLayout planOutputs(const std::vector<int64_t> &floats,
+                                const std::vector<int64_t> &first,
+                                const std::vector<int64_t> &last) {
+  constexpr int64_t kAlignFloats = 16;
+  struct Live {
+    int64_t begin, end, last;
+  };
+  OutputLayout p;
+  p.offset.assign(floats.size(), 0);
+  std::vector<size_t> order(floats.size());
+  for (size_t l = 0; l < order.size(); ++l)
+    order[l] = l;
+  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    return first[a] != first[b] ? first[a] < first[b] : a < b;
+  });
+  std::vector<Live> live; // by begin
+  for (size_t l : order) {
+    live.erase(std::remove_if(live.begin(), live.end(),
+                              [&](const Live &b) { return b.last < first[l]; }),
+               live.end());
+    if (floats[l] == 0)
+      continue;
+    const int64_t n =
+        (floats[l] + kAlignFloats - 1) / kAlignFloats * kAlignFloats;
+    int64_t at = 0;
+    auto gap = live.begin();
+    for (; gap != live.end() && gap->begin < at + n; ++gap)
+      at = std::max(at, gap->end);
+    live.insert(gap, Live{at, at + n, last[l]});
+    p.offset[l] = at;
+    p.slotFloats = std::max(p.slotFloats, at + n);
+  }
+  return p;
+}
+
+/// One block of whole 2 MiB pages where there is one (else ordinary memory),
+/// freed with the arena; null data() when out of memory.
 class PageArena {
 public:
-  static constexpr size_t kAlign = 64;
-  explicit PageArena(size_t bytes) {
-    size = wholeHugePages(bytes);
-    if (size == 0)
-      return;
-    base = static_cast<char *>(allocateHuge(size));
-    if (!base)
-      size = 0;
-  }
+  explicit PageArena(size_t bytes)
+      : size(bytes),
+        base(bytes ? static_cast<float *>(allocateHuge(bytes)) : nullptr) {}
   ~PageArena() {
     if (base)
       freeHuge(base, size);
   }
   PageArena(const PageArena &) = delete;
   PageArena &operator=(const PageArena &) = delete;
-
-  /// Rounds a request up as take() does, for sizing an arena.
-  static size_t rounded(size_t bytes) {
-    return (bytes + kAlign - 1) / kAlign * kAlign;
-  }
-  void *take(size_t bytes) {
-    bytes = rounded(bytes);
-    if (base && bytes <= size - used) {
-      void *p = base + used;
-      used += bytes;
-      return p;
-    }
-    return ::operator new(bytes);
-  }
-  void give(void *p) {
-    char *c = static_cast<char *>(p);
-    if (!base || c < base || c >= base + size)
-      ::operator delete(p);
-  }
+  float *data() const { return base; }
 
 private:
-  char *base = nullptr;
-  size_t size = 0, used = 0;
-};
-
-/// A std::vector allocator drawing from a PageArena (none: the heap). It
-/// moves with its vector on move assignment, so a vector built with an arena
-/// keeps it.
-template <class T> struct ArenaAllocator {
-  using value_type = T;
-  using propagate_on_container_move_assignment = std::true_type;
-  PageArena *arena = nullptr;
-  ArenaAllocator() = default;
-  explicit ArenaAllocator(PageArena *a) : arena(a) {}
-  template <class U>
-  ArenaAllocator(const ArenaAllocator<U> &o) : arena(o.arena) {}
-  T *allocate(size_t n) {
-    void *p =
-        arena ? arena->take(n * sizeof(T)) : ::operator new(n * sizeof(T));
-    return static_cast<T *>(p);
-  }
-  void deallocate(T *p, size_t) {
-    if (arena)
-      arena->give(p);
-    else
-      ::operator delete(p);
-  }
-  template <class U> bool operator==(const ArenaAllocator<U> &o) const {
-    return arena == o.arena;
-  }
-  template <class U> bool operator!=(const ArenaAllocator<U> &o) const {
-    return arena != o.arena;
-  }
+  size_t size;
+  float *base;
 };
 
 } // namespace detail

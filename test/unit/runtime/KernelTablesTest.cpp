@@ -231,7 +231,8 @@ TEST(KernelTables, EncoderLifAndPoolGiveTheBaselineBits) {
       SCOPED_TRACE(testing::Message() << L.name << " " << K->isa);
       std::vector<std::vector<float>> got;
       d::Buf b;
-      b.out.assign(L.numel, 0.0f);
+      std::vector<float> outFloats(L.numel, 0.0f);
+      b.out = {outFloats.data(), L.numel};
       b.idx.assign(L.numel, 0);
       b.val.assign(L.numel, 0.0f);
       std::mt19937 r(9); // the same inputs for every table
@@ -305,7 +306,8 @@ TEST(KernelTables, LifStepWithoutDenseSpikesListsTheSameSpikes) {
         b->val.resize(L.numel);
         b->state.assign(L.numel, 0.0f);
       }
-      dense.out.assign(L.numel, 0.0f);
+      std::vector<float> denseOut(L.numel, 0.0f);
+      dense.out = {denseOut.data(), L.numel};
       std::mt19937 r(5);
       for (int t = 0; t < steps; ++t) {
         std::vector<float> x(L.numel);
