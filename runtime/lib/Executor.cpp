@@ -26,6 +26,7 @@
 #include "IntExecutor.h"
 #include "Kernels.h"
 #include "KernelsCuba.h"
+#include "OutputPlan.h"
 #include "PageArena.h"
 #include "Team.h"
 
@@ -215,62 +216,11 @@ private:
     return L.kind == Kind::Lif || L.kind == Kind::Readout;
   }
 
-  /// Per layer: whether it is a LIF whose spikes no consumer reads densely,
-  /// so that they are only listed (Buf::out stays empty). Its consumers read
-  /// event lists: convolutions, dense layers and average pools of spikes,
-  /// outside dense mode (source() falls back to the dense form only where
-  /// there is one). Not the delayed reset, which reads the previous step's
-  /// spikes. VGG11 at 10 % firing, batch 64, 2 threads (AMD EPYC avx512f/
-  /// bw/vl): 4 bytes per neuron and step not written, its LIF layers 0.157 ->
-  /// 0.135 s (per-layer wall sums of 3 runs), and about 2-5 % CPU in all.
-  static std::vector<bool> spikesOnlyListed(const Network &net,
-                                            const RunOptions &opt) {
-    std::vector<bool> listed(net.layers.size(), false);
-    for (size_t l = 0; l < net.layers.size(); ++l) {
-      const Layer &L = net.layers[l];
-      listed[l] = L.kind == Kind::Lif && L.reset != Reset::SubtractDelayed &&
-                  opt.mode != Mode::Dense && static_cast<int>(l) != net.output;
-    }
-    for (const Layer &C : net.layers) {
-      const bool readsLists = C.kind == Kind::Conv2d || C.kind == Kind::Dense ||
-                              C.kind == Kind::AvgPool;
-      if (!readsLists)
-        for (int i : C.inputs)
-          listed[i] = false;
-    }
-    return listed;
-  }
-
-  /// Gives every slot's layers their outputs in one arena: a slot's layers
-  /// share bytes where their lifetimes within a block are disjoint (live
-  /// from the layer to its last consumer; planOutputs). Live through the
-  /// whole block, from before its first layer: outputs that carry a value
-  /// into it (the delayed reset's previous spikes: zeroed at a group's start,
-  /// and a block's first step reads the last slot of the previous block; any
-  /// layer read by a layer not after it) and the network's output. A listed
-  /// LIF has no output (spikesOnlyListed).
+  /// Gives every slot's layers their outputs in one arena, laid out by
+  /// planWorkerOutputs (OutputPlan.h).
   void layOutOutputs() {
     const size_t n = net.layers.size();
-    const std::vector<bool> listed = spikesOnlyListed(net, opt);
-    std::vector<int64_t> floats(n), first(n), last(n);
-    for (size_t l = 0; l < n; ++l) {
-      const Layer &L = net.layers[l];
-      floats[l] = listed[l] ? 0 : L.numel;
-      const bool whole =
-          (L.kind == Kind::Lif && L.reset == Reset::SubtractDelayed) ||
-          static_cast<int>(l) == net.output;
-      first[l] = whole ? 0 : static_cast<int64_t>(l);
-      last[l] = whole ? static_cast<int64_t>(n) : static_cast<int64_t>(l);
-    }
-    for (size_t c = 0; c < n; ++c)
-      for (int i : net.layers[c].inputs)
-        if (static_cast<size_t>(i) < c) {
-          last[i] = std::max(last[i], static_cast<int64_t>(c));
-        } else { // read before it is written: it carries a value
-          first[i] = 0;
-          last[i] = static_cast<int64_t>(n);
-        }
-    const detail::OutputLayout plan = detail::planOutputs(floats, first, last);
+    const detail::OutputLayout plan = detail::planWorkerOutputs(net, opt);
     const size_t bytes = sizeof(float) * plan.slotFloats * slots.size();
     arena = std::make_unique<detail::PageArena>(bytes);
     if (bytes && !arena->data())
@@ -279,9 +229,10 @@ private:
       std::memset(arena->data(), 0, bytes);
     for (size_t k = 0; k < slots.size(); ++k)
       for (size_t l = 0; l < n; ++l)
-        if (floats[l])
-          slots[k][l].out = {
-              arena->data() + k * plan.slotFloats + plan.offset[l], floats[l]};
+        if (plan.floats[l])
+          slots[k][l].out = {arena->data() + k * plan.slotFloats +
+                                 plan.offset[l],
+                             plan.floats[l]};
   }
 
   /// Layer l's buffers of lane g at block slot k; at(l, g) is the slot

@@ -36,7 +36,7 @@ namespace detail {
 /// Where each layer's output lies in a slot (floats from the slot's start,
 /// each 64-byte aligned), and the slot's size in floats.
 struct OutputLayout {
-  std::vector<int64_t> offset;
+  std::vector<int64_t> floats, offset; // per layer
   int64_t slotFloats = 0;
 };
 
@@ -54,6 +54,7 @@ inline OutputLayout planOutputs(const std::vector<int64_t> &floats,
     int64_t begin, end, last;
   };
   OutputLayout p;
+  p.floats = floats;
   p.offset.assign(floats.size(), 0);
   std::vector<size_t> order(floats.size());
   for (size_t l = 0; l < order.size(); ++l)
