@@ -79,12 +79,7 @@ public:
         if (L.kind == Kind::Encode)
           b.aux.assign(L.numel * L.encSteps, 0.0f);
       }
-      // Consumers that read event lists: synaptic layers, and average pools
-      // of spikes (which scatter them).
-      bool readsEvents =
-          L.kind == Kind::Conv2d || L.kind == Kind::Dense ||
-          (L.kind == Kind::AvgPool && net.layers[L.inputs[0]].binary);
-      if (readsEvents && opt.mode != Mode::Dense)
+      if (detail::readsEventList(net, L, opt.mode))
         wantEvents[L.inputs[0]] = true;
       // Gather convolutions read events by position.
       if (L.kind == Kind::Conv2d && L.groups == 1 && opt.mode != Mode::Dense)

@@ -16,6 +16,12 @@ namespace snnc {
 namespace rt {
 namespace detail {
 
+bool readsEventList(const Network &net, const Layer &C, Mode mode) {
+  return mode != Mode::Dense &&
+         (C.kind == Kind::Conv2d || C.kind == Kind::Dense ||
+          (C.kind == Kind::AvgPool && net.layers[C.inputs[0]].binary));
+}
+
 std::vector<bool> spikesOnlyListed(const Network &net, const RunOptions &opt) {
   std::vector<bool> listed(net.layers.size(), false);
   for (size_t l = 0; l < net.layers.size(); ++l) {
@@ -23,13 +29,10 @@ std::vector<bool> spikesOnlyListed(const Network &net, const RunOptions &opt) {
     listed[l] = L.kind == Kind::Lif && L.reset != Reset::SubtractDelayed &&
                 opt.mode != Mode::Dense && static_cast<int>(l) != net.output;
   }
-  for (const Layer &C : net.layers) {
-    const bool readsLists = C.kind == Kind::Conv2d || C.kind == Kind::Dense ||
-                            C.kind == Kind::AvgPool;
-    if (!readsLists)
+  for (const Layer &C : net.layers)
+    if (!readsEventList(net, C, opt.mode))
       for (int i : C.inputs)
         listed[i] = false;
-  }
   return listed;
 }
 

@@ -23,12 +23,15 @@ namespace snnc {
 namespace rt {
 namespace detail {
 
+/// Whether layer C reads its (first) input's event list: synaptic layers,
+/// and average pools of spikes (which scatter them), outside dense mode.
+bool readsEventList(const Network &net, const Layer &C, Mode mode);
+
 /// Per layer: whether it is a LIF whose spikes no consumer reads densely, so
 /// that they are only listed (Buf::out stays empty; lifStep lists them from
-/// an L1 scratch). Its consumers read event lists: convolutions, dense
-/// layers and average pools of spikes, outside dense mode (the executor
-/// falls back to a dense read only where there is a dense form). Not the
-/// delayed reset, which reads the previous step's spikes, nor the network's
+/// an L1 scratch). Its consumers all read event lists (readsEventList; the
+/// executor falls back to a dense read only where there is a dense form). Not
+/// the delayed reset, which reads the previous step's spikes, nor the network's
 /// output.
 std::vector<bool> spikesOnlyListed(const Network &net, const RunOptions &opt);
 

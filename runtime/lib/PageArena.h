@@ -6,10 +6,11 @@
 // - planOutputs lays the layers of a slot out over the same bytes where
 //   their lifetimes are disjoint (a layer's output is live from the layer to
 //   its last consumer in a step block), so a slot holds the largest live set
-//   rather than every layer: VGG11's 730 KiB per slot become about 320 KiB.
-//   Fresh memory costs a page fault and a zeroing by the kernel (and, on a
-//   virtual machine, often by the host): on the Firecracker VM of
-//   bench/README.md about 1 ms of CPU per MiB, 4-15 % of VGG11 at batch 64.
+//   rather than every layer: VGG11's 1352 KiB of layer outputs per slot
+//   become 268 KiB (with the listed LIF layers', OutputPlan.h, dropped).
+//   Fresh memory costs a page fault and a zeroing by the kernel: on the
+//   Firecracker VM of bench/README.md `perf` put the zeroing at 1.4-15 % of
+//   a VGG11 run at batch 64 (10 % firing, 2 threads), varying run to run.
 // - PageArena is the one block of whole 2 MiB pages (allocateHuge,
 //   snnc/runtime/HugePages.h) that the slots live in: one page fault per
 //   2 MiB instead of per 4 KiB. A one-sample VGG9 run at 10 % firing, 2
@@ -82,13 +83,14 @@ inline OutputLayout planOutputs(const std::vector<int64_t> &floats,
   return p;
 }
 
-/// One block of whole 2 MiB pages where there is one (else ordinary memory),
-/// freed with the arena; null data() when out of memory.
+/// One block of `bytes` rounded up to whole 2 MiB pages (so even a small
+/// worker's outputs get a huge page where the kernel grants one), freed with
+/// the arena; null data() when out of memory.
 class PageArena {
 public:
   explicit PageArena(size_t bytes)
-      : size(bytes),
-        base(bytes ? static_cast<float *>(allocateHuge(bytes)) : nullptr) {}
+      : size(wholeHugePages(bytes)),
+        base(size ? static_cast<float *>(allocateHuge(size)) : nullptr) {}
   ~PageArena() {
     if (base)
       freeHuge(base, size);
