@@ -67,6 +67,8 @@ public:
     srcs.resize(lanes * block);
     outs.resize(lanes * block);
     wantEvents.assign(n, false);
+    poolWith = detail::poolsWithLif(net, opt);
+    pooledByLif.assign(n, false);
     std::vector<bool> wantPos(n, false);
     for (size_t l = 0; l < n; ++l) {
       const Layer &L = net.layers[l];
@@ -85,11 +87,17 @@ public:
       if (L.kind == Kind::Conv2d && L.groups == 1 && opt.mode != Mode::Dense)
         wantPos[L.inputs[0]] = true;
     }
+    for (size_t l = 0; l < n; ++l)
+      if (poolWith[l] >= 0) { // its pool, computed with it, reads no list
+        wantEvents[l] = false;
+        pooledByLif[poolWith[l]] = true;
+      }
     layOutOutputs();
     for (std::vector<Buf> &slot : slots)
       for (size_t l = 0; l < n; ++l) {
         const Layer &L = net.layers[l];
-        if (wantEvents[l] || L.kind == Kind::Encode || L.kind == Kind::Lif) {
+        if (wantEvents[l] || L.kind == Kind::Encode ||
+            (L.kind == Kind::Lif && poolWith[l] < 0)) {
           slot[l].idx.resize(L.numel);
           slot[l].val.resize(L.numel);
         }
@@ -161,6 +169,7 @@ private:
   const detail::KernelTable &K;
   Team team;
   std::vector<int64_t> partEvents; // LIF: spikes of each part (and step)
+  std::vector<int64_t> partSpikes; // LIF with its pool: spikes of each part
   std::vector<int64_t> pairSyn;    // synaptic events of each pair
   /// Samples run together (lanes) and steps per block (kMaxPairs / lanes,
   /// or 1); one buffer set per lane and step of a block: slot
@@ -178,6 +187,10 @@ private:
   std::vector<float *> outs;
   std::vector<int> lifIndex; // per layer: index among LIF layers, or -1
   std::vector<bool> wantEvents;
+  // Per LIF layer: the average pool run with it (lifPoolStep), or -1; per
+  // layer: whether it is such a pool.
+  std::vector<int> poolWith;
+  std::vector<bool> pooledByLif;
   // Per lane: [LIF layers][steps] of its sample, or null.
   std::vector<int32_t *> sampleOut;
   bool adaptive = false;
@@ -279,6 +292,8 @@ private:
   /// n * nb (lane, step) pairs.
   void runLayer(int l, int t0, int nb, const detail::SampleJob *jobs, int n) {
     const Layer &L = net.layers[l];
+    if (pooledByLif[l]) // ran with its LIF (runLifPoolBlock)
+      return;
     if (L.kind == Kind::Conv2d || L.kind == Kind::Dense) {
       for (int g = 0; g < n; ++g)
         for (int k = 0; k < nb; ++k) {
@@ -299,6 +314,8 @@ private:
           finish(l, at(l, g, k), false);
       return;
     }
+    if (L.kind == Kind::Lif && poolWith[l] >= 0)
+      return runLifPoolBlock(l, t0, nb, n);
     if (L.kind == Kind::Lif && !detail::hasSynapse(L))
       return runLifBlock(l, t0, nb, n);
     if (carriesState(L)) {
@@ -355,6 +372,43 @@ private:
         b.nev = joinParts(b, partEvents.data() + k * parts, parts, S, C);
         countSpikes(l, g, t0 + k, b.nev);
         finish(l, b, true);
+      }
+    }
+  }
+
+  /// LIF layer l and the average pool that alone reads its spikes
+  /// (poolWith[l]) for the nb steps of a block, as runLifBlock but in parts
+  /// of the pool's output positions: lifPoolStep updates a window's neurons
+  /// and pools their spikes at once, so the LIF's spikes are neither stored
+  /// nor listed; the pool's lists are joined in part order.
+  void runLifPoolBlock(int l, int t0, int nb, int n) {
+    const Layer &L = net.layers[l];
+    const int p = poolWith[l];
+    const Layer &P = net.layers[p];
+    const int64_t Q = P.outH * P.outW, C = L.channels;
+    const int parts = static_cast<int>(std::min<int64_t>(partsOf(L), Q));
+    partEvents.assign(static_cast<size_t>(parts) * nb, 0);
+    partSpikes.assign(static_cast<size_t>(parts) * nb, 0);
+    for (int g = 0; g < n; ++g) {
+      float *u = at(l, g).state.data();
+      team.run(parts, [&](int part) {
+        const int64_t q0 = Q * part / parts, q1 = Q * (part + 1) / parts;
+        for (int k = 0; k < nb; ++k) {
+          const size_t i = static_cast<size_t>(k) * parts + part;
+          partEvents[i] =
+              K.lifPoolStep(L, P, t0 + k, at(L.inputs[0], g, k).out.data(), u,
+                            at(p, g, k), q0, q1, &partSpikes[i]);
+        }
+      });
+      for (int k = 0; k < nb; ++k) {
+        Buf &b = at(p, g, k);
+        int64_t fired = 0;
+        for (int part = 0; part < parts; ++part)
+          fired += partSpikes[static_cast<size_t>(k) * parts + part];
+        countSpikes(l, g, t0 + k, fired);
+        if (wantEvents[p])
+          b.nev = joinParts(b, partEvents.data() + k * parts, parts, Q, C);
+        finish(p, b, true);
       }
     }
   }

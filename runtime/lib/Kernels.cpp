@@ -428,6 +428,24 @@ void maxPoolStep(const Layer &L, const float *in, float *out) {
     }
 }
 
+/// The LIF rule for one neuron: updates its membrane u and returns whether
+/// it spikes; `prev` is its previous step's spike (SubtractDelayed reads it).
+template <Reset R>
+inline bool lifNeuron(float &u, float x, float thr, float leak, float gain,
+                      float bias, float resetValue, float prev) {
+  float v = leak * u + gain * x + bias;
+  if constexpr (R == Reset::SubtractDelayed)
+    v = v - thr * prev;
+  const bool spike = v > thr;
+  if constexpr (R == Reset::Soft)
+    u = spike ? v - thr : v;
+  else if constexpr (R == Reset::Hard)
+    u = spike ? resetValue : v;
+  else
+    u = v;
+  return spike;
+}
+
 /// LIF update of the n channels of one position, in blocks as in vmap (restrict
 /// parameters: the inlined copy keeps the no-alias facts that let the compiler
 /// vectorise it). `spikes` holds the previous step's spikes on entry
@@ -438,20 +456,26 @@ lifUpdate(float *__restrict u, float *__restrict spikes,
           const float *__restrict x, const float *__restrict thr,
           const float *__restrict leak, const float *__restrict gain,
           const float *__restrict bias, float resetValue, int64_t n) {
-  auto one = [&](int64_t c) {
-    float v = leak[c] * u[c] + gain[c] * x[c] + bias[c];
-    if constexpr (R == Reset::SubtractDelayed)
-      v = v - thr[c] * spikes[c];
-    const bool spike = v > thr[c];
-    if constexpr (R == Reset::Soft)
-      u[c] = spike ? v - thr[c] : v;
-    else if constexpr (R == Reset::Hard)
-      u[c] = spike ? resetValue : v;
-    else
-      u[c] = v;
-    spikes[c] = spike ? 1.0f : 0.0f;
-  };
-  forLanes(n, one);
+  forLanes(n, [&](int64_t c) {
+    spikes[c] = lifNeuron<R>(u[c], x[c], thr[c], leak[c], gain[c], bias[c],
+                             resetValue, spikes[c])
+                    ? 1.0f
+                    : 0.0f;
+  });
+}
+
+/// Calls f(std::integral_constant<Reset, R>()) for R = r.
+template <typename F> inline void withReset(Reset r, F &&f) {
+  switch (r) {
+  case Reset::Soft:
+    return f(std::integral_constant<Reset, Reset::Soft>());
+  case Reset::Hard:
+    return f(std::integral_constant<Reset, Reset::Hard>());
+  case Reset::SubtractDelayed:
+    return f(std::integral_constant<Reset, Reset::SubtractDelayed>());
+  case Reset::None:
+    return f(std::integral_constant<Reset, Reset::None>());
+  }
 }
 
 /// Channels per piece of a position whose spikes lifStep only lists (an L1
@@ -478,32 +502,20 @@ int64_t lifStep(const Layer &L, int t, const float *x, float *u, Buf &b,
   // not written to memory.
   alignas(64) float scratch[kListOnlyChannels];
   const int64_t piece = b.out.empty() ? kListOnlyChannels : C;
-  auto run = [&](auto update) {
+  withReset(L.reset, [&](auto reset) {
     for (int64_t s = s0; s < s1; ++s)
       for (int64_t c = 0; c < C; c += piece) {
         const int64_t m = std::min(piece, C - c), p = s * C + c;
         float *spikes = b.out.empty() ? scratch : out + p;
-        update(u + p, spikes, x + p, thr + c, leak + c, gain + c, bias + c,
-               L.resetValue, m);
+        lifUpdate<reset()>(u + p, spikes, x + p, thr + c, leak + c, gain + c,
+                           bias + c, L.resetValue, m);
         n = appendNonZero(spikes, m, p, idx, val, n);
       }
-  };
-  switch (L.reset) {
-  case Reset::Soft:
-    run(lifUpdate<Reset::Soft>);
-    break;
-  case Reset::Hard:
-    run(lifUpdate<Reset::Hard>);
-    break;
-  case Reset::SubtractDelayed:
-    run(lifUpdate<Reset::SubtractDelayed>);
-    break;
-  case Reset::None:
-    run(lifUpdate<Reset::None>);
-    break;
-  }
+  });
   return n;
 }
+
+#include "KernelsLifPool.inc"
 
 void scanEvents(Buf &b, int64_t n) {
   b.nev = appendNonZero(b.out.data(), n, 0, b.idx.data(), b.val.data(), 0);
@@ -512,9 +524,9 @@ void scanEvents(Buf &b, int64_t n) {
 } // namespace
 
 const KernelTable &table() {
-  static const KernelTable t = {encodeSetup, encodeStep,  convStep,
-                                denseStep,   avgPoolStep, maxPoolStep,
-                                lifStep,     scanEvents,  SNNC_KERNEL_ISA};
+  static const KernelTable t = {
+      encodeSetup, encodeStep, convStep,    denseStep,  avgPoolStep,
+      maxPoolStep, lifStep,    lifPoolStep, scanEvents, SNNC_KERNEL_ISA};
   return t;
 }
 

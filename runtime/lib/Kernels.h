@@ -121,6 +121,17 @@ struct KernelTable {
   /// index s0 * channels on and returns their number.
   int64_t (*lifStep)(const Layer &L, int t, const float *x, float *u, Buf &b,
                      int64_t s0, int64_t s1);
+  /// LIF layer L's step fused with the average pool P that alone reads its
+  /// spikes (poolsWithLif, OutputPlan.h): updates the positions of P's
+  /// output positions [q0, q1), sums each window's spikes while they are in
+  /// L1, writes the pooled values to pool.out and lists the non-zero ones in
+  /// pool.idx/val (unless empty) from index q0 * channels on; returns their
+  /// number and sets
+  /// *spikes to the LIF's spikes. The same bits as lifStep then avgPoolStep
+  /// (a window sums a few ones, exact in any order).
+  int64_t (*lifPoolStep)(const Layer &L, const Layer &P, int t, const float *x,
+                         float *u, Buf &pool, int64_t q0, int64_t q1,
+                         int64_t *spikes);
   /// Builds b's event list from b.out.
   void (*scanEvents)(Buf &b, int64_t n);
   const char *isa;

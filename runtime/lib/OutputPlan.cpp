@@ -10,6 +10,8 @@
 //===----------------------------------------------------------------------===//
 #include "OutputPlan.h"
 
+#include "KernelsCuba.h"
+
 #include <algorithm>
 
 namespace snnc {
@@ -36,9 +38,34 @@ std::vector<bool> spikesOnlyListed(const Network &net, const RunOptions &opt) {
   return listed;
 }
 
+std::vector<int> poolsWithLif(const Network &net, const RunOptions &opt) {
+  const std::vector<bool> listed = spikesOnlyListed(net, opt);
+  const size_t n = net.layers.size();
+  std::vector<int> consumers(n, 0), pool(n, -1);
+  for (const Layer &C : net.layers)
+    for (int i : C.inputs)
+      ++consumers[i];
+  for (size_t p = 0; p < n; ++p) {
+    const Layer &P = net.layers[p];
+    if (P.kind != Kind::AvgPool || P.inputs.size() != 1)
+      continue;
+    const int l = P.inputs[0];
+    const Layer &L = net.layers[l];
+    const bool tiles = P.kh == P.sh && P.kw == P.sw && P.padT == 0 &&
+                       P.padL == 0 && P.padB == 0 && P.padR == 0 && P.dh == 1 &&
+                       P.dw == 1 && P.outH * P.kh == P.inH &&
+                       P.outW * P.kw == P.inW && P.inC == L.channels;
+    if (listed[l] && !hasSynapse(L) && consumers[l] == 1 && tiles &&
+        l < static_cast<int>(p))
+      pool[l] = static_cast<int>(p);
+  }
+  return pool;
+}
+
 OutputLayout planWorkerOutputs(const Network &net, const RunOptions &opt) {
   const size_t n = net.layers.size();
   const std::vector<bool> listed = spikesOnlyListed(net, opt);
+  const std::vector<int> withLif = poolsWithLif(net, opt);
   std::vector<int64_t> floats(n), first(n), last(n);
   for (size_t l = 0; l < n; ++l) {
     const Layer &L = net.layers[l];
@@ -49,6 +76,9 @@ OutputLayout planWorkerOutputs(const Network &net, const RunOptions &opt) {
     first[l] = whole ? 0 : static_cast<int64_t>(l);
     last[l] = whole ? static_cast<int64_t>(n) : static_cast<int64_t>(l);
   }
+  for (size_t l = 0; l < n; ++l)
+    if (withLif[l] >= 0)
+      first[withLif[l]] = std::min(first[withLif[l]], static_cast<int64_t>(l));
   for (size_t c = 0; c < n; ++c)
     for (int i : net.layers[c].inputs)
       if (static_cast<size_t>(i) < c) {

@@ -35,13 +35,21 @@ bool readsEventList(const Network &net, const Layer &C, Mode mode);
 /// output.
 std::vector<bool> spikesOnlyListed(const Network &net, const RunOptions &opt);
 
+/// Per layer: for a listed LIF without a synaptic current whose one consumer
+/// is an average pool in windows that tile its output (kernel = stride, no
+/// padding, no partial windows), that pool's index; -1 otherwise. The
+/// executor computes such a pool with the LIF step (lifPoolStep, Kernels.h)
+/// and the LIF keeps neither spikes nor a list.
+std::vector<int> poolsWithLif(const Network &net, const RunOptions &opt);
+
 /// The layout of one slot's outputs: a listed LIF has none; every other
 /// output is live from its layer to its last consumer in the block, except
 /// those live through the whole block from before its first layer: outputs
 /// that carry a value into it (the delayed reset's previous spikes, zeroed
 /// at a group's start and read by a block's first step from the previous
 /// block's last slot; any layer read by a layer not after it) and the
-/// network's output.
+/// network's output. A pool computed with its LIF (poolsWithLif) is live
+/// from that LIF on.
 OutputLayout planWorkerOutputs(const Network &net, const RunOptions &opt);
 
 } // namespace detail

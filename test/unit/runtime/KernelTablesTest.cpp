@@ -344,6 +344,88 @@ TEST(KernelTables, LifStepWithoutDenseSpikesListsTheSameSpikes) {
   }
 }
 
+TEST(KernelTables, LifPoolStepEqualsLifStepThenAveragePool) {
+  // A LIF of 600 channels (a piece of 512 and one of 88) on 4 x 6 positions
+  // and an average pool of 2 x 3 windows that tile it: lifPoolStep, in two
+  // parts of the pool's positions, against lifStep with dense spikes, then
+  // the dense average pool and the list of its non-zero values.
+  rt::Layer L, P;
+  L.kind = rt::Kind::Lif;
+  L.channels = 600;
+  L.spatial = 24;
+  L.numel = L.channels * L.spatial;
+  P.kind = rt::Kind::AvgPool;
+  P.inC = P.outC = P.channels = L.channels;
+  P.inH = 4, P.inW = 6, P.kh = P.sh = 2, P.kw = P.sw = 3;
+  P.outH = 2, P.outW = 2;
+  P.spatial = 4;
+  P.numel = P.channels * P.spatial;
+  P.poolDiv.assign(4, 6.0f);
+  const int steps = 4;
+  std::mt19937 rng(12);
+  std::uniform_real_distribution<float> u(0.2f, 1.2f);
+  for (auto *v : {&L.threshold, &L.leak, &L.gain, &L.lifBias}) {
+    v->resize(steps * L.channels);
+    for (float &x : *v)
+      x = u(rng);
+  }
+  for (float &x : L.lifBias)
+    x -= 0.7f;
+  for (rt::Reset reset : {rt::Reset::Soft, rt::Reset::Hard, rt::Reset::None}) {
+    L.reset = reset;
+    L.resetValue = reset == rt::Reset::Hard ? 0.1f : 0.0f;
+    for (const d::KernelTable *K : runnableTables()) {
+      SCOPED_TRACE(testing::Message() << int(reset) << " " << K->isa);
+      d::Buf lif, fused;
+      std::vector<float> spikes(L.numel), pooled(P.numel), fusedOut(P.numel);
+      lif.out = {spikes.data(), L.numel};
+      fused.out = {fusedOut.data(), P.numel};
+      for (d::Buf *b : {&lif, &fused}) {
+        b->idx.resize(L.numel);
+        b->val.resize(L.numel);
+        b->state.assign(L.numel, 0.0f);
+      }
+      std::mt19937 r(5);
+      for (int t = 0; t < steps; ++t) {
+        std::vector<float> x(L.numel);
+        for (float &v : x)
+          v = u(r);
+        const int64_t fired =
+            K->lifStep(L, t, x.data(), lif.state.data(), lif, 0, L.spatial);
+        d::Source dense{spikes.data(), nullptr, nullptr, nullptr, 0,
+                        L.numel,       false,   true,    true};
+        K->avgPoolStep(P, dense, pooled.data());
+        int64_t s1 = 0, s2 = 0;
+        const int64_t n1 = K->lifPoolStep(L, P, t, x.data(), fused.state.data(),
+                                          fused, 0, 1, &s1);
+        const int64_t n2 = K->lifPoolStep(L, P, t, x.data(), fused.state.data(),
+                                          fused, 1, 4, &s2);
+        expectSameBits(lif.state, fused.state, "membranes");
+        expectSameBits(pooled, fusedOut, "pooled values");
+        EXPECT_EQ(fired, s1 + s2);
+        // A second part's list starts at its first position's index.
+        std::vector<int32_t> want,
+            got(fused.idx.begin(), fused.idx.begin() + n1);
+        std::vector<float> wantVal,
+            gotVal(fused.val.begin(), fused.val.begin() + n1);
+        got.insert(got.end(), fused.idx.begin() + P.channels,
+                   fused.idx.begin() + P.channels + n2);
+        gotVal.insert(gotVal.end(), fused.val.begin() + P.channels,
+                      fused.val.begin() + P.channels + n2);
+        for (int64_t p = 0; p < P.numel; ++p)
+          if (pooled[p] != 0.0f) {
+            want.push_back(static_cast<int32_t>(p));
+            wantVal.push_back(pooled[p]);
+          }
+        EXPECT_EQ(want, got);
+        expectSameBits(wantVal, gotVal, "listed values");
+        EXPECT_GT(fired, 0);
+        EXPECT_LT(fired, L.numel);
+      }
+    }
+  }
+}
+
 TEST(KernelTables, KernelsPicksTheBestTableOrTheForcedOne) {
   // kernels() is chosen once per process; the ctest runs this binary with
   // SNNC_KERNELS unset, =avx2 and =baseline (test/unit/runtime/CMakeLists).
