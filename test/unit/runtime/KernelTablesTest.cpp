@@ -127,6 +127,28 @@ std::vector<float> synaptic(const d::KernelTable &K, const rt::Layer &L,
   return all;
 }
 
+/// A LIF layer of `channels` x `spatial` neurons with random per-step
+/// tables for `steps` steps: thresholds, leaks and gains in [0.2, 1.2), biases
+/// in [-0.5, 0.5).
+rt::Layer randomLif(int64_t channels, int64_t spatial, int steps,
+                    uint32_t seed) {
+  rt::Layer L;
+  L.kind = rt::Kind::Lif;
+  L.channels = channels;
+  L.spatial = spatial;
+  L.numel = channels * spatial;
+  std::mt19937 rng(seed);
+  std::uniform_real_distribution<float> u(0.2f, 1.2f);
+  for (auto *v : {&L.threshold, &L.leak, &L.gain, &L.lifBias}) {
+    v->resize(steps * channels);
+    for (float &x : *v)
+      x = u(rng);
+  }
+  for (float &x : L.lifBias)
+    x -= 0.7f;
+  return L;
+}
+
 } // namespace
 
 TEST(KernelTables, SynapticLayersGiveTheBaselineBits) {
@@ -281,21 +303,9 @@ TEST(KernelTables, LifStepWithoutDenseSpikesListsTheSameSpikes) {
   // The executor leaves Buf::out empty for a LIF whose consumers all read
   // event lists; lifStep then updates positions in pieces of 512 channels
   // through a scratch. 1100 channels: two whole pieces and a partial one.
-  rt::Layer L;
-  L.kind = rt::Kind::Lif;
-  L.channels = 1100;
-  L.spatial = 3;
-  L.numel = L.channels * L.spatial;
   const int steps = 4;
-  std::mt19937 rng(11);
+  rt::Layer L = randomLif(1100, 3, steps, 11);
   std::uniform_real_distribution<float> u(0.2f, 1.2f);
-  for (auto *v : {&L.threshold, &L.leak, &L.gain, &L.lifBias}) {
-    v->resize(steps * L.channels);
-    for (float &x : *v)
-      x = u(rng);
-  }
-  for (float &x : L.lifBias)
-    x -= 0.7f;
   for (rt::Reset reset : {rt::Reset::Soft, rt::Reset::Hard, rt::Reset::None}) {
     L.reset = reset;
     for (const d::KernelTable *K : runnableTables()) {
@@ -349,11 +359,8 @@ TEST(KernelTables, LifPoolStepEqualsLifStepThenAveragePool) {
   // and an average pool of 2 x 3 windows that tile it: lifPoolStep, in two
   // parts of the pool's positions, against lifStep with dense spikes, then
   // the dense average pool and the list of its non-zero values.
-  rt::Layer L, P;
-  L.kind = rt::Kind::Lif;
-  L.channels = 600;
-  L.spatial = 24;
-  L.numel = L.channels * L.spatial;
+  const int steps = 4;
+  rt::Layer L = randomLif(600, 24, steps, 12), P;
   P.kind = rt::Kind::AvgPool;
   P.inC = P.outC = P.channels = L.channels;
   P.inH = 4, P.inW = 6, P.kh = P.sh = 2, P.kw = P.sw = 3;
@@ -361,16 +368,7 @@ TEST(KernelTables, LifPoolStepEqualsLifStepThenAveragePool) {
   P.spatial = 4;
   P.numel = P.channels * P.spatial;
   P.poolDiv.assign(4, 6.0f);
-  const int steps = 4;
-  std::mt19937 rng(12);
   std::uniform_real_distribution<float> u(0.2f, 1.2f);
-  for (auto *v : {&L.threshold, &L.leak, &L.gain, &L.lifBias}) {
-    v->resize(steps * L.channels);
-    for (float &x : *v)
-      x = u(rng);
-  }
-  for (float &x : L.lifBias)
-    x -= 0.7f;
   for (rt::Reset reset : {rt::Reset::Soft, rt::Reset::Hard, rt::Reset::None}) {
     L.reset = reset;
     L.resetValue = reset == rt::Reset::Hard ? 0.1f : 0.0f;
