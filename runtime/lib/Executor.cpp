@@ -23,6 +23,7 @@
 #include "snnc/runtime/Executor.h"
 
 #include "BatchRunner.h"
+#include "EventLists.h"
 #include "IntExecutor.h"
 #include "Kernels.h"
 #include "KernelsCuba.h"
@@ -41,6 +42,8 @@ namespace snnc {
 namespace rt {
 
 using detail::Buf;
+using detail::indexByPosition;
+using detail::joinParts;
 using detail::Source;
 using detail::Team;
 
@@ -413,23 +416,6 @@ private:
     }
   }
 
-  /// Joins the event lists of `parts` position ranges of b (part p listed
-  /// counts[p] events from index S * p / parts * C on); returns the total.
-  static int64_t joinParts(Buf &b, const int64_t *counts, int parts, int64_t S,
-                           int64_t C) {
-    int64_t n = counts[0];
-    for (int p = 1; p < parts; ++p) {
-      const int64_t from = S * p / parts * C, k = counts[p];
-      if (from != n) {
-        std::memmove(b.idx.data() + n, b.idx.data() + from,
-                     k * sizeof(int32_t));
-        std::memmove(b.val.data() + n, b.val.data() + from, k * sizeof(float));
-      }
-      n += k;
-    }
-    return n;
-  }
-
   /// Records the n spikes of LIF layer l, lane g, step t.
   void countSpikes(int l, int g, int t, int64_t n) {
     stats.spikes[l][t] += n;
@@ -548,18 +534,6 @@ private:
           K.lifStep(L, t, x, u, b, S * part / parts, S * (part + 1) / parts);
     });
     return b.nev = joinParts(b, partEvents.data(), parts, S, C);
-  }
-
-  /// b.pos[s] = the first event at position s or later (events ascend).
-  static void indexByPosition(Buf &b, const Layer &L) {
-    const int64_t S = L.spatial, C = L.channels;
-    int64_t e = 0;
-    for (int64_t s = 0; s <= S; ++s) {
-      const int64_t limit = s * C;
-      while (e < b.nev && b.idx[e] < limit)
-        ++e;
-      b.pos[s] = static_cast<int32_t>(e);
-    }
   }
 
   /// True when the top-1 class of the accumulator cannot change in `remaining`
