@@ -4,10 +4,11 @@
 // sample (convolution and dense: for the steps of one block, and one part of
 // the work when a team of threads shares the sample). Every layer leaves its
 // full output in `out` (channels-last physical order), except a LIF whose
-// consumers all read lists (out empty); layers whose consumers run
+// consumers all read lists (out empty) and a LIF run with its average pool
+// (lifPoolStep: neither out nor a list); layers whose consumers run
 // event-driven also leave the list of non-zero outputs (ascending index,
-// value) in idx/val. Synaptic kernels (conv,
-// dense, average pool) take either that event list or the dense input; both
+// value) in idx/val. Synaptic kernels (conv, dense, average pool) take
+// either that event list or the dense input; both
 // visit inputs in ascending index order and add the same products, so the two
 // paths give bit-identical sums (adding the zero products of the dense path
 // changes no sum).
