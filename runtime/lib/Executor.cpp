@@ -171,9 +171,11 @@ private:
   int steps;
   const detail::KernelTable &K;
   Team team;
-  std::vector<int64_t> partEvents; // LIF: spikes of each part (and step)
-  std::vector<int64_t> partSpikes; // LIF with its pool: spikes of each part
-  std::vector<int64_t> pairSyn;    // synaptic events of each pair
+  // Per part (and step): the events a LIF part listed (with its pool: the
+  // pool's), and the spikes of a LIF run with its pool.
+  std::vector<int64_t> partEvents;
+  std::vector<int64_t> partSpikes;
+  std::vector<int64_t> pairSyn; // synaptic events of each pair
   /// Samples run together (lanes) and steps per block (kMaxPairs / lanes,
   /// or 1); one buffer set per lane and step of a block: slot
   /// g * block + k, layer l, holds layer l's output for lane g at step

@@ -8,10 +8,9 @@
 // (lifPoolStep: neither out nor a list); layers whose consumers run
 // event-driven also leave the list of non-zero outputs (ascending index,
 // value) in idx/val. Synaptic kernels (conv, dense, average pool) take
-// either that event list or the dense input; both
-// visit inputs in ascending index order and add the same products, so the two
-// paths give bit-identical sums (adding the zero products of the dense path
-// changes no sum).
+// either that event list or the dense input; both visit inputs in ascending
+// index order and add the same products, so the two paths give bit-identical
+// sums (adding the zero products of the dense path changes no sum).
 //
 //===----------------------------------------------------------------------===//
 #ifndef SNNC_RUNTIME_KERNELS_H
@@ -127,9 +126,8 @@ struct KernelTable {
   /// output positions [q0, q1), sums each window's spikes while they are in
   /// L1, writes the pooled values to pool.out and lists the non-zero ones in
   /// pool.idx/val (unless empty) from index q0 * channels on; returns their
-  /// number and sets
-  /// *spikes to the LIF's spikes. The same bits as lifStep then avgPoolStep
-  /// (a window sums a few ones, exact in any order).
+  /// number and sets *spikes to the LIF's spikes. The same bits as lifStep
+  /// then avgPoolStep (a window sums a few ones, exact in any order).
   int64_t (*lifPoolStep)(const Layer &L, const Layer &P, int t, const float *x,
                          float *u, Buf &pool, int64_t q0, int64_t q1,
                          int64_t *spikes);
