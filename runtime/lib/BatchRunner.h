@@ -35,6 +35,7 @@ namespace detail {
 struct LayerStats {
   std::vector<std::vector<int64_t>> spikes; // per layer (LIF only) per step
   std::vector<int64_t> syn;                 // per layer
+  std::vector<double> seconds; // per layer, with RunOptions::layerSeconds
   int64_t neuronUpdates = 0;
 };
 
@@ -157,6 +158,17 @@ void runSamples(const Network &net, const Batch &batch, const RunOptions &opt,
         n += st.syn[l];
       out->synapticEvents.emplace_back(L.name, n);
     }
+  }
+  for (size_t l = 0; l < net.layers.size(); ++l) {
+    double sec = 0;
+    bool timed = false;
+    for (const LayerStats &st : stats)
+      if (l < st.seconds.size()) {
+        sec += st.seconds[l];
+        timed = true;
+      }
+    if (timed)
+      out->layerSeconds.emplace_back(net.layers[l].name, sec);
   }
   for (const LayerStats &st : stats)
     out->neuronUpdates += st.neuronUpdates;

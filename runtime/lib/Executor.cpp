@@ -33,6 +33,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cmath>
 #include <cstring>
 #include <new>
@@ -112,6 +113,8 @@ public:
       if (net.layers[l].kind == Kind::Lif)
         stats.spikes[l].assign(steps, 0);
     stats.syn.assign(n, 0);
+    if (opt.layerSeconds)
+      stats.seconds.assign(n, 0.0);
     lifIndex.assign(n, -1);
     for (size_t l = 0, k = 0; l < n; ++l)
       if (net.layers[l].kind == Kind::Lif)
@@ -149,7 +152,7 @@ public:
     for (int t0 = 0; t0 < steps; t0 += block) {
       const int nb = std::min(block, steps - t0);
       for (size_t l = 0; l < net.layers.size(); ++l)
-        runLayer(static_cast<int>(l), t0, nb, jobs, n);
+        runTimed(static_cast<int>(l), t0, nb, jobs, n);
       done = t0 + nb;
       for (int g = 0; g < n; ++g)
         if (jobs[g].stepPred) // block == 1
@@ -295,6 +298,17 @@ private:
   /// Runs layer l for steps t0 .. t0 + nb - 1 (block slots 0 .. nb - 1) of
   /// the n lanes of `jobs`; a synaptic layer as one kernel call over all
   /// n * nb (lane, step) pairs.
+  /// runLayer, its wall time added to stats.seconds[l] when that is kept.
+  void runTimed(int l, int t0, int nb, const detail::SampleJob *jobs, int n) {
+    if (stats.seconds.empty() || pooledByLif[l]) // its LIF's time has it
+      return runLayer(l, t0, nb, jobs, n);
+    const auto start = std::chrono::steady_clock::now();
+    runLayer(l, t0, nb, jobs, n);
+    stats.seconds[l] +=
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+            .count();
+  }
+
   void runLayer(int l, int t0, int nb, const detail::SampleJob *jobs, int n) {
     const Layer &L = net.layers[l];
     if (pooledByLif[l]) // ran with its LIF (runLifPoolBlock)

@@ -96,6 +96,7 @@ void summarize(const RunResult &res, const std::vector<int64_t> &labels,
     }
   r->spikes = res.spikes;
   r->synapticEvents = res.synapticEvents;
+  r->layerSeconds = res.layerSeconds;
   r->neuronUpdates = res.neuronUpdates;
   r->wallSeconds = res.wallSeconds;
   r->cpuSeconds = res.cpuSeconds;
@@ -162,6 +163,11 @@ nlohmann::ordered_json toJson(const RunReport &r) {
   j["synaptic_events"] = nlohmann::ordered_json::object();
   for (const auto &s : r.synapticEvents)
     j["synaptic_events"][s.first] = s.second;
+  if (!r.layerSeconds.empty()) {
+    j["layer_seconds"] = nlohmann::ordered_json::object();
+    for (const auto &s : r.layerSeconds)
+      j["layer_seconds"][s.first] = s.second;
+  }
   j["neuron_updates"] = r.neuronUpdates;
   j["wall_seconds"] = r.wallSeconds;
   j["cpu_seconds"] = r.cpuSeconds;

@@ -77,6 +77,26 @@ check(set(j["spikes"]) == {"lif2", "lif5", "lif9"} and all(len(v) == 4 for v in 
       "json spikes keyed by LIF name, one count per step")
 check(set(j["synaptic_events"]) == {"conv1", "conv4", "fc8", "fc10"},
       "json synaptic_events per synaptic layer")
+check("layer_seconds" not in j, "no layer_seconds without --layer-seconds")
+
+# --layer-seconds: every layer of the model once, in layer order, each >= 0; the synaptic layers
+# and LIFs took time; the results are those of the run without it.
+p = run(M("conv.bin"), "--input", M("x.npy"), "--labels", M("y.npy"), "--json", out, "--threads", "2",
+        "--layer-seconds")
+check(p.returncode == 0 and "warning" not in p.stderr, "--layer-seconds run exits 0 without warnings", p)
+jt = json.load(open(out))
+secs = jt.get("layer_seconds", {})
+check(list(secs) == jt["model"]["layers"], f"layer_seconds names every layer in order: {list(secs)}")
+check(all(isinstance(v, float) and v >= 0 for v in secs.values()), f"layer_seconds >= 0: {secs}")
+check(all(secs.get(n, 0) > 0 for n in list(j["synaptic_events"]) + list(j["spikes"])),
+      f"synaptic and LIF layers took time: {secs}")
+check(sum(secs.values()) <= 2 * jt["wall_seconds"] + 0.05,
+      f"layer seconds {sum(secs.values())} within the 2 workers' wall time {jt['wall_seconds']}")
+check((jt["predictions"], jt["spikes"], jt["synaptic_events"]) ==
+      (j["predictions"], j["spikes"], j["synaptic_events"]), "--layer-seconds changes no result")
+p = run(M("conv.bin"), "--input", M("x.npy"), "--layer-seconds")
+check(p.returncode == 0 and "--layer-seconds has no effect without --json" in p.stderr,
+      "--layer-seconds without --json warns", p)
 
 ref = None
 # --batch 1: the threads split each layer of one sample (latency mode); same bits for 1/2/3 threads.

@@ -45,7 +45,8 @@ const char *kUsage =
     "[--limit N] [--seed S]\n"
     "                [--threads N] [--batch N] [--steps N | --full] "
     "[--adaptive-exit] [--json OUT]\n"
-    "                [--outputs] [--sample-spikes] [--per-step] "
+    "                [--outputs] [--sample-spikes] [--layer-seconds] "
+    "[--per-step]\n                "
     "[--backend=cpu|cuda|cuda-emu]\n"
     "                [--mode=auto|event|dense] [--layout=auto|nchw|nhwc] "
     "[--quiet]\n"
@@ -64,6 +65,8 @@ const char *kUsage =
     "--batch N keeps at most N samples in flight; below --threads, the "
     "threads of a\nsample split its layers (--batch 1: latency mode). "
     "Results do not depend on it.\n"
+    "--layer-seconds (with --json) adds each layer's wall seconds "
+    "to the run report (CPU\nbackend, float models).\n"
     "--min-accuracy A (needs --labels) exits with 3 when the accuracy is below "
     "A.\n"
     "Exit codes: 0 ok, 1 bad model/data file or output path, 2 bad flag, 3 "
@@ -102,7 +105,8 @@ struct Options {
   uint64_t seed = 0, maxInputBytes = limits::kMaxInputBytes;
   double minAccuracy = -1; // < 0: no gate
   bool full = false, adaptive = false, dump = false, quiet = false,
-       outputs = false, sampleSpikes = false, perStep = false;
+       outputs = false, sampleSpikes = false, perStep = false,
+       layerSeconds = false;
 };
 
 /// A number in [0, 1] (--min-accuracy), or a usage error.
@@ -213,6 +217,8 @@ Options parseArgs(int argc, char **argv) {
       o.outputs = true;
     } else if (a == "--sample-spikes") {
       o.sampleSpikes = true;
+    } else if (a == "--layer-seconds") {
+      o.layerSeconds = true;
     } else if (a == "--per-step") {
       o.perStep = true;
     } else if (a == "--backend") {
@@ -234,7 +240,8 @@ Options parseArgs(int argc, char **argv) {
   checkOptions(o);
   if (o.json.empty())
     for (auto [on, flag] : {std::pair{o.sampleSpikes, "--sample-spikes"},
-                            std::pair{o.outputs, "--outputs"}})
+                            std::pair{o.outputs, "--outputs"},
+                            std::pair{o.layerSeconds, "--layer-seconds"}})
       if (on)
         diagnostics->report(
             diag::Code::RunFlagIgnored,
@@ -296,6 +303,7 @@ rt::RunOptions runOptions(const Options &o, const rt::Network &net) {
   ro.seed = o.seed;
   ro.sampleSpikes = o.sampleSpikes && !o.json.empty();
   ro.stepPredictions = o.perStep;
+  ro.layerSeconds = o.layerSeconds && !o.json.empty();
   return ro;
 }
 
@@ -389,6 +397,12 @@ int runModel(const Options &o, rt::RunReport *r, std::string *error,
     return kExitInvalidInput;
   if (progress.printed && progress.tty)
     std::fputc('\n', stderr);
+  if (opt.layerSeconds && res.layerSeconds.empty())
+    diagnostics->report(diag::Code::RunFlagIgnored,
+                        fmt::format("--layer-seconds: the {} backend does not "
+                                    "time layers for this model; the run "
+                                    "report has no layer_seconds",
+                                    o.backend));
   rt::summarize(res, labels, o.outputs, opt.sampleSpikes, r);
   printSummary(o, net, *r);
   return kExitOk;

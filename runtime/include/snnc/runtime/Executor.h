@@ -41,6 +41,8 @@ struct RunOptions {
   /// Fill RunResult::stepPredictions; excludes `adaptive` (every sample must
   /// run every step).
   bool stepPredictions = false;
+  /// Fill RunResult::layerSeconds (the CPU executor of float models only).
+  bool layerSeconds = false;
   /// Called now and then from one worker with the number of finished samples.
   std::function<void(int64_t)> progress;
 };
@@ -74,6 +76,11 @@ struct RunResult {
   /// accumulated readout / (t + 1), as for `predictions`); the last column
   /// equals `predictions`.
   std::vector<int32_t> stepPredictions;
+  /// With RunOptions::layerSeconds: per layer (in layer order), the wall
+  /// seconds its calls took, summed over the workers (so with several workers
+  /// in flight the sum exceeds wallSeconds). A LIF that runs with its average
+  /// pool counts the pool's time; the pool shows 0.
+  std::vector<std::pair<std::string, double>> layerSeconds;
   int64_t neuronUpdates = 0; // LIF neuron updates
   double wallSeconds = 0;
   /// Process CPU seconds (user + system, all threads) over the same interval.

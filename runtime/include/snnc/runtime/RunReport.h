@@ -73,6 +73,8 @@ struct RunReport {
   std::vector<std::pair<std::string, std::vector<int64_t>>> spikes;
   /// CONV2D/DENSE layer name -> weight additions, summed over samples.
   std::vector<std::pair<std::string, int64_t>> synapticEvents;
+  /// RunResult::layerSeconds (written as "layer_seconds" when not empty).
+  std::vector<std::pair<std::string, double>> layerSeconds;
   int64_t neuronUpdates = 0;
   double wallSeconds = 0, cpuSeconds = 0, samplesPerSecond = 0;
   bool hasOutputs = false;
