@@ -2,7 +2,10 @@
 """GPU benchmark: snnc-run --backend=cuda vs --backend=cpu vs PyTorch CUDA (dense), one model.
 
   bench_gpu.py --snnc-run BIN [--model-dir models/fmnist-bntt-conv] [--samples 1024]
-               [--work DIR] [--out OUT.json]
+               [--model-bin FILE] [--work DIR] [--out OUT.json]
+
+--model-bin: the model's model.bin compiled beforehand (bench/gpu/pack_for_device.sh); without it
+the model is compiled here with snncref.modelbin (needs the protoc-generated schema on PYTHONPATH).
 
 Inputs: the model's golden inputs (256 rows) tiled to --samples rows; row r is encoder sample r.
 model.bin: snncref.modelbin (python/snncref/modelbin.py, protoc-generated schema code) (no compiler needed). Batch b means b samples at once:
@@ -82,6 +85,7 @@ def main():
     ap.add_argument("--model-dir", default=os.path.join(ROOT, "models", "fmnist-bntt-conv"))
     ap.add_argument("--samples", type=int, default=1024)
     ap.add_argument("--work", default="/tmp/snnc-gpu-bench")
+    ap.add_argument("--model-bin")
     ap.add_argument("--out")
     a = ap.parse_args()
     os.makedirs(a.work, exist_ok=True)
@@ -94,8 +98,11 @@ def main():
     np.save(xfile, x)
     exit_args = ["--early-exit-step", str(info["early_exit_step"])] if info.get(
         "early_exit_step") else []
-    subprocess.run([sys.executable, "-m", "snncref.modelbin", onnx_path,
-                    model_bin, *exit_args], check=True)
+    if a.model_bin:
+        model_bin = a.model_bin
+    else:
+        subprocess.run([sys.executable, "-m", "snncref.modelbin", onnx_path,
+                        model_bin, *exit_args], check=True)
     try:
         dev = subprocess.run(["nvidia-smi", "-L"], capture_output=True, text=True).stdout.strip()
     except OSError:

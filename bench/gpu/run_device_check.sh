@@ -7,7 +7,9 @@
 #      T_exit (torch part skipped with a message unless a CUDA torch + onnx are installed).
 # With .gpu/ from bench/gpu/pack_for_device.sh (needed: the device has no protobuf/fmt/gtest), the
 # prebuilt binaries run directly; otherwise it configures and builds there.
-# Results go to $OUT (or ./gpu-check-out). Expected total: 3-6 minutes.
+# Each part runs under a timeout (a hung kernel must not eat the lease): unit tests 90 s, each
+# model's golden comparison 60 s, the benchmark 200 s. Results go to $OUT (or ./gpu-check-out).
+# Expected total: 2-5 minutes.
 #   usage: bash bench/gpu/run_device_check.sh
 set -u
 cd "$(dirname "$0")/../.."
@@ -24,18 +26,28 @@ if [ -x .gpu/bin/snnc-run ]; then
   # fmt or GoogleTest): run the binaries directly, without configuring or building.
   echo "== prebuilt binaries from .gpu/"
   export LD_LIBRARY_PATH=$PWD/.gpu/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
+  # snncref (the PyTorch reference, for the benchmark's torch side) and the schema code packed with
+  # the binaries; the models themselves were compiled on the build machine (.gpu/models).
+  export PYTHONPATH=$PWD/python:$PWD/.gpu/python-gen${PYTHONPATH:+:$PYTHONPATH}
+  "$PY" -c "import sys, numpy; print('python', sys.version.split()[0], 'numpy', numpy.__version__)"
   BIN=.gpu/bin
   "$BIN/snnc-run" --help > /dev/null || { echo "PREBUILT snnc-run DOES NOT START"; exit 1; }
   echo "== CUDA backend vs CPU backend"
-  "$BIN/snnc-cuda-tests" 2>&1 | tail -15 | tee "$OUT/cuda-unit.txt"
+  timeout 90 "$BIN/snnc-cuda-tests" > "$OUT/cuda-unit.txt" 2>&1
+  echo "snnc-cuda-tests: exit code $?"
+  tail -15 "$OUT/cuda-unit.txt"
   for dir in models/*/; do
     name=$(basename "$dir")
-    [ -f "$dir/golden/golden.json" ] || continue
-    "$PY" test/runtime/cuda/golden_equal.py --snnc-run "$BIN/snnc-run" --writer --backend cuda \
-      --model-dir "$dir" --work "$OUT/golden-work/$name" 2>&1 | tail -4 | tee -a "$OUT/golden.txt"
+    [ -f "$dir/golden/golden.json" ] && [ -f ".gpu/models/$name.bin" ] || continue
+    timeout 60 "$PY" test/runtime/cuda/golden_equal.py --snnc-run "$BIN/snnc-run" \
+      --model-bin ".gpu/models/$name.bin" --backend cuda --model-dir "$dir" \
+      --work "$OUT/golden-work/$name" >> "$OUT/golden.txt" 2>&1
+    echo "golden $name: exit code $?"
   done
+  cat "$OUT/golden.txt"
   rm -rf "$OUT/golden-work"
   B=.gpu
+  BENCH_MODEL=(--model-bin .gpu/models/fmnist-bntt-conv.bin)
 else
   CXX_ARGS=()
   if command -v clang++-19 > /dev/null; then
@@ -60,7 +72,8 @@ else
   fi
 fi
 echo "== benchmark"
-timeout 420 "$PY" bench/gpu/bench_gpu.py --snnc-run "$B/bin/snnc-run" \
-  --work "$OUT/bench-work" --out "$OUT/bench.json" | tee "$OUT/bench.txt"
+PYTHONUNBUFFERED=1 timeout 200 "$PY" bench/gpu/bench_gpu.py --snnc-run "$B/bin/snnc-run" \
+  ${BENCH_MODEL[@]+"${BENCH_MODEL[@]}"} --work "$OUT/bench-work" --out "$OUT/bench.json" \
+  2>&1 | tee "$OUT/bench.txt"
 rm -rf "$OUT/bench-work"
 echo "== done $(date -u)"

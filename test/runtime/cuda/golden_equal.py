@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The CUDA backend gives the CPU backend's answers on a shipped model's golden set.
 
-  golden_equal.py --snnc-run BIN (--snnc BIN | --writer) --backend cuda|cuda-emu
+  golden_equal.py --snnc-run BIN (--snnc BIN | --writer | --model-bin FILE) --backend cuda|cuda-emu
                   --model-dir models/NAME --work DIR [--limit N] [--quick]
                   [--quantize-bits N]
 
@@ -12,6 +12,8 @@ spikes per sample and step, synaptic events and neuron updates. Configurations: 
 default T_exit in modes auto, event and dense, and --adaptive-exit (--quick: --full and T_exit in
 mode auto only). With --backend cuda on a machine without a usable device (or a build without
 CUDA) it prints "SKIPPED: ..." and exits with 77, which ctest reports as skipped.
+--model-bin FILE runs a model.bin compiled beforehand (bench/gpu/pack_for_device.sh makes them,
+so that the device machine needs neither the compiler nor the protoc-generated Python schema).
 --quantize-bits N compiles the integer model (`snnc --quantize=loihi --weight-bits N`,
 docs/fixed-point.md; needs --snnc) and compares --full and T_exit (integer models have one
 synaptic path and no adaptive exit).
@@ -32,6 +34,7 @@ def main():
     ap.add_argument("--snnc-run", required=True)
     ap.add_argument("--snnc")
     ap.add_argument("--writer", action="store_true")
+    ap.add_argument("--model-bin", help="a model.bin compiled beforehand (no compiling here)")
     ap.add_argument("--backend", required=True)
     ap.add_argument("--model-dir", required=True)
     ap.add_argument("--work", required=True)
@@ -41,6 +44,8 @@ def main():
     a = ap.parse_args()
     if a.quantize_bits and not a.snnc:
         ap.error("--quantize-bits needs --snnc")
+    if sum(map(bool, (a.snnc, a.writer, a.model_bin))) != 1:
+        ap.error("give exactly one of --snnc, --writer and --model-bin")
     name = os.path.basename(os.path.normpath(a.model_dir))
     work = os.path.join(a.work, a.backend)
     os.makedirs(work, exist_ok=True)
@@ -49,7 +54,10 @@ def main():
     info = json.load(open(os.path.join(a.model_dir, "info.json")))
     model_bin = os.path.join(work, "model.bin")
     onnx_path = os.path.join(a.model_dir, "model.onnx")
-    if a.snnc:
+    if a.model_bin:
+        cmd = [sys.executable, "-c", "import shutil, sys; shutil.copyfile(*sys.argv[1:])",
+               a.model_bin, model_bin]
+    elif a.snnc:
         cmd = [a.snnc, onnx_path, "-o", model_bin]
         if a.quantize_bits:
             cmd += ["--quantize=loihi", "--weight-bits", str(a.quantize_bits)]
