@@ -5,7 +5,8 @@
 # its binaries travel with the shared libraries they need, in .gpu/ (ignored by git, < 20 MiB).
 # Every shipped model is compiled here too (.gpu/models/NAME.bin, by snncref.modelbin, as
 # golden_equal.py --writer does), with the protoc-generated Python schema beside them
-# (.gpu/python-gen), so the device needs neither the compiler nor a matching protobuf.
+# (.gpu/python-gen), so the device needs neither the compiler nor a matching protobuf; with the
+# compiler built in build/, also the 8-bit integer model (.gpu/models/NAME-int8.bin).
 # Then, with the device tool: run(command="bash bench/gpu/run_device_check.sh", carry=[".gpu"]).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -22,6 +23,11 @@ for dir in models/*/; do
 print(i.get('early_exit_step') or '')" "$dir/info.json")
   PYTHONPATH=python:.gpu/python-gen /usr/bin/python3 -m snncref.modelbin "$dir/model.onnx" \
     ".gpu/models/$name.bin" ${exit_step:+--early-exit-step "$exit_step"}
+  # The integer (Loihi) model, for the device's integer kernels: needs the compiler (build/).
+  if [ -x build/bin/snnc ]; then
+    build/bin/snnc "$dir/model.onnx" -o ".gpu/models/$name-int8.bin" --quantize=loihi \
+      --weight-bits 8
+  fi
 done
 cp "$B"/bin/{snnc-run,snnc-cuda-tests,snnc-rt-testgen,snnc-runtime-tests} .gpu/bin/
 ldd .gpu/bin/* | awk '/=> \// {print $3}' | sort -u |

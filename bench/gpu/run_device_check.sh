@@ -43,6 +43,11 @@ if [ -x .gpu/bin/snnc-run ]; then
       --model-bin ".gpu/models/$name.bin" --backend cuda --model-dir "$dir" \
       --work "$OUT/golden-work/$name" >> "$OUT/golden.txt" 2>&1
     echo "golden $name: exit code $?"
+    [ -f ".gpu/models/$name-int8.bin" ] || continue
+    timeout 60 "$PY" test/runtime/cuda/golden_equal.py --snnc-run "$BIN/snnc-run" \
+      --model-bin ".gpu/models/$name-int8.bin" --quantize-bits 8 --backend cuda \
+      --model-dir "$dir" --limit 64 --work "$OUT/golden-work/$name-int8" >> "$OUT/golden.txt" 2>&1
+    echo "golden $name int8: exit code $?"
   done
   cat "$OUT/golden.txt"
   rm -rf "$OUT/golden-work"

@@ -46,6 +46,18 @@ enum DMode : int32_t { ModeAuto, ModeEvent, ModeDense };
 /// Samples per decision tile of the dense-layer GEMM path (all samples of a
 /// tile take the same path; both paths give the same bits).
 constexpr int kDenseTile = 16;
+
+/// --mode=auto's default densities above which a layer takes the gather path
+/// (SNNC_CUDA_DENSE_FRACTION overrides them). Measured on an H200 with
+/// bench/gpu/density_sweep.py (docs/gpu.md, 2026-12-04): a convolution's
+/// gather kernel wins from a few percent of non-zero inputs on (the event
+/// kernel gives each thread a sample's whole event list), while the dense
+/// layers' tiled GEMM won at no density the shipped models reach (0.75 and 1
+/// tied; 0.25 and below ran the MLP at half the speed).
+struct GatherThresholds {
+  float conv = 0.02f;
+  float dense = 0.75f;
+};
 /// Threads per block of the per-sample kernels (compaction, reductions).
 constexpr int kBlock = 256;
 
@@ -111,7 +123,8 @@ struct Ctx {
   int32_t steps = 1;       // steps of this run
   int32_t lifs = 0;
   int32_t mode = ModeAuto;
-  float denseFraction = 0.875f; // Auto: dense path above this input density
+  // Auto: the gather path above this input density (CONV2D, DENSE layers).
+  float convGatherFraction = 1.0f, denseGatherFraction = 1.0f;
   uint64_t seed = 0;
   int32_t recordPredictions = 0; // RunOptions::stepPredictions
 };

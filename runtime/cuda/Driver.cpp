@@ -25,6 +25,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 
 namespace snnc {
 namespace rt {
@@ -251,17 +252,37 @@ bool buildPlan(const Network &net, Plan *plan, std::string *error) {
   return true;
 }
 
-float denseFraction() {
+/// SNNC_CUDA_DENSE_FRACTION: "F" (both kinds) or "CONV,FC", each in [0, 1]:
+/// --mode=auto takes the gather path for a CONV2D (DENSE) layer when more than
+/// that fraction of its input is non-zero. Unset: the defaults of
+/// GatherThresholds, measured on an H200 (docs/gpu.md). A malformed value is an
+/// error, never a silent default.
+bool gatherThresholds(float *conv, float *fc, std::string *error) {
+  GatherThresholds defaults;
+  *conv = defaults.conv;
+  *fc = defaults.dense;
   const char *s = std::getenv("SNNC_CUDA_DENSE_FRACTION");
-  if (s && *s) {
+  if (!s || !*s)
+    return true;
+  auto parse = [](const char *begin, const char *stop, float *v) {
     char *end = nullptr;
-    double v = std::strtod(s, &end);
-    if (end && !*end && v >= 0 && v <= 1)
-      return static_cast<float>(v);
-  }
-  // Placeholder until measured on a device (bench/gpu): above a quarter of the
-  // inputs non-zero, the gather path reads less scattered memory.
-  return 0.25f;
+    double d = std::strtod(begin, &end);
+    if (end == begin || end != stop || !(d >= 0 && d <= 1))
+      return false;
+    *v = static_cast<float>(d);
+    return true;
+  };
+  const char *stop = s + std::strlen(s), *comma = std::strchr(s, ',');
+  bool ok = comma ? parse(s, comma, conv) && parse(comma + 1, stop, fc)
+                  : parse(s, stop, conv);
+  if (ok && !comma)
+    *fc = *conv;
+  if (!ok)
+    *error = fmt::format("SNNC_CUDA_DENSE_FRACTION='{}': expected a fraction "
+                         "in [0, 1] for both layer kinds, or CONV,FC (two "
+                         "fractions: CONV2D, then DENSE)",
+                         s);
+  return ok;
 }
 
 /// What an integer model's run needs: an engine with the integer operations
@@ -293,6 +314,9 @@ bool runWithEngine(Engine &engine, const Network &net, const Batch &batch,
     return false;
   Plan plan;
   if (!buildPlan(net, &plan, error))
+    return false;
+  float convFraction = 0, fcFraction = 0;
+  if (!gatherThresholds(&convFraction, &fcFraction, error))
     return false;
   std::vector<double> lo, hi, mag;
   bool adaptive = opt.adaptive && adaptiveBounds(net, &lo, &hi, &mag);
@@ -345,7 +369,8 @@ bool runWithEngine(Engine &engine, const Network &net, const Batch &batch,
     c.mode = opt.mode == Mode::Event   ? ModeEvent
              : opt.mode == Mode::Dense ? ModeDense
                                        : ModeAuto;
-    c.denseFraction = denseFraction();
+    c.convGatherFraction = convFraction;
+    c.denseGatherFraction = fcFraction;
     c.seed = opt.seed;
     c.recordPredictions = opt.stepPredictions;
     c.outputScale = plan.outputScale;

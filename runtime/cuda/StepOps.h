@@ -30,7 +30,8 @@ SNNC_HD float *outOf(const Ctx &c, const DLayer &L, int n) {
 /// is shared by the `tile` samples of n's tile (1 for convolutions,
 /// kDenseTile for the dense GEMM) and depends only on the event counts, so
 /// every kernel of the layer agrees. Either path gives the same bits.
-SNNC_HD bool useGather(const Ctx &c, const DLayer &P, int n, int tile) {
+SNNC_HD bool useGather(const Ctx &c, const DLayer &P, int n, int tile,
+                       float fraction) {
   if (c.mode == ModeEvent)
     return false;
   if (c.mode == ModeDense)
@@ -42,7 +43,7 @@ SNNC_HD bool useGather(const Ctx &c, const DLayer &P, int n, int tile) {
   for (int i = first; i < last; ++i)
     events += c.ia[P.evCount + i];
   return static_cast<double>(events) >
-         static_cast<double>(c.denseFraction) *
+         static_cast<double>(fraction) *
              static_cast<double>((last - first) * P.numel);
 }
 
@@ -122,7 +123,7 @@ SNNC_HD void convScatterEvents(const Ctx &c, const DLayer &L, const DLayer &P,
 /// output positions of class r = tid / O (position % rowGroups == r).
 SNNC_HD void convEventOp(const Ctx &c, const DLayer &L, const DLayer &P, int n,
                          int64_t tid) {
-  if (!c.active[n] || useGather(c, P, n, 1))
+  if (!c.active[n] || useGather(c, P, n, 1, c.convGatherFraction))
     return;
   const int32_t O = L.outC, o = static_cast<int32_t>(tid % O),
                 r = static_cast<int32_t>(tid / O);
@@ -138,7 +139,7 @@ SNNC_HD void convEventOp(const Ctx &c, const DLayer &L, const DLayer &P, int n,
 /// O) from every non-zero input of its window, taps in row-major order.
 SNNC_HD void convGatherOp(const Ctx &c, const DLayer &L, const DLayer &P, int n,
                           int64_t tid) {
-  if (!c.active[n] || !useGather(c, P, n, 1))
+  if (!c.active[n] || !useGather(c, P, n, 1, c.convGatherFraction))
     return;
   const int32_t O = L.outC, Og = O / L.groups, Ig = L.inC / L.groups;
   const int32_t o = static_cast<int32_t>(tid % O),
@@ -175,7 +176,7 @@ SNNC_HD void convGatherOp(const Ctx &c, const DLayer &L, const DLayer &P, int n,
 /// DENSE, event path: thread o sums the weight rows of the events.
 SNNC_HD void denseEventOp(const Ctx &c, const DLayer &L, const DLayer &P, int n,
                           int64_t o) {
-  if (!c.active[n] || useGather(c, P, n, kDenseTile))
+  if (!c.active[n] || useGather(c, P, n, kDenseTile, c.denseGatherFraction))
     return;
   const int64_t O = L.numel;
   const int32_t nev = c.ia[P.evCount + n];
@@ -192,7 +193,7 @@ SNNC_HD void denseEventOp(const Ctx &c, const DLayer &L, const DLayer &P, int n,
 /// with tiles; the host emulation calls this).
 SNNC_HD void denseGatherOp(const Ctx &c, const DLayer &L, const DLayer &P,
                            int n, int64_t o) {
-  if (!c.active[n] || !useGather(c, P, n, kDenseTile))
+  if (!c.active[n] || !useGather(c, P, n, kDenseTile, c.denseGatherFraction))
     return;
   const int64_t O = L.numel;
   const float *in = c.fa + P.out + static_cast<int64_t>(n) * P.numel;

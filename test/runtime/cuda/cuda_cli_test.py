@@ -64,6 +64,22 @@ for extra in ([], ["--full"], ["--full", "--mode=event"], ["--steps", "3", "--mo
         check(emu["backend"] == "cuda-emu", "json names the backend")
     print(f"cuda-emu vs cpu {extra}: checked")
 
+# A malformed density threshold is an error (exit 1, one line naming the variable and its value,
+# status error in the json), never a silently ignored setting; "CONV,FC" is accepted.
+os.environ["SNNC_CUDA_DENSE_FRACTION"] = "1.5"
+p, emu, out = results("cuda-emu", "--full")
+msg = p.stderr.strip()
+check(p.returncode == 1 and msg.startswith("snnc-run: error:") and msg.count("\n") == 0
+      and "SNNC_CUDA_DENSE_FRACTION='1.5'" in msg, "bad SNNC_CUDA_DENSE_FRACTION: one clear line", p)
+check(os.path.exists(out) and json.load(open(out))["status"] == "error",
+      "bad SNNC_CUDA_DENSE_FRACTION: the json report says status error")
+os.environ["SNNC_CUDA_DENSE_FRACTION"] = "0.02,0.75"
+p, emu, _ = results("cuda-emu", "--full")
+_, cpu, _ = results("cpu", "--full")
+check(emu is not None and cpu is not None and all(cpu[k] == emu[k] for k in KEYS),
+      "SNNC_CUDA_DENSE_FRACTION=0.02,0.75: cuda-emu equals cpu", p)
+del os.environ["SNNC_CUDA_DENSE_FRACTION"]
+
 p = run(M("conv.bin"), "--input", M("x.npy"), "--backend=tpu")
 check(p.returncode == 2 and "--backend=tpu" in p.stderr and "error:" in p.stderr,
       "unknown backend: exit 2 (usage) with a message", p)

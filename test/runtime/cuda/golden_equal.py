@@ -13,7 +13,8 @@ default T_exit in modes auto, event and dense, and --adaptive-exit (--quick: --f
 mode auto only). With --backend cuda on a machine without a usable device (or a build without
 CUDA) it prints "SKIPPED: ..." and exits with 77, which ctest reports as skipped.
 --model-bin FILE runs a model.bin compiled beforehand (bench/gpu/pack_for_device.sh makes them,
-so that the device machine needs neither the compiler nor the protoc-generated Python schema).
+so that the device machine needs neither the compiler nor the protoc-generated Python schema); with
+--quantize-bits N it says that FILE is the integer model (the configurations are then those below).
 --quantize-bits N compiles the integer model (`snnc --quantize=loihi --weight-bits N`,
 docs/fixed-point.md; needs --snnc) and compares --full and T_exit (integer models have one
 synaptic path and no adaptive exit).
@@ -42,8 +43,8 @@ def main():
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--quantize-bits", type=int, default=0)
     a = ap.parse_args()
-    if a.quantize_bits and not a.snnc:
-        ap.error("--quantize-bits needs --snnc")
+    if a.quantize_bits and not (a.snnc or a.model_bin):
+        ap.error("--quantize-bits needs --snnc (or --model-bin of a model compiled so)")
     if sum(map(bool, (a.snnc, a.writer, a.model_bin))) != 1:
         ap.error("give exactly one of --snnc, --writer and --model-bin")
     name = os.path.basename(os.path.normpath(a.model_dir))

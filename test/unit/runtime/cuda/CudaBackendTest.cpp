@@ -224,7 +224,8 @@ TEST(CudaBackend, EmulationEqualsCpuBackend) {
 TEST(CudaBackend, EmulationEqualsCpuWithMixedPathDecisions) {
   // A low threshold makes Auto take the gather path for some samples (tiles)
   // and the event path for others within the same step.
-  for (const char *f : {"0.05", "0.15", "0.6"}) {
+  // "CONV,FC" sets the convolutions' and the dense layers' thresholds apart.
+  for (const char *f : {"0.05", "0.15", "0.6", "0.02,0.5", "0.6,0"}) {
     setenv("SNNC_CUDA_DENSE_FRACTION", f, 1);
     rt::Network net = prepare(convNet(9, false));
     std::vector<float> x = images(9, 50, net.inputNumel, 0.7f);
@@ -259,6 +260,29 @@ TEST(CudaBackend, BadOptionsAreRejected) {
   o.adaptive = true;
   EXPECT_FALSE(rt::runNetworkCudaEmulated(net, b, o, &r, &err));
   EXPECT_NE(err.find("exclude adaptive exit"), std::string::npos) << err;
+}
+
+TEST(CudaBackend, MalformedDensityThresholdIsAnError) {
+  // A value that would be ignored would silently time the defaults.
+  rt::Network net = prepare(mlp(1));
+  std::vector<float> x(40, 0.5f);
+  rt::Batch b{x.data(), 1, 40, 0};
+  rt::RunResult r;
+  for (const char *bad :
+       {"1.01", "-0.1", "0.2x", "0.1,", ",0.5", "0.1,0.2,0.3", "nan", "abc"}) {
+    setenv("SNNC_CUDA_DENSE_FRACTION", bad, 1);
+    std::string err;
+    EXPECT_FALSE(rt::runNetworkCudaEmulated(net, b, rt::RunOptions(), &r, &err))
+        << bad;
+    EXPECT_NE(err.find(std::string("SNNC_CUDA_DENSE_FRACTION='") + bad + "'"),
+              std::string::npos)
+        << err;
+  }
+  setenv("SNNC_CUDA_DENSE_FRACTION", "1", 1);
+  std::string err;
+  EXPECT_TRUE(rt::runNetworkCudaEmulated(net, b, rt::RunOptions(), &r, &err))
+      << err;
+  unsetenv("SNNC_CUDA_DENSE_FRACTION");
 }
 
 TEST(CudaBackend, DeviceEqualsCpuBackend) {
