@@ -31,14 +31,16 @@ import numpy as np
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
-def snnc_rate(run_bin, model_bin, xfile, n, steps_args, backend, batch, mode, threads, work):
+def snnc_rate(run_bin, model_bin, xfile, n, steps_args, backend, batch, mode, threads, work,
+              extra=(), reps=2):
+    """The fastest of `reps` runs (its JSON report) and "", or None and snnc-run's error."""
     j = os.path.join(work, "r.json")
     env = dict(os.environ, SNNC_CUDA_MAX_CHUNK=str(batch))
     args = [run_bin, model_bin, "--input", xfile, "--limit", str(n), *steps_args,
             f"--backend={backend}", f"--mode={mode}", "--threads", str(threads), "--json", j,
-            "--quiet"]
+            "--quiet", *extra]
     best = None
-    for _ in range(2):
+    for _ in range(reps):
         p = subprocess.run(args, capture_output=True, text=True, env=env)
         if p.returncode != 0:
             return None, p.stderr.strip()

@@ -16,10 +16,12 @@ predictions, readout values and spike counts (the paths add in the same order, d
 import argparse
 import json
 import os
-import subprocess
+import sys
 import tempfile
 
 import numpy as np
+
+from bench_gpu import snnc_rate
 
 SWEEP = [0.0, 0.02, 0.05, 0.1, 0.25, 0.5, 0.75, 1.0]
 FIXED_CONV, FIXED_FC = 0.02, 0.5
@@ -28,18 +30,13 @@ FRACTIONS = ([f"{f:g},{FIXED_FC:g}" for f in SWEEP]
 SAMPLES = {64: 2048, 1024: 8192}
 
 
-def run(bin_, backend, model, x, batch, fraction, work):
-    out = os.path.join(work, "r.json")
-    env = dict(os.environ, SNNC_CUDA_MAX_CHUNK=str(batch), SNNC_CUDA_DENSE_FRACTION=fraction)
-    best = None
-    for _ in range(3):
-        subprocess.run([bin_, model, "--input", x, "--full", f"--backend={backend}", "--mode=auto",
-                        "--outputs", "--json", out, "--quiet"], check=True, env=env,
-                       capture_output=True)
-        r = json.load(open(out))
-        if best is None or r["wall_seconds"] < best["wall_seconds"]:
-            best = r
-    return best
+def run(bin_, backend, model, x, n, batch, fraction, work):
+    os.environ["SNNC_CUDA_DENSE_FRACTION"] = fraction
+    r, err = snnc_rate(bin_, model, x, n, ["--full"], backend, batch, "auto", 1, work,
+                       extra=["--outputs"], reps=3)
+    if r is None:
+        sys.exit(f"density_sweep.py: SNNC_CUDA_DENSE_FRACTION={fraction}: {err}")
+    return r
 
 
 def main():
@@ -64,7 +61,7 @@ def main():
             np.save(x, np.concatenate([g] * (n // len(g) + 1))[:n])
             ref, rates = None, []
             for f in FRACTIONS:
-                r = run(a.snnc_run, a.backend, model, x, batch, f, work)
+                r = run(a.snnc_run, a.backend, model, x, n, batch, f, work)
                 key = (r["predictions"], r["outputs"], r["spikes"])
                 same = ref is None or key == ref
                 ref = ref or key
