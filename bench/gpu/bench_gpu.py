@@ -32,10 +32,11 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 
 
 def snnc_rate(run_bin, model_bin, xfile, n, steps_args, backend, batch, mode, threads, work,
-              extra=(), reps=2):
-    """The fastest of `reps` runs (its JSON report) and "", or None and snnc-run's error."""
+              extra=(), reps=2, env=None):
+    """The fastest of `reps` runs (its JSON report) and "", or None and snnc-run's error; `env`:
+    variables set for snnc-run besides SNNC_CUDA_MAX_CHUNK."""
     j = os.path.join(work, "r.json")
-    env = dict(os.environ, SNNC_CUDA_MAX_CHUNK=str(batch))
+    env = dict(os.environ, **(env or {}), SNNC_CUDA_MAX_CHUNK=str(batch))
     args = [run_bin, model_bin, "--input", xfile, "--limit", str(n), *steps_args,
             f"--backend={backend}", f"--mode={mode}", "--threads", str(threads), "--json", j,
             "--quiet", *extra]

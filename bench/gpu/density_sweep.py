@@ -31,9 +31,8 @@ SAMPLES = {64: 2048, 1024: 8192}
 
 
 def run(bin_, backend, model, x, n, batch, fraction, work):
-    os.environ["SNNC_CUDA_DENSE_FRACTION"] = fraction
     r, err = snnc_rate(bin_, model, x, n, ["--full"], backend, batch, "auto", 1, work,
-                       extra=["--outputs"], reps=3)
+                       extra=["--outputs"], reps=3, env={"SNNC_CUDA_DENSE_FRACTION": fraction})
     if r is None:
         sys.exit(f"density_sweep.py: SNNC_CUDA_DENSE_FRACTION={fraction}: {err}")
     return r

@@ -36,18 +36,20 @@ if [ -x .gpu/bin/snnc-run ]; then
   timeout 90 "$BIN/snnc-cuda-tests" > "$OUT/cuda-unit.txt" 2>&1
   echo "snnc-cuda-tests: exit code $?"
   tail -15 "$OUT/cuda-unit.txt"
+  # golden MODEL_DIR PACKED_NAME [ARGS...]: the packed model.bin's golden set, CUDA vs CPU.
+  golden() {
+    local dir=$1 packed=$2
+    shift 2
+    timeout 60 "$PY" test/runtime/cuda/golden_equal.py --snnc-run "$BIN/snnc-run" \
+      --model-bin ".gpu/models/$packed.bin" --backend cuda --model-dir "$dir" \
+      --work "$OUT/golden-work/$packed" "$@" >> "$OUT/golden.txt" 2>&1
+    echo "golden $packed: exit code $?"
+  }
   for dir in models/*/; do
     name=$(basename "$dir")
     [ -f "$dir/golden/golden.json" ] && [ -f ".gpu/models/$name.bin" ] || continue
-    timeout 60 "$PY" test/runtime/cuda/golden_equal.py --snnc-run "$BIN/snnc-run" \
-      --model-bin ".gpu/models/$name.bin" --backend cuda --model-dir "$dir" \
-      --work "$OUT/golden-work/$name" >> "$OUT/golden.txt" 2>&1
-    echo "golden $name: exit code $?"
-    [ -f ".gpu/models/$name-int8.bin" ] || continue
-    timeout 60 "$PY" test/runtime/cuda/golden_equal.py --snnc-run "$BIN/snnc-run" \
-      --model-bin ".gpu/models/$name-int8.bin" --quantize-bits 8 --backend cuda \
-      --model-dir "$dir" --limit 64 --work "$OUT/golden-work/$name-int8" >> "$OUT/golden.txt" 2>&1
-    echo "golden $name int8: exit code $?"
+    golden "$dir" "$name"
+    [ -f ".gpu/models/$name-int8.bin" ] && golden "$dir" "$name-int8" --quantize-bits 8 --limit 64
   done
   cat "$OUT/golden.txt"
   rm -rf "$OUT/golden-work"

@@ -136,7 +136,7 @@ __global__ void denseGemmKernel(Ctx c, DLayer L, DLayer P) {
   const int n0 = blockIdx.y * kDenseTile, n = n0 + ty;
   const int64_t O = L.numel, Kin = P.numel, o0 = int64_t(blockIdx.x) * kGemmO;
   if (!useGather(c, P, n0, kDenseTile,
-                 c.denseGatherFraction)) // same answer for the whole block
+                 c.gather.dense)) // same answer for the whole block
     return;
   float acc[4];
   for (int j = 0; j < 4; ++j) {

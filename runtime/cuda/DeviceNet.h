@@ -123,8 +123,7 @@ struct Ctx {
   int32_t steps = 1;       // steps of this run
   int32_t lifs = 0;
   int32_t mode = ModeAuto;
-  // Auto: the gather path above this input density (CONV2D, DENSE layers).
-  float convGatherFraction = 1.0f, denseGatherFraction = 1.0f;
+  GatherThresholds gather; // Auto: the gather path above these densities
   uint64_t seed = 0;
   int32_t recordPredictions = 0; // RunOptions::stepPredictions
 };

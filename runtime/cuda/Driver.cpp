@@ -257,10 +257,8 @@ bool buildPlan(const Network &net, Plan *plan, std::string *error) {
 /// that fraction of its input is non-zero. Unset: the defaults of
 /// GatherThresholds, measured on an H200 (docs/gpu.md). A malformed value is an
 /// error, never a silent default.
-bool gatherThresholds(float *conv, float *fc, std::string *error) {
-  GatherThresholds defaults;
-  *conv = defaults.conv;
-  *fc = defaults.dense;
+bool gatherThresholds(GatherThresholds *t, std::string *error) {
+  *t = GatherThresholds();
   const char *s = std::getenv("SNNC_CUDA_DENSE_FRACTION");
   if (!s || !*s)
     return true;
@@ -273,10 +271,11 @@ bool gatherThresholds(float *conv, float *fc, std::string *error) {
     return true;
   };
   const char *stop = s + std::strlen(s), *comma = std::strchr(s, ',');
-  bool ok = comma ? parse(s, comma, conv) && parse(comma + 1, stop, fc)
-                  : parse(s, stop, conv);
+  bool ok = comma
+                ? parse(s, comma, &t->conv) && parse(comma + 1, stop, &t->dense)
+                : parse(s, stop, &t->conv);
   if (ok && !comma)
-    *fc = *conv;
+    t->dense = t->conv;
   if (!ok)
     *error = fmt::format("SNNC_CUDA_DENSE_FRACTION='{}': expected a fraction "
                          "in [0, 1] for both layer kinds, or CONV,FC (two "
@@ -315,8 +314,8 @@ bool runWithEngine(Engine &engine, const Network &net, const Batch &batch,
   Plan plan;
   if (!buildPlan(net, &plan, error))
     return false;
-  float convFraction = 0, fcFraction = 0;
-  if (!gatherThresholds(&convFraction, &fcFraction, error))
+  GatherThresholds gather;
+  if (!gatherThresholds(&gather, error))
     return false;
   std::vector<double> lo, hi, mag;
   bool adaptive = opt.adaptive && adaptiveBounds(net, &lo, &hi, &mag);
@@ -369,8 +368,7 @@ bool runWithEngine(Engine &engine, const Network &net, const Batch &batch,
     c.mode = opt.mode == Mode::Event   ? ModeEvent
              : opt.mode == Mode::Dense ? ModeDense
                                        : ModeAuto;
-    c.convGatherFraction = convFraction;
-    c.denseGatherFraction = fcFraction;
+    c.gather = gather;
     c.seed = opt.seed;
     c.recordPredictions = opt.stepPredictions;
     c.outputScale = plan.outputScale;

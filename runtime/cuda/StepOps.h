@@ -123,7 +123,7 @@ SNNC_HD void convScatterEvents(const Ctx &c, const DLayer &L, const DLayer &P,
 /// output positions of class r = tid / O (position % rowGroups == r).
 SNNC_HD void convEventOp(const Ctx &c, const DLayer &L, const DLayer &P, int n,
                          int64_t tid) {
-  if (!c.active[n] || useGather(c, P, n, 1, c.convGatherFraction))
+  if (!c.active[n] || useGather(c, P, n, 1, c.gather.conv))
     return;
   const int32_t O = L.outC, o = static_cast<int32_t>(tid % O),
                 r = static_cast<int32_t>(tid / O);
@@ -139,7 +139,7 @@ SNNC_HD void convEventOp(const Ctx &c, const DLayer &L, const DLayer &P, int n,
 /// O) from every non-zero input of its window, taps in row-major order.
 SNNC_HD void convGatherOp(const Ctx &c, const DLayer &L, const DLayer &P, int n,
                           int64_t tid) {
-  if (!c.active[n] || !useGather(c, P, n, 1, c.convGatherFraction))
+  if (!c.active[n] || !useGather(c, P, n, 1, c.gather.conv))
     return;
   const int32_t O = L.outC, Og = O / L.groups, Ig = L.inC / L.groups;
   const int32_t o = static_cast<int32_t>(tid % O),
@@ -176,7 +176,7 @@ SNNC_HD void convGatherOp(const Ctx &c, const DLayer &L, const DLayer &P, int n,
 /// DENSE, event path: thread o sums the weight rows of the events.
 SNNC_HD void denseEventOp(const Ctx &c, const DLayer &L, const DLayer &P, int n,
                           int64_t o) {
-  if (!c.active[n] || useGather(c, P, n, kDenseTile, c.denseGatherFraction))
+  if (!c.active[n] || useGather(c, P, n, kDenseTile, c.gather.dense))
     return;
   const int64_t O = L.numel;
   const int32_t nev = c.ia[P.evCount + n];
@@ -193,7 +193,7 @@ SNNC_HD void denseEventOp(const Ctx &c, const DLayer &L, const DLayer &P, int n,
 /// with tiles; the host emulation calls this).
 SNNC_HD void denseGatherOp(const Ctx &c, const DLayer &L, const DLayer &P,
                            int n, int64_t o) {
-  if (!c.active[n] || !useGather(c, P, n, kDenseTile, c.denseGatherFraction))
+  if (!c.active[n] || !useGather(c, P, n, kDenseTile, c.gather.dense))
     return;
   const int64_t O = L.numel;
   const float *in = c.fa + P.out + static_cast<int64_t>(n) * P.numel;

@@ -53,23 +53,21 @@ def main():
     gdir = os.path.join(a.model_dir, "golden")
     golden = json.load(open(os.path.join(gdir, "golden.json")))
     info = json.load(open(os.path.join(a.model_dir, "info.json")))
-    model_bin = os.path.join(work, "model.bin")
+    model_bin = a.model_bin or os.path.join(work, "model.bin")
     onnx_path = os.path.join(a.model_dir, "model.onnx")
-    if a.model_bin:
-        cmd = [sys.executable, "-c", "import shutil, sys; shutil.copyfile(*sys.argv[1:])",
-               a.model_bin, model_bin]
-    elif a.snnc:
+    if a.snnc:
         cmd = [a.snnc, onnx_path, "-o", model_bin]
         if a.quantize_bits:
             cmd += ["--quantize=loihi", "--weight-bits", str(a.quantize_bits)]
-    else:
+    elif a.writer:
         cmd = [sys.executable, "-m", "snncref.modelbin", onnx_path,
                model_bin, "--early-exit-step",
                str(info.get("early_exit_step", golden["num_steps"]))]
-    p = subprocess.run(cmd, capture_output=True, text=True)
-    if p.returncode != 0 or not os.path.exists(model_bin):
-        print(f"FAIL {name}: compiling failed: {' '.join(cmd)}\n{p.stdout}{p.stderr}")
-        return 1
+    if not a.model_bin:  # compile it here
+        p = subprocess.run(cmd, capture_output=True, text=True)
+        if p.returncode != 0 or not os.path.exists(model_bin):
+            print(f"FAIL {name}: compiling failed: {' '.join(cmd)}\n{p.stdout}{p.stderr}")
+            return 1
     base = [a.snnc_run, model_bin, "--input", os.path.join(gdir, "inputs.npy"), "--labels",
             os.path.join(gdir, "labels.npy"), "--seed", str(golden.get("seed", 0)), "--outputs",
             "--sample-spikes", "--quiet", "--threads", "2"]
