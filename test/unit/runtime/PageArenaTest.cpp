@@ -8,6 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "PageArena.h"
+#include "snnc/runtime/HugePages.h"
 
 #include <gtest/gtest.h>
 
@@ -83,3 +84,20 @@ TEST(PageArena, RandomLifetimesNeverOverlapWhileLive) {
 }
 
 } // namespace
+
+// Every block allocateHuge hands out starts on a cache line: below
+// kHugeMinBytes it once came from plain operator new (16 bytes, and 16 bytes
+// past a page for glibc's large chunks), so every 512-bit load of a VGG
+// layer's 64-float weight row spanned two lines.
+TEST(HugePages, EveryBlockIsCacheLineAligned) {
+  using namespace snnc::rt;
+  for (size_t bytes : {size_t(4), size_t(1000), size_t(200) << 10,
+                       kHugeMinBytes - 4, kHugeMinBytes, size_t(3) << 20}) {
+    void *p = allocateHuge(bytes);
+    ASSERT_NE(p, nullptr) << bytes;
+    EXPECT_EQ(reinterpret_cast<uintptr_t>(p) % kLineBytes, 0u) << bytes;
+    if (bytes >= kHugeMinBytes)
+      EXPECT_EQ(reinterpret_cast<uintptr_t>(p) % kHugePage, 0u) << bytes;
+    freeHuge(p, bytes);
+  }
+}

@@ -32,6 +32,11 @@ namespace rt {
 /// (below it the rounding up would waste more than the TLB saves).
 constexpr size_t kHugePage = size_t(2) << 20;
 constexpr size_t kHugeMinBytes = size_t(1) << 20;
+/// The alignment of a smaller block: a cache line, so that a 64-float weight
+/// row at a multiple of 64 floats is whole cache lines (operator new gives 16
+/// bytes, and glibc's large chunks sit 16 bytes past a page: every 512-bit
+/// load of such a row then spans two lines).
+constexpr size_t kLineBytes = 64;
 
 /// `bytes` rounded up to whole huge pages.
 inline size_t wholeHugePages(size_t bytes) {
@@ -47,7 +52,7 @@ inline size_t hugeRounded(size_t bytes) {
 /// same `bytes`.
 inline void *allocateHuge(size_t bytes) {
   if (bytes < kHugeMinBytes)
-    return ::operator new(bytes, std::nothrow);
+    return ::operator new(bytes, std::align_val_t(kLineBytes), std::nothrow);
   const size_t size = hugeRounded(bytes);
   void *p = std::aligned_alloc(kHugePage, size);
 #if defined(__linux__) && defined(MADV_HUGEPAGE)
@@ -58,7 +63,7 @@ inline void *allocateHuge(size_t bytes) {
 }
 inline void freeHuge(void *p, size_t bytes) {
   if (bytes < kHugeMinBytes)
-    ::operator delete(p);
+    ::operator delete(p, std::align_val_t(kLineBytes));
   else
     std::free(p);
 }
