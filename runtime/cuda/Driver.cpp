@@ -308,6 +308,18 @@ bool runWithEngine(Engine &engine, const Network &net, const Batch &batch,
   int steps = 0;
   if (!checkRunRequest(net, batch, opt, &steps, error))
     return false;
+  if (opt.warmup > 0 && batch.count > 0) {
+    // The warm-up: the first samples run once, untimed, their results
+    // dropped (the device's allocations and code warm for the timed run).
+    RunOptions warmOpt = opt;
+    warmOpt.warmup = 0;
+    warmOpt.progress = nullptr;
+    Batch first = batch;
+    first.count = std::min<int64_t>(opt.warmup, batch.count);
+    RunResult dropped;
+    if (!runWithEngine(engine, net, first, warmOpt, &dropped, error))
+      return false;
+  }
   const rt::detail::RunTimer timer;
   if (net.integer && !checkIntegerRun(engine, opt, error))
     return false;

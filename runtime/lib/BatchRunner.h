@@ -7,7 +7,8 @@
 // and merges the workers' layer statistics. A worker type provides
 // runSample(x, sampleIndex, outputs, sampleSpikes, stepPredictions) and a
 // LayerStats member `stats`; with group > 1 it provides runGroup(jobs, n)
-// instead, which runs n <= group samples together (SampleJob).
+// instead, which runs n <= group samples together (SampleJob). A warm-up
+// (RunOptions::warmup) runs the first samples untimed on the same workers.
 //
 //===----------------------------------------------------------------------===//
 #ifndef SNNC_RUNTIME_BATCHRUNNER_H
@@ -20,7 +21,9 @@
 
 #include <algorithm>
 #include <atomic>
+#include <condition_variable>
 #include <cstdint>
+#include <mutex>
 #include <thread>
 #include <type_traits>
 #include <utility>
@@ -37,6 +40,14 @@ struct LayerStats {
   std::vector<int64_t> syn;                 // per layer
   std::vector<double> seconds; // per layer, with RunOptions::layerSeconds
   int64_t neuronUpdates = 0;
+  /// Every count back to 0, the sizes kept (after a warm-up).
+  void clear() {
+    for (auto &perStep : spikes)
+      std::fill(perStep.begin(), perStep.end(), 0);
+    std::fill(syn.begin(), syn.end(), 0);
+    std::fill(seconds.begin(), seconds.end(), 0.0);
+    neuronUpdates = 0;
+  }
 };
 
 /// One sample of a group: its input, encoder sample index and result slots
@@ -75,52 +86,67 @@ inline ThreadSplit splitThreads(const RunOptions &opt, int64_t samples) {
   return s;
 }
 
+/// Sizes the result slots of `count` samples (outputs, and the spikes and
+/// per-step predictions the options ask for).
+inline void sizeResult(RunResult *r, int64_t count, int64_t classes,
+                       int64_t lifs, int steps, const RunOptions &opt) {
+  r->steps = steps;
+  r->classes = classes;
+  r->predictions.assign(count, 0);
+  r->stepsExecuted.assign(count, 0);
+  r->outputs.assign(count * classes, 0.0f);
+  if (opt.sampleSpikes)
+    r->sampleSpikes.assign(count * lifs * steps, 0);
+  if (opt.stepPredictions)
+    r->stepPredictions.assign(count * steps, 0);
+}
+
 /// Runs every sample of `batch` on `threads` workers made by makeWorker()
 /// (called once per thread) and fills `out`; `timer` began with the run.
 /// Workers claim `group` consecutive samples at a time (a worker with
-/// group > 1 has runGroup).
+/// group > 1 has runGroup). With RunOptions::warmup, the workers first run
+/// the batch's first samples into scratch slots, clear their counts, wait
+/// for each other, and the last to arrive restarts `timer`.
 template <class MakeWorker>
 void runSamples(const Network &net, const Batch &batch, const RunOptions &opt,
-                int steps, int threads, MakeWorker makeWorker,
-                const RunTimer &timer, RunResult *out, int group = 1) {
+                int steps, int threads, MakeWorker makeWorker, RunTimer &timer,
+                RunResult *out, int group = 1) {
   int64_t K = net.layers[net.output].numel;
-  *out = RunResult();
-  out->steps = steps;
-  out->classes = K;
-  out->predictions.assign(batch.count, 0);
-  out->stepsExecuted.assign(batch.count, 0);
-  out->outputs.assign(batch.count * K, 0.0f);
   int64_t lifs = 0;
   for (const Layer &L : net.layers)
     lifs += L.kind == Kind::Lif;
-  if (opt.sampleSpikes)
-    out->sampleSpikes.assign(batch.count * lifs * steps, 0);
-  if (opt.stepPredictions)
-    out->stepPredictions.assign(batch.count * steps, 0);
+  *out = RunResult();
+  sizeResult(out, batch.count, K, lifs, steps, opt);
+  const int64_t warmCount = std::clamp<int64_t>(opt.warmup, 0, batch.count);
+  RunResult warm;
+  if (warmCount)
+    sizeResult(&warm, warmCount, K, lifs, steps, opt);
   std::vector<LayerStats> stats(threads);
-  std::atomic<int64_t> next{0}, finished{0};
-  auto work = [&](int id) {
-    auto w = makeWorker();
-    std::vector<SampleJob> jobs(group);
+  std::atomic<int64_t> next{0}, warmNext{0}, finished{0};
+  std::mutex warmMutex;
+  std::condition_variable warmDone;
+  int warmArrived = 0;
+  // Runs samples [0, count) of the batch, claimed from `counter`, into `res`.
+  auto drain = [&](auto &w, std::vector<SampleJob> &jobs,
+                   std::atomic<int64_t> &counter, int64_t count, RunResult &res,
+                   bool report) {
     for (;;) {
-      const int64_t r0 = next.fetch_add(group);
-      if (r0 >= batch.count)
+      const int64_t r0 = counter.fetch_add(group);
+      if (r0 >= count)
         break;
-      const int n =
-          static_cast<int>(std::min<int64_t>(group, batch.count - r0));
+      const int n = static_cast<int>(std::min<int64_t>(group, count - r0));
       for (int i = 0; i < n; ++i) {
         const int64_t r = r0 + i;
         jobs[i] = {batch.data + r * batch.numel,
                    static_cast<uint64_t>(batch.firstIndex + r),
-                   out->outputs.data() + r * K,
-                   opt.sampleSpikes
-                       ? out->sampleSpikes.data() + r * lifs * steps
-                       : nullptr,
-                   opt.stepPredictions ? out->stepPredictions.data() + r * steps
+                   res.outputs.data() + r * K,
+                   opt.sampleSpikes ? res.sampleSpikes.data() + r * lifs * steps
+                                    : nullptr,
+                   opt.stepPredictions ? res.stepPredictions.data() + r * steps
                                        : nullptr,
                    0};
       }
-      if constexpr (HasRunGroup<decltype(w)>::value)
+      if constexpr (HasRunGroup<std::decay_t<decltype(w)>>::value)
         w.runGroup(jobs.data(), n);
       else
         for (int i = 0; i < n; ++i) {
@@ -128,13 +154,30 @@ void runSamples(const Network &net, const Batch &batch, const RunOptions &opt,
           j.steps = w.runSample(j.x, j.index, j.outputs, j.spikes, j.stepPred);
         }
       for (int i = 0; i < n; ++i) {
-        out->stepsExecuted[r0 + i] = jobs[i].steps;
-        out->predictions[r0 + i] = argmaxFirst(jobs[i].outputs, K);
+        res.stepsExecuted[r0 + i] = jobs[i].steps;
+        res.predictions[r0 + i] = argmaxFirst(jobs[i].outputs, K);
       }
       int64_t f = finished.fetch_add(n) + n;
-      if (id == 0 && opt.progress)
+      if (report && opt.progress)
         opt.progress(f);
     }
+  };
+  auto work = [&](int id) {
+    auto w = makeWorker();
+    std::vector<SampleJob> jobs(group);
+    if (warmCount) {
+      drain(w, jobs, warmNext, warmCount, warm, false);
+      w.stats.clear();
+      std::unique_lock<std::mutex> lock(warmMutex);
+      if (++warmArrived == threads) {
+        timer.restart();
+        finished = 0;
+        warmDone.notify_all();
+      } else {
+        warmDone.wait(lock, [&] { return warmArrived == threads; });
+      }
+    }
+    drain(w, jobs, next, batch.count, *out, id == 0);
     stats[id] = std::move(w.stats);
   };
   std::vector<std::thread> pool;

@@ -596,7 +596,7 @@ bool runNetwork(const Network &net, const Batch &batch, const RunOptions &opt,
     return false;
   if (net.integer) // docs/fixed-point.md
     return runIntegerNetwork(net, batch, opt, steps, out, error);
-  const detail::RunTimer timer;
+  detail::RunTimer timer;
   // Samples go to workers; with fewer samples than threads, each worker's
   // team splits its sample's layers instead. With a batch of 16 or more, a
   // worker runs up to kMaxGroup samples together (Worker::runGroup), except

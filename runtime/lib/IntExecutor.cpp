@@ -220,7 +220,7 @@ bool runIntegerNetwork(const Network &net, const Batch &batch,
     *error = "adaptive exit is not supported for integer (quantized) models";
     return false;
   }
-  const detail::RunTimer timer;
+  detail::RunTimer timer;
   const detail::ThreadSplit split = detail::splitThreads(opt, batch.count);
   detail::runSamples(
       net, batch, opt, steps, split.workers,

@@ -141,6 +141,7 @@ nlohmann::ordered_json toJson(const RunReport &r) {
   j["adaptive_exit"] = r.adaptiveExit;
   j["mode"] = r.mode;
   j["threads"] = r.threads;
+  j["warmup_samples"] = r.warmupSamples;
   j["backend"] = r.backend;
   j["kernels"] = r.kernels;
   j["seed"] = r.seed;
@@ -263,6 +264,9 @@ bool readSettings(const Json &j, RunReport *r, std::string *error) {
       !optionalInt("early_exit_step", &r->earlyExitStep) ||
       !optionalInt("steps", &r->steps) || !optionalInt("threads", &r->threads))
     return false;
+  if (j.contains("warmup_samples") &&
+      !count(j["warmup_samples"], &r->warmupSamples))
+    return fail(error, "warmup_samples: expected an integer >= 0");
   using Field = std::pair<const char *, std::string *>;
   const Field fields[] = {{"input", &r->input},
                           {"labels", &r->labels},

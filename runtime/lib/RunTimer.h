@@ -34,6 +34,11 @@ class RunTimer {
 public:
   RunTimer()
       : wall0(std::chrono::steady_clock::now()), cpu0(processCpuSeconds()) {}
+  /// Starts the interval again now (after a warm-up).
+  void restart() {
+    wall0 = std::chrono::steady_clock::now();
+    cpu0 = processCpuSeconds();
+  }
   /// Sets out->wallSeconds and out->cpuSeconds to the time since construction.
   void stop(RunResult *out) const {
     out->wallSeconds =

@@ -98,6 +98,29 @@ p = run(M("conv.bin"), "--input", M("x.npy"), "--layer-seconds")
 check(p.returncode == 0 and "--layer-seconds has no effect without --json" in p.stderr,
       "--layer-seconds without --json warns", p)
 
+# --warmup N: the first N samples run once untimed on the same workers; the report says how many,
+# every result and count equals the run without it (also with groups of samples at --batch 16, a
+# warm-up longer than the input, and the integer-free per-step path); a bad value is exit code 2.
+check(jt.get("warmup_samples") == 0, f"warmup_samples 0 without --warmup: {jt.get('warmup_samples')}")
+base_w = None
+for extra in (["--warmup", "0"], ["--warmup", "3"], ["--warmup=9", "--batch", "16"], ["--warmup", "100"],
+              ["--warmup", "2", "--batch", "1", "--threads", "2"], ["--warmup", "4", "--batch", "16"]):
+    p = run(M("conv.bin"), "--input", M("x.npy"), "--labels", M("y.npy"), "--json", out, "--outputs",
+            "--sample-spikes", "--threads", "2", *extra)
+    check(p.returncode == 0, f"run {extra}", p)
+    jw = json.load(open(out))
+    n = int(extra[0].split("=")[1]) if "=" in extra[0] else int(extra[1])
+    check(jw.get("warmup_samples") == min(n, 9), f"{extra}: warmup_samples {jw.get('warmup_samples')}")
+    check(("after" in p.stdout) == (n > 0), f"{extra}: the throughput line names the warm-up", p)
+    key = tuple(jw[k] for k in ("predictions", "outputs", "spikes", "synaptic_events", "neuron_updates",
+                                "sample_spikes", "correct"))
+    check(base_w is None or key == base_w, f"--warmup changes no result: {extra}")
+    base_w = base_w or key
+p = run(M("conv.bin"), "--input", M("x.npy"), "--per-step", "--labels", M("y.npy"), "--warmup", "5")
+check(p.returncode == 0 and "accuracy per step" in p.stdout, "--warmup with --per-step", p)
+for bad in ("-1", "x", "1.5"):
+    expect_error([M("conv.bin"), "--input", M("x.npy"), "--warmup", bad], "option --warmup", f"--warmup {bad}", 2)
+
 ref = None
 # --batch 1: the threads split each layer of one sample (latency mode); same bits for 1/2/3 threads.
 for extra in (["--threads", "1", "--mode=event"], ["--threads", "3", "--mode", "dense"], ["--threads=2"],

@@ -46,7 +46,7 @@ const char *kUsage =
     "                [--threads N] [--batch N] [--steps N | --full] "
     "[--adaptive-exit] [--json OUT]\n"
     "                [--outputs] [--sample-spikes] [--layer-seconds] "
-    "[--per-step]\n                "
+    "[--per-step]\n                [--warmup N] "
     "[--backend=cpu|cuda|cuda-emu]\n"
     "                [--mode=auto|event|dense] [--layout=auto|nchw|nhwc] "
     "[--quiet]\n"
@@ -67,6 +67,8 @@ const char *kUsage =
     "Results do not depend on it.\n"
     "--layer-seconds (with --json) adds each layer's wall seconds "
     "to the run report (CPU\nbackend, float models).\n"
+    "--warmup N runs the first N samples once, untimed, before the timed run "
+    "(a benchmark's\nwarm-up: the reported times and rates leave it out).\n"
     "--min-accuracy A (needs --labels) exits with 3 when the accuracy is below "
     "A.\n"
     "Exit codes: 0 ok, 1 bad model/data file or output path, 2 bad flag, 3 "
@@ -101,7 +103,7 @@ bool parseInt(const std::string &s, int64_t lo, int64_t hi, int64_t *out) {
 struct Options {
   std::string model, input, labels, json, backend = "cpu", mode = "auto";
   rt::Layout layout = rt::Layout::Auto;
-  int64_t limit = -1, threads = 0, steps = 0, batch = 0;
+  int64_t limit = -1, threads = 0, steps = 0, batch = 0, warmup = 0;
   uint64_t seed = 0, maxInputBytes = limits::kMaxInputBytes;
   double minAccuracy = -1; // < 0: no gate
   bool full = false, adaptive = false, dump = false, quiet = false,
@@ -194,6 +196,8 @@ Options parseArgs(int argc, char **argv) {
       o.threads = intValue(1, 1024);
     } else if (a == "--batch") {
       o.batch = intValue(1, limits::kMaxSamples);
+    } else if (a == "--warmup") {
+      o.warmup = intValue(0, limits::kMaxSamples);
     } else if (a == "--steps") {
       o.steps = intValue(1, rt::kMaxSteps);
     } else if (a == "--seed") {
@@ -272,8 +276,12 @@ void printSummary(const Options &o, const rt::Network &net,
       line += fmt::format(" {:.4f}", a);
     std::printf("accuracy per step:%s\n", line.c_str());
   }
-  std::printf("throughput: %.1f samples/s (%.3f s)\n", r.samplesPerSecond,
-              r.wallSeconds);
+  std::printf(
+      "throughput: %.1f samples/s (%.3f s%s)\n", r.samplesPerSecond,
+      r.wallSeconds,
+      r.warmupSamples
+          ? fmt::format(", after {} warm-up samples", r.warmupSamples).c_str()
+          : "");
   std::printf("mean steps executed: %.3f\n", r.meanStepsExecuted);
   int64_t totalSpikes = 0;
   std::string per;
@@ -304,6 +312,7 @@ rt::RunOptions runOptions(const Options &o, const rt::Network &net) {
   ro.sampleSpikes = o.sampleSpikes && !o.json.empty();
   ro.stepPredictions = o.perStep;
   ro.layerSeconds = o.layerSeconds && !o.json.empty();
+  ro.warmup = o.warmup;
   return ro;
 }
 
@@ -387,6 +396,7 @@ int runModel(const Options &o, rt::RunReport *r, std::string *error,
 
   rt::RunOptions opt = runOptions(o, net);
   r->threads = opt.threads;
+  r->warmupSamples = std::min(opt.warmup, samples.count);
   Progress progress;
   progress.count = samples.count;
   if (!o.quiet && diagnostics->textMode())

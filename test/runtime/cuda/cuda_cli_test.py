@@ -53,7 +53,7 @@ def results(backend, *extra):
 
 
 for extra in ([], ["--full"], ["--full", "--mode=event"], ["--steps", "3", "--mode=dense"],
-              ["--seed", "9", "--adaptive-exit"]):
+              ["--seed", "9", "--adaptive-exit"], ["--warmup", "5"]):
     p, cpu, _ = results("cpu", *extra)
     check(cpu is not None, f"cpu run {extra}", p)
     p, emu, _ = results("cuda-emu", *extra)

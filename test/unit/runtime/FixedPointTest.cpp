@@ -103,9 +103,10 @@ IntTables constTables(int64_t dv, int64_t vth, int64_t mant = 0) {
 }
 
 rt::RunResult runInt(const rt::Network &net, const std::vector<float> &x,
-                     int64_t count, int threads = 1) {
+                     int64_t count, int threads = 1, int64_t warmup = 0) {
   rt::RunOptions o;
   o.threads = threads;
+  o.warmup = warmup;
   rt::Batch batch{x.data(), count, net.inputNumel, 0};
   rt::RunResult r;
   std::string err;
@@ -273,6 +274,15 @@ TEST(FixedPoint, IntegerModelEndToEnd) {
   EXPECT_EQ(a.outputs, c.outputs);
   EXPECT_EQ(a.spikes, c.spikes);
   EXPECT_EQ(a.predictions, c.predictions);
+  // A warm-up (the first samples once, untimed, on the same workers) changes
+  // no result and no count: the workers' counts start again from 0.
+  for (int64_t warm : {int64_t(1), int64_t(7), int64_t(40), int64_t(99)}) {
+    rt::RunResult w = runInt(n2, xs, 40, 3, warm);
+    EXPECT_EQ(w.outputs, a.outputs) << warm;
+    EXPECT_EQ(w.spikes, a.spikes) << warm;
+    EXPECT_EQ(w.synapticEvents, a.synapticEvents) << warm;
+    EXPECT_EQ(w.neuronUpdates, a.neuronUpdates) << warm;
+  }
 }
 
 TEST(FixedPoint, ValidatorRejectsHostileIntegerFields) {

@@ -43,6 +43,11 @@ struct RunOptions {
   bool stepPredictions = false;
   /// Fill RunResult::layerSeconds (the CPU executor of float models only).
   bool layerSeconds = false;
+  /// Samples run before the timed run, as a benchmark's warm-up: the first
+  /// min(warmup, count) samples, by the same workers (their buffers touched,
+  /// their caches warm), their results and counts discarded. wallSeconds and
+  /// cpuSeconds then cover the timed run alone; results do not depend on it.
+  int64_t warmup = 0;
   /// Called now and then from one worker with the number of finished samples.
   std::function<void(int64_t)> progress;
 };

@@ -62,6 +62,7 @@ struct RunReport {
   bool adaptiveExit = false;
   std::string mode = "auto", backend = "cpu", kernels;
   int threads = 0;
+  int64_t warmupSamples = 0; ///< run untimed before the timed run
   uint64_t seed = 0;
   bool hasAccuracy = false;
   double accuracy = 0;
