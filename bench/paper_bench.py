@@ -9,7 +9,10 @@ firing per step; run it first, it writes bench/models/NAME/{model.onnx, model.bi
 For each model, at T and at T_exit, batch 1 and batch 64, in one run and side by side:
   - snnc-run --mode=event and --mode=dense, --threads N (default 2); batch 1 = --batch 1 (the N
     threads split each layer of one sample), batch 64 = --batch 64 (samples spread over the
-    threads). wall_seconds of the run (encoding included, model loading excluded), best of 3.
+    threads). wall_seconds of the run (encoding included, model loading excluded), best of 3,
+    after a warm-up of one batch (--warmup BATCH: the first batch runs once untimed on the same
+    workers, as PyTorch's warm-up call below; before 2026-12-04 (stop 35) snnc-run was timed
+    cold, worker buffers' first touch and cold caches included).
   - PyTorch CPU (the fastest honest form, as bench/run_bench.py: eval, no_grad, all steps'
     synaptic layers in one call per layer, LIF/readout per step, Poisson spikes precomputed
     outside the timed region), N threads, jemalloc, batch 1 and 64. Event mode and PyTorch run
@@ -85,11 +88,11 @@ def spawn(args):
 
 def snnc_rate(run_bin, model_bin, xfile, n, steps, mode, threads, batch, work, reps):
     """Best of `reps` runs (--json wall_seconds), CPU seconds per sample (--json cpu_seconds: the
-    run's own user + system time, loading and preparation excluded), and the largest peak RSS
-    (MiB)."""
+    run's own user + system time, loading, preparation and the one-batch warm-up excluded), and
+    the largest peak RSS (MiB)."""
     j = os.path.join(work, "r.json")
     args = [run_bin, model_bin, "--input", xfile, "--limit", str(n), "--steps", str(steps), "--mode", mode,
-            "--threads", str(threads), "--batch", str(batch), "--json", j, "--quiet"]
+            "--threads", str(threads), "--batch", str(batch), "--warmup", str(batch), "--json", j, "--quiet"]
     best, rss, cpu = None, 0.0, float("inf")
     for _ in range(reps):
         _, m = spawn(args)
