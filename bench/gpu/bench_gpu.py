@@ -92,20 +92,17 @@ def main():
     ap.add_argument("--out")
     a = ap.parse_args()
     os.makedirs(a.work, exist_ok=True)
-    info = json.load(open(os.path.join(a.model_dir, "info.json")))
     onnx_path = os.path.join(a.model_dir, "model.onnx")
     model_bin = os.path.join(a.work, "model.bin")
     g = np.load(os.path.join(a.model_dir, "golden", "inputs.npy")).astype(np.float32)
     x = np.concatenate([g] * (a.samples // len(g) + 1))[:a.samples]
     xfile = os.path.join(a.work, "x.npy")
     np.save(xfile, x)
-    exit_args = ["--early-exit-step", str(info["early_exit_step"])] if info.get(
-        "early_exit_step") else []
     if a.model_bin:
         model_bin = a.model_bin
     else:
         subprocess.run([sys.executable, "-m", "snncref.modelbin", onnx_path,
-                        model_bin, *exit_args], check=True)
+                        model_bin, "--info", os.path.join(a.model_dir, "info.json")], check=True)
     try:
         dev = subprocess.run(["nvidia-smi", "-L"], capture_output=True, text=True).stdout.strip()
     except OSError:

@@ -19,10 +19,8 @@ cp -r "$B"/python-gen .gpu/python-gen
 for dir in models/*/; do
   name=$(basename "$dir")
   [ -f "$dir/model.onnx" ] || continue
-  exit_step=$(/usr/bin/python3 -c "import json, sys; i = json.load(open(sys.argv[1])); \
-print(i.get('early_exit_step') or '')" "$dir/info.json")
   PYTHONPATH=python:.gpu/python-gen /usr/bin/python3 -m snncref.modelbin "$dir/model.onnx" \
-    ".gpu/models/$name.bin" ${exit_step:+--early-exit-step "$exit_step"}
+    ".gpu/models/$name.bin" --info "$dir/info.json"
   # The integer (Loihi) model, for the device's integer kernels: needs the compiler (build/).
   if [ -x build/bin/snnc ]; then
     build/bin/snnc "$dir/model.onnx" -o ".gpu/models/$name-int8.bin" --quantize=loihi \

@@ -10,7 +10,10 @@ The model is written unfolded: each BNTT (and static batch norm) becomes two CHA
 which the runtime computes exactly, so the runtime can be checked against PyTorch without the
 compiler (runtime-fidelity-ref-*, the CUDA golden tests in a runtime-only build, bench/).
 
-  python3 -m snncref.modelbin MODEL.onnx OUT.bin [--early-exit-step N]
+  python3 -m snncref.modelbin MODEL.onnx OUT.bin [--early-exit-step N | --info INFO.json]
+
+--info takes the exit step from a model directory's info.json (its `early_exit_step`, as the
+training and bench scripts write it; none there: T), so that callers do not each parse it.
 """
 import os
 import struct
@@ -184,6 +187,14 @@ def write(model, path, **kw):
     os.replace(tmp, path)
 
 
+def exit_step_from_info(path):
+    """The `early_exit_step` of a model directory's info.json, or None (run all T steps)."""
+    import json
+    with open(path) as f:
+        step = json.load(f).get("early_exit_step")
+    return int(step) if step else None
+
+
 def main(argv):
     from snncref.export import load_onnx
     if len(argv) < 2:
@@ -191,6 +202,8 @@ def main(argv):
         return 2
     src, dst = argv[0], argv[1]
     exit_step = int(argv[argv.index("--early-exit-step") + 1]) if "--early-exit-step" in argv else None
+    if "--info" in argv:
+        exit_step = exit_step_from_info(argv[argv.index("--info") + 1])
     write(load_onnx(src), dst, source_name=os.path.basename(src), early_exit_step=exit_step)
     return 0
 

@@ -52,7 +52,6 @@ def main():
     os.makedirs(work, exist_ok=True)
     gdir = os.path.join(a.model_dir, "golden")
     golden = json.load(open(os.path.join(gdir, "golden.json")))
-    info = json.load(open(os.path.join(a.model_dir, "info.json")))
     model_bin = a.model_bin or os.path.join(work, "model.bin")
     onnx_path = os.path.join(a.model_dir, "model.onnx")
     if a.snnc:
@@ -61,8 +60,7 @@ def main():
             cmd += ["--quantize=loihi", "--weight-bits", str(a.quantize_bits)]
     elif a.writer:
         cmd = [sys.executable, "-m", "snncref.modelbin", onnx_path,
-               model_bin, "--early-exit-step",
-               str(info.get("early_exit_step", golden["num_steps"]))]
+               model_bin, "--info", os.path.join(a.model_dir, "info.json")]
     if not a.model_bin:  # compile it here
         p = subprocess.run(cmd, capture_output=True, text=True)
         if p.returncode != 0 or not os.path.exists(model_bin):
