@@ -15,6 +15,7 @@
 //===----------------------------------------------------------------------===//
 #include "Engine.h"
 
+#include "../lib/BatchRunner.h"
 #include "../lib/IntRules.h"
 #include "../lib/RunTimer.h"
 
@@ -331,23 +332,10 @@ bool runWithEngine(Engine &engine, const Network &net, const Batch &batch,
     return false;
   std::vector<double> lo, hi, mag;
   bool adaptive = opt.adaptive && adaptiveBounds(net, &lo, &hi, &mag);
-  double eps = 0;
-  if (adaptive) {
-    const Layer &D = net.layers[net.layers[net.output].inputs[0]];
-    int64_t nin = net.layers[D.inputs[0]].numel;
-    eps = std::max(1e-4, 8.0 * double(nin + steps) * std::ldexp(1.0, -24));
-  }
+  const double eps = adaptive ? adaptiveEpsilon(net, steps) : 0;
   const int64_t K = net.layers[net.output].numel, count = batch.count;
   *out = RunResult();
-  out->steps = steps;
-  out->classes = K;
-  out->predictions.assign(count, 0);
-  out->stepsExecuted.assign(count, 0);
-  out->outputs.assign(count * K, 0.0f);
-  if (opt.sampleSpikes)
-    out->sampleSpikes.assign(count * plan.lifs * steps, 0);
-  if (opt.stepPredictions)
-    out->stepPredictions.assign(count * steps, 0);
+  rt::detail::sizeResult(out, count, K, plan.lifs, steps, opt);
   std::vector<std::vector<int64_t>> spikes(plan.lifs,
                                            std::vector<int64_t>(steps, 0));
   std::vector<int64_t> syn(plan.synLayers, 0);

@@ -119,11 +119,8 @@ public:
     for (size_t l = 0, k = 0; l < n; ++l)
       if (net.layers[l].kind == Kind::Lif)
         lifIndex[l] = static_cast<int>(k++);
-    if (adaptive) {
-      const Layer &D = net.layers[net.layers[net.output].inputs[0]];
-      int64_t nin = net.layers[D.inputs[0]].numel;
-      eps = std::max(1e-4, 8.0 * double(nin + steps) * std::ldexp(1.0, -24));
-    }
+    if (adaptive)
+      eps = adaptiveEpsilon(net, steps);
   }
 
   /// Runs the n <= lanes samples of `jobs` together, lane g = jobs[g]: each

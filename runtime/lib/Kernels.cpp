@@ -428,24 +428,6 @@ void maxPoolStep(const Layer &L, const float *in, float *out) {
     }
 }
 
-/// The LIF rule for one neuron: updates its membrane u and returns whether
-/// it spikes; `prev` is its previous step's spike (SubtractDelayed reads it).
-template <Reset R>
-inline bool lifNeuron(float &u, float x, float thr, float leak, float gain,
-                      float bias, float resetValue, float prev) {
-  float v = leak * u + gain * x + bias;
-  if constexpr (R == Reset::SubtractDelayed)
-    v = v - thr * prev;
-  const bool spike = v > thr;
-  if constexpr (R == Reset::Soft)
-    u = spike ? v - thr : v;
-  else if constexpr (R == Reset::Hard)
-    u = spike ? resetValue : v;
-  else
-    u = v;
-  return spike;
-}
-
 /// One vector register of floats (16, 8 or 4 lanes: AVX-512, AVX2, the SSE2
 /// baseline), and the lane masks of their compares (-1 or 0).
 #if defined(__AVX512F__)
@@ -471,23 +453,53 @@ inline LaneF selectLanes(LaneI m, LaneF a, LaneF b) {
                                  (reinterpret_cast<LaneI>(b) & ~m));
 }
 
-/// lifNeuron on kRegLanes neurons at once: the same operations in the same
-/// order in every lane, so the same bits. Updates `u`, returns the lanes
-/// that spike.
+/// `spike ? a : b`, for one neuron (bool, float) or a register of lanes
+/// (mask, floats): the one choice lifRule makes.
+inline float pick(bool spike, float a, float b) { return spike ? a : b; }
+inline LaneF pick(LaneI spike, LaneF a, LaneF b) {
+  return selectLanes(spike, a, b);
+}
+
+/// The LIF rule, for one neuron (V = float) or kRegLanes neurons at once (V =
+/// LaneF, the same operations in the same order in every lane, so the same
+/// bits): from the membrane u, the next membrane and whether it spikes (a
+/// bool or a lane mask); `prev` is the previous step's spike (SubtractDelayed
+/// reads it). Values in and out: a reference to a template V would claim the
+/// whole vector's alignment, which LaneF's aligned(4) does not promise.
+template <typename V, typename M> struct LifNext {
+  V u;
+  M spike;
+};
+template <Reset R, typename V>
+inline auto lifRule(V u, V x, V thr, V leak, V gain, V bias, float resetValue,
+                    V prev) {
+  V v = leak * u + gain * x + bias;
+  if constexpr (R == Reset::SubtractDelayed)
+    v = v - thr * prev;
+  const auto spike = v > thr;
+  if constexpr (R == Reset::Soft)
+    u = pick(spike, v - thr, v);
+  else if constexpr (R == Reset::Hard)
+    u = pick(spike, resetValue - V{}, v); // r - 0 is r, also for r = -0
+  else
+    u = v;
+  return LifNext<V, std::remove_const_t<decltype(spike)>>{u, spike};
+}
+template <Reset R>
+inline bool lifNeuron(float &u, float x, float thr, float leak, float gain,
+                      float bias, float resetValue, float prev) {
+  const auto next =
+      lifRule<R, float>(u, x, thr, leak, gain, bias, resetValue, prev);
+  u = next.u;
+  return next.spike;
+}
 template <Reset R>
 inline LaneI lifLanes(LaneF &u, LaneF x, LaneF thr, LaneF leak, LaneF gain,
                       LaneF bias, float resetValue, LaneF prev) {
-  LaneF v = leak * u + gain * x + bias;
-  if constexpr (R == Reset::SubtractDelayed)
-    v = v - thr * prev;
-  const LaneI spike = v > thr;
-  if constexpr (R == Reset::Soft)
-    u = selectLanes(spike, v - thr, v);
-  else if constexpr (R == Reset::Hard)
-    u = selectLanes(spike, LaneF{} + resetValue, v);
-  else
-    u = v;
-  return spike;
+  const auto next =
+      lifRule<R, LaneF>(u, x, thr, leak, gain, bias, resetValue, prev);
+  u = next.u;
+  return next.spike;
 }
 
 /// LIF update of the n channels of one position, kRegLanes at a time with

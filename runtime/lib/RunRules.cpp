@@ -48,6 +48,12 @@ bool adaptiveBounds(const Network &net, std::vector<double> *lo,
   return true;
 }
 
+double adaptiveEpsilon(const Network &net, int steps) {
+  const Layer &D = net.layers[net.layers[net.output].inputs[0]];
+  const int64_t nin = net.layers[D.inputs[0]].numel;
+  return std::max(1e-4, 8.0 * double(nin + steps) * std::ldexp(1.0, -24));
+}
+
 int argmaxFirst(const float *v, int64_t n) {
   int64_t best = 0;
   for (int64_t k = 1; k < n; ++k)

@@ -112,6 +112,11 @@ bool runNetwork(const Network &net, const Batch &batch, const RunOptions &opt,
 bool adaptiveBounds(const Network &net, std::vector<double> *lo,
                     std::vector<double> *hi, std::vector<double> *mag);
 
+/// The relative float-order margin of --adaptive-exit's decision over `steps`
+/// steps (every backend compares the bounds with it): 8 ulp-scale units per
+/// readout input and step, at least 1e-4.
+double adaptiveEpsilon(const Network &net, int steps);
+
 } // namespace rt
 } // namespace snnc
 
