@@ -309,18 +309,6 @@ bool runWithEngine(Engine &engine, const Network &net, const Batch &batch,
   int steps = 0;
   if (!checkRunRequest(net, batch, opt, &steps, error))
     return false;
-  if (opt.warmup > 0 && batch.count > 0) {
-    // The warm-up: the first samples run once, untimed, their results
-    // dropped (the device's allocations and code warm for the timed run).
-    RunOptions warmOpt = opt;
-    warmOpt.warmup = 0;
-    warmOpt.progress = nullptr;
-    Batch first = batch;
-    first.count = std::min<int64_t>(opt.warmup, batch.count);
-    RunResult dropped;
-    if (!runWithEngine(engine, net, first, warmOpt, &dropped, error))
-      return false;
-  }
   const rt::detail::RunTimer timer;
   if (net.integer && !checkIntegerRun(engine, opt, error))
     return false;
@@ -523,14 +511,39 @@ void layoutArenas(Plan *plan, int chunk) {
   plan->intArena = i;
 }
 
+/// runWithEngine on an engine from makeEngine() (null: failed, `error` set).
+/// With RunOptions::warmup, the first samples run before, untimed, on an
+/// engine of their own, their results dropped: the kernels load and the
+/// device warms outside the timed run, and that engine is gone (its device
+/// memory free again) before the timed run sizes its chunks.
+template <typename MakeEngine>
+bool runWarmThenTimed(MakeEngine makeEngine, const Network &net,
+                      const Batch &batch, const RunOptions &opt, RunResult *out,
+                      std::string *error) {
+  if (opt.warmup > 0 && batch.count > 0) {
+    RunOptions warmOpt = opt;
+    warmOpt.warmup = 0;
+    warmOpt.progress = nullptr;
+    Batch first = batch;
+    first.count = std::min<int64_t>(opt.warmup, batch.count);
+    RunResult dropped;
+    std::unique_ptr<Engine> e = makeEngine(error);
+    if (!e || !runWithEngine(*e, net, first, warmOpt, &dropped, error))
+      return false;
+  }
+  std::unique_ptr<Engine> e = makeEngine(error);
+  return e && runWithEngine(*e, net, batch, opt, out, error);
+}
+
 } // namespace gpu
 
 bool runNetworkCudaEmulated(const Network &net, const Batch &batch,
                             const RunOptions &opt, RunResult *out,
                             std::string *error) {
   // Small chunks: the emulation also exercises the chunking.
-  std::unique_ptr<gpu::Engine> e = gpu::makeHostEngine(48);
-  return gpu::runWithEngine(*e, net, batch, opt, out, error);
+  return gpu::runWarmThenTimed(
+      [](std::string *) { return gpu::makeHostEngine(48); }, net, batch, opt,
+      out, error);
 }
 
 #ifdef SNNC_HAVE_CUDA
@@ -542,10 +555,9 @@ bool cudaDeviceInfo(std::string *info, std::string *error) {
 
 bool runNetworkCuda(const Network &net, const Batch &batch,
                     const RunOptions &opt, RunResult *out, std::string *error) {
-  std::unique_ptr<gpu::Engine> e = gpu::makeCudaEngine(error);
-  if (!e)
-    return false;
-  return gpu::runWithEngine(*e, net, batch, opt, out, error);
+  return gpu::runWarmThenTimed(
+      [](std::string *error) { return gpu::makeCudaEngine(error); }, net, batch,
+      opt, out, error);
 }
 #else
 bool cudaBackendBuilt() { return false; }
